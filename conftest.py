@@ -1,0 +1,27 @@
+"""pytest configuration: doctests over the MyST pages, and modules that need TensorRT."""
+
+import importlib.util
+
+import pytest
+
+collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"]
+
+# Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
+if importlib.util.find_spec("tensorrt") is None:
+    collect_ignore_glob += [
+        "src/trtdeconv_docs/session.py",
+        "src/trtdeconv_docs/network_description.py",
+        "src/trtdeconv_docs/gpu_gallery.py",
+        "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
+    ]
+
+
+@pytest.fixture(autouse=True)
+def _numpy_print_options(doctest_namespace):
+    """Doctests print arrays as the examples do."""
+    import numpy as np
+
+    np.set_printoptions(precision=8, linewidth=200, suppress=True)
+    yield
+    np.set_printoptions(edgeitems=3, infstr="inf", linewidth=75, nanstr="nan", precision=8,
+                        suppress=False, threshold=1000, formatter=None)

@@ -1,0 +1,100 @@
+"""Recompute a recorded TensorRT run with the reference model and measure the difference.
+
+A recording stores the network as TensorRT described it (:mod:`network_description`),
+so the run can be replayed layer by layer: inputs, constants, INT8 quantize/dequantize
+and deconvolutions. Each output gets the reference value, the tolerance bound
+(:mod:`tolerance`) for the precision TensorRT used, and the worst error/bound ratio.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict
+
+import numpy as np
+
+from . import reference, tolerance
+from .attributes import resolve
+from .tensors import decode
+
+class UnsupportedLayer(ValueError):
+    """The recording has a layer type the reference model does not implement."""
+
+
+@dataclass
+class Replayed:
+    """One output tensor of a replayed run."""
+
+    recorded: np.ndarray
+    reference: np.ndarray
+    absolute_terms: np.ndarray
+    term_counts: np.ndarray
+    precision: str
+
+    @property
+    def worst_ratio(self) -> float:
+        """max |recorded - reference| / bound (<= 1 means TensorRT agrees)."""
+        return tolerance.worst_ratio(self.recorded, self.reference, self.absolute_terms, self.term_counts, self.precision)
+
+
+def used_tf32(layer_information: str, layer_name: str) -> bool:
+    """Whether the engine inspector's JSON shows a TF32 tactic for ``layer_name``."""
+    if not layer_information:
+        return False
+    for layer in json.loads(layer_information).get("Layers", []):
+        if isinstance(layer, dict) and layer_name in layer.get("Name", ""):
+            if "tf32" in layer.get("TacticName", "").lower():
+                return True
+    return False
+
+
+def _deconvolution_layer(attributes: Dict[str, Any]):
+    return resolve(
+        num_output_maps=attributes["num_output_maps"],
+        kernel_size_nd=attributes["kernel_size_nd"],
+        stride_nd=attributes["stride_nd"],
+        pre_padding=attributes["pre_padding"],
+        post_padding=attributes["post_padding"],
+        padding_mode=attributes["padding_mode"],
+        dilation_nd=attributes["dilation_nd"],
+        num_groups=attributes["num_groups"],
+    )
+
+
+def replay(run: Dict[str, Any]) -> Dict[str, Replayed]:
+    """Replay one recorded run; returns every network output by tensor name."""
+    values = {name: decode(array).astype(np.float64) for name, array in run["inputs"].items()}
+    terms = {name: np.abs(value) for name, value in values.items()}
+    counts = {name: np.ones(value.shape) for name, value in values.items()}
+    precisions: Dict[str, str] = {}
+    settings = run.get("settings", {})
+    for layer in run["network"]["layers"]:
+        kind, attributes, ins, out = layer["type"], layer.get("attributes", {}), layer["inputs"], layer["outputs"][0]
+        if kind == "CONSTANT":
+            values[out] = decode(attributes["weights"]).astype(np.float64).reshape(attributes["shape"])
+            terms[out] = np.abs(values[out])
+        elif kind == "QUANTIZE":  # the int8 values q = clamp(round(x / scale))
+            scale = float(values[ins[1]].reshape(-1)[0])
+            values[out] = reference.quantize_dequantize(values[ins[0]], scale) / scale
+            terms[out] = np.abs(values[out])
+        elif kind == "DEQUANTIZE":
+            values[out] = values[ins[0]] * float(values[ins[1]].reshape(-1)[0])
+            terms[out] = np.abs(values[out])
+        elif kind == "DECONVOLUTION":
+            deconvolution = _deconvolution_layer(attributes)
+            kernel = values[ins[1]] if len(ins) > 1 and ins[1] else decode(attributes["kernel"])
+            bias = values[ins[2]] if len(ins) > 2 and ins[2] else decode(attributes["bias"])
+            values[out] = reference.deconvolve(values[ins[0]], kernel, bias, deconvolution)
+            terms[out] = reference.absolute_terms(values[ins[0]], kernel, bias, deconvolution)
+            counts[out] = reference.term_counts(values[ins[0]].shape, deconvolution)
+            tf32 = settings.get("tf32") and used_tf32(settings.get("layers", ""), layer["name"])
+            precisions[out] = "tf32" if tf32 else "fp32"
+        else:
+            raise UnsupportedLayer(f"layer {layer['name']!r} has type {kind}, which the reference model does not replay")
+        counts.setdefault(out, np.ones(values[out].shape))
+    return {
+        name: Replayed(decode(array).astype(np.float64), values[name], terms[name], counts[name],
+                       precisions.get(name, "fp32"))
+        for name, array in run["outputs"].items()
+    }

@@ -1,0 +1,136 @@
+"""A float64 NumPy model of what TensorRT's deconvolution layer computes.
+
+``deconvolution(x, kernel, bias, **attributes)`` takes TensorRT's attribute names
+(see :mod:`trtdeconv_docs.attributes`) and TensorRT's kernel layout
+``(C_in, num_output_maps / num_groups, *kernel_size_nd)``. Each input element
+``x[n, c, i]`` adds ``x[n, c, i] * kernel[c, m, k]`` to the output at ``i * S + k * D``
+of the full output; the padding mode's crop (:mod:`trtdeconv_docs.shapes`) is then cut
+away and the bias added. ``quantize_dequantize`` emulates an INT8 Q/DQ pair.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Optional
+
+import numpy as np
+
+from . import shapes
+from .attributes import Deconvolution, DeconvolutionError, resolve
+
+INT8_RANGE = (-128, 127)
+
+
+def _as_array(name: str, value, dtype=np.float64) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise DeconvolutionError(f"{name} must be numeric, got {type(value).__name__}") from None
+    if not np.all(np.isfinite(array)):
+        raise DeconvolutionError(f"{name} holds NaN or infinite values")
+    return array
+
+
+def kernel_shape(layer: Deconvolution, input_channels: int):
+    """TensorRT's kernel layout: ``(C_in, num_output_maps / num_groups, *kernel_size_nd)``."""
+    return (input_channels, layer.num_output_maps // layer.num_groups) + layer.kernel_size_nd
+
+
+def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
+    """Run the resolved ``layer`` on ``x`` in float64; see the module docstring."""
+    x = _as_array("input", x)
+    out_shape = shapes.output_shape(x.shape, layer)
+    channels = x.shape[1]
+    expected = kernel_shape(layer, channels)
+    kernel = _as_array("kernel", kernel)
+    if kernel.size != int(np.prod(expected)):
+        raise DeconvolutionError(
+            f"kernel has {kernel.size} values but kernel_size_nd={layer.kernel_size_nd}, "
+            f"{channels} input channels, num_output_maps={layer.num_output_maps} and "
+            f"num_groups={layer.num_groups} need {int(np.prod(expected))} (layout {expected})"
+        )
+    kernel = kernel.reshape(expected)
+    bias = np.zeros(layer.num_output_maps) if bias is None else _as_array("bias", bias).reshape(-1)
+    if bias.size == 0:
+        bias = np.zeros(layer.num_output_maps)
+    if bias.size != layer.num_output_maps:
+        raise DeconvolutionError(
+            f"bias has {bias.size} values but num_output_maps={layer.num_output_maps}"
+        )
+    spatial = x.shape[2:]
+    full = np.zeros(out_shape[:2] + shapes.full_size(layer, spatial))
+    groups, c_per_group = layer.num_groups, channels // layer.num_groups
+    m_per_group = layer.num_output_maps // groups
+    for g in range(groups):
+        xg = x[:, g * c_per_group:(g + 1) * c_per_group]
+        wg = kernel[g * c_per_group:(g + 1) * c_per_group]
+        target = full[:, g * m_per_group:(g + 1) * m_per_group]
+        for tap in itertools.product(*(range(k) for k in layer.kernel_size_nd)):
+            contribution = np.einsum("nc...,cm->nm...", xg, wg[(slice(None), slice(None)) + tap])
+            window = tuple(
+                slice(t * d, t * d + (i - 1) * s + 1, s)
+                for t, d, i, s in zip(tap, layer.dilation_nd, spatial, layer.stride_nd)
+            )
+            target[(slice(None), slice(None)) + window] += contribution
+    cropped = tuple(
+        slice(before, size - after)
+        for (before, after), size in zip(shapes.crop(layer), full.shape[2:])
+    )
+    out = full[(slice(None), slice(None)) + cropped]
+    return out + bias.reshape((1, -1) + (1,) * layer.spatial_rank)
+
+
+def deconvolution(
+    x,
+    kernel,
+    bias=None,
+    *,
+    num_output_maps: int,
+    kernel_size_nd,
+    stride_nd=None,
+    padding_nd=None,
+    pre_padding=None,
+    post_padding=None,
+    padding_mode: str = "EXPLICIT_ROUND_DOWN",
+    dilation_nd=None,
+    num_groups: int = 1,
+) -> np.ndarray:
+    """What TensorRT's deconvolution outputs for ``x``, computed in float64.
+
+    Attribute names and defaults are TensorRT's; invalid layers raise
+    :class:`~trtdeconv_docs.attributes.DeconvolutionError`.
+    """
+    layer = resolve(
+        num_output_maps=num_output_maps,
+        kernel_size_nd=kernel_size_nd,
+        stride_nd=stride_nd,
+        padding_nd=padding_nd,
+        pre_padding=pre_padding,
+        post_padding=post_padding,
+        padding_mode=padding_mode,
+        dilation_nd=dilation_nd,
+        num_groups=num_groups,
+    )
+    return deconvolve(x, kernel, bias, layer)
+
+
+def quantize_dequantize(x, scale: float) -> np.ndarray:
+    """TensorRT's IQuantizeLayer then IDequantizeLayer with one scale: round half to even, clamp to int8."""
+    scale = float(scale)
+    if not scale > 0 or not np.isfinite(scale):
+        raise DeconvolutionError(f"quantization scale must be a positive finite number, got {scale}")
+    q = np.clip(np.rint(_as_array("input", x) / scale), *INT8_RANGE)
+    return q * scale
+
+
+def absolute_terms(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
+    """Per output element, the sum of |every product and bias| that TensorRT adds up."""
+    absolute_bias: Optional[np.ndarray] = None if bias is None else np.abs(np.asarray(bias, np.float64))
+    return deconvolve(np.abs(np.asarray(x, np.float64)), np.abs(np.asarray(kernel, np.float64)), absolute_bias, layer)
+
+
+def term_counts(input_shape, layer: Deconvolution) -> np.ndarray:
+    """Per output element, how many terms TensorRT adds up: products, plus one for the bias."""
+    channels = input_shape[1]
+    ones_kernel = np.ones(int(np.prod(kernel_shape(layer, channels))))
+    return deconvolve(np.ones(input_shape), ones_kernel, np.ones(layer.num_output_maps), layer)

@@ -1,0 +1,50 @@
+"""How far a TensorRT output may be from the float64 reference model.
+
+Each output element is a sum of ``n`` terms (products of an input element and a kernel
+tap, plus the bias). Whatever order TensorRT adds them in, floating-point summation
+with unit roundoff ``u`` is off by at most ``gamma(n) * sum(|terms|)`` with
+``gamma(n) = n*u / (1 - n*u)`` (Higham, *Accuracy and Stability of Numerical
+Algorithms*, eq. 3.4). So an element whose terms span 10^-4 .. 10^4 is exact only to
+float32 precision of its largest terms: ``98765.4321`` prints as ``98765.43``.
+
+Precisions, from how TensorRT computed the layer:
+
+* ``fp32``: ``u = 2^-24``;
+* ``tf32``: each operand keeps 10 mantissa bits (relative error below 2^-10 even when
+  truncated), so each product is off by less than ``2^-9`` before the FP32 sum:
+  ``(2^-9 + gamma(n)) * sum(|terms|)``;
+* ``int8``: Q/DQ inputs are integers times a scale, their products add up exactly in
+  int32, and only the FP32 scaling rounds: the ``fp32`` bound covers it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+UNIT_ROUNDOFF = 2.0 ** -24
+PRODUCT_ERROR = {"fp32": 0.0, "int8": 0.0, "tf32": 2.0 ** -9}
+"""Relative error of one product before summation, by precision name."""
+
+
+def gamma(term_counts) -> np.ndarray:
+    """Higham's ``gamma(n) = n*u / (1 - n*u)`` for FP32 summation of ``n`` terms."""
+    n = np.asarray(term_counts, dtype=np.float64)
+    return n * UNIT_ROUNDOFF / (1.0 - n * UNIT_ROUNDOFF)
+
+
+def bound(absolute_terms, term_counts, precision: str = "fp32") -> np.ndarray:
+    """Largest error allowed per element: ``(product error + gamma(n)) * sum(|terms|)``."""
+    if precision not in PRODUCT_ERROR:
+        raise ValueError(f"precision {precision!r} is not one of {sorted(PRODUCT_ERROR)}")
+    return (PRODUCT_ERROR[precision] + gamma(term_counts)) * np.asarray(absolute_terms, dtype=np.float64)
+
+
+def worst_ratio(actual, expected, absolute_terms, term_counts, precision: str = "fp32") -> float:
+    """max |actual - expected| / bound; <= 1 means within tolerance (0/0 counts as 0)."""
+    error = np.abs(np.asarray(actual, np.float64) - np.asarray(expected, np.float64))
+    allowed = bound(absolute_terms, term_counts, precision)
+    if error.shape != allowed.shape:
+        raise ValueError(f"shapes differ: output {error.shape}, reference {allowed.shape}")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(error == 0, 0.0, error / allowed)
+    return float(ratio.max(initial=0.0))
