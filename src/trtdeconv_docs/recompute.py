@@ -49,7 +49,8 @@ def used_tf32(layer_information: str, layer_name: str) -> bool:
     return False
 
 
-def _deconvolution_layer(attributes: Dict[str, Any]):
+def layer_from_attributes(attributes: Dict[str, Any]):
+    """The resolved layer for recorded DECONVOLUTION attributes (pre/post padding as TensorRT reports them)."""
     return resolve(
         num_output_maps=attributes["num_output_maps"],
         kernel_size_nd=attributes["kernel_size_nd"],
@@ -82,7 +83,7 @@ def replay(run: Dict[str, Any]) -> Dict[str, Replayed]:
             values[out] = values[ins[0]] * float(values[ins[1]].reshape(-1)[0])
             terms[out] = np.abs(values[out])
         elif kind == "DECONVOLUTION":
-            deconvolution = _deconvolution_layer(attributes)
+            deconvolution = layer_from_attributes(attributes)
             kernel = values[ins[1]] if len(ins) > 1 and ins[1] else decode(attributes["kernel"])
             bias = values[ins[2]] if len(ins) > 2 and ins[2] else decode(attributes["bias"])
             values[out] = reference.deconvolve(values[ins[0]], kernel, bias, deconvolution)

@@ -1,0 +1,19 @@
+"""
+post_padding：只裁掉输出的尾部
+=============================
+
+``post_padding`` 只从每维的末尾裁掉元素（默认全 0），输出长度为 :math:`(I-1)\\times S + K - A`。
+"""
+
+# %%
+from trtdeconv_docs.example_data import seed_tensors
+from trtdeconv_docs.session import Session
+
+data, weight, bias = seed_tensors()
+
+for post in [(1, 1), (1, 0), (0, 1)]:
+    session = Session()
+    inputT0 = session.add_input("inputT0", data)
+    deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
+    deconvolutionLayer.post_padding = post
+    output = session.run(f"post_padding=({post[0]},{post[1]})", deconvolutionLayer)

@@ -1,0 +1,118 @@
+"""Show the gallery output that TensorRT printed on a GPU, and refuse stale recordings.
+
+The GPU build (:mod:`trtdeconv_docs.gpu_gallery`) leaves sphinx-gallery's generated
+files in ``recordings/gallery/``. On any other machine this extension, before
+sphinx-gallery runs, (1) checks that every example's source still has the md5 it had
+when it was recorded, failing the build with one message that names each stale or
+unrecorded example and the command to re-run on a GPU machine; (2) copies the recorded
+files into the (git-ignored) gallery folder, where sphinx-gallery's md5 cache makes it
+show them without executing anything; (3) adds a provenance note to every example page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Dict, List
+
+from sphinx.errors import ExtensionError
+
+from .. import recording
+
+EXECUTE_VARIABLE = "TRTDECONV_EXECUTE"
+RERUN_COMMAND = (
+    "re-run the examples on a machine with TensorRT and a GPU: `tox -e gpu-gallery` "
+    "(or, without network, `python -m trtdeconv_docs.gpu_gallery`), then commit recordings/"
+)
+
+
+def executing() -> bool:
+    """Whether this build executes the examples (the GPU build sets ``TRTDECONV_EXECUTE=1``)."""
+    return os.environ.get(EXECUTE_VARIABLE) == "1"
+
+
+def recordings_root(app) -> Path:
+    """The ``recordings/`` folder beside the documentation's source folder."""
+    return Path(app.srcdir).resolve().parent / "recordings"
+
+
+def stale_examples(examples: Path, recordings: Path) -> List[str]:
+    """One line per example whose recording is missing or older than its source, or vice versa.
+
+    Both records are compared: sphinx-gallery's ``gallery/<name>.md5`` and the
+    ``source`` hash in ``tensors/<stem>.json`` (examples that record tensors).
+    """
+    problems = []
+    sources = sorted(examples.glob("plot_*.py"))
+    for source in sources:
+        md5 = recording.source_hashes(source)["md5"]
+        md5_file = recordings / "gallery" / f"{source.name}.md5"
+        tensors = recordings / "tensors" / f"{source.stem}.json"
+        if not md5_file.exists():
+            problems.append(f"{source.name}: never recorded on a GPU")
+        elif md5 != md5_file.read_text().strip() or (
+            tensors.exists() and recording.load(tensors)["source"]["md5"] != md5
+        ):
+            problems.append(f"{source.name}: changed since its GPU recording")
+    names = {source.name for source in sources}
+    for recorded in sorted((recordings / "gallery").glob("plot_*.py.md5")):
+        if recorded.name[: -len(".md5")] not in names:
+            problems.append(f"{recorded.name[:-4]}: recorded, but the example no longer exists")
+    for recorded in sorted((recordings / "tensors").glob("*.json")):
+        if f"{recorded.stem}.py" not in names:
+            problems.append(f"{recorded.name}: tensors recorded, but the example no longer exists")
+    return problems
+
+
+def _use_recordings(app) -> None:
+    if executing():
+        return
+    conf = app.config.sphinx_gallery_conf
+    srcdir = Path(app.srcdir)
+    examples, gallery = (srcdir / conf["examples_dirs"]).resolve(), srcdir / conf["gallery_dirs"]
+    recordings = recordings_root(app)
+    problems = stale_examples(examples, recordings)
+    if problems:
+        raise ExtensionError(
+            "the gallery's recorded TensorRT output does not match the examples:\n  "
+            + "\n  ".join(problems) + "\n" + RERUN_COMMAND
+        )
+    shutil.copytree(recordings / "gallery", gallery, dirs_exist_ok=True)
+
+
+def _provenance_note(recordings_dir: Path, stem: str) -> str:
+    path = recordings_dir / f"{stem}.json"
+    if not path.exists():
+        return ""
+    document = recording.load(path)
+    p: Dict[str, str] = document["provenance"]
+    return (
+        ".. admonition:: 输出来源\n\n"
+        f"   本页输出由 TensorRT {p['tensorrt']} 在 {p['gpu']} 上打印（CUDA {p['cuda_runtime']}，"
+        f"驱动 CUDA {p['cuda_driver']}，Python {p['python']}，{p['date'][:10]}）；"
+        f"记录对应的示例源码 sha256 为 ``{document['source']['sha256'][:16]}…``。\n\n"
+    )
+
+
+def _add_provenance(app, docname: str, source: List[str]) -> None:
+    gallery_dir = app.config.sphinx_gallery_conf["gallery_dirs"]
+    if not docname.startswith(f"{gallery_dir}/plot_"):
+        return
+    note = _provenance_note(recordings_root(app) / "tensors", docname.split("/")[-1])
+    if not note:
+        return
+    lines = source[0].split("\n")
+    for index in range(1, len(lines)):  # insert after the title's underline
+        underline = lines[index].strip()
+        if underline and set(underline) == {"="} and lines[index - 1].strip():
+            lines.insert(index + 1, "\n" + note)
+            break
+    source[0] = "\n".join(lines)
+
+
+def setup(app):
+    """Register the recorded-gallery hooks; they run before sphinx-gallery's own."""
+    app.connect("builder-inited", _use_recordings, priority=100)
+    app.connect("source-read", _add_provenance)
