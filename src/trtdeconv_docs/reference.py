@@ -80,38 +80,14 @@ def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
     return out + bias.reshape((1, -1) + (1,) * layer.spatial_rank)
 
 
-def deconvolution(
-    x,
-    kernel,
-    bias=None,
-    *,
-    num_output_maps: int,
-    kernel_size_nd,
-    stride_nd=None,
-    padding_nd=None,
-    pre_padding=None,
-    post_padding=None,
-    padding_mode: str = "EXPLICIT_ROUND_DOWN",
-    dilation_nd=None,
-    num_groups: int = 1,
-) -> np.ndarray:
+def deconvolution(x, kernel, bias=None, **attributes) -> np.ndarray:
     """What TensorRT's deconvolution outputs for ``x``, computed in float64.
 
-    Attribute names and defaults are TensorRT's; invalid layers raise
-    :class:`~trtdeconv_docs.attributes.DeconvolutionError`.
+    ``attributes`` are TensorRT's names and defaults, as :func:`attributes.resolve`
+    takes them (``num_output_maps``, ``kernel_size_nd``, ``stride_nd``, ...); invalid
+    layers raise :class:`~trtdeconv_docs.attributes.DeconvolutionError`.
     """
-    layer = resolve(
-        num_output_maps=num_output_maps,
-        kernel_size_nd=kernel_size_nd,
-        stride_nd=stride_nd,
-        padding_nd=padding_nd,
-        pre_padding=pre_padding,
-        post_padding=post_padding,
-        padding_mode=padding_mode,
-        dilation_nd=dilation_nd,
-        num_groups=num_groups,
-    )
-    return deconvolve(x, kernel, bias, layer)
+    return deconvolve(x, kernel, bias, resolve(**attributes))
 
 
 def quantize_dequantize(x, scale: float) -> np.ndarray:
