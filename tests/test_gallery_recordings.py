@@ -1,0 +1,53 @@
+"""The recorded gallery: complete, fresh, and refused loudly when an example changes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from trtdeconv_docs import recording
+from trtdeconv_docs.sphinx_ext.gallery import stale_examples
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+RECORDINGS = ROOT / "recordings"
+
+
+def test_every_example_has_a_fresh_gpu_recording():
+    assert stale_examples(EXAMPLES, RECORDINGS) == []
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("plot_*.py")))
+def test_recorded_gallery_page_shows_output(example):
+    page = (RECORDINGS / "gallery" / example).with_suffix(".rst").read_text(encoding="utf-8")
+    assert ".. rst-class:: sphx-glr-script-out" in page, f"{example}: recorded page has no printed output"
+
+
+def test_an_appended_line_makes_the_example_stale(tmp_path):
+    examples = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, examples)
+    shutil.copytree(RECORDINGS, tmp_path / "recordings")
+    target = sorted(examples.glob("plot_*.py"))[1]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("print('one more line')\n")
+    assert stale_examples(examples, tmp_path / "recordings") == [f"{target.name}: changed since its GPU recording"]
+
+
+def test_a_removed_example_is_not_dropped_silently(tmp_path):
+    examples = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, examples)
+    removed = sorted(examples.glob("plot_*.py"))[-1]
+    removed.unlink()
+    problems = stale_examples(examples, RECORDINGS)
+    assert f"{removed.name}: recorded, but the example no longer exists" in problems
+
+
+@pytest.mark.parametrize("path", sorted((RECORDINGS / "tensors").glob("*.json")), ids=lambda p: p.stem)
+def test_recording_carries_provenance(path):
+    document = recording.load(path)
+    provenance = document["provenance"]
+    assert set(provenance) >= {"tensorrt", "cuda_runtime", "cuda_driver", "gpu", "python", "date"}
+    assert document["source"] == recording.source_hashes(EXAMPLES / document["example"])
+    assert document["runs"], f"{path.name} has no runs"

@@ -1,0 +1,33 @@
+"""Every tensor TensorRT printed for the gallery agrees with the reference model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trtdeconv_docs import recording
+from trtdeconv_docs.recompute import replay
+
+TENSORS = Path(__file__).resolve().parents[1] / "recordings" / "tensors"
+RUNS = [
+    pytest.param(document, run, id=f"{path.stem}:{run['label']}")
+    for path in sorted(TENSORS.glob("*.json"))
+    for document in [recording.load(path)]
+    for run in document["runs"]
+]
+
+
+def test_recordings_exist():
+    assert RUNS, f"no GPU recordings under {TENSORS}: run `tox -e gpu-gallery` on a GPU machine"
+
+
+@pytest.mark.parametrize("document, run", RUNS)
+def test_tensorrt_output_within_tolerance_of_reference(document, run):
+    for name, replayed in replay(run).items():
+        # the reference's shape comes from trtdeconv_docs.shapes: TensorRT must agree
+        assert replayed.recorded.shape == replayed.reference.shape, name
+        assert replayed.worst_ratio <= 1.0, (
+            f"{document['example']} [{run['label']}] {name}: TensorRT differs from the reference "
+            f"by {replayed.worst_ratio:.3g} x the {replayed.precision} bound"
+        )
