@@ -1,0 +1,132 @@
+"""Command line of the float64 reference model: ``trtdeconv-docs reference`` and ``shape``.
+
+``reference INPUT.npy --kernel K.npy [--bias B.npy] --num-output-maps M --kernel-size-nd 3,3
+[layer options] --output OUT.npy`` writes what TensorRT's deconvolution computes (in
+float64); ``shape --input-shape 1,1,3,3 --num-output-maps M --kernel-size-nd 3,3 [layer
+options]`` prints the output shape. Layer options take TensorRT's attribute names with
+dashes (``--stride-nd 2,2``); a negative value needs ``=`` (``--padding-nd=-1,0``).
+Every refusal is one line on stderr, ``trtdeconv-docs: error: ...``, and exit status 2;
+the layer itself is validated by :mod:`trtdeconv_docs.attributes` and
+:mod:`trtdeconv_docs.shapes`, as everywhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable, Optional, Sequence, Tuple
+
+import numpy as np
+
+from . import reference, shapes
+from .attributes import PADDING_MODES, DeconvolutionError, resolve
+
+PROG = "trtdeconv-docs"
+USAGE_ERROR = 2
+
+LAYER_OPTIONS = ("stride_nd", "padding_nd", "pre_padding", "post_padding", "dilation_nd")
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is printed on one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line, not usage text and ``exit(2)``."""
+
+    def error(self, message: str):
+        """Raise :class:`UsageError` instead of printing usage and exiting."""
+        raise UsageError(message)
+
+
+def _integers(name: str) -> Callable[[str], Tuple[int, ...]]:
+    """An argparse type reading ``"2,2"`` as ``(2, 2)``; its errors name ``name``."""
+
+    def parse(text: str) -> Tuple[int, ...]:
+        try:
+            return tuple(int(part) for part in text.split(","))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be comma-separated integers such as 2,2, got {text!r}"
+            ) from None
+
+    return parse
+
+
+def _layer_options() -> argparse.ArgumentParser:
+    """The layer attributes both subcommands take, under TensorRT's names."""
+    options = _Parser(add_help=False)
+    options.add_argument("--num-output-maps", type=int, required=True, metavar="M")
+    options.add_argument("--kernel-size-nd", type=_integers("kernel_size_nd"), required=True, metavar="K,K")
+    for name in LAYER_OPTIONS:
+        options.add_argument("--" + name.replace("_", "-"), type=_integers(name), metavar="N,N")
+    options.add_argument("--padding-mode", default="EXPLICIT_ROUND_DOWN", metavar="MODE",
+                         help="one of " + ", ".join(PADDING_MODES))
+    options.add_argument("--num-groups", type=int, default=1, metavar="G")
+    return options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``trtdeconv-docs`` argument parser with its two subcommands."""
+    parser = _Parser(prog=PROG, description="Float64 reference model of TensorRT's deconvolution layer.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    layer = _layer_options()
+    run = commands.add_parser("reference", parents=[layer], help="run the reference model on .npy files")
+    run.add_argument("input", metavar="INPUT.npy")
+    run.add_argument("--kernel", required=True, metavar="K.npy")
+    run.add_argument("--bias", metavar="B.npy")
+    run.add_argument("--output", required=True, metavar="OUT.npy")
+    shape = commands.add_parser("shape", parents=[layer], help="print the output shape")
+    shape.add_argument("--input-shape", type=_integers("input shape"), required=True, metavar="N,C,H,W")
+    return parser
+
+
+def _layer(args: argparse.Namespace):
+    """Resolve the layer attributes given on the command line."""
+    return resolve(
+        num_output_maps=args.num_output_maps,
+        kernel_size_nd=args.kernel_size_nd,
+        padding_mode=args.padding_mode,
+        num_groups=args.num_groups,
+        **{name: getattr(args, name) for name in LAYER_OPTIONS},
+    )
+
+
+def load_array(path: str, what: str) -> np.ndarray:
+    """Read a real-valued array from a ``.npy`` file; pickles and ``.npz`` archives are refused."""
+    try:
+        with open(path, "rb") as file:
+            array = np.lib.format.read_array(file, allow_pickle=False)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{what} {path}: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise UsageError(f"{what} {path}: holds {array.dtype} values, not real numbers")
+    return array
+
+
+def _reference(args: argparse.Namespace) -> None:
+    x = load_array(args.input, "input")
+    kernel = load_array(args.kernel, "kernel")
+    bias = None if args.bias is None else load_array(args.bias, "bias")
+    result = reference.deconvolve(x, kernel, bias, _layer(args))
+    try:
+        with open(args.output, "wb") as file:
+            np.save(file, result)
+    except OSError as error:
+        raise UsageError(f"output {args.output}: {error}") from None
+
+
+def _shape(args: argparse.Namespace) -> None:
+    print(shapes.output_shape(args.input_shape, _layer(args)))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command line; returns the exit status (2 for any refused input)."""
+    try:
+        args = build_parser().parse_args(argv)
+        {"reference": _reference, "shape": _shape}[args.command](args)
+    except (UsageError, DeconvolutionError) as error:
+        one_line = " ".join(str(error).split())
+        print(f"{PROG}: error: {one_line}", file=sys.stderr)
+        return USAGE_ERROR
+    return 0

@@ -1,0 +1,125 @@
+"""The reference model reproduces ONNX's own ConvTranspose test cases (an independent oracle).
+
+The cases ship inside the ``onnx`` package (``collect_testcases`` builds them in memory).
+ONNX's ConvTranspose and TensorRT's deconvolution compute the same sum with the same
+weight layout ``(C_in, M / group, *kernel)``; they differ in how the output is sized:
+
+* 1-D cases: TensorRT's deconvolution is 2-D or 3-D only (a network could reshape a 1-D
+  input to 2-D, but that is no longer this layer), so they are not expressible.
+* ``pads`` (begin..., end...): TensorRT's ``pre_padding`` and ``post_padding``.
+* ``auto_pad`` SAME_UPPER / SAME_LOWER: TensorRT's padding modes of the same names (their
+  formulas agree whenever the dilated kernel is at least the stride, as in ONNX's case).
+* ``output_padding`` appends elements to the end of the output, that is a *negative* post
+  padding, and ``output_shape`` asks for an output size, from which ONNX's spec derives the
+  padding. TensorRT refuses negative padding, so such a case is expressible only where
+  ``post = pads_end - output_padding`` and the derived padding are all >= 0. The three ONNX
+  cases that use them ask for outputs larger than the full deconvolution: not expressible.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from onnx import helper
+
+from trtdeconv_docs import reference, tolerance
+from trtdeconv_docs.attributes import resolve
+
+INEXPRESSIBLE = {
+    "test_convtranspose_1d": "1-D",
+    "test_convtranspose_output_shape": "post_padding",
+    "test_convtranspose_pad": "post_padding",
+    "test_convtranspose_kernel_shape": "post_padding",
+}
+"""Every ONNX ConvTranspose case that TensorRT's deconvolution cannot express, and why."""
+
+
+class Inexpressible(Exception):
+    """An ONNX ConvTranspose node that no TensorRT deconvolution layer computes."""
+
+
+def _onnx_cases():
+    # Collecting imports every node-case module of onnx, some of which warn while building
+    # their own (unrelated) data; those warnings are not ours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from onnx.backend.test.case.node import collect_testcases
+
+        cases = collect_testcases("ConvTranspose")
+    return [case for case in cases if case.model.graph.node[0].op_type == "ConvTranspose"]
+
+
+CASES = _onnx_cases()
+
+
+def tensorrt_attributes(node, x: np.ndarray, w: np.ndarray) -> dict:
+    """The TensorRT attributes of the layer computing ONNX ``node``; raises :class:`Inexpressible`."""
+    onnx = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    rank = x.ndim - 2
+    if rank not in (2, 3):
+        raise Inexpressible(f"{rank}-D: TensorRT's deconvolution is 2-D or 3-D only")
+    kernel = w.shape[2:]
+    stride = tuple(onnx.get("strides", (1,) * rank))
+    dilation = tuple(onnx.get("dilations", (1,) * rank))
+    group = onnx.get("group", 1)
+    common = dict(num_output_maps=w.shape[1] * group, kernel_size_nd=kernel, stride_nd=stride,
+                  dilation_nd=dilation, num_groups=group)
+    auto_pad = onnx.get("auto_pad", b"NOTSET").decode()
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        return dict(common, padding_mode=auto_pad)
+    pads = onnx.get("pads", (0,) * 2 * rank)
+    begin, end = pads[:rank], pads[rank:]
+    output_padding = onnx.get("output_padding", (0,) * rank)
+    if "output_shape" in onnx:  # ONNX spec: the total padding that gives output_shape, split end-heavy
+        total = [s * (i - 1) + op + 1 + d * (k - 1) - o for s, i, op, d, k, o in
+                 zip(stride, x.shape[2:], output_padding, dilation, kernel, onnx["output_shape"])]
+        begin, end = [t - t // 2 for t in total], [t // 2 for t in total]
+    post = tuple(e - op for e, op in zip(end, output_padding))
+    if min(begin) < 0 or min(post) < 0:
+        raise Inexpressible(f"pre_padding {tuple(begin)}, post_padding {post}: TensorRT refuses negative padding")
+    return dict(common, pre_padding=tuple(begin), post_padding=post)
+
+
+def translate(case):
+    """(inputs, expected output, TensorRT attributes) of an ONNX case."""
+    inputs, (expected,) = case.data_sets[0]
+    x, w = inputs[:2]
+    return inputs, expected, tensorrt_attributes(case.model.graph.node[0], x, w)
+
+
+def _expressible(case) -> bool:
+    try:
+        translate(case)
+    except Inexpressible:
+        return False
+    return True
+
+
+EXPRESSIBLE = [pytest.param(case, id=case.name) for case in CASES if _expressible(case)]
+
+
+def test_every_case_is_run_or_listed_as_inexpressible():
+    assert {case.name for case in CASES if not _expressible(case)} == set(INEXPRESSIBLE)
+    assert len(EXPRESSIBLE) + len(INEXPRESSIBLE) == len(CASES) >= 11
+
+
+@pytest.mark.parametrize("name, why", sorted(INEXPRESSIBLE.items()))
+def test_inexpressible_for_the_stated_reason(name, why):
+    (case,) = [case for case in CASES if case.name == name]
+    with pytest.raises(Inexpressible, match=why):
+        translate(case)
+
+
+@pytest.mark.parametrize("case", EXPRESSIBLE)
+def test_reference_matches_onnx_case(case):
+    inputs, expected, attributes = translate(case)
+    x, w = inputs[:2]
+    bias = inputs[2] if len(inputs) > 2 else None
+    actual = reference.deconvolution(x, w, bias, **attributes)
+    assert actual.shape == expected.shape
+    layer = resolve(**attributes)
+    ratio = tolerance.worst_ratio(expected, actual, reference.absolute_terms(x, w, bias, layer),
+                                  reference.term_counts(x.shape, layer), "fp32")
+    assert ratio <= 1.0, f"{case.name}: {ratio:.3g} x the float32 bound"

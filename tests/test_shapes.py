@@ -1,0 +1,121 @@
+"""The output-shape rules: the documented formula table is what the code does; refusals name the attribute."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trtdeconv_docs import shapes
+from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
+
+
+def formula(row, pre: int, post: int, dk: int, s: int):
+    """Evaluate one FORMULAS row as written: the cropped total P and its split (B, A)."""
+    _, total, split = row
+    names = {"pre": pre, "post": post, "DK": dk, "S": s}
+    names["P"] = eval(total, {"max": max}, names)
+    for assignment in split.split(", "):
+        target, expression = assignment.split(" = ")
+        names[target] = eval(expression, {}, names)
+    return names["P"], names["B"], names["A"]
+
+
+def test_formula_table_covers_every_padding_mode_once():
+    assert sorted(mode for mode, _, _ in shapes.FORMULAS) == sorted(PADDING_MODES)
+
+
+def test_docstring_table_is_the_formulas_table():
+    rows = re.findall(r"^(\w+)\s+``(.+?)``\s+``(.+?)``\s*$", shapes.__doc__, re.MULTILINE)
+    assert rows == [tuple(row) for row in shapes.FORMULAS]
+
+
+@st.composite
+def layers(draw):
+    """A random valid layer and input shape whose output has no negative dimension."""
+    rank = draw(st.sampled_from((2, 3)))
+    kernel = tuple(draw(st.integers(1, 5)) for _ in range(rank))
+    stride = tuple(draw(st.integers(1, 4)) for _ in range(rank))
+    dilation = tuple(draw(st.integers(1, 3)) for _ in range(rank))
+    spatial = tuple(draw(st.integers(1, 6)) for _ in range(rank))
+    full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(spatial, stride, kernel, dilation)]
+    pre = tuple(draw(st.integers(0, f)) for f in full)
+    post = tuple(draw(st.integers(0, f - b)) for f, b in zip(full, pre))
+    groups = draw(st.integers(1, 3))
+    layer = resolve(num_output_maps=groups * draw(st.integers(1, 3)), kernel_size_nd=kernel, stride_nd=stride,
+                    pre_padding=pre, post_padding=post, padding_mode=draw(st.sampled_from(PADDING_MODES)),
+                    dilation_nd=dilation, num_groups=groups)
+    return layer, (draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))) + spatial
+
+
+@settings(max_examples=200, deadline=None)
+@given(layers())
+def test_output_shape_follows_the_formula_table(case):
+    layer, input_shape = case
+    (row,) = [row for row in shapes.FORMULAS if row[0] == layer.padding_mode]
+    out = shapes.output_shape(input_shape, layer)
+    assert out[:2] == (input_shape[0], layer.num_output_maps)
+    dims = zip(input_shape[2:], layer.kernel_size_nd, layer.stride_nd, layer.dilation_nd,
+               layer.pre_padding, layer.post_padding, out[2:], shapes.crop(layer))
+    for size, k, s, d, pre, post, o, crop in dims:
+        dk = 1 + d * (k - 1)
+        total, before, after = formula(row, pre, post, dk, s)
+        assert crop == (before, after) and before + after == total
+        assert o == (size - 1) * s + dk - total
+        if layer.padding_mode.startswith("SAME"):
+            assert o == min(size * s, (size - 1) * s + dk)
+
+
+def test_an_output_dimension_of_zero_is_allowed():
+    layer = resolve(num_output_maps=1, kernel_size_nd=(3, 3), post_padding=(5, 5))
+    assert shapes.output_shape((1, 1, 3, 3), layer) == (1, 1, 0, 0)
+
+
+BASE = dict(num_output_maps=2, kernel_size_nd=(3, 3))
+
+LAYER_REFUSALS = [
+    ("kernel_size_nd", dict(kernel_size_nd=(3,))),
+    ("kernel_size_nd", dict(kernel_size_nd=(3, 3, 3, 3))),
+    ("kernel_size_nd", dict(kernel_size_nd=None)),
+    ("kernel_size_nd", dict(kernel_size_nd=(3, 0))),
+    ("kernel_size_nd", dict(kernel_size_nd=(3, 2.5))),
+    ("stride_nd", dict(stride_nd=(2, 2, 2))),
+    ("stride_nd", dict(stride_nd=(0, 1))),
+    ("stride_nd", dict(stride_nd=("a", 1))),
+    ("dilation_nd", dict(dilation_nd=(1, 0))),
+    ("dilation_nd", dict(dilation_nd=(1,))),
+    ("padding_nd", dict(padding_nd=(-1, 0))),
+    ("padding_nd", dict(padding_nd=(1, 1, 1))),
+    ("pre_padding", dict(pre_padding=(0, -1))),
+    ("post_padding", dict(post_padding=(-1, 0))),
+    ("post_padding", dict(post_padding=(1.5, 0))),
+    ("padding_mode", dict(padding_mode="VALID")),
+    ("num_output_maps", dict(num_output_maps=0)),
+    ("num_output_maps", dict(num_output_maps=1.5)),
+    ("num_groups", dict(num_groups=0)),
+    ("num_groups", dict(num_groups=3)),
+]
+
+
+@pytest.mark.parametrize("name, attributes", LAYER_REFUSALS)
+def test_resolve_refusal_names_the_attribute(name, attributes):
+    with pytest.raises(DeconvolutionError, match=name):
+        resolve(**{**BASE, **attributes})
+
+
+SHAPE_REFUSALS = [
+    ("input shape", (1, 2, 3), {}),
+    ("input shape", (1, 2, 3, 3, 3), {}),
+    ("input shape", (1, 2, 0, 3), {}),
+    ("num_groups", (1, 3, 3, 3), dict(num_groups=2)),
+    ("pre_padding/post_padding", (1, 2, 3, 3), dict(pre_padding=(3, 0), post_padding=(3, 0))),
+    ("pre_padding/post_padding", (1, 2, 3, 3), dict(padding_nd=(0, 3))),
+]
+
+
+@pytest.mark.parametrize("name, input_shape, attributes", SHAPE_REFUSALS)
+def test_output_shape_refusal_names_the_attribute(name, input_shape, attributes):
+    with pytest.raises(DeconvolutionError, match=re.escape(name)):
+        shapes.output_shape(input_shape, resolve(**{**BASE, **attributes}))
