@@ -81,7 +81,7 @@ for pointer in device.values():
 cudart.cudaStreamDestroy(stream)
 
 # %%
-# 本站把每次运行的输入、输出和网络记录进 ``recordings/tensors``（只在 GPU 构建设置了
+# 本站把每次运行的输入、输出和网络记录进 ``recordings/tensors`` （只在 GPU 构建设置了
 # ``TRTDECONV_RECORD_DIR`` 时写入，否则什么也不做）。
 from trtdeconv_docs.session import record
 

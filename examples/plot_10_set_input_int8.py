@@ -4,7 +4,7 @@ set_input：用张量提供卷积核（INT8 量化）
 
 ``set_input(1, tensor)`` 用网络中的张量代替卷积核权重（创建层时传空权重 ``trt.Weights()``），
 ``set_input(2, tensor)`` 代替偏置。这里输入和卷积核都经过 scale 为 1 的
-``IQuantizeLayer`` / ``IDequantizeLayer``（显式量化），反卷积以 INT8 计算：
+``IQuantizeLayer`` / ``IDequantizeLayer`` 做显式量化，反卷积以 INT8 计算；
 卷积核中大于 127 的 :math:`10^4`、:math:`10^3` 被截断为 127，小于 0.5 的元素量化为 0。
 
 .. note:: TensorRT 版本差异

@@ -20,7 +20,8 @@ from trtdeconv_docs import recording  # noqa: E402
 from trtdeconv_docs.recompute import replay  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted((ROOT / "examples").glob("plot_*.py"))
+# the examples that record TensorRT runs (the picture examples draw geometry only)
+EXAMPLES = sorted(ROOT / "examples" / f"{path.stem}.py" for path in (ROOT / "recordings" / "tensors").glob("*.json"))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)

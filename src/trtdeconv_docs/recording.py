@@ -38,13 +38,17 @@ def source_hashes(path) -> Dict[str, str]:
 
 
 def caller_file() -> str:
-    """``__file__`` of the nearest caller outside this package (the example being run)."""
+    """Source file of the nearest caller outside this package (the example being run).
+
+    Read from the frame's code object: sphinx-gallery compiles each example with its
+    file name but does not set ``__file__`` in the example's globals.
+    """
     frame = inspect.currentframe()
     while frame is not None and frame.f_globals.get("__name__", "").startswith("trtdeconv_docs"):
         frame = frame.f_back
-    if frame is None or not frame.f_globals.get("__file__"):
-        raise RuntimeError("recording needs to be called from a script file (no __file__ found)")
-    return frame.f_globals["__file__"]
+    if frame is None or not Path(frame.f_code.co_filename).is_file():
+        raise RuntimeError("recording needs to be called from a script file")
+    return frame.f_code.co_filename
 
 
 def provenance() -> Dict[str, Any]:

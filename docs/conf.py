@@ -1,0 +1,64 @@
+"""Sphinx configuration of the TensorRT deconvolution reference (Chinese, MyST pages).
+
+Works with Sphinx 7.4 / sphinx-gallery 0.19 / myst-parser 3.0 / furo 2024.8.6 (CPython 3.9,
+the GPU machine) and with the newest releases. Whether the examples are executed is
+decided by ``TRTDECONV_EXECUTE``: the GPU build sets it to 1; every other build shows
+the outputs recorded on the GPU (see :mod:`trtdeconv_docs.sphinx_ext.gallery`).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+project = "TensorRT 反卷积层"
+author = "trtdeconv-docs contributors"
+copyright = "2026, trtdeconv-docs contributors"
+language = "zh_CN"
+
+extensions = [
+    "myst_parser",
+    "sphinx_gallery.gen_gallery",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "sphinx.ext.mathjax",
+    "trtdeconv_docs.sphinx_ext",
+    "trtdeconv_docs.sphinx_ext.formula_table",
+    "trtdeconv_docs.sphinx_ext.mapping_table",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "gallery/*.ipynb"]
+nitpicky = True
+# The examples' docstrings name modules of the package (:mod:`trtdeconv_docs.session`, ...);
+# the site has no API reference for them to link to.
+nitpick_ignore_regex = [(r"py:(mod|func|class)", r"trtdeconv_docs(\..+)?")]
+
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+
+# MathJax 3: \textcolor[rgb]{...}{...} needs the LaTeX-compatible color package.
+mathjax3_config = {
+    "loader": {"load": ["[tex]/color"]},
+    "tex": {"packages": {"[+]": ["color"]}},
+}
+
+# Copy the code of a doctest without its >>> and ... prompts.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+
+html_theme = "furo"
+html_title = "TensorRT 反卷积层（Deconvolution）"
+html_static_path = ["_static"]
+html_css_files = ["trtdeconv.css"]
+
+plot_gallery = os.environ.get("TRTDECONV_EXECUTE") == "1"
+abort_on_example_error = True
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "gallery",
+    "filename_pattern": r"/plot_",
+    "within_subsection_order": "sphinx_gallery.sorting.FileNameSortKey",
+    "remove_config_comments": True,
+    "download_all_examples": False,
+}

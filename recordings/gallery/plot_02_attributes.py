@@ -1,0 +1,26 @@
+"""
+num_output_maps、kernel_size_nd、kernel 和 bias
+===============================================
+
+先用占位参数创建层，再逐个重设属性；结果与初始示例相同。
+
+.. note:: TensorRT 8 旧名称
+
+   ``kernel_size`` (DimsHW) 是 TensorRT 8 的旧名称，TensorRT 10 已移除，请用 ``kernel_size_nd``。
+"""
+
+# %%
+from trtdeconv_docs.example_data import seed_tensors
+from trtdeconv_docs.session import Session
+
+data, weight, bias = seed_tensors()  # 输入 1..9，卷积核 10^4..10^-4，偏置 0
+
+session = Session()
+inputT0 = session.add_input("inputT0", data)
+placeHolder = weight[:1]  # 1×1 的占位卷积核
+deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (1, 1), placeHolder)  # bias 可省略
+deconvolutionLayer.num_output_maps = 1  # 重设输出通道数
+deconvolutionLayer.kernel_size_nd = (3, 3)  # 重设卷积核尺寸
+deconvolutionLayer.kernel = weight  # 重设卷积核
+deconvolutionLayer.bias = bias  # 重设偏置
+output = session.run("attributes", deconvolutionLayer)

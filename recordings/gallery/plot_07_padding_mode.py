@@ -1,0 +1,39 @@
+"""
+padding_mode：由填充模式决定裁剪
+================================
+
+``padding_mode`` 优先于显式的 ``padding_nd`` / ``pre_padding`` / ``post_padding``。
+为了看清差别，这里步长设为 (2,2)。本页运行安装的 TensorRT 中存在的每一种模式：
+TensorRT 8.6 有 6 种，TensorRT 10 起 ``CAFFE_ROUND_DOWN`` 和 ``CAFFE_ROUND_UP`` 已被移除。
+"""
+
+# %%
+import tensorrt as trt
+
+from trtdeconv_docs.example_data import seed_tensors
+from trtdeconv_docs.session import Session
+
+data, weight, bias = seed_tensors()
+
+for mode in ["SAME_UPPER", "SAME_LOWER", "EXPLICIT_ROUND_UP", "EXPLICIT_ROUND_DOWN", "CAFFE_ROUND_UP", "CAFFE_ROUND_DOWN"]:
+    if not hasattr(trt.PaddingMode, mode):
+        print(f"TensorRT {trt.__version__} has no PaddingMode.{mode}")
+        continue
+    session = Session()
+    inputT0 = session.add_input("inputT0", data)
+    deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
+    deconvolutionLayer.stride_nd = (2, 2)
+    deconvolutionLayer.padding_mode = getattr(trt.PaddingMode, mode)
+    output = session.run(f"padding_mode={mode}", deconvolutionLayer)
+
+# %%
+# 显式填充与填充模式同时设置时，看看谁生效：先设 ``pre_padding=(1,1)``、
+# ``post_padding=(1,1)``，再设 ``SAME_UPPER``。
+session = Session()
+inputT0 = session.add_input("inputT0", data)
+deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
+deconvolutionLayer.stride_nd = (2, 2)
+deconvolutionLayer.pre_padding = (1, 1)
+deconvolutionLayer.post_padding = (1, 1)
+deconvolutionLayer.padding_mode = trt.PaddingMode.SAME_UPPER
+output = session.run("padding_mode=SAME_UPPER,pre_padding=(1,1),post_padding=(1,1)", deconvolutionLayer)

@@ -1,0 +1,28 @@
+"""
+num_groups：分组反卷积
+======================
+
+输入的 C 维和输出通道都被均分为 ``num_groups`` 组，各组分别做反卷积再拼接。
+输入通道数和 ``num_output_maps`` 都必须能被 ``num_groups`` 整除；
+卷积核布局为 ``(C_in, num_output_maps / num_groups, kH, kW)``。
+
+这里输入 2 个通道都是 1..9，第 1 组用原卷积核、第 2 组用它的相反数，
+所以第 2 个输出通道恰好是第 1 个的相反数。（原页面的代码用 ``np.concatenate`` 把输入
+拼成了 (2,2,3,3)，实际送进网络的第 2 个通道是 10..18，与它给出的矩阵不符。）
+"""
+
+# %%
+import numpy as np
+
+from trtdeconv_docs.example_data import seed_tensors
+from trtdeconv_docs.session import Session
+
+data, weight, _ = seed_tensors(channels=2)  # 两个通道都是 1..9
+weight = np.concatenate([weight[:9], -weight[:9]])  # 第 1 组 +核，第 2 组 -核
+bias = np.zeros(2, dtype=np.float32)
+
+session = Session()
+inputT0 = session.add_input("inputT0", data)
+deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 2, (3, 3), weight, bias)
+deconvolutionLayer.num_groups = 2
+output = session.run("num_groups=2", deconvolutionLayer)

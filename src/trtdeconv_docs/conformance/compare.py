@@ -1,0 +1,128 @@
+"""Measure recorded TensorRT outputs against the reference model, and summarize a recording.
+
+A run's precision comes from the engine inspector entries recorded for its layer: ``tf32``
+when the chosen tactic's name says TF32, else ``fp32`` (INT8 layers sum integers exactly
+and round only when rescaling: ``fp32`` covers them). Usage::
+
+    python -m trtdeconv_docs.conformance.compare [recordings/conformance]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from .. import shapes, tolerance
+from ..recompute import used_tf32
+from . import model, store
+
+DEFAULT_DIRECTORY = Path("recordings") / "conformance"
+
+
+def deconvolution_name(case_id: str) -> str:
+    """The name run_on_tensorrt gives a case's deconvolution layer."""
+    return f"{case_id}_deconv"
+
+
+def precision(case_id: str, run: Dict[str, Any]) -> str:
+    """``tf32`` if an engine layer holding the case's deconvolution ran a TF32 tactic, else ``fp32``."""
+    text = json.dumps({"Layers": run.get("engine_layers", [])})
+    return "tf32" if used_tf32(text, deconvolution_name(case_id)) else "fp32"
+
+
+@dataclass
+class Measured:
+    """One built run against the reference: shapes and the worst error/bound ratio (inf if shapes differ)."""
+
+    setting: str
+    precision: str
+    shape: Tuple[int, ...]
+    expected_shape: Tuple[int, ...]
+    ratio: float
+
+
+def measure(recorded: store.RecordedCase) -> List[Measured]:
+    """Every built run of a case the reference model accepts, measured against it."""
+    case = recorded.case
+    expected = model.expected(case, recorded.arrays)
+    expected_shape = shapes.output_shape(case["input_shape"], model.layer(case))
+    result = []
+    for setting, output in recorded.outputs.items():
+        chosen = precision(case["id"], recorded.runs[setting])
+        ratio = math.inf
+        if output.shape == expected.values.shape:
+            ratio = tolerance.worst_ratio(output, expected.values, expected.absolute_terms,
+                                          expected.term_counts, chosen)
+        result.append(Measured(setting, chosen, tuple(output.shape), tuple(expected_shape), ratio))
+    return result
+
+
+def verdicts(recorded: store.RecordedCase) -> Tuple[Dict[str, str], Optional[str]]:
+    """TensorRT's status per setting, and the reference model's refusal message (``None``: accepted)."""
+    return ({s: run["status"] for s, run in recorded.runs.items()},
+            model.verdict(recorded.case, recorded.arrays))
+
+
+def summary(recording: store.Recording) -> str:
+    """A few lines for people: counts, TF32 use, worst error/bound ratio, verdict disagreements."""
+    header, cases = recording.header, recording.cases
+    provenance = header.get("provenance", {})
+    drawn = [r for r in cases if "expected" not in r.case]
+    fixed = [r for r in cases if "expected" in r.case]
+    statuses: Dict[str, int] = {}
+    for recorded in cases:
+        for run in recorded.runs.values():
+            statuses[run["status"]] = statuses.get(run["status"], 0) + 1
+    lines = [
+        f"TensorRT {provenance.get('tensorrt', '?')} on {provenance.get('gpu', '?')}, {provenance.get('date', '?')}",
+        f"{len(drawn)} drawn layers ({sum(r.case['kind'] == 'int8' for r in drawn)} INT8), "
+        f"{len(fixed)} fixed-list layers; runs: "
+        + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())),
+    ]
+    worst: Dict[str, Tuple[float, str]] = {}
+    tf32_used = tf32_runs = 0
+    disagreements = []
+    for recorded in cases:
+        statuses_by_setting, refusal = verdicts(recorded)
+        built = {s for s, status in statuses_by_setting.items() if status == "built"}
+        refused = {s for s, status in statuses_by_setting.items() if status == "refused"}
+        if (refusal is None and refused) or (refusal is not None and built):
+            disagreements.append(f"  {model.label(recorded.case)}: TensorRT {statuses_by_setting}, "
+                                 f"reference {'accepts' if refusal is None else 'refuses: ' + refusal}")
+        if refusal is not None:
+            continue
+        for measured in measure(recorded):
+            tf32_runs += measured.setting == "tf32"
+            tf32_used += measured.setting == "tf32" and measured.precision == "tf32"
+            best = worst.get(measured.precision, (-1.0, ""))
+            if measured.ratio > best[0]:
+                worst[measured.precision] = (measured.ratio, f"{recorded.case['id']} {measured.setting}")
+    lines.append(f"TF32 tactic chosen in {tf32_used} of {tf32_runs} built TF32-allowed runs")
+    for name, (ratio, where) in sorted(worst.items()):
+        lines.append(f"worst |TensorRT - reference| / {name} bound: {ratio:.3g} ({where})")
+    lines.append(f"verdicts: TensorRT and the reference model disagree on {len(disagreements)} of {len(cases)} layers")
+    lines.extend(disagreements)
+    timings = header.get("timings", {})
+    if timings:
+        lines.append(f"GPU run: {timings.get('total_seconds', 0):.1f} s, {timings.get('builds', 0)} engine builds "
+                     f"taking {timings.get('build_seconds', 0):.1f} s")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    """Print the summary of a recording; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.conformance.compare",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("directory", nargs="?", type=Path, default=DEFAULT_DIRECTORY)
+    args = parser.parse_args(argv)
+    print(summary(store.load(args.directory)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""``trt-output``: show a tensor that TensorRT printed on a GPU, from its recording.
+
+Usage in a MyST page::
+
+    ```{trt-output} plot_03_stride
+    :run: stride_nd=(2,2)
+    :tensor: output
+    :color: 0,0,0,0=green; 0,0,2,2=blue; 0,0,4,4=red
+    ```
+
+The argument names an example (``examples/<name>.py``); ``:run:`` is the label of one of
+its recorded runs; ``:tensor:`` is ``output`` (the default: the run's only output),
+``input`` (its only input) or a tensor name; ``:color:`` colours single elements
+(``green``, ``blue``, ``red``). The directive reads ``<trtdeconv_recordings_dir>/<name>.json``
+(a conf value; default: ``recordings/tensors`` beside the documentation's folder) and emits the tensor as
+display math (:mod:`trtdeconv_docs.matrix_latex`) with a caption giving its shape and where
+and when TensorRT printed it. A missing recording, run or tensor is a build error naming
+the page, the example and the run; the recording is a dependency of the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Tuple
+
+import numpy as np
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
+
+from .. import matrix_latex, recording
+from ..tensors import decode
+
+RERUN = "run `tox -e gpu-gallery` on a machine with TensorRT and a GPU, then commit recordings/"
+
+
+class RecordingError(LookupError):
+    """The recording, run or tensor that a ``trt-output`` asks for is not there."""
+
+
+def recordings_dir(config, srcdir) -> Path:
+    """``trtdeconv_recordings_dir`` (relative to the source folder), else ``recordings/tensors`` beside it."""
+    configured = config.trtdeconv_recordings_dir
+    return Path(srcdir, configured) if configured else Path(srcdir).resolve().parent / "recordings" / "tensors"
+
+
+def find_run(document: Dict[str, Any], label: str) -> Dict[str, Any]:
+    """The run of a recording with this label."""
+    for run in document["runs"]:
+        if run["label"] == label:
+            return run
+    labels = ", ".join(repr(run["label"]) for run in document["runs"])
+    raise RecordingError(f"no run labelled {label!r}; the recording has {labels or 'no runs'}")
+
+
+def find_tensor(run: Dict[str, Any], which: str) -> Tuple[str, str, np.ndarray]:
+    """(``"input"`` or ``"output"``, name, array) for ``output``, ``input`` or a tensor name."""
+    groups = {"output": run["outputs"], "input": run["inputs"]}
+    if which in groups:
+        if len(groups[which]) != 1:
+            raise RecordingError(f"the run has {len(groups[which])} {which}s ({', '.join(groups[which])}): "
+                                 f"name one with :tensor:")
+        (name, data), = groups[which].items()
+        return which, name, decode(data)
+    for kind, tensors in groups.items():
+        if which in tensors:
+            return kind, which, decode(tensors[which])
+    names = ", ".join(list(run["outputs"]) + list(run["inputs"]))
+    raise RecordingError(f"no tensor named {which!r}; the run has {names}")
+
+
+def parse_highlights(text: str) -> Dict[Tuple[int, ...], str]:
+    """``"0,0,0,0=green; 0,0,2,2=blue"`` as ``{(0, 0, 0, 0): "green", (0, 0, 2, 2): "blue"}``."""
+    highlights = {}
+    for item in filter(None, (part.strip() for part in text.split(";"))):
+        index, _, color = item.partition("=")
+        try:
+            key = tuple(int(v) for v in index.split(","))
+        except ValueError:
+            raise ValueError(f":color: item {item!r} is not 'i,j,...=colour'") from None
+        if color.strip() not in matrix_latex.COLORS:
+            raise ValueError(f":color: item {item!r}: colour must be one of {', '.join(matrix_latex.COLORS)}")
+        highlights[key] = color.strip()
+    return highlights
+
+
+def caption_text(document: Dict[str, Any], run: Dict[str, Any], kind: str, name: str, shape) -> str:
+    """形状与出处, e.g. ``形状 (1, 1, 7, 7)；由 TensorRT 8.6.0 在 … 上打印（2026-11-24，CUDA 12.9）``."""
+    p = document["provenance"]
+    settings = run.get("settings", {})
+    details = [p["date"][:10], f"CUDA {p['cuda_runtime']}"]
+    if settings.get("tf32"):
+        details.append("允许 TF32")
+    if settings.get("int8"):
+        details.append("INT8")
+    where = f"TensorRT {p['tensorrt']} 在 {p['gpu']} 上"
+    what = f"由 {where}打印" if kind == "output" else f"输入张量 {name}，{where}运行时送入"
+    return f"形状 {tuple(shape)}；{what}（{'，'.join(details)}）；"
+
+
+class TrtOutput(SphinxDirective):
+    """Renders one recorded tensor as nested matrices with a provenance caption."""
+
+    required_arguments = 1
+    option_spec = {"run": directives.unchanged_required, "tensor": directives.unchanged,
+                   "color": directives.unchanged}
+
+    def run(self):
+        """Look the tensor up in the recording; a build error if anything is missing."""
+        example, label = self.arguments[0], self.options.get("run", "")
+        path = recordings_dir(self.config, self.env.srcdir) / f"{example}.json"
+        self.env.note_dependency(str(path))
+        try:
+            if not label:
+                raise RecordingError("the :run: option (the run's label) is required")
+            if not path.is_file():
+                raise RecordingError(f"no GPU recording {path}; {RERUN}")
+            document = recording.load(path)
+            run = find_run(document, label)
+            kind, name, array = find_tensor(run, self.options.get("tensor", "output").strip())
+            latex = matrix_latex.tensor(array, parse_highlights(self.options.get("color", "")))
+        except (RecordingError, ValueError) as error:
+            raise self.error(f"trt-output in page {self.env.docname!r}, example {example!r}, "
+                             f"run {label!r}: {error}") from None
+        math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False)
+        self.set_source_info(math)
+        return [math, self._caption(document, run, kind, name, array.shape, example, label)]
+
+    def _caption(self, document, run, kind, name, shape, example, label) -> nodes.paragraph:
+        gallery = self.config.sphinx_gallery_conf["gallery_dirs"]
+        link = addnodes.pending_xref("", nodes.literal(f"{example}.py", f"{example}.py"), refdomain="std",
+                                     reftype="doc", reftarget=f"/{gallery}/{example}", refexplicit=True,
+                                     refwarn=True, refdoc=self.env.docname)
+        text = caption_text(document, run, kind, name, shape)
+        paragraph = nodes.paragraph("", "", nodes.Text(text + "示例 "), link,
+                                    nodes.Text("，运行 "), nodes.literal(label, label), nodes.Text("。"),
+                                    classes=["trt-output-caption"])
+        self.set_source_info(paragraph)
+        return paragraph
+
+
+def setup(app):
+    """Register ``trt-output`` and the ``trtdeconv_recordings_dir`` conf value."""
+    app.add_config_value("trtdeconv_recordings_dir", None, "env", types=frozenset({str, type(None)}))
+    app.add_directive("trt-output", TrtOutput)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,237 @@
+"""The pages show what TensorRT printed: every ``trt-output`` names a recorded tensor that the reference model confirms.
+
+The first half reads every ``trt-output`` directive in ``docs/**/*.md`` and checks it
+against ``recordings/tensors/``: the example exists, TensorRT's recording of it exists
+(otherwise the test fails and says to run the GPU build), the run and tensor exist, the
+reference model replays the run within tolerance, and a shape the text states right
+before the directive is the recorded one. The second half builds small Sphinx projects
+to check the directive itself: what it renders, its errors, and its dependency on the
+recording.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+import pytest
+
+from trtdeconv_docs import matrix_latex, recording
+from trtdeconv_docs.recompute import replay
+from trtdeconv_docs.sphinx_ext import trt_output
+from trtdeconv_docs.tensors import encode
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+EXAMPLES = ROOT / "examples"
+TENSORS = ROOT / "recordings" / "tensors"
+
+DIRECTIVE = re.compile(
+    r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)",
+    re.MULTILINE,
+)
+STATED_SHAPE = re.compile(r"形状[是为]?\s*\(([\d,\s]+)\)")
+TYPED_MATRIX_ROW = re.compile(r"-?\d+\.\d*\s*&\s*-?\d+\.\d*")
+
+
+@dataclass(frozen=True)
+class Use:
+    """One ``trt-output`` directive in a page."""
+
+    page: str
+    line: int
+    example: str
+    options: Dict[str, str]
+    stated_shape: Optional[Tuple[int, ...]]  # the last shape stated between the previous directive and this one
+
+    @property
+    def where(self) -> str:
+        """``docs/<page>:<line>``, for messages."""
+        return f"docs/{self.page}:{self.line}"
+
+
+def pages():
+    """The site's own MyST pages (not the generated gallery)."""
+    return [p for p in sorted(DOCS.rglob("*.md")) if (DOCS / "gallery") not in p.parents]
+
+
+def uses():
+    """Every ``trt-output`` directive of every page, in page order."""
+    found = []
+    for path in pages():
+        text = path.read_text(encoding="utf-8")
+        previous_end = 0
+        for match in DIRECTIVE.finditer(text):
+            options = {}
+            for line in match.group("options").splitlines():
+                key, _, value = line.strip()[1:].partition(":")
+                options[key] = value.strip()
+            shapes = STATED_SHAPE.findall(text[previous_end:match.start()])
+            stated = tuple(int(v) for v in shapes[-1].split(",") if v.strip()) if shapes else None
+            found.append(Use(path.relative_to(DOCS).as_posix(), text.count("\n", 0, match.start()) + 1,
+                             match.group("example").strip(), options, stated))
+            previous_end = match.end()
+    return found
+
+
+USES = uses()
+PARAMS = [pytest.param(use, id=f"{use.page}:{use.line}:{use.example}[{use.options.get('run')}]") for use in USES]
+
+
+def recorded(use: Use):
+    """(document, run, kind, tensor name, array) for a directive, or a failure saying what is missing."""
+    path = TENSORS / f"{use.example}.json"
+    if not path.is_file():
+        pytest.fail(f"{use.where}: the GPU recording recordings/tensors/{use.example}.json is missing; "
+                    f"{trt_output.RERUN}")
+    document = recording.load(path)
+    try:
+        run = trt_output.find_run(document, use.options.get("run", ""))
+        kind, name, array = trt_output.find_tensor(run, use.options.get("tensor", "output"))
+    except trt_output.RecordingError as error:
+        pytest.fail(f"{use.where}: {use.example}: {error}")
+    return document, run, kind, name, array
+
+
+def test_the_pages_show_recorded_tensors():
+    assert len(USES) >= 30, f"only {len(USES)} trt-output directives found: is the pattern still right?"
+
+
+@pytest.mark.parametrize("path", pages(), ids=lambda p: p.relative_to(DOCS).as_posix())
+def test_no_output_matrix_is_typed_by_hand(path):
+    for block in re.findall(r"^\$\$\n(.*?)^\$\$", path.read_text(encoding="utf-8"), re.MULTILINE | re.DOTALL):
+        assert not TYPED_MATRIX_ROW.search(block), f"{path.name}: a typed matrix of numbers; use trt-output"
+
+
+@pytest.mark.parametrize("use", PARAMS)
+def test_directive_is_well_formed(use):
+    assert (EXAMPLES / f"{use.example}.py").is_file(), f"{use.where}: no example examples/{use.example}.py"
+    assert set(use.options) <= {"run", "tensor", "color"}, f"{use.where}: unknown options {sorted(use.options)}"
+    assert use.options.get("run"), f"{use.where}: :run: is required"
+    trt_output.parse_highlights(use.options.get("color", ""))
+
+
+@pytest.mark.parametrize("use", PARAMS)
+def test_recorded_tensor_agrees_with_the_reference(use):
+    _, run, kind, name, array = recorded(use)
+    matrix_latex.tensor(array, trt_output.parse_highlights(use.options.get("color", "")))
+    if kind == "output":
+        replayed = replay(run)[name]
+        assert replayed.recorded.shape == replayed.reference.shape, use.where
+        assert replayed.worst_ratio <= 1.0, (
+            f"{use.where}: TensorRT differs from the reference by {replayed.worst_ratio:.3g} x the "
+            f"{replayed.precision} bound")
+
+
+@pytest.mark.parametrize("use", [p for p in PARAMS if p.values[0].stated_shape is not None])
+def test_shape_stated_in_the_text_is_the_recorded_one(use):
+    *_, array = recorded(use)
+    assert use.stated_shape == array.shape, f"{use.where}: the text says {use.stated_shape}"
+
+
+# The directive in a small Sphinx project -------------------------------------------------
+
+PROVENANCE = {"tensorrt": "9.9.9", "cuda_runtime": "1.2", "cuda_driver": "1.3", "gpu": "Test GPU",
+              "compute_capability": "0.0", "python": "3.x", "numpy": "x", "date": "2026-01-02T03:04:05Z"}
+
+
+def write_recording(folder: Path, values: np.ndarray) -> Path:
+    """A recording of one run, ``demo``, with input ``x`` and output ``y`` (made-up values)."""
+    folder.mkdir(exist_ok=True)
+    document = {"example": "plot_demo.py", "source": {}, "provenance": PROVENANCE, "runs": [{
+        "label": "demo", "network": {"inputs": [], "outputs": ["y"], "layers": []},
+        "inputs": {"x": encode(np.ones((1, 1, 1, 1), np.float32))}, "outputs": {"y": encode(values)},
+        "settings": {"tf32": True, "int8": False}}]}
+    path = folder / "plot_demo.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def write(path: Path, text: str) -> None:
+    """Write ``text`` unless the file already holds it (an unchanged file keeps its mtime)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def build(tmp_path: Path, directive: str, *options: str):
+    """Build (in a fresh process) a project whose index holds ``directive``; returns (html, stderr, exit code)."""
+    source = tmp_path / "source"
+    (source / "gallery").mkdir(parents=True, exist_ok=True)
+    write(source / "conf.py",
+        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output"]\n'
+        f'trtdeconv_recordings_dir = {str(tmp_path / "recordings")!r}\n'
+        "def setup(app):  # stands in for sphinx-gallery's configuration\n"
+        '    app.add_config_value("sphinx_gallery_conf", {"gallery_dirs": "gallery"}, "html")\n')
+    write(source / "gallery" / "plot_demo.md", "# Demo\n")
+    write(source / "index.md", f"# Index\n\n{directive}\n\n```{{toctree}}\ngallery/plot_demo\n```\n")
+    html = tmp_path / "html"
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "--no-color", *options, "-b", "html",
+                           "-d", str(tmp_path / "doctrees"), str(source), str(html)],
+                          capture_output=True, text=True, encoding="utf-8")
+    index = html / "index.html"
+    return index.read_text(encoding="utf-8") if index.exists() else "", done.stderr, done.returncode
+
+
+DEMO = "```{trt-output} plot_demo\n:run: demo\n:color: 0,0,1,2=blue\n```"
+
+
+def test_directive_renders_the_matrix_and_its_provenance(tmp_path):
+    values = np.array([[[[1.5, -2.0, 0.0009], [98765.4321, 1e-9, 7.0]]]], dtype=np.float32)
+    write_recording(tmp_path / "recordings", values)
+    html, warnings, code = build(tmp_path, DEMO, "-W")
+    assert (warnings, code) == ("", 0)
+    assert "1.5 &amp; -2. &amp; 0.0009 \\\\\n98765.43 &amp; 0. &amp; \\textcolor[rgb]{0,0,1}{7.}" in html
+    assert "形状 (1, 1, 2, 3)；由 TensorRT 9.9.9 在 Test GPU 上打印（2026-01-02，CUDA 1.2，允许 TF32）；示例 " in html
+    assert 'href="gallery/plot_demo.html"' in html
+
+
+def test_directive_shows_an_input_by_kind_or_name(tmp_path):
+    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 2), np.float32))
+    for which in ("input", "x"):
+        html, warnings, code = build(tmp_path, f"```{{trt-output}} plot_demo\n:run: demo\n:tensor: {which}\n```", "-W")
+        assert (warnings, code) == ("", 0)
+        assert "形状 (1, 1, 1, 1)；输入张量 x，TensorRT 9.9.9 在 Test GPU 上运行时送入" in html
+
+
+@pytest.mark.parametrize("directive, problem", [
+    ("```{trt-output} plot_missing\n:run: demo\n```", "no GPU recording"),
+    ("```{trt-output} plot_demo\n:run: other\n```", "no run labelled 'other'; the recording has 'demo'"),
+    ("```{trt-output} plot_demo\n:run: demo\n:tensor: z\n```", "no tensor named 'z'"),
+    ("```{trt-output} plot_demo\n```", ":run: option"),
+    ("```{trt-output} plot_demo\n:run: demo\n:color: 0,0,5,5=red\n```", "outside the tensor's shape"),
+])
+def test_a_missing_recording_run_or_tensor_fails_the_build_naming_page_example_and_run(tmp_path, directive, problem):
+    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 3), np.float32))
+    _, warnings, code = build(tmp_path, directive, "-W", "--keep-going")
+    assert code != 0
+    example = directive.split("}")[1].split()[0]
+    assert f"index.md:3: ERROR: trt-output in page 'index', example '{example}', run " in warnings
+    assert problem in warnings
+    assert "Traceback" not in warnings
+
+
+def test_editing_a_recording_rebuilds_the_page(tmp_path):
+    path = write_recording(tmp_path / "recordings", np.full((1, 1, 2, 3), 3.0, np.float32))
+    html, _, _ = build(tmp_path, DEMO)
+    assert "3. &amp; 3. &amp; \\textcolor[rgb]{0,0,1}{3.}" in html
+    write_recording(tmp_path / "recordings", np.full((1, 1, 2, 3), 4.0, np.float32))
+    later = path.stat().st_mtime + 10
+    os.utime(path, (later, later))
+    html, _, _ = build(tmp_path, DEMO)
+    assert "4. &amp; 4. &amp; \\textcolor[rgb]{0,0,1}{4.}" in html
+
+
+def test_parse_highlights():
+    assert trt_output.parse_highlights("0,0,0,0=green; 0,0,2,2=blue;") == {(0, 0, 0, 0): "green", (0, 0, 2, 2): "blue"}
+    assert trt_output.parse_highlights("") == {}
+    with pytest.raises(ValueError, match="colour must be one of"):
+        trt_output.parse_highlights("0,0=pink")
+    with pytest.raises(ValueError, match="is not 'i,j,...=colour'"):
+        trt_output.parse_highlights("a,b=red")
