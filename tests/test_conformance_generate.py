@@ -39,12 +39,16 @@ def test_ids_are_unique_and_name_prefixes_cannot_collide():
     assert all(re.fullmatch(r"c\d{4}|r\d{2}", i) for i in ids)
 
 
-def test_every_drawn_layer_is_accepted_with_a_nonempty_output():
+def test_drawn_layers_are_accepted_or_refused_for_a_measured_reason():
+    """Non-CAFFE layers have non-empty outputs; the two measured TensorRT refusals are the only refusals."""
     for case in CASES:
-        arrays = generate.case_arrays(case)
-        assert model.verdict(case, arrays) is None, case["id"]
-        out = shapes.output_shape(case["input_shape"], model.layer(case))
-        assert min(out[2:]) >= 1, case["id"]
+        verdict = model.verdict(case, generate.case_arrays(case))
+        resolved = model.layer(case)
+        if resolved.padding_mode in shapes.CAFFE_MODES:  # sized as EXPLICIT, cropped as CAFFE
+            assert verdict in (None, model.INT8_DILATED_2D) or "(< 0)" in verdict, case["id"]
+            continue
+        assert verdict in (None, model.INT8_DILATED_2D), case["id"]
+        assert min(shapes.output_shape(case["input_shape"], resolved)[2:]) >= 1, case["id"]
 
 
 def test_arrays_have_the_case_shapes_and_value_ranges():

@@ -41,7 +41,7 @@ def layers(draw):
     dilation = tuple(draw(st.integers(1, 3)) for _ in range(rank))
     spatial = tuple(draw(st.integers(1, 6)) for _ in range(rank))
     full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(spatial, stride, kernel, dilation)]
-    pre = tuple(draw(st.integers(0, f)) for f in full)
+    pre = tuple(draw(st.integers(0, f // 2)) for f in full)  # CAFFE modes crop pre at both ends
     post = tuple(draw(st.integers(0, f - b)) for f, b in zip(full, pre))
     groups = draw(st.integers(1, 3))
     layer = resolve(num_output_maps=groups * draw(st.integers(1, 3)), kernel_size_nd=kernel, stride_nd=stride,

@@ -67,13 +67,34 @@ def expected(case: Dict[str, Any], arrays: Dict[str, np.ndarray]) -> Expected:
     )
 
 
+INT8_DILATED_2D = ("TensorRT 8.6.0 finds no INT8 implementation for a one-group 2-D deconvolution with "
+                   "dilation_nd > 1 (measured: every such layer in recordings/conformance)")
+
+
 def verdict(case: Dict[str, Any], arrays: Dict[str, np.ndarray]) -> Optional[str]:
     """``None`` if the reference model runs the case, else its refusal message."""
     try:
-        reference.deconvolve(*model_inputs(case, arrays), layer(case))
+        resolved = layer(case)
+        reference.deconvolve(*model_inputs(case, arrays), resolved)
     except DeconvolutionError as error:
         return str(error)
+    if (case["kind"] == "int8" and resolved.spatial_rank == 2 and resolved.num_groups == 1
+            and max(resolved.dilation_nd) > 1):
+        return INT8_DILATED_2D
     return None
+
+
+def int8_approximate(case: Dict[str, Any]) -> bool:
+    """INT8 layers that TensorRT 8.6.0 builds but computes only approximately: 3-D or grouped.
+
+    Measured on an H100: 2-D one-group INT8 layers agree with the exact Q/DQ model to
+    float32 rounding; 3-D or num_groups > 1 ones differ by 0.4 % to 3.7 % of the output's
+    largest value. The cause is not documented by NVIDIA; the tests pin the size.
+    """
+    if case["kind"] != "int8":
+        return False
+    resolved = layer(case)
+    return resolved.spatial_rank == 3 or resolved.num_groups > 1
 
 
 def label(case: Dict[str, Any]) -> str:
