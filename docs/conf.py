@@ -22,10 +22,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "sphinx_design",
-    "sphinx.ext.mathjax",
-    "trtdeconv_docs.sphinx_ext",
-    "trtdeconv_docs.sphinx_ext.formula_table",
-    "trtdeconv_docs.sphinx_ext.mapping_table",
+    "trtdeconv_docs.sphinx_ext",  # also serves MathJax 3 from the site itself (mathjax_local)
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -52,7 +49,7 @@ html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 
-plot_gallery = os.environ.get("TRTDECONV_EXECUTE") == "1"
+plot_gallery = "True" if os.environ.get("TRTDECONV_EXECUTE") == "1" else "False"
 abort_on_example_error = True
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

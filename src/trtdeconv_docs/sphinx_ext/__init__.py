@@ -1,10 +1,10 @@
-"""Sphinx glue: recorded gallery outputs (``gallery``) and recorded tensors in pages (``trt_output``)."""
+"""Sphinx glue: recorded gallery output, recorded tensors in pages, generated tables, local MathJax."""
 
-from . import gallery, trt_output
+from . import formula_table, gallery, mapping_table, mathjax_local, trt_output
 
 
 def setup(app):
-    """Register both halves of the extension."""
-    gallery.setup(app)
-    trt_output.setup(app)
+    """Register every part of the extension."""
+    for part in (gallery, trt_output, formula_table, mapping_table, mathjax_local):
+        part.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
