@@ -28,11 +28,14 @@ from .recording import ENVIRONMENT_VARIABLE
 from .sphinx_ext.gallery import EXECUTE_VARIABLE
 
 SKIPPED = {"sg_execution_times.rst"}
+"""Generated files not kept: the timing table, and (below) the examples' own copies,
+which sphinx-gallery copies again from ``examples/`` before checking their md5."""
 
 
 def _replace(source: Path, target: Path) -> None:
     before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} if target.exists() else {}
-    after = {p.relative_to(source): p.read_bytes() for p in source.rglob("*") if p.is_file() and p.name not in SKIPPED}
+    after = {p.relative_to(source): p.read_bytes() for p in source.rglob("*")
+             if p.is_file() and p.name not in SKIPPED and p.suffix != ".py"}
     for name in sorted(set(before) | set(after)):
         if name not in after:
             print(f"removed  {target / name}")
