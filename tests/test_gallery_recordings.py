@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,17 @@ def test_recording_carries_provenance(path):
     assert set(provenance) >= {"tensorrt", "cuda_runtime", "cuda_driver", "gpu", "python", "date"}
     assert document["source"] == recording.source_hashes(EXAMPLES / document["example"])
     assert document["runs"], f"{path.name} has no runs"
+
+
+def test_building_after_changing_an_example_fails_with_one_clear_message(tmp_path):
+    for folder in ("docs", "examples", "recordings"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("gallery", "_build"))
+    shutil.copytree(RECORDINGS / "gallery", tmp_path / "recordings" / "gallery")
+    with (tmp_path / "examples" / "plot_03_stride.py").open("a", encoding="utf-8") as handle:
+        handle.write("print('one more line')\n")
+    build = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(tmp_path / "docs"),
+                            str(tmp_path / "html")], capture_output=True, text=True, timeout=300)
+    assert build.returncode != 0
+    assert "plot_03_stride.py: changed since its GPU recording" in build.stderr
+    assert "tox -e gpu-gallery" in build.stderr
+    assert "report" not in build.stderr and "Traceback" not in build.stderr

@@ -17,8 +17,6 @@ import shutil
 from pathlib import Path
 from typing import Dict, List
 
-from sphinx.errors import ExtensionError
-
 from .. import recording
 
 EXECUTE_VARIABLE = "TRTDECONV_EXECUTE"
@@ -75,8 +73,10 @@ def _use_recordings(app) -> None:
     recordings = recordings_root(app)
     problems = stale_examples(examples, recordings)
     if problems:
-        raise ExtensionError(
-            "the gallery's recorded TensorRT output does not match the examples:\n  "
+        # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
+        # asking users to report a Sphinx bug, which this is not.
+        raise SystemExit(
+            "trtdeconv-docs: the gallery's recorded TensorRT output does not match the examples:\n  "
             + "\n  ".join(problems) + "\n" + RERUN_COMMAND
         )
     shutil.copytree(recordings / "gallery", gallery, dirs_exist_ok=True)
