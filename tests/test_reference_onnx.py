@@ -24,8 +24,9 @@ import numpy as np
 import pytest
 from onnx import helper
 
-from trtdeconv_docs import reference, tolerance
+from trtdeconv_docs import mappings, reference, tolerance
 from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.mappings import Inexpressible
 
 INEXPRESSIBLE = {
     "test_convtranspose_1d": "1-D",
@@ -34,10 +35,6 @@ INEXPRESSIBLE = {
     "test_convtranspose_kernel_shape": "post_padding",
 }
 """Every ONNX ConvTranspose case that TensorRT's deconvolution cannot express, and why."""
-
-
-class Inexpressible(Exception):
-    """An ONNX ConvTranspose node that no TensorRT deconvolution layer computes."""
 
 
 def _onnx_cases():
@@ -55,31 +52,22 @@ CASES = _onnx_cases()
 
 
 def tensorrt_attributes(node, x: np.ndarray, w: np.ndarray) -> dict:
-    """The TensorRT attributes of the layer computing ONNX ``node``; raises :class:`Inexpressible`."""
+    """The TensorRT attributes of the layer computing ONNX ``node``; raises :class:`Inexpressible`.
+
+    ``output_shape`` is first turned into ``pads`` by the ONNX spec's formula (total
+    padding split end-light, as for NOTSET); the rest is :func:`mappings.from_onnx`.
+    """
     onnx = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-    rank = x.ndim - 2
-    if rank not in (2, 3):
-        raise Inexpressible(f"{rank}-D: TensorRT's deconvolution is 2-D or 3-D only")
-    kernel = w.shape[2:]
-    stride = tuple(onnx.get("strides", (1,) * rank))
-    dilation = tuple(onnx.get("dilations", (1,) * rank))
-    group = onnx.get("group", 1)
-    common = dict(num_output_maps=w.shape[1] * group, kernel_size_nd=kernel, stride_nd=stride,
-                  dilation_nd=dilation, num_groups=group)
-    auto_pad = onnx.get("auto_pad", b"NOTSET").decode()
-    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
-        return dict(common, padding_mode=auto_pad)
-    pads = onnx.get("pads", (0,) * 2 * rank)
-    begin, end = pads[:rank], pads[rank:]
-    output_padding = onnx.get("output_padding", (0,) * rank)
-    if "output_shape" in onnx:  # ONNX spec: the total padding that gives output_shape, split end-heavy
+    onnx = {name: value.decode() if isinstance(value, bytes) else value for name, value in onnx.items()}
+    if "output_shape" in onnx:
+        rank = x.ndim - 2
+        stride = onnx.get("strides", (1,) * rank)
+        dilation = onnx.get("dilations", (1,) * rank)
+        output_padding = onnx.get("output_padding", (0,) * rank)
         total = [s * (i - 1) + op + 1 + d * (k - 1) - o for s, i, op, d, k, o in
-                 zip(stride, x.shape[2:], output_padding, dilation, kernel, onnx["output_shape"])]
-        begin, end = [t - t // 2 for t in total], [t // 2 for t in total]
-    post = tuple(e - op for e, op in zip(end, output_padding))
-    if min(begin) < 0 or min(post) < 0:
-        raise Inexpressible(f"pre_padding {tuple(begin)}, post_padding {post}: TensorRT refuses negative padding")
-    return dict(common, pre_padding=tuple(begin), post_padding=post)
+                 zip(stride, x.shape[2:], output_padding, dilation, w.shape[2:], onnx.pop("output_shape"))]
+        onnx["pads"] = [t - t // 2 for t in total] + [t // 2 for t in total]
+    return mappings.from_onnx(onnx, w.shape)
 
 
 def translate(case):
