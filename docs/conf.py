@@ -15,7 +15,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 project = "TensorRT 反卷积层"
 author = "trtdeconv-docs contributors"
 copyright = "2026, trtdeconv-docs contributors"
-language = "zh_CN"
+language = "zh_CN"  # the original; `python -m trtdeconv_docs.site` also builds every other language
+
+# Translations: Sphinx's gettext catalogs, one per page, docs/locale/<language>/LC_MESSAGES/<page>.po
+# (`tox -e translations` refreshes them). Text that the extension generates has its own
+# catalog (trtdeconv_docs.sphinx_ext.messages); trtdeconv_languages lists the site's languages.
+locale_dirs = ["locale/"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = False
 
 extensions = [
     "myst_parser",

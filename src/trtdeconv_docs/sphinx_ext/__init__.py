@@ -1,10 +1,12 @@
-"""Sphinx glue: recorded gallery output, recorded tensors in pages, generated tables, local MathJax."""
+"""Sphinx glue: recorded gallery output, recorded tensors in pages, generated tables, local MathJax, languages."""
 
-from . import formula_table, gallery, mapping_table, mathjax_local, trt_output
+import importlib
+
+PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch")
 
 
 def setup(app):
-    """Register every part of the extension."""
-    for part in (gallery, trt_output, formula_table, mapping_table, mathjax_local):
-        part.setup(app)
+    """Register every part of the extension (each part that translates registers the message catalog)."""
+    for part in PARTS:
+        importlib.import_module(f"{__name__}.{part}").setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -19,8 +19,14 @@ from docutils.parsers.rst import Directive
 
 from ..attributes import SAME_MODES
 from ..shapes import FORMULAS
+from . import messages
+from .messages import _
 
-HEADERS = ("padding_mode", "裁掉的总数 P (total cropped)", "前裁 B / 后裁 A (split)", "输出 O (output)")
+def headers() -> Sequence[str]:
+    """The column headers, in the build's language."""
+    return ("padding_mode", _("裁掉的总数 P (total cropped)"), _("前裁 B / 后裁 A (split)"), _("输出 O (output)"))
+
+
 OUTPUT = "O = (I-1)*S + DK - P"
 SAME_OUTPUT = OUTPUT + " = min(I*S, (I-1)*S + DK)"
 
@@ -54,10 +60,11 @@ class FormulaTable(Directive):
         """Build the table from :data:`~trtdeconv_docs.shapes.FORMULAS`."""
         rows = [(f"``{mode}``", f"``{total}``", f"``{split}``", f"``{SAME_OUTPUT if mode in SAME_MODES else OUTPUT}``")
                 for mode, total, split in FORMULAS]
-        return [table_node(HEADERS, rows, widths=(3, 3, 3, 5))]
+        return [table_node(headers(), rows, widths=(3, 3, 3, 5))]
 
 
 def setup(app):
     """Register ``deconv-formula-table``."""
+    app.setup_extension(messages.__name__)
     app.add_directive("deconv-formula-table", FormulaTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -17,7 +17,12 @@ import shutil
 from pathlib import Path
 from typing import Dict, List
 
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
 from .. import recording
+from . import messages
+from .messages import _
 
 EXECUTE_VARIABLE = "TRTDECONV_EXECUTE"
 RERUN_COMMAND = (
@@ -31,9 +36,9 @@ def executing() -> bool:
     return os.environ.get(EXECUTE_VARIABLE) == "1"
 
 
-def recordings_root(app) -> Path:
-    """The ``recordings/`` folder beside the documentation's source folder."""
-    return Path(app.srcdir).resolve().parent / "recordings"
+def recordings_root(srcdir) -> Path:
+    """The ``recordings/`` folder beside the documentation's source folder ``srcdir``."""
+    return Path(srcdir).resolve().parent / "recordings"
 
 
 def stale_examples(examples: Path, recordings: Path) -> List[str]:
@@ -70,7 +75,7 @@ def _use_recordings(app) -> None:
     conf = app.config.sphinx_gallery_conf
     srcdir = Path(app.srcdir)
     examples, gallery = (srcdir / conf["examples_dirs"]).resolve(), srcdir / conf["gallery_dirs"]
-    recordings = recordings_root(app)
+    recordings = recordings_root(app.srcdir)
     problems = stale_examples(examples, recordings)
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
@@ -82,27 +87,35 @@ def _use_recordings(app) -> None:
     shutil.copytree(recordings / "gallery", gallery, dirs_exist_ok=True)
 
 
-def _provenance_note(recordings_dir: Path, stem: str) -> str:
-    path = recordings_dir / f"{stem}.json"
-    if not path.exists():
-        return ""
-    document = recording.load(path)
-    p: Dict[str, str] = document["provenance"]
-    return (
-        ".. admonition:: 输出来源\n\n"
-        f"   本页输出由 TensorRT {p['tensorrt']} 在 {p['gpu']} 上打印（CUDA {p['cuda_runtime']}，"
-        f"驱动 CUDA {p['cuda_driver']}，Python {p['python']}，{p['date'][:10]}）；"
-        f"记录对应的示例源码 sha256 为 ``{document['source']['sha256'][:16]}…``。\n\n"
-    )
+class Provenance(SphinxDirective):
+    """``.. trtdeconv-provenance:: <example>``: which TensorRT, GPU and CUDA printed the page's output, and when."""
+
+    required_arguments = 1
+
+    def run(self):
+        """An admonition built from ``<recordings>/tensors/<example>.json``."""
+        path = recordings_root(self.env.srcdir) / "tensors" / f"{self.arguments[0]}.json"
+        self.env.note_dependency(str(path))
+        document = recording.load(path)
+        p: Dict[str, str] = document["provenance"]
+        text = _("本页输出由 TensorRT {tensorrt} 在 {gpu} 上打印（CUDA {cuda}，驱动 CUDA {driver}，"
+                 "Python {python}，{date}）；记录对应的示例源码 sha256 为 ").format(
+            tensorrt=p["tensorrt"], gpu=p["gpu"], cuda=p["cuda_runtime"], driver=p["cuda_driver"],
+            python=p["python"], date=p["date"][:10])
+        digest = document["source"]["sha256"][:16] + "…"
+        title = _("输出来源")
+        body = nodes.paragraph("", "", nodes.Text(text), nodes.literal(digest, digest), nodes.Text(_("。")))
+        return [nodes.admonition("", nodes.title(title, title), body, classes=["trtdeconv-provenance"])]
 
 
 def _add_provenance(app, docname: str, source: List[str]) -> None:
     gallery_dir = app.config.sphinx_gallery_conf["gallery_dirs"]
     if not docname.startswith(f"{gallery_dir}/plot_"):
         return
-    note = _provenance_note(recordings_root(app) / "tensors", docname.split("/")[-1])
-    if not note:
+    stem = docname.split("/")[-1]
+    if not (recordings_root(app.srcdir) / "tensors" / f"{stem}.json").exists():
         return
+    note = f".. trtdeconv-provenance:: {stem}\n\n"
     lines = source[0].split("\n")
     for index in range(1, len(lines)):  # insert after the title's underline
         underline = lines[index].strip()
@@ -114,5 +127,7 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
 
 def setup(app):
     """Register the recorded-gallery hooks; they run before sphinx-gallery's own."""
+    app.setup_extension(messages.__name__)
     app.connect("builder-inited", _use_recordings, priority=100)
     app.connect("source-read", _add_provenance)
+    app.add_directive("trtdeconv-provenance", Provenance)

@@ -16,9 +16,14 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 
 from ..mappings import ROWS
+from . import messages
 from .formula_table import inline, table_node
+from .messages import _
 
-HEADERS = ("项目 (topic)", "PyTorch ConvTranspose2d/3d", "ONNX ConvTranspose", "TensorRT IDeconvolutionLayer")
+
+def headers():
+    """The column headers, in the build's language."""
+    return (_("项目 (topic)"), "PyTorch ConvTranspose2d/3d", "ONNX ConvTranspose", "TensorRT IDeconvolutionLayer")
 
 
 class MappingTable(Directive):
@@ -26,16 +31,18 @@ class MappingTable(Directive):
 
     def run(self):
         """Build the table, one row per mapping row, then the notes."""
-        table = table_node(HEADERS, [(row.topic, row.pytorch, row.onnx, row.tensorrt) for row in ROWS],
-                           widths=(2, 3, 3, 3))
+        rows = [[_(text) for text in (row.topic, row.pytorch, row.onnx, row.tensorrt)] for row in ROWS]
+        table = table_node(headers(), rows, widths=(2, 3, 3, 3))
         notes = nodes.bullet_list()
         for row in ROWS:
-            notes += nodes.list_item("", nodes.paragraph("", "", nodes.strong(row.topic, row.topic),
-                                                         nodes.Text("："), *inline(row.note)))
+            topic = _(row.topic)
+            notes += nodes.list_item("", nodes.paragraph("", "", nodes.strong(topic, topic),
+                                                         nodes.Text(_("：")), *inline(_(row.note))))
         return [table, notes]
 
 
 def setup(app):
     """Register ``deconv-mapping-table``."""
+    app.setup_extension(messages.__name__)
     app.add_directive("deconv-mapping-table", MappingTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

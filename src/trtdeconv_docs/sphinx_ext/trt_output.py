@@ -31,6 +31,8 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import matrix_latex, recording
 from ..tensors import decode
+from . import messages
+from .messages import _
 
 RERUN = "run `tox -e gpu-gallery` on a machine with TensorRT and a GPU, then commit recordings/"
 
@@ -86,17 +88,20 @@ def parse_highlights(text: str) -> Dict[Tuple[int, ...], str]:
 
 
 def caption_text(document: Dict[str, Any], run: Dict[str, Any], kind: str, name: str, shape) -> str:
-    """形状与出处, e.g. ``形状 (1, 1, 7, 7)；由 TensorRT 8.6.0 在 … 上打印（2026-11-24，CUDA 12.9）``."""
+    """Shape and provenance, e.g. ``形状 (1, 1, 7, 7)；由 TensorRT 8.6.0 在 … 上打印（2026-11-24，CUDA 12.9）；``."""
     p = document["provenance"]
     settings = run.get("settings", {})
     details = [p["date"][:10], f"CUDA {p['cuda_runtime']}"]
     if settings.get("tf32"):
-        details.append("允许 TF32")
+        details.append(_("允许 TF32"))
     if settings.get("int8"):
         details.append("INT8")
-    where = f"TensorRT {p['tensorrt']} 在 {p['gpu']} 上"
-    what = f"由 {where}打印" if kind == "output" else f"输入张量 {name}，{where}运行时送入"
-    return f"形状 {tuple(shape)}；{what}（{'，'.join(details)}）；"
+    if kind == "output":
+        what = _("由 TensorRT {tensorrt} 在 {gpu} 上打印")
+    else:
+        what = _("输入张量 {name}，TensorRT {tensorrt} 在 {gpu} 上运行时送入")
+    what = what.format(name=name, tensorrt=p["tensorrt"], gpu=p["gpu"])
+    return _("形状 {shape}；{what}（{details}）；").format(shape=tuple(shape), what=what, details=_("，").join(details))
 
 
 class TrtOutput(SphinxDirective):
@@ -133,8 +138,8 @@ class TrtOutput(SphinxDirective):
                                      reftype="doc", reftarget=f"/{gallery}/{example}", refexplicit=True,
                                      refwarn=True, refdoc=self.env.docname)
         text = caption_text(document, run, kind, name, shape)
-        paragraph = nodes.paragraph("", "", nodes.Text(text + "示例 "), link,
-                                    nodes.Text("，运行 "), nodes.literal(label, label), nodes.Text("。"),
+        paragraph = nodes.paragraph("", "", nodes.Text(text + _("示例 ")), link,
+                                    nodes.Text(_("，运行 ")), nodes.literal(label, label), nodes.Text(_("。")),
                                     classes=["trt-output-caption"])
         self.set_source_info(paragraph)
         return paragraph
@@ -142,6 +147,7 @@ class TrtOutput(SphinxDirective):
 
 def setup(app):
     """Register ``trt-output`` and the ``trtdeconv_recordings_dir`` conf value."""
+    app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_recordings_dir", None, "env", types=frozenset({str, type(None)}))
     app.add_directive("trt-output", TrtOutput)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,107 @@
+"""The extension's own translatable text: the gettext catalog ``trtdeconv_docs``.
+
+Text that the pages' authors write is translated by Sphinx's project catalogs
+(``docs/locale/<language>/LC_MESSAGES/<page>.po``). Text that this extension generates
+(captions of recorded tensors, table headers, the mapping table's rows, the provenance
+note, the site's title) is not in any page, so it lives in the catalog of this module,
+the conventional place for a Sphinx extension's messages
+(:func:`sphinx.locale.get_translation`). Its ``.po`` files are in ``locale/`` beside this
+module; :func:`setup` compiles them for the build.
+
+``python -m trtdeconv_docs.sphinx_ext.messages update`` (run by ``tox -e translations``)
+merges every message the extension can emit (:func:`template`) into those ``.po`` files.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterable, List
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from sphinx.locale import get_translation
+
+CATALOG = "trtdeconv_docs"
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+_ = get_translation(CATALOG)
+
+
+def catalog_paths(locale_dir: Path = LOCALE_DIR) -> List[Path]:
+    """Every ``<language>/LC_MESSAGES/trtdeconv_docs.po`` under ``locale_dir``."""
+    return sorted(locale_dir.glob(f"*/LC_MESSAGES/{CATALOG}.po"))
+
+
+def compile_catalogs(source: Path, target: Path) -> None:
+    """Write a ``.mo`` under ``target`` for every ``.po`` of this catalog under ``source``."""
+    for po_path in catalog_paths(source):
+        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def _fields_to_translate(texts: Iterable[str]) -> List[str]:
+    return [text for text in texts if any("\u4e00" <= ch <= "\u9fff" for ch in text)]
+
+
+def template() -> Catalog:
+    """Every message the extension can emit: its ``_()`` calls, the mapping rows, the site's titles."""
+    import runpy
+
+    from ..mappings import ROWS
+
+    catalog = Catalog(domain=CATALOG, project="trtdeconv-docs", fuzzy=False)
+    here = Path(__file__).parent
+    for filename, lineno, message, comments, context in extract_from_dir(
+            here, method_map=[("*.py", "python")], keywords={"_": None}):
+        catalog.add(message, locations=[(f"sphinx_ext/{filename}", lineno)])
+    for row in ROWS:
+        for text in _fields_to_translate((row.topic, row.pytorch, row.onnx, row.tensorrt, row.note)):
+            catalog.add(text, locations=[("mappings.py", 0)])
+    config = runpy.run_path(str(DOCS / "conf.py"))
+    for text in _fields_to_translate((config["project"], config["html_title"])):
+        catalog.add(text, locations=[("docs/conf.py", 0)])
+    return catalog
+
+
+def update(locale_dir: Path = LOCALE_DIR) -> List[Path]:
+    """Merge :func:`template` into every language's ``.po``; returns the files written."""
+    written = []
+    for po_path in catalog_paths(locale_dir):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parts[-3])
+        catalog.update(template(), update_header_comment=False)
+        with po_path.open("wb") as po_file:
+            write_po(po_file, catalog, width=100, omit_header=False, ignore_obsolete=True, include_lineno=False)
+        written.append(po_path)
+    return written
+
+
+def setup(app):
+    """Compile this catalog into the doctree folder and register it with Sphinx."""
+    compiled = Path(app.doctreedir) / "trtdeconv_locale"
+    compile_catalogs(LOCALE_DIR, compiled)
+    app.add_message_catalog(CATALOG, str(compiled))
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def main(argv=None) -> int:
+    """``update``: merge the extension's messages into its ``.po`` files."""
+    args = sys.argv[1:] if argv is None else argv
+    if args != ["update"]:
+        print("usage: python -m trtdeconv_docs.sphinx_ext.messages update", file=sys.stderr)
+        return 2
+    for path in update():
+        print(f"updated {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

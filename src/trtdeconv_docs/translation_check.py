@@ -1,0 +1,113 @@
+"""Check translations: complete, free of Chinese, and faithful to every code span, formula, link and number.
+
+A translation may reword the prose; it may not change what the reader copies or
+computes with. For every message whose original contains Chinese, the translation must
+
+* exist and not be marked fuzzy (a fuzzy entry is an outdated guess that Sphinx ignores);
+* contain no Chinese characters or full-width punctuation, except text also found in the
+  original (a quotation of the original page);
+* keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
+  link addresses, substitutions and numbers, as multisets (the order may change).
+
+``python -m trtdeconv_docs.translation_check FILE.po ...`` prints every problem and exits 1 if
+there is one; ``tests/test_translations.py`` runs the same checks on every catalog.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, List, Tuple
+
+from babel.messages.pofile import read_po
+
+IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+ROLE = re.compile(r"(\{[\w:.-]+\}|:[\w:.-]+:)`([^`]*)`")
+CODE = re.compile(r"``(.+?)``|`([^`]+)`")
+DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$")
+LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>]+)>")
+SUBSTITUTION = re.compile(r"\|[\w-]+\|")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def needs_translation(msgid: str) -> bool:
+    """Whether a message is Chinese text (the other messages are code, names or English already)."""
+    return bool(IDEOGRAPH.search(msgid))
+
+
+def _first_group(match: re.Match) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def _role_target(match: re.Match) -> str:
+    role, content = match.groups()
+    target = re.search(r"<([^<>]+)>$", content)
+    return role + (target.group(1) if target and "math" not in role else content)
+
+
+KEPT = (("role", ROLE, _role_target), ("math", DOLLAR_MATH, _first_group), ("code", CODE, _first_group),
+        ("link", LINK, _first_group), ("substitution", SUBSTITUTION, lambda match: match.group(0)))
+
+
+def kept_parts(text: str) -> Counter:
+    """The parts a translation must keep unchanged: roles' targets, formulas, code, links, numbers."""
+    parts: Counter = Counter()
+    for kind, pattern, value in KEPT:
+        parts.update((kind, value(match).strip()) for match in pattern.finditer(text))
+        text = pattern.sub(" ", text)
+    parts.update(("number", number) for number in NUMBER.findall(text))
+    return parts
+
+
+def problems(msgid: str, msgstr: str, fuzzy: bool = False) -> List[str]:
+    """What is wrong with this translation of ``msgid`` (nothing: an empty list)."""
+    if not needs_translation(msgid):
+        return []
+    if not msgstr.strip():
+        return ["not translated"]
+    found = []
+    if fuzzy:
+        found.append("marked fuzzy: the original changed; check the translation, then remove the fuzzy flag")
+    foreign = [run for run in CHINESE.findall(msgstr) if run not in msgid]
+    if foreign:
+        found.append(f"Chinese left in the translation: {' '.join(foreign)}")
+    original, translated = kept_parts(msgid), kept_parts(msgstr)
+    if original != translated:
+        missing = ", ".join(f"{kind} {value!r}" for (kind, value) in (original - translated).elements())
+        extra = ", ".join(f"{kind} {value!r}" for (kind, value) in (translated - original).elements())
+        found.append("changed " + "; ".join(filter(None, (missing and f"lost: {missing}",
+                                                           extra and f"added: {extra}"))))
+    return found
+
+
+def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple[str, str]]:
+    """(msgid, problem) for each faulty entry of a ``.po`` file, and for each template message it lacks."""
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file)
+    found = []
+    for message in catalog:
+        if message.id:
+            found.extend((message.id, problem) for problem in problems(message.id, message.string or "", message.fuzzy))
+    for msgid in template_ids:
+        if needs_translation(msgid) and msgid not in catalog:
+            found.append((msgid, "missing from the catalog: run `tox -e translations`, then translate it"))
+    return found
+
+
+def main(argv=None) -> int:
+    """Check the given ``.po`` files; exit status 1 if any entry has a problem."""
+    paths = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    count = 0
+    for path in paths:
+        for msgid, problem in catalog_problems(path):
+            count += 1
+            print(f"{path}: {problem}\n    msgid: {msgid[:200]}")
+    print(f"{count} problem(s) in {len(paths)} catalog(s)")
+    return 1 if count else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
