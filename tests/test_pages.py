@@ -166,6 +166,7 @@ def build(tmp_path: Path, directive: str, *options: str):
     (source / "gallery").mkdir(parents=True, exist_ok=True)
     write(source / "conf.py",
         'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output"]\n'
+        'language = "zh_CN"\n'
         f'trtdeconv_recordings_dir = {str(tmp_path / "recordings")!r}\n'
         "def setup(app):  # stands in for sphinx-gallery's configuration\n"
         '    app.add_config_value("sphinx_gallery_conf", {"gallery_dirs": "gallery"}, "html")\n')
@@ -190,6 +191,14 @@ def test_directive_renders_the_matrix_and_its_provenance(tmp_path):
     assert "1.5 &amp; -2. &amp; 0.0009 \\\\\n98765.43 &amp; 0. &amp; \\textcolor[rgb]{0,0,1}{7.}" in html
     assert "形状 (1, 1, 2, 3)；由 TensorRT 9.9.9 在 Test GPU 上打印（2026-01-02，CUDA 1.2，允许 TF32）；示例 " in html
     assert 'href="gallery/plot_demo.html"' in html
+
+
+def test_directive_caption_is_translated_by_the_extension_catalog(tmp_path):
+    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 3), np.float32))
+    html, warnings, code = build(tmp_path, DEMO, "-W", "-D", "language=en")
+    assert (warnings, code) == ("", 0)
+    assert ("Shape (1, 1, 2, 3); printed by TensorRT 9.9.9 on Test GPU (2026-01-02, CUDA 1.2, TF32 allowed); "
+            "example ") in html
 
 
 def test_directive_shows_an_input_by_kind_or_name(tmp_path):

@@ -4,8 +4,8 @@ A translation may reword the prose; it may not change what the reader copies or
 computes with. For every message whose original contains Chinese, the translation must
 
 * exist and not be marked fuzzy (a fuzzy entry is an outdated guess that Sphinx ignores);
-* contain no Chinese characters or full-width punctuation, except text also found in the
-  original (a quotation of the original page);
+* contain no Chinese characters or full-width punctuation outside quotation marks (“…”),
+  and quote only text found in the original (the original page's wording, quoted);
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
   link addresses, substitutions and numbers, as multisets (the order may change).
 
@@ -23,19 +23,19 @@ from typing import Iterable, List, Tuple
 
 from babel.messages.pofile import read_po
 
-IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 ROLE = re.compile(r"(\{[\w:.-]+\}|:[\w:.-]+:)`([^`]*)`")
 CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$")
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>]+)>")
 SUBSTITUTION = re.compile(r"\|[\w-]+\|")
+QUOTATION = re.compile(r"“([^”]*)”|「([^」]*)」")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def needs_translation(msgid: str) -> bool:
-    """Whether a message is Chinese text (the other messages are code, names or English already)."""
-    return bool(IDEOGRAPH.search(msgid))
+    """Whether a message holds Chinese text or punctuation (the others are code, names or English already)."""
+    return bool(CHINESE.search(msgid))
 
 
 def _first_group(match: re.Match) -> str:
@@ -71,7 +71,9 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False) -> List[str]:
     found = []
     if fuzzy:
         found.append("marked fuzzy: the original changed; check the translation, then remove the fuzzy flag")
-    foreign = [run for run in CHINESE.findall(msgstr) if run not in msgid]
+    quotes = [_first_group(match) for match in QUOTATION.finditer(msgstr)]
+    foreign = CHINESE.findall(QUOTATION.sub(" ", msgstr)) + [
+        quote for quote in quotes if CHINESE.search(quote) and quote not in msgid]
     if foreign:
         found.append(f"Chinese left in the translation: {' '.join(foreign)}")
     original, translated = kept_parts(msgid), kept_parts(msgstr)

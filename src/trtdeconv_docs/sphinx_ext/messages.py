@@ -28,7 +28,12 @@ CATALOG = "trtdeconv_docs"
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 
-_ = get_translation(CATALOG)
+_translation = get_translation(CATALOG)
+
+
+def _(message: str) -> str:
+    """``message`` in the build's language; itself when no catalog is loaded (outside Sphinx, or Chinese)."""
+    return str(_translation(message))
 
 
 def catalog_paths(locale_dir: Path = LOCALE_DIR) -> List[Path]:

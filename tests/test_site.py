@@ -1,0 +1,140 @@
+"""The built site: every page in every language, a working language switch on each, the same code in both.
+
+One module-wide build of the real site (``python -m trtdeconv_docs.site``, as ``tox -e docs``
+runs it) into a temporary folder; the tests read its HTML with the standard library's parser.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from trtdeconv_docs import site
+from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
+
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
+NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
+
+
+class Page(HTMLParser):
+    """What the tests need of one HTML page: its language, switch links, code blocks and prose."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.lang = ""
+        self.switch: List[Dict[str, str]] = []
+        self.code_blocks: List[str] = []
+        self.prose: List[str] = []
+        self._open: List[str] = []
+        self._classes: List[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        """Track the element stack, the switch's links and where code blocks start."""
+        attributes = dict(attrs)
+        if tag == "html":
+            self.lang = attributes.get("lang", "")
+        if tag in {"meta", "link", "img", "br", "hr", "input", "source"}:
+            return
+        classes = attributes.get("class") or ""
+        self._open.append(tag)
+        self._classes.append(classes)
+        if tag == "pre":
+            self.code_blocks.append("")
+        if "trtdeconv-language-switch" in " ".join(self._classes) and tag in {"a", "span"}:
+            self.switch.append({"href": attributes.get("href", ""), "hreflang": attributes.get("hreflang", ""),
+                                "lang": attributes.get("lang", ""), "current": "current" in classes})
+
+    def handle_endtag(self, tag):
+        """Close elements up to ``tag``."""
+        while self._open:
+            self._classes.pop()
+            if self._open.pop() == tag:
+                break
+
+    def handle_data(self, data):
+        """Text goes to the open code block, or to prose unless inside code, math or the switch."""
+        if "pre" in self._open:
+            self.code_blocks[-1] += data
+        elif not NOT_PROSE.intersection(self._open) and not any(
+                "math" in c.split() or "trtdeconv-language-switch" in c for c in self._classes):
+            self.prose.append(data)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The whole site, built as ``tox -e docs`` builds it."""
+    out = tmp_path_factory.mktemp("site")
+    assert site.build(out / "html", out / "doctrees") == 0
+    return out / "html"
+
+
+def pages(root: Path) -> List[str]:
+    """Every HTML page of one language, relative to that language's folder."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="module")
+def parsed(built) -> Dict[str, Dict[str, Page]]:
+    """language -> page -> parsed page."""
+    return {code: {name: Page((built / code / name).read_text(encoding="utf-8")) for name in pages(built / code)}
+            for code in LANGUAGES}
+
+
+def test_root_page_opens_the_original_and_links_every_language(built):
+    root = (built / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=zh_CN/index.html"' in root
+    assert all(f'href="{code}/index.html"' in root for code in LANGUAGES)
+
+
+def test_every_language_has_the_same_pages(built):
+    names = {code: pages(built / code) for code in LANGUAGES}
+    assert len(names["zh_CN"]) > 30 and {"index.html", "padding_mode.html", "gallery/plot_01_base.html"} <= set(names["zh_CN"])
+    assert names["en"] == names["zh_CN"]
+
+
+def test_every_page_switches_to_the_same_page_in_every_language(built, parsed):
+    for code, by_page in parsed.items():
+        for name, page in by_page.items():
+            assert page.lang == code.replace("_", "-"), f"{code}/{name}: <html lang={page.lang!r}>"
+            assert [entry["current"] for entry in page.switch] == [c == code for c in LANGUAGES], f"{code}/{name}"
+            for entry, other in zip(page.switch, LANGUAGES):
+                if other == code:
+                    continue
+                target = (built / code / name).parent / entry["href"]
+                assert target.resolve() == (built / other / name).resolve() and target.exists(), f"{code}/{name}"
+
+
+def test_both_languages_show_the_same_code_and_recorded_output(parsed):
+    """Code blocks are not translated: the doctests that pytest runs on the pages hold for both editions."""
+    compared = 0
+    for name, page in parsed["zh_CN"].items():
+        assert parsed["en"][name].code_blocks == page.code_blocks, name
+        compared += len(page.code_blocks)
+    assert compared > 50
+
+
+def test_the_english_edition_has_no_chinese_prose(parsed):
+    leftovers = {}
+    for name, page in parsed["en"].items():
+        found = [run for text in page.prose for run in CHINESE.findall(text)]
+        if found:
+            leftovers[name] = found[:8]
+    assert not leftovers, leftovers
+
+
+def test_the_chinese_edition_is_chinese(parsed):
+    assert "反卷积" in "".join(parsed["zh_CN"]["index.html"].prose)
+
+
+def test_counterpart_links_climb_out_of_the_language_folder():
+    assert counterpart_href("index.html", "en") == "../en/index.html"
+    assert counterpart_href("gallery/plot_01_base.html", "zh_CN") == "../../zh_CN/gallery/plot_01_base.html"
+    links = language_links("en", "maps/migration.html", LANGUAGES)
+    assert [(link["code"], link["current"]) for link in links] == [("zh_CN", False), ("en", True)]
+    with pytest.raises(ValueError, match="'fr' is not one of the site's languages: zh_CN, en"):
+        language_links("fr", "index.html", LANGUAGES)

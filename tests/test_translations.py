@@ -1,0 +1,96 @@
+"""The English catalogs translate every Chinese message of the site, and keep its code, formulas and numbers.
+
+The project's catalogs are checked against the messages that Sphinx's gettext builder
+extracts from the pages now, so a Chinese paragraph edited without updating its
+translation fails here (with the command to run); the extension's catalog is checked
+against every message the extension can emit (:func:`trtdeconv_docs.sphinx_ext.messages.template`).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from trtdeconv_docs.sphinx_ext import messages
+from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, problems
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+CATALOGS = DOCS / "locale" / "en" / "LC_MESSAGES"
+HOW = "run `tox -e translations`, translate the entries it lists, then check with `python -m trtdeconv_docs.translation_check`"
+
+
+@pytest.fixture(scope="module")
+def page_templates(tmp_path_factory) -> Path:
+    """The ``.pot`` files that Sphinx's gettext builder extracts from the pages as they are now."""
+    out = tmp_path_factory.mktemp("gettext")
+    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "gettext", "-d", str(out / "doctrees"),
+                    str(DOCS), str(out / "pot")], check=True)
+    return out / "pot"
+
+
+def _report(found) -> str:
+    return "\n".join(f"{where}: {problem}\n    msgid: {msgid[:160]}" for where, msgid, problem in found) + "\n" + HOW
+
+
+def test_every_chinese_message_of_every_page_has_a_faithful_english_translation(page_templates):
+    templates = sorted(page_templates.rglob("*.pot"))
+    assert len(templates) >= 30  # every page and gallery example
+    found = []
+    for template in templates:
+        with template.open("rb") as pot:
+            ids = [message.id for message in read_po(pot) if message.id]
+        catalog = CATALOGS / template.relative_to(page_templates).with_suffix(".po")
+        if not catalog.exists():
+            found += [(catalog, msgid, "no catalog") for msgid in ids if needs_translation(msgid)]
+            continue
+        found += [(catalog.relative_to(ROOT), msgid, problem) for msgid, problem in catalog_problems(catalog, ids)]
+    assert not found, _report(found)
+
+
+def test_every_message_the_extension_emits_has_a_faithful_english_translation():
+    ids = [message.id for message in messages.template() if message.id]
+    assert "形状 {shape}；{what}（{details}）；" in ids and "权重布局 weight layout" in ids and "TensorRT 反卷积层" in ids
+    (catalog,) = messages.catalog_paths()
+    found = [(catalog.relative_to(ROOT), msgid, problem) for msgid, problem in catalog_problems(catalog, ids)]
+    assert not found, _report(found)
+
+
+def test_compiled_catalog_translates_in_sphinx(tmp_path):
+    messages.compile_catalogs(messages.LOCALE_DIR, tmp_path)
+    assert (tmp_path / "en" / "LC_MESSAGES" / f"{messages.CATALOG}.mo").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("msgid, msgstr, fuzzy, complaint", [
+    ("输出形状为 (1, 1, 5, 5)。", "", False, "not translated"),
+    ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 5, 5).", True, "marked fuzzy"),
+    ("输出形状为 (1, 1, 5, 5)。", "The output 形状 is (1, 1, 5, 5).", False, "Chinese left in the translation: 形状"),
+    ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 5, 5)。", False, "Chinese left in the translation: 。"),
+    ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 7, 7).", False, "lost: number '5', number '5'"),
+    ("设 `stride_nd=(2,2)`。", "Set `stride_nd=(2, 2)`.", False, "lost: code 'stride_nd=(2,2)'"),
+    ("长度 $(I-1)S + K$。", "The length is $(I-1)S+K$.", False, "lost: math '(I-1)S + K'"),
+    ("见 {doc}`勘误 <errata>`。", "See {doc}`the notes <notes>`.", False, "lost: role '{doc}errata'"),
+    ("原文写作“输出 7×7”。", "The original says “输出 5×5”.", False, "Chinese left in the translation: 输出 5×5"),
+    ("见 [NVIDIA 文档](https://a.b/c)。", "See [NVIDIA's docs](https://a.b/d).", False, "lost: link 'https://a.b/c'"),
+])
+def test_problems_finds_each_kind_of_unfaithful_translation(msgid, msgstr, fuzzy, complaint):
+    assert any(complaint in problem for problem in problems(msgid, msgstr, fuzzy))
+
+
+@pytest.mark.parametrize("msgid, msgstr", [
+    ("见 {doc}`勘误 <errata>` 与 `padding_nd`，共 3 个。", "There are 3; see `padding_nd` and {doc}`errata <errata>`."),
+    ("原文写作“输出 7×7”，实际为 5×5。", "The original says “输出 7×7” (“output”); it is 5×5."),
+    ("`add_deconvolution_nd`", ""),  # no Chinese: Sphinx shows the original
+    (":math:`y[o]` 由 :math:`x[i] \\cdot w[k]` 组成。", ":math:`y[o]` is made of :math:`x[i] \\cdot w[k]`."),
+])
+def test_problems_accepts_reordering_quotations_and_messages_without_chinese(msgid, msgstr):
+    assert problems(msgid, msgstr) == []
+
+
+def test_kept_parts_counts_repeats_and_ignores_display_text_of_references():
+    assert kept_parts("{doc}`一 <a>` {doc}`a` `x` `x` 7") == kept_parts("{doc}`one <a>` {doc}`a` `x` `x` 7")
+    assert kept_parts("`x` `x`") != kept_parts("`x`")
