@@ -183,7 +183,7 @@ def test_without_a_cjk_font_the_labels_are_english(monkeypatch):
     monkeypatch.setenv(pictures.FONT_VARIABLE, str(dejavu))
     pictures._cjk_family.cache_clear()
     try:
-        assert pictures.language() == "en"
+        assert pictures.languages() == ("en",)
         layer = resolve(num_output_maps=2, kernel_size_nd=(2, 2), num_groups=2)
         figure = pictures.groups_figure(layer, 2, 1)
         assert figure.axes[0].get_xlabel() == "output map m"
@@ -191,3 +191,10 @@ def test_without_a_cjk_font_the_labels_are_english(monkeypatch):
     finally:
         pictures._cjk_family.cache_clear()
 
+
+
+def test_with_a_cjk_font_the_labels_are_chinese_above_english(monkeypatch):
+    monkeypatch.setattr(pictures, "_cjk_family", lambda: "Some CJK Font")
+    assert pictures.languages() == ("zh", "en")
+    assert pictures._text("output_map") == "输出通道 m\noutput map m"
+    assert pictures._font() == {"family": ["Some CJK Font", "DejaVu Sans"]}

@@ -9,8 +9,8 @@ value shown here comes from TensorRT.
 The figures are made with :mod:`matplotlib.pyplot`, so that sphinx-gallery's scraper
 finds them; every cell is a ``Rectangle`` whose ``gid`` says what it is
 (``"<panel>/<state>/<index>"``, e.g. ``"input/hit/0,1"``). Labels are Chinese when a
-font with the needed glyphs is found (``TRTDECONV_CJK_FONT`` may name a font file),
-otherwise English, so that no label is drawn as empty boxes.
+font with the needed glyphs is found (``TRTDECONV_CJK_FONT`` may name a font file), each
+with its English below, and English only otherwise, so that no label is drawn as empty boxes.
 """
 
 from __future__ import annotations
@@ -120,9 +120,12 @@ def _cjk_family() -> Optional[str]:
     return None
 
 
-def language() -> str:
-    """``"zh"`` when a font with every Chinese label glyph is available, else ``"en"``."""
-    return "zh" if _cjk_family() else "en"
+def languages() -> Tuple[str, ...]:
+    """The labels' languages: Chinese above English when a font has every Chinese glyph, else English only.
+
+    One recording serves both editions of the site, so the pictures carry both languages.
+    """
+    return ("zh", "en") if _cjk_family() else ("en",)
 
 
 def _font() -> dict:
@@ -137,7 +140,7 @@ def _figure(width: float, height: float):
 
 
 def _text(key: str, **values) -> str:
-    return TEXT[language()][key].format(**values)
+    return "\n".join(TEXT[language][key].format(**values) for language in languages())
 
 
 def _label(ax, x: float, y: float, text: str, **kwargs) -> None:

@@ -119,29 +119,28 @@ class Session:
         """
         for output in outputs:
             self.network.mark_output(output.get_output(0) if hasattr(output, "get_output") else output)
-        engine_bytes = self.build()
-        results = execute(self.logger, engine_bytes, self.inputs)
+        engine = deserialize(self.logger, self.build())
+        results = execute(engine, self.inputs)
         if show:
             with np.printoptions(precision=8, linewidth=200, suppress=True):
                 for name, array in list(self.inputs.items()) + list(results.items()):
                     print(f"{name}: {array.shape}")
                     print(array)
         record(label, self.network, self.inputs, results,
-               {"tf32": self.tf32, "int8": self.int8, "build_seconds": self.build_seconds},
-               engine_bytes)
+               {"tf32": self.tf32, "int8": self.int8, "build_seconds": self.build_seconds}, engine)
         return results
 
 
-def record(label: str, network, inputs, outputs, settings=None, engine_bytes: Optional[bytes] = None) -> None:
+def record(label: str, network, inputs, outputs, settings=None, engine=None) -> None:
     """Record one run for the calling example when ``TRTDECONV_RECORD_DIR`` is set; else do nothing.
 
-    ``settings`` (builder settings) and ``engine_bytes`` (for the chosen tactics) are optional.
+    ``settings`` (builder settings) and ``engine`` (an ``ICudaEngine``, for the chosen tactics) are optional.
     """
     if not recording.enabled():
         return
     settings = dict(settings or {})
-    if engine_bytes is not None:
-        settings["layers"] = layer_information(trt.Logger(trt.Logger.ERROR), engine_bytes)
+    if engine is not None:
+        settings["layers"] = layer_information(engine)
     recording.record_run(
         caller_file=recording.caller_file(),
         label=label,
@@ -152,19 +151,22 @@ def record(label: str, network, inputs, outputs, settings=None, engine_bytes: Op
     )
 
 
-def layer_information(logger, engine_bytes: bytes) -> str:
+def deserialize(logger, engine_bytes: bytes):
+    """The ``ICudaEngine`` of a serialized engine."""
+    return trt.Runtime(logger).deserialize_cuda_engine(engine_bytes)
+
+
+def layer_information(engine) -> str:
     """The engine inspector's JSON (chosen tactics, per layer), or '' if unavailable."""
-    engine = trt.Runtime(logger).deserialize_cuda_engine(engine_bytes)
     if not hasattr(engine, "create_engine_inspector"):
         return ""
     return engine.create_engine_inspector().get_engine_information(trt.LayerInformationFormat.JSON)
 
 
-def execute(logger, engine_bytes: bytes, inputs: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
-    """Run a serialized engine once with named I/O tensors and ``execute_async_v3``."""
+def execute(engine, inputs: Dict[str, np.ndarray]) -> Dict[str, np.ndarray]:
+    """Run an ``ICudaEngine`` once with named I/O tensors and ``execute_async_v3``."""
     cudart = cuda_runtime.runtime_module()
     call = cuda_runtime.call
-    engine = trt.Runtime(logger).deserialize_cuda_engine(engine_bytes)
     context = engine.create_execution_context()
     names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
     is_input = {n: engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT for n in names}

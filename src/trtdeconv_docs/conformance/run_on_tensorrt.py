@@ -124,9 +124,9 @@ def add_case(session, case: Dict[str, Any], arrays: Dict[str, np.ndarray], keep:
     network.mark_output(output)
 
 
-def _engine_layers(engine_bytes: bytes) -> List[Any]:
+def _engine_layers(engine) -> List[Any]:
     """The engine inspector's layer entries (JSON, DETAILED verbosity)."""
-    text = session_module.layer_information(trt.Logger(trt.Logger.ERROR), engine_bytes)
+    text = session_module.layer_information(engine)
     return json.loads(text).get("Layers", []) if text else []
 
 
@@ -231,7 +231,7 @@ class Runner:
         started = time.perf_counter()
         self.builds += 1
         try:
-            engine_bytes = session.build()
+            engine = session_module.deserialize(session.logger, session.build())
         except Exception as error:
             self.failed_builds += 1
             messages = getattr(error, "messages", None) or [f"{type(error).__name__}: {error}"]
@@ -241,7 +241,7 @@ class Runner:
             self.build_seconds += seconds
             log["build_seconds"] = round(seconds, 3)
         try:
-            outputs = session_module.execute(session.logger, engine_bytes, session.inputs)
+            outputs = session_module.execute(engine, session.inputs)
         except Exception as error:
             messages = _messages(session.logger.messages) + [f"{type(error).__name__}: {error}"]
             return plan.Outcome(failure={"stage": "execute", "messages": messages})
@@ -249,7 +249,7 @@ class Runner:
         log["warnings"] = [m for severity, m in session.logger.messages if severity == "WARNING"][:20]
         extras: Dict[str, Any] = {}
         try:
-            entries = _engine_layers(engine_bytes)
+            entries = _engine_layers(engine)
         except Exception:
             entries, extras["engine_layers_error"] = [], traceback.format_exc()
         try:
