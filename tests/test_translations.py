@@ -94,3 +94,22 @@ def test_problems_accepts_reordering_quotations_and_messages_without_chinese(msg
 def test_kept_parts_counts_repeats_and_ignores_display_text_of_references():
     assert kept_parts("{doc}`一 <a>` {doc}`a` `x` `x` 7") == kept_parts("{doc}`one <a>` {doc}`a` `x` `x` 7")
     assert kept_parts("`x` `x`") != kept_parts("`x`")
+
+
+def test_command_line_checks_files_and_folders_and_fails_on_a_problem(tmp_path, capsys):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from trtdeconv_docs import translation_check
+
+    for name, msgstr in (("good", "The output is 5×5."), ("bad", "The output is 7×7.")):
+        catalog = Catalog(locale="en")
+        catalog.add("输出为 5×5。", msgstr)
+        (tmp_path / name).mkdir()
+        with (tmp_path / name / "page.po").open("wb") as po_file:
+            write_po(po_file, catalog)
+    assert translation_check.main([str(tmp_path / "good")]) == 0
+    assert translation_check.main([str(tmp_path / "good" / "page.po"), str(tmp_path / "bad")]) == 1
+    out = capsys.readouterr().out
+    assert "bad/page.po: changed lost: number '5', number '5'; added: number '7', number '7'" in out
+    assert out.rstrip().endswith("1 problem(s) in 2 catalog(s)")

@@ -9,7 +9,7 @@ computes with. For every message whose original contains Chinese, the translatio
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
   link addresses, substitutions and numbers, as multisets (the order may change).
 
-``python -m trtdeconv_docs.translation_check FILE.po ...`` prints every problem and exits 1 if
+``python -m trtdeconv_docs.translation_check FILE.po|FOLDER ...`` prints every problem and exits 1 if
 there is one; ``tests/test_translations.py`` runs the same checks on every catalog.
 """
 
@@ -100,8 +100,9 @@ def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple
 
 
 def main(argv=None) -> int:
-    """Check the given ``.po`` files; exit status 1 if any entry has a problem."""
-    paths = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    """Check the given ``.po`` files (and those under given folders); exit status 1 if any entry has a problem."""
+    arguments = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
+    paths = [found for arg in arguments for found in (sorted(arg.rglob("*.po")) if arg.is_dir() else [arg])]
     count = 0
     for path in paths:
         for msgid, problem in catalog_problems(path):
