@@ -85,6 +85,7 @@ def test_problems_finds_each_kind_of_unfaithful_translation(msgid, msgstr, fuzzy
     ("见 {doc}`勘误 <errata>` 与 `padding_nd`，共 3 个。", "There are 3; see `padding_nd` and {doc}`errata <errata>`."),
     ("原文写作“输出 7×7”，实际为 5×5。", "The original says “输出 7×7” (“output”); it is 5×5."),
     ("`add_deconvolution_nd`", ""),  # no Chinese: Sphinx shows the original
+    ("例如 `x = 1  # 注释`。", "For example `x = 1  # 注释`."),  # code is kept as it is
     (":math:`y[o]` 由 :math:`x[i] \\cdot w[k]` 组成。", ":math:`y[o]` is made of :math:`x[i] \\cdot w[k]`."),
 ])
 def test_problems_accepts_reordering_quotations_and_messages_without_chinese(msgid, msgstr):

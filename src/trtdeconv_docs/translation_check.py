@@ -4,8 +4,8 @@ A translation may reword the prose; it may not change what the reader copies or
 computes with. For every message whose original contains Chinese, the translation must
 
 * exist and not be marked fuzzy (a fuzzy entry is an outdated guess that Sphinx ignores);
-* contain no Chinese characters or full-width punctuation outside quotation marks (“…”),
-  and quote only text found in the original (the original page's wording, quoted);
+* contain no Chinese characters or full-width punctuation outside code, formulas and
+  quotation marks (“…”), and quote only text found in the original (the original page's wording);
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
   link addresses, substitutions and numbers, as multisets (the order may change).
 
@@ -71,8 +71,11 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False) -> List[str]:
     found = []
     if fuzzy:
         found.append("marked fuzzy: the original changed; check the translation, then remove the fuzzy flag")
-    quotes = [_first_group(match) for match in QUOTATION.finditer(msgstr)]
-    foreign = CHINESE.findall(QUOTATION.sub(" ", msgstr)) + [
+    prose = msgstr
+    for _, pattern, _ in KEPT:  # code and formulas are kept as they are, Chinese comments included
+        prose = pattern.sub(" ", prose)
+    quotes = [_first_group(match) for match in QUOTATION.finditer(prose)]
+    foreign = CHINESE.findall(QUOTATION.sub(" ", prose)) + [
         quote for quote in quotes if CHINESE.search(quote) and quote not in msgid]
     if foreign:
         found.append(f"Chinese left in the translation: {' '.join(foreign)}")
