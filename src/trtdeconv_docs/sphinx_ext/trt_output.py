@@ -140,8 +140,8 @@ class TrtOutput(SphinxDirective):
         text = caption_text(document, run, kind, name, shape)
         paragraph = nodes.paragraph("", "", nodes.Text(text + _("示例 ")), link,
                                     nodes.Text(_("，运行 ")), nodes.literal(label, label), nodes.Text(_("。")),
-                                    classes=["trt-output-caption"])
-        self.set_source_info(paragraph)
+                                    classes=["trt-output-caption"], translatable=False)
+        self.set_source_info(paragraph)  # translated by the extension's catalog, not the page's
         return paragraph
 
 
