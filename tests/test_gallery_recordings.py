@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from trtdeconv_docs import recording
+from trtdeconv_docs.dependencies import PACKAGE_DIR, package_modules
 from trtdeconv_docs.sphinx_ext.gallery import stale_examples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,32 @@ def test_an_appended_line_makes_the_example_stale(tmp_path):
     with target.open("a", encoding="utf-8") as handle:
         handle.write("print('one more line')\n")
     assert stale_examples(examples, tmp_path / "recordings") == [f"{target.name}: changed since its GPU recording"]
+
+
+def test_a_changed_package_module_makes_exactly_the_examples_that_run_it_stale(tmp_path):
+    package = tmp_path / PACKAGE_DIR.name
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    with (package / "pictures.py").open("a", encoding="utf-8") as handle:
+        handle.write("# one more line\n")
+    assert stale_examples(EXAMPLES, RECORDINGS, package) == [
+        f"{name}: trtdeconv_docs/pictures.py changed since its GPU recording"
+        for name in ("plot_20_pictures_gather.py", "plot_21_pictures_groups_and_sizes.py")]
+
+
+def test_examples_run_the_modules_they_import_and_what_those_import():
+    pictures = {path.name for path in package_modules(EXAMPLES / "plot_20_pictures_gather.py")}
+    assert {"pictures.py", "shapes.py", "attributes.py"} <= pictures and "session.py" not in pictures
+    engine = {path.name for path in package_modules(EXAMPLES / "plot_01_base.py")}
+    assert {"session.py", "recording.py", "cuda_runtime.py", "example_data.py"} <= engine
+    assert "pictures.py" not in engine and "sphinx_ext" not in {p.parent.name for p in package_modules(EXAMPLES / "plot_01_base.py")}
+
+
+def test_recordings_without_module_hashes_are_stale(tmp_path):
+    shutil.copytree(RECORDINGS, tmp_path / "recordings")
+    (tmp_path / "recordings" / "dependencies.json").unlink()
+    problems = stale_examples(EXAMPLES, tmp_path / "recordings")
+    assert len(problems) == len(list(EXAMPLES.glob("plot_*.py")))
+    assert all(problem.endswith(": the package modules it runs were not recorded") for problem in problems)
 
 
 def test_a_removed_example_is_not_dropped_silently(tmp_path):

@@ -8,7 +8,9 @@ It builds the documentation with sphinx-gallery executing the examples
 (``TRTDECONV_EXECUTE=1``) while :mod:`trtdeconv_docs.session` records each run
 (``TRTDECONV_RECORD_DIR``), then replaces ``recordings/gallery`` (sphinx-gallery's
 output with its md5 cache) and ``recordings/tensors`` (the JSON recordings) with the
-new ones, printing every file it adds, changes or removes.
+new ones, printing every file it adds, changes or removes, and stores the hashes of the
+package modules each example runs in ``recordings/dependencies.json``
+(:mod:`trtdeconv_docs.dependencies`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from pathlib import Path
 
 from sphinx.cmd.build import build_main
 
+from .dependencies import module_hashes
 from .recording import ENVIRONMENT_VARIABLE
-from .sphinx_ext.gallery import EXECUTE_VARIABLE
+from .sphinx_ext.gallery import DEPENDENCIES, EXECUTE_VARIABLE
 
 SKIPPED = {"sg_execution_times.rst"}
 """Generated files not kept: the timing table, and (below) the examples' own copies,
@@ -75,6 +78,9 @@ def main(argv=None) -> int:
                   for run in json.loads(path.read_text(encoding="utf-8"))["runs"]]
         _replace(gallery, recordings / "gallery")
         _replace(tensors, recordings / "tensors")
+    dependencies = {source.name: module_hashes(source) for source in sorted((root / "examples").glob("plot_*.py"))}
+    (recordings / DEPENDENCIES).write_text(json.dumps(dependencies, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote    {recordings / DEPENDENCIES}")
     print(f"gallery executed in {wall:.1f} s; {len(builds)} recorded engine builds took {sum(builds):.2f} s in total")
     return 0
 

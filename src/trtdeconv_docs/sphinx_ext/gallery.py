@@ -21,10 +21,13 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .. import recording
+from ..dependencies import PACKAGE_DIR, module_hashes
 from . import messages
 from .messages import _
 
 EXECUTE_VARIABLE = "TRTDECONV_EXECUTE"
+DEPENDENCIES = "dependencies.json"
+"""In ``recordings/``: example -> {package module: sha256} at recording time (see gpu_gallery)."""
 RERUN_COMMAND = (
     "re-run the examples on a machine with TensorRT and a GPU: `tox -e gpu-gallery` "
     "(or, without network, `python -m trtdeconv_docs.gpu_gallery`), then commit recordings/"
@@ -41,24 +44,36 @@ def recordings_root(srcdir) -> Path:
     return Path(srcdir).resolve().parent / "recordings"
 
 
-def stale_examples(examples: Path, recordings: Path) -> List[str]:
-    """One line per example whose recording is missing or older than its source, or vice versa.
+def stale_examples(examples: Path, recordings: Path, package_dir: Path = PACKAGE_DIR) -> List[str]:
+    """One line per example whose recording is missing or older than its source or its modules, or vice versa.
 
-    Both records are compared: sphinx-gallery's ``gallery/<name>.md5`` and the
-    ``source`` hash in ``tensors/<stem>.json`` (examples that record tensors).
+    Three records are compared: sphinx-gallery's ``gallery/<name>.md5``, the ``source``
+    hash in ``tensors/<stem>.json`` (examples that record tensors), and the hashes of the
+    package modules the example runs in ``dependencies.json``.
     """
     problems = []
     sources = sorted(examples.glob("plot_*.py"))
+    dependencies_file = recordings / DEPENDENCIES
+    dependencies = json.loads(dependencies_file.read_text(encoding="utf-8")) if dependencies_file.exists() else {}
     for source in sources:
         md5 = recording.source_hashes(source)["md5"]
         md5_file = recordings / "gallery" / f"{source.name}.md5"
         tensors = recordings / "tensors" / f"{source.stem}.json"
         if not md5_file.exists():
             problems.append(f"{source.name}: never recorded on a GPU")
-        elif md5 != md5_file.read_text().strip() or (
+            continue
+        if md5 != md5_file.read_text().strip() or (
             tensors.exists() and recording.load(tensors)["source"]["md5"] != md5
         ):
             problems.append(f"{source.name}: changed since its GPU recording")
+        recorded = dependencies.get(source.name)
+        if recorded is None:
+            problems.append(f"{source.name}: the package modules it runs were not recorded")
+            continue
+        current = module_hashes(source, package_dir)
+        changed = sorted(name for name in set(recorded) | set(current) if recorded.get(name) != current.get(name))
+        if changed:
+            problems.append(f"{source.name}: {', '.join(changed)} changed since its GPU recording")
     names = {source.name for source in sources}
     for recorded in sorted((recordings / "gallery").glob("plot_*.py.md5")):
         if recorded.name[: -len(".md5")] not in names:
