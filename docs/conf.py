@@ -65,5 +65,6 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "within_subsection_order": "sphinx_gallery.sorting.FileNameSortKey",
     "remove_config_comments": True,
+    "capture_repr": (),  # a figure's repr ("<Figure size ...>") is not output worth showing
     "download_all_examples": False,
 }

@@ -19,6 +19,7 @@
 from trtdeconv_docs.attributes import resolve
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.pictures import gather_figure
+# sphinx_gallery_multi_image = "single"
 
 data, weight, _ = seed_tensors()
 x, w = data[0, 0], weight.reshape(3, 3)

@@ -10,6 +10,7 @@ TensorRT 的输出。
 # %%
 from trtdeconv_docs.attributes import resolve
 from trtdeconv_docs.pictures import groups_figure, output_size_figure
+# sphinx_gallery_multi_image = "single"
 
 # %%
 # ``num_groups``：卷积核布局为 ``(C_in, num_output_maps / num_groups, kH, kW)``。
