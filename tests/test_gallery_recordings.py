@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,10 @@ def test_every_example_has_a_fresh_gpu_recording():
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("plot_*.py")))
 def test_recorded_gallery_page_shows_output(example):
     page = (RECORDINGS / "gallery" / example).with_suffix(".rst").read_text(encoding="utf-8")
-    assert ".. rst-class:: sphx-glr-script-out" in page, f"{example}: recorded page has no printed output"
+    images = re.findall(r"^\s*\.\. image-sg:: /gallery/(images/\S+)", page, re.MULTILINE)
+    assert ".. rst-class:: sphx-glr-script-out" in page or images, f"{example}: recorded page shows no output"
+    for image in images:
+        assert (RECORDINGS / "gallery" / image).is_file(), f"{example}: {image} was not recorded"
 
 
 def test_an_appended_line_makes_the_example_stale(tmp_path):
