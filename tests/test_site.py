@@ -28,6 +28,7 @@ class Page(HTMLParser):
         self.lang = ""
         self.switch: List[Dict[str, str]] = []
         self.code_blocks: List[str] = []
+        self.display_math: List[str] = []
         self.prose: List[str] = []
         self._open: List[str] = []
         self._classes: List[str] = []
@@ -45,6 +46,8 @@ class Page(HTMLParser):
         self._classes.append(classes)
         if tag == "pre":
             self.code_blocks.append("")
+        if tag == "div" and "math" in classes.split():
+            self.display_math.append("")
         if "trtdeconv-language-switch" in " ".join(self._classes) and tag in {"a", "span"}:
             self.switch.append({"href": attributes.get("href", ""), "hreflang": attributes.get("hreflang", ""),
                                 "lang": attributes.get("lang", ""), "current": "current" in classes})
@@ -60,6 +63,8 @@ class Page(HTMLParser):
         """Text goes to the open code block, or to prose unless inside code, math or the switch."""
         if "pre" in self._open:
             self.code_blocks[-1] += data
+        elif any(tag == "div" and "math" in c.split() for tag, c in zip(self._open, self._classes)):
+            self.display_math[-1] += data
         elif not NOT_PROSE.intersection(self._open) and not any(
                 "math" in c.split() or "trtdeconv-language-switch" in c for c in self._classes):
             self.prose.append(data)
@@ -110,12 +115,13 @@ def test_every_page_switches_to_the_same_page_in_every_language(built, parsed):
 
 
 def test_both_languages_show_the_same_code_and_recorded_output(parsed):
-    """Code blocks are not translated: the doctests that pytest runs on the pages hold for both editions."""
-    compared = 0
+    """Code blocks and matrices are not translated: the doctests that pytest runs on the pages hold for both."""
+    code = matrices = 0
     for name, page in parsed["zh_CN"].items():
         assert parsed["en"][name].code_blocks == page.code_blocks, name
-        compared += len(page.code_blocks)
-    assert compared > 50
+        assert parsed["en"][name].display_math == page.display_math, name
+        code, matrices = code + len(page.code_blocks), matrices + len(page.display_math)
+    assert code > 50 and matrices > 40
 
 
 def test_the_english_edition_has_no_chinese_prose(parsed):
