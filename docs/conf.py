@@ -24,6 +24,8 @@ locale_dirs = ["locale/"]
 gettext_compact = False
 gettext_uuid = False
 gettext_location = False
+# sphinx-gallery writes each thumbnail's title and tooltip as raw HTML: translate raw blocks too.
+gettext_additional_targets = ["raw"]
 
 extensions = [
     "myst_parser",

@@ -120,7 +120,10 @@ class Provenance(SphinxDirective):
         digest = document["source"]["sha256"][:16] + "…"
         title = _("输出来源")
         body = nodes.paragraph("", "", nodes.Text(text), nodes.literal(digest, digest), nodes.Text(_("。")))
-        return [nodes.admonition("", nodes.title(title, title), body, classes=["trtdeconv-provenance"])]
+        # generated text: the extension's catalog translates it, the page's catalog must not see it
+        heading = nodes.title(title, title, translatable=False)
+        body["translatable"] = False
+        return [nodes.admonition("", heading, body, classes=["trtdeconv-provenance"])]
 
 
 def _add_provenance(app, docname: str, source: List[str]) -> None:

@@ -24,6 +24,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from sphinx.locale import get_translation
 
+from ..translation_check import needs_translation
+
 CATALOG = "trtdeconv_docs"
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -53,7 +55,7 @@ def compile_catalogs(source: Path, target: Path) -> None:
 
 
 def _fields_to_translate(texts: Iterable[str]) -> List[str]:
-    return [text for text in texts if any("\u4e00" <= ch <= "\u9fff" for ch in text)]
+    return [text for text in texts if needs_translation(text)]
 
 
 def template() -> Catalog:
