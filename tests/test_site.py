@@ -17,6 +17,7 @@ from trtdeconv_docs import site
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
+ROOT = Path(__file__).resolve().parents[1]
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
 
@@ -74,7 +75,7 @@ class Page(HTMLParser):
 def built(tmp_path_factory) -> Path:
     """The whole site, built as ``tox -e docs`` builds it."""
     out = tmp_path_factory.mktemp("site")
-    assert site.build(out / "html", out / "doctrees") == 0
+    assert site.build(out / "html", out / "doctrees", ROOT / "docs") == 0
     return out / "html"
 
 
@@ -145,3 +146,10 @@ def test_counterpart_links_climb_out_of_the_language_folder():
     assert [(link["code"], link["current"]) for link in links] == [("zh_CN", False), ("en", True)]
     with pytest.raises(ValueError, match="'fr' is not one of the site's languages: zh_CN, en"):
         language_links("fr", "index.html", LANGUAGES)
+
+
+def test_the_build_command_refuses_a_folder_without_conf_py(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        site.main([str(tmp_path / "html"), "--docs", str(tmp_path)])
+    assert stop.value.code == 2
+    assert "conf.py not found: run from the repository root or pass --docs" in capsys.readouterr().err

@@ -17,7 +17,8 @@ from typing import List, Sequence
 
 from .sphinx_ext.language_switch import LANGUAGES
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path("docs")
+"""The documentation's source folder, relative to the repository root (the current folder)."""
 
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="{code}">
@@ -67,8 +68,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.site", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="the site's folder (one sub-folder per language)")
     parser.add_argument("--doctrees", type=Path, help="Sphinx's cache (default: OUT/../doctrees)")
+    parser.add_argument("--docs", type=Path, default=DOCS, help="the documentation's source folder (default: docs)")
     args, extra = parser.parse_known_args(argv)
-    return build(args.out, args.doctrees or args.out.parent / "doctrees", extra=extra)
+    if not (args.docs / "conf.py").is_file():
+        parser.error(f"{args.docs / 'conf.py'} not found: run from the repository root or pass --docs")
+    return build(args.out, args.doctrees or args.out.parent / "doctrees", args.docs, extra)
 
 
 if __name__ == "__main__":

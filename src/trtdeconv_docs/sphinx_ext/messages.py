@@ -28,7 +28,7 @@ from ..translation_check import needs_translation
 
 CATALOG = "trtdeconv_docs"
 LOCALE_DIR = Path(__file__).with_name("locale")
-DOCS = Path(__file__).resolve().parents[3] / "docs"
+DOCS = Path("docs")  # the documentation's source folder, from the repository root
 
 _translation = get_translation(CATALOG)
 
@@ -58,8 +58,8 @@ def _fields_to_translate(texts: Iterable[str]) -> List[str]:
     return [text for text in texts if needs_translation(text)]
 
 
-def template() -> Catalog:
-    """Every message the extension can emit: its ``_()`` calls, the mapping rows, the site's titles."""
+def template(docs: Path = DOCS) -> Catalog:
+    """Every message the extension can emit: its ``_()`` calls, the mapping rows, the titles in ``docs/conf.py``."""
     import runpy
 
     from ..mappings import ROWS
@@ -72,7 +72,7 @@ def template() -> Catalog:
     for row in ROWS:
         for text in _fields_to_translate((row.topic, row.pytorch, row.onnx, row.tensorrt, row.note)):
             catalog.add(text, locations=[("mappings.py", 0)])
-    config = runpy.run_path(str(DOCS / "conf.py"))
+    config = runpy.run_path(str(docs / "conf.py"))
     for text in _fields_to_translate((config["project"], config["html_title"])):
         catalog.add(text, locations=[("docs/conf.py", 0)])
     return catalog
