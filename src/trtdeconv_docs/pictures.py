@@ -25,6 +25,7 @@ import numpy as np
 
 from . import shapes
 from .attributes import Deconvolution, DeconvolutionError
+from .translations import translate
 
 FONT_VARIABLE = "TRTDECONV_CJK_FONT"
 CJK_FAMILIES = (
@@ -40,27 +41,16 @@ CJK_FAMILIES = (
 )
 """Font families tried, in order, for the Chinese labels."""
 
-TEXT = {
-    "zh": {
-        "input": "输入 x", "kernel": "卷积核 w（原方向）", "output": "输出 y（灰色：被裁掉）",
-        "gather": "收集视图：插零、补边的输入 + 旋转 180° 的卷积核",
-        "none": "（无：该元素只有偏置）",
-        "channels": "卷积核 w[c, m'] 的通道块（组 {group} 参与）",
-        "input_channel": "输入通道 c", "output_map": "输出通道 m",
-        "size_row": "{mode}：完整输出 (I-1)·S+DK = {full}；前裁 B = {before}，后裁 A = {after}；保留 O = {kept}",
-        "axis": "沿第 {axis} 个空间维",
-    },
-    "en": {
-        "input": "input x", "kernel": "kernel w (as stored)", "output": "output y (grey: cropped)",
-        "gather": "gather view: zero-inserted, padded input + kernel rotated 180°",
-        "none": "(none: bias only)",
-        "channels": "kernel blocks w[c, m'] (group {group} used)",
-        "input_channel": "input channel c", "output_map": "output map m",
-        "size_row": "{mode}: full output (I-1)·S+DK = {full}; cropped B = {before} before, A = {after} after; "
-                    "kept O = {kept}",
-        "axis": "along spatial dimension {axis}",
-    },
+TEXT: Dict[str, str] = {
+    "input": "输入 x", "kernel": "卷积核 w（原方向）", "output": "输出 y（灰色：被裁掉）",
+    "gather": "收集视图：插零、补边的输入 + 旋转 180° 的卷积核",
+    "none": "（无：该元素只有偏置）",
+    "channels": "卷积核 w[c, m'] 的通道块（组 {group} 参与）",
+    "input_channel": "输入通道 c", "output_map": "输出通道 m",
+    "size_row": "{mode}：完整输出 (I-1)·S+DK = {full}；前裁 B = {before}，后裁 A = {after}；保留 O = {kept}",
+    "axis": "沿第 {axis} 个空间维",
 }
+"""The labels in Chinese; their English is in the package's catalog (:mod:`trtdeconv_docs.translations`)."""
 
 HIT, TAP, PLAIN, ZERO, CROPPED = "#f4a261", "#a8dadc", "white", "#f1f1f1", "#bdbdbd"
 MODES = ("EXPLICIT_ROUND_DOWN", "EXPLICIT_ROUND_UP", "SAME_UPPER", "SAME_LOWER")
@@ -112,7 +102,7 @@ def _cjk_family() -> Optional[str]:
     else:
         available = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
         candidates = [(name, available[name]) for name in CJK_FAMILIES if name in available]
-    needed = {ord(ch) for text in TEXT["zh"].values() for ch in text if ord(ch) > 0x2E7F}
+    needed = {ord(ch) for text in TEXT.values() for ch in text if ord(ch) > 0x2E7F}
     for name, fname in candidates:
         font = FT2Font(fname)
         if all(font.get_char_index(code) for code in needed):
@@ -140,7 +130,8 @@ def _figure(width: float, height: float):
 
 
 def _text(key: str, **values) -> str:
-    return "\n".join(TEXT[language][key].format(**values) for language in languages())
+    return "\n".join((TEXT[key] if language == "zh" else translate(TEXT[key], language)).format(**values)
+                     for language in languages())
 
 
 def _label(ax, x: float, y: float, text: str, **kwargs) -> None:

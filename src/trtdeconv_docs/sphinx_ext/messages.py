@@ -3,10 +3,10 @@
 Text that the pages' authors write is translated by Sphinx's project catalogs
 (``docs/locale/<language>/LC_MESSAGES/<page>.po``). Text that this extension generates
 (captions of recorded tensors, table headers, the mapping table's rows, the provenance
-note, the site's title) is not in any page, so it lives in the catalog of this module,
-the conventional place for a Sphinx extension's messages
-(:func:`sphinx.locale.get_translation`). Its ``.po`` files are in ``locale/`` beside this
-module; :func:`setup` compiles them for the build.
+note, the site's title, the picture labels) is not in any page, so it lives in the
+package's catalog (:mod:`trtdeconv_docs.translations`), which this module registers the
+conventional way for a Sphinx extension (:func:`sphinx.locale.get_translation`);
+:func:`setup` compiles its ``.po`` files for the build.
 
 ``python -m trtdeconv_docs.sphinx_ext.messages update`` (run by ``tox -e translations``)
 merges every message the extension can emit (:func:`template`) into those ``.po`` files.
@@ -25,9 +25,8 @@ from babel.messages.pofile import read_po, write_po
 from sphinx.locale import get_translation
 
 from ..translation_check import needs_translation
+from ..translations import CATALOG, LOCALE_DIR, catalog_paths
 
-CATALOG = "trtdeconv_docs"
-LOCALE_DIR = Path(__file__).with_name("locale")
 DOCS = Path("docs")  # the documentation's source folder, from the repository root
 
 _translation = get_translation(CATALOG)
@@ -36,11 +35,6 @@ _translation = get_translation(CATALOG)
 def _(message: str) -> str:
     """``message`` in the build's language; itself when no catalog is loaded (outside Sphinx, or Chinese)."""
     return str(_translation(message))
-
-
-def catalog_paths(locale_dir: Path = LOCALE_DIR) -> List[Path]:
-    """Every ``<language>/LC_MESSAGES/trtdeconv_docs.po`` under ``locale_dir``."""
-    return sorted(locale_dir.glob(f"*/LC_MESSAGES/{CATALOG}.po"))
 
 
 def compile_catalogs(source: Path, target: Path) -> None:
@@ -63,6 +57,7 @@ def template(docs: Path = DOCS) -> Catalog:
     import runpy
 
     from ..mappings import ROWS
+    from ..pictures import TEXT
 
     catalog = Catalog(domain=CATALOG, project="trtdeconv-docs", fuzzy=False)
     here = Path(__file__).parent
@@ -72,6 +67,8 @@ def template(docs: Path = DOCS) -> Catalog:
     for row in ROWS:
         for text in _fields_to_translate((row.topic, row.pytorch, row.onnx, row.tensorrt, row.note)):
             catalog.add(text, locations=[("mappings.py", 0)])
+    for text in _fields_to_translate(TEXT.values()):
+        catalog.add(text, locations=[("pictures.py", 0)])
     config = runpy.run_path(str(docs / "conf.py"))
     for text in _fields_to_translate((config["project"], config["html_title"])):
         catalog.add(text, locations=[("docs/conf.py", 0)])
