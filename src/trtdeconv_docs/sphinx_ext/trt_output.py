@@ -128,7 +128,8 @@ class TrtOutput(SphinxDirective):
         except (RecordingError, ValueError) as error:
             raise self.error(f"trt-output in page {self.env.docname!r}, example {example!r}, "
                              f"run {label!r}: {error}") from None
-        math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False)
+        math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False,
+                                translatable=False)  # recorded numbers: nothing to translate
         self.set_source_info(math)
         return [math, self._caption(document, run, kind, name, array.shape, example, label)]
 
