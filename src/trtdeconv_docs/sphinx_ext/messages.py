@@ -53,7 +53,7 @@ def _fields_to_translate(texts: Iterable[str]) -> List[str]:
 
 
 def template(docs: Path = DOCS) -> Catalog:
-    """Every message the extension can emit: its ``_()`` calls, the mapping rows, the titles in ``docs/conf.py``."""
+    """Every generated message: the ``_()`` calls, mapping rows, picture labels and titles in ``docs/conf.py``."""
     import runpy
 
     from ..mappings import ROWS
