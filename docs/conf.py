@@ -1,12 +1,11 @@
 """Sphinx configuration of the TensorRT deconvolution reference (Chinese, MyST pages).
 
 Works with Sphinx 7.4 / sphinx-gallery 0.19 / myst-parser 3.0 / furo 2024.8.6 (CPython 3.9,
-the GPU machine) and with the newest releases. Whether the examples are executed is
-decided by ``TRTDECONV_EXECUTE``: the GPU build sets it to 1; every other build shows
-the outputs recorded on the GPU (see :mod:`trtdeconv_docs.sphinx_ext.gallery`).
+the GPU machine) and with the newest releases. every example is executed at every build; without TensorRT, its TensorRT runs are replayed
+from the GPU recordings (see :mod:`trtdeconv_docs.session` and
+:mod:`trtdeconv_docs.sphinx_ext.gallery`).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -59,12 +58,14 @@ html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 
-plot_gallery = "True" if os.environ.get("TRTDECONV_EXECUTE") == "1" else "False"
+from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern  # noqa: E402
+
 abort_on_example_error = True
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "gallery",
-    "filename_pattern": r"/plot_",
+    # every example runs at every build; without TensorRT its runs are replayed from recordings/
+    "filename_pattern": executed_examples_pattern(),
     "within_subsection_order": "sphinx_gallery.sorting.FileNameSortKey",
     "remove_config_comments": True,
     "capture_repr": (),  # a figure's repr ("<Figure size ...>") is not output worth showing

@@ -8,10 +8,8 @@ TensorRT 8.6 有 6 种，TensorRT 10 起 ``CAFFE_ROUND_DOWN`` 和 ``CAFFE_ROUND_
 """
 
 # %%
-import tensorrt as trt
-
 from trtdeconv_docs.example_data import seed_tensors
-from trtdeconv_docs.session import Session
+from trtdeconv_docs.session import Session, trt
 
 data, weight, bias = seed_tensors()
 

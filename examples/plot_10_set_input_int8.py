@@ -15,10 +15,9 @@ set_input：用张量提供卷积核（INT8 量化）
 
 # %%
 import numpy as np
-import tensorrt as trt
 
 from trtdeconv_docs.example_data import seed_tensors
-from trtdeconv_docs.session import Session
+from trtdeconv_docs.session import Session, trt
 
 data, weight, bias = seed_tensors()
 

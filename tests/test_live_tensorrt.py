@@ -1,40 +1,47 @@
-"""Where TensorRT and a GPU are present: re-run every example live and check it.
+"""Where TensorRT and a GPU are present: every example prints the same live and replayed.
 
-Each example runs again (its runs recorded to a scratch folder); every live output must
-agree with the reference model within its tolerance and have the recorded shape. On a
-machine without TensorRT this module is reported as skipped, never as passed.
+Each example runs as a script on real TensorRT, recording its runs into a scratch
+folder, which is published with its manifest as a ``recordings/`` of its own; then the
+same script runs again with the replay forced (``TRTDECONV_REPLAY=1``) against that
+folder, and both printed outputs must be byte-identical. On a machine without TensorRT
+this module is reported as skipped, never as passed.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-import runpy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 pytest.importorskip("tensorrt", reason="live checks need TensorRT and a GPU")
 
-from trtdeconv_docs import recording  # noqa: E402
-from trtdeconv_docs.recompute import replay  # noqa: E402
+from trtdeconv_docs.recordings import ROOT_VARIABLE  # noqa: E402
+from trtdeconv_docs.recordings_writer import gpu_provenance, publish  # noqa: E402
+from trtdeconv_docs.recording import ENVIRONMENT_VARIABLE  # noqa: E402
+from trtdeconv_docs.replay import TENSORS  # noqa: E402
+from trtdeconv_docs.session import REPLAY_VARIABLE  # noqa: E402
+from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-# the examples that record TensorRT runs (the picture examples draw geometry only)
-EXAMPLES = sorted(ROOT / "examples" / f"{path.stem}.py" for path in (ROOT / "recordings" / "tensors").glob("*.json"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+
+
+def _run(example: Path, **environment) -> str:
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", **environment)
+    done = subprocess.run([sys.executable, str(example)], cwd=example.parent, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{example.name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
+    return done.stdout
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
-def test_live_run_matches_reference_and_recording(example, tmp_path, monkeypatch):
-    monkeypatch.setenv(recording.ENVIRONMENT_VARIABLE, str(tmp_path))
-    monkeypatch.chdir(example.parent)
-    with contextlib.redirect_stdout(io.StringIO()):
-        runpy.run_path(str(example), run_name="__main__")
-    recorded_path = ROOT / "recordings" / "tensors" / f"{example.stem}.json"
-    recorded = {run["label"]: run for run in recording.load(recorded_path)["runs"]}
-    live = recording.load(tmp_path / f"{example.stem}.json")["runs"]
-    assert [run["label"] for run in live] == list(recorded)
-    for run in live:
-        for name, replayed in replay(run).items():
-            assert replayed.worst_ratio <= 1.0, f"{run['label']} {name}: {replayed.worst_ratio:.3g} x bound"
-            assert list(replayed.recorded.shape) == recorded[run["label"]]["outputs"][name]["shape"]
+def test_live_and_replayed_output_are_byte_identical(example, tmp_path):
+    scratch, recordings = tmp_path / "scratch", tmp_path / "recordings"
+    live = _run(example, **{ENVIRONMENT_VARIABLE: str(scratch)})
+    scratch.mkdir(exist_ok=True)
+    publish(scratch, recordings / TENSORS, gpu_provenance(), command="tests/test_live_tensorrt.py")
+    replayed = _run(example, **{REPLAY_VARIABLE: "1", ROOT_VARIABLE: str(recordings)})
+    assert replayed == live

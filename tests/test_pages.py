@@ -23,8 +23,9 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import pytest
 
-from trtdeconv_docs import matrix_latex, recording
+from trtdeconv_docs import matrix_latex, recordings
 from trtdeconv_docs.recompute import replay
+from trtdeconv_docs.recordings_writer import publish
 from trtdeconv_docs.sphinx_ext import trt_output
 from trtdeconv_docs.tensors import encode
 
@@ -91,7 +92,7 @@ def recorded(use: Use):
     if not path.is_file():
         pytest.fail(f"{use.where}: the GPU recording recordings/tensors/{use.example}.json is missing; "
                     f"{trt_output.RERUN}")
-    document = recording.load(path)
+    document = recordings.read_json(path)
     try:
         run = trt_output.find_run(document, use.options.get("run", ""))
         kind, name, array = trt_output.find_tensor(run, use.options.get("tensor", "output"))
@@ -144,14 +145,15 @@ PROVENANCE = {"tensorrt": "9.9.9", "cuda_runtime": "1.2", "cuda_driver": "1.3", 
 
 def write_recording(folder: Path, values: np.ndarray) -> Path:
     """A recording of one run, ``demo``, with input ``x`` and output ``y`` (made-up values)."""
-    folder.mkdir(exist_ok=True)
-    document = {"example": "plot_demo.py", "source": {}, "provenance": PROVENANCE, "runs": [{
+    scratch = folder.parent / "scratch"
+    scratch.mkdir(exist_ok=True)
+    document = {"format": 2, "example": "plot_demo.py", "provenance": PROVENANCE, "runs": [{
         "label": "demo", "network": {"inputs": [], "outputs": ["y"], "layers": []},
         "inputs": {"x": encode(np.ones((1, 1, 1, 1), np.float32))}, "outputs": {"y": encode(values)},
         "settings": {"tf32": True, "int8": False}}]}
-    path = folder / "plot_demo.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    (scratch / "plot_demo.json").write_text(json.dumps(document), encoding="utf-8")
+    publish(scratch, folder, PROVENANCE, command="tests/test_pages.py (made-up values)")
+    return folder / "plot_demo.json"
 
 
 def write(path: Path, text: str) -> None:

@@ -6,20 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs import recording
+from trtdeconv_docs import recordings
 from trtdeconv_docs.recompute import replay
 
 TENSORS = Path(__file__).resolve().parents[1] / "recordings" / "tensors"
 RUNS = [
     pytest.param(document, run, id=f"{path.stem}:{run['label']}")
     for path in sorted(TENSORS.glob("*.json"))
-    for document in [recording.load(path)]
+    for document in [recordings.read_json(path)]
     for run in document["runs"]
 ]
 
 
 def test_recordings_exist():
-    assert RUNS, f"no GPU recordings under {TENSORS}: run `tox -e gpu-gallery` on a GPU machine"
+    assert RUNS, f"no GPU recordings under {TENSORS}: run `python -m trtdeconv_docs.gpu_gallery` on a GPU machine"
 
 
 @pytest.mark.parametrize("document, run", RUNS)

@@ -1,87 +1,76 @@
-"""Run every example on TensorRT and a GPU, and keep what it printed in ``recordings/``.
+"""Record every example's TensorRT runs on a GPU into ``recordings/tensors``.
 
 Usage, from the repository root of a machine with TensorRT, cuda-python and a GPU::
 
-    python -m trtdeconv_docs.gpu_gallery        # or: tox -e gpu-gallery
+    python -m trtdeconv_docs.gpu_gallery [--prune]
 
-It builds the documentation with sphinx-gallery executing the examples
-(``TRTDECONV_EXECUTE=1``) while :mod:`trtdeconv_docs.session` records each run
-(``TRTDECONV_RECORD_DIR``), then replaces ``recordings/gallery`` (sphinx-gallery's
-output with its md5 cache) and ``recordings/tensors`` (the JSON recordings) with the
-new ones, printing every file it adds, changes or removes, and stores the hashes of the
-package modules each example runs in ``recordings/dependencies.json``
-(:mod:`trtdeconv_docs.dependencies`).
+Each example under ``examples/`` is run as a script with real TensorRT while
+:mod:`trtdeconv_docs.recording` writes its runs to a scratch folder; the folder is then
+published to ``recordings/tensors`` with its manifest
+(:func:`trtdeconv_docs.recordings_writer.publish`), printing every recording added,
+changed or removed. Recordings of examples that no longer record anything are kept,
+and reported as unused, unless ``--prune`` says to remove them. Nothing here imports
+Sphinx: the documentation build replays these recordings on any machine.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import contextlib
+import io
 import os
-import shutil
+import runpy
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from sphinx.cmd.build import build_main
-
-from .dependencies import module_hashes
-from .recording import ENVIRONMENT_VARIABLE
-from .sphinx_ext.gallery import DEPENDENCIES, EXECUTE_VARIABLE
-
-SKIPPED = {"sg_execution_times.rst"}
-"""Generated files not kept: the timing table, and (below) the examples' own copies,
-which sphinx-gallery copies again from ``examples/`` before checking their md5."""
+from . import recording, recordings
+from .recordings_writer import gpu_provenance, publish
+from .replay import TENSORS
 
 
-def _replace(source: Path, target: Path) -> None:
-    before = {p.relative_to(target): p.read_bytes() for p in target.rglob("*") if p.is_file()} if target.exists() else {}
-    after = {p.relative_to(source): p.read_bytes() for p in source.rglob("*")
-             if p.is_file() and p.name not in SKIPPED and p.suffix != ".py"}
-    for name in sorted(set(before) | set(after)):
-        if name not in after:
-            print(f"removed  {target / name}")
-        elif name not in before:
-            print(f"added    {target / name}")
-        elif before[name] != after[name]:
-            print(f"changed  {target / name}")
-    shutil.rmtree(target, ignore_errors=True)
-    for name, content in after.items():
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(content)
+def record_examples(examples, scratch: Path) -> float:
+    """Run each example script with recording into ``scratch``; returns the seconds it took."""
+    os.environ[recording.ENVIRONMENT_VARIABLE] = str(scratch)
+    start = time.perf_counter()
+    for example in examples:
+        print(f"running  {example.name}", flush=True)
+        cwd = os.getcwd()
+        os.chdir(example.parent)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                runpy.run_path(str(example), run_name="__main__")
+        finally:
+            os.chdir(cwd)
+    return time.perf_counter() - start
 
 
 def main(argv=None) -> int:
-    """Execute the gallery on TensorRT and store its outputs; returns the exit status."""
+    """Run the examples on TensorRT and publish their recordings; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.gpu_gallery", description=__doc__.split("\n")[0])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current folder)")
+    parser.add_argument("--prune", action="store_true", help="remove recordings no example made in this run")
+    parser.add_argument("--only", nargs="*", default=None, help="example file names to run (the others are kept)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    docs, recordings = root / "docs", root / "recordings"
-    if not (docs / "conf.py").exists():
-        parser.error(f"{docs / 'conf.py'} not found: run from the repository root or pass --root")
-    gallery = docs / "gallery"
-    shutil.rmtree(gallery, ignore_errors=True)
+    examples = sorted((root / "examples").glob("plot_*.py"))
+    if not examples:
+        parser.error(f"no examples under {root / 'examples'}: run from the repository root or pass --root")
+    if args.only:
+        examples = [e for e in examples if e.name in set(args.only)]
+    target = root / "recordings" / TENSORS
+    old = set(recordings.manifest(target)["files"]) if (target / recordings.MANIFEST).is_file() else set()
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ[EXECUTE_VARIABLE] = "1"
-        os.environ[ENVIRONMENT_VARIABLE] = str(Path(scratch) / "tensors")
-        start = time.perf_counter()
-        status = build_main(["-b", "dummy", "-q", "-d", str(Path(scratch) / "doctrees"), str(docs), str(Path(scratch) / "out")])
-        wall = time.perf_counter() - start
-        if status:
-            print(f"the gallery build failed (status {status}); recordings/ left unchanged", file=sys.stderr)
-            return status
-        tensors = Path(scratch) / "tensors"
-        builds = [run["settings"].get("build_seconds") or 0.0
-                  for path in sorted(tensors.glob("*.json"))
-                  for run in json.loads(path.read_text(encoding="utf-8"))["runs"]]
-        _replace(gallery, recordings / "gallery")
-        _replace(tensors, recordings / "tensors")
-    dependencies = {source.name: module_hashes(source) for source in sorted((root / "examples").glob("plot_*.py"))}
-    (recordings / DEPENDENCIES).write_text(json.dumps(dependencies, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote    {recordings / DEPENDENCIES}")
-    print(f"gallery executed in {wall:.1f} s; {len(builds)} recorded engine builds took {sum(builds):.2f} s in total")
+        wall = record_examples(examples, Path(scratch))
+        made = {p.name for p in Path(scratch).glob("*.json")}
+        not_run = {name for name in old if name not in {f"{e.stem}.json" for e in examples}}
+        unused = sorted(old - made - not_run)
+        for name in unused:
+            print(f"{'pruned' if args.prune else 'unused'}   {target / name}")
+        keep = sorted(not_run) + ([] if args.prune else unused)
+        publish(scratch, target, gpu_provenance(), keep=keep, command="python -m trtdeconv_docs.gpu_gallery")
+    print(f"{len(examples)} examples ran on TensorRT in {wall:.1f} s")
     return 0
 
 

@@ -38,15 +38,18 @@ class Replayed:
         return tolerance.worst_ratio(self.recorded, self.reference, self.absolute_terms, self.term_counts, self.precision)
 
 
+def tactic_names(layer_information: str) -> Dict[str, str]:
+    """``{layer name: tactic name}`` from the engine inspector's JSON (DETAILED verbosity)."""
+    if not layer_information:
+        return {}
+    return {layer["Name"]: layer.get("TacticName", "")
+            for layer in json.loads(layer_information).get("Layers", []) if isinstance(layer, dict)}
+
+
 def used_tf32(layer_information: str, layer_name: str) -> bool:
     """Whether the engine inspector's JSON shows a TF32 tactic for ``layer_name``."""
-    if not layer_information:
-        return False
-    for layer in json.loads(layer_information).get("Layers", []):
-        if isinstance(layer, dict) and layer_name in layer.get("Name", ""):
-            if "tf32" in layer.get("TacticName", "").lower():
-                return True
-    return False
+    return any(layer_name in name and "tf32" in tactic.lower()
+               for name, tactic in tactic_names(layer_information).items())
 
 
 def layer_from_attributes(attributes: Dict[str, Any]):
@@ -89,7 +92,7 @@ def replay(run: Dict[str, Any]) -> Dict[str, Replayed]:
             values[out] = reference.deconvolve(values[ins[0]], kernel, bias, deconvolution)
             terms[out] = reference.absolute_terms(values[ins[0]], kernel, bias, deconvolution)
             counts[out] = reference.term_counts(values[ins[0]].shape, deconvolution)
-            tf32 = settings.get("tf32") and used_tf32(settings.get("layers", ""), layer["name"])
+            tf32 = settings.get("tf32") and used_tf32(run.get("engine", {}).get("layers", ""), layer["name"])
             precisions[out] = "tf32" if tf32 else "fp32"
         else:
             raise UnsupportedLayer(f"layer {layer['name']!r} has type {kind}, which the reference model does not replay")

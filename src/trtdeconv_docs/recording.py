@@ -1,25 +1,25 @@
-"""Recordings: what TensorRT printed on a GPU, with where and when it was printed.
+"""The GPU side's recorder of example runs (it only writes; :mod:`trtdeconv_docs.recordings` reads).
 
-One JSON file per example, ``<example stem>.json``, in the folder named by the
-environment variable ``TRTDECONV_RECORD_DIR`` (the GPU build sets it). Each file holds
-the example's source hashes (md5 as sphinx-gallery computes it, and sha256), the
-provenance (TensorRT, CUDA runtime and driver, GPU, Python, NumPy, date) and the list
-of runs: label, network description, inputs, outputs and builder settings.
+One JSON file per example, ``<example stem>.json``, in the scratch folder named by the
+environment variable ``TRTDECONV_RECORD_DIR`` (set by :mod:`trtdeconv_docs.gpu_gallery`,
+which then publishes the folder with its manifest). Each file holds the format version,
+the example's source sha256, the provenance (TensorRT, CUDA runtime and driver, GPU,
+Python, NumPy, date) and the runs: label, logged network calls, builder settings,
+inputs, outputs (or TensorRT's refusal), the network as TensorRT describes it, and the
+engine's tactics and build time.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import inspect
-import json
 import os
-import platform
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from .recordings import FORMAT
 from .tensors import encode
 
 ENVIRONMENT_VARIABLE = "TRTDECONV_RECORD_DIR"
@@ -31,10 +31,9 @@ def enabled() -> bool:
     return bool(os.environ.get(ENVIRONMENT_VARIABLE))
 
 
-def source_hashes(path) -> Dict[str, str]:
-    """md5 and sha256 of a file read as sphinx-gallery reads it (text, universal newlines)."""
-    content = Path(path).read_text(encoding="utf-8").encode("utf-8")
-    return {"md5": hashlib.md5(content).hexdigest(), "sha256": hashlib.sha256(content).hexdigest()}
+def source_sha256(path) -> str:
+    """sha256 of a source file read as text with universal newlines (as sphinx-gallery reads it)."""
+    return hashlib.sha256(Path(path).read_text(encoding="utf-8").encode("utf-8")).hexdigest()
 
 
 def caller_file() -> str:
@@ -51,52 +50,25 @@ def caller_file() -> str:
     return frame.f_code.co_filename
 
 
-def provenance() -> Dict[str, Any]:
-    """TensorRT, CUDA, GPU, Python, NumPy and the date, read from this machine."""
-    import tensorrt as trt
+def record_run(caller_file: str, run: Dict[str, Any]) -> Optional[Path]:
+    """Append one run (label, calls, settings, inputs, outputs or refusal, ...) to the example's recording.
 
-    from . import cuda_runtime
+    Does nothing unless ``TRTDECONV_RECORD_DIR`` is set. Arrays in ``inputs`` and
+    ``outputs`` are stored exactly (:mod:`trtdeconv_docs.tensors`).
+    """
+    if not enabled():
+        return None
+    from .recordings_writer import gpu_provenance, write_json
 
-    cudart = cuda_runtime.runtime_module()
-    call = cuda_runtime.call
-    properties = call(cudart.cudaGetDeviceProperties, call(cudart.cudaGetDevice))
-    name = properties.name
-    return {
-        "tensorrt": trt.__version__,
-        "cuda_runtime": _cuda_version(call(cudart.cudaRuntimeGetVersion)),
-        "cuda_driver": _cuda_version(call(cudart.cudaDriverGetVersion)),
-        "gpu": (name.decode() if isinstance(name, bytes) else str(name)).rstrip("\x00"),
-        "compute_capability": f"{properties.major}.{properties.minor}",
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
-def _cuda_version(number: int) -> str:
-    return f"{number // 1000}.{number % 1000 // 10}"
-
-
-def record_run(*, caller_file: str, label: str, network, inputs, outputs, settings) -> Path:
-    """Append one run to the caller example's recording and rewrite its file."""
     source = Path(caller_file)
     runs = _runs.setdefault(str(source), [])
-    if any(run["label"] == label for run in runs):
-        raise ValueError(f"{source.name}: two runs are labelled {label!r}; labels must be unique")
-    runs.append({
-        "label": label,
-        "network": network,
-        "inputs": {name: encode(np.asarray(value)) for name, value in inputs.items()},
-        "outputs": {name: encode(value) for name, value in outputs.items()},
-        "settings": settings,
-    })
-    target = Path(os.environ[ENVIRONMENT_VARIABLE]) / f"{source.stem}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    document = {"example": source.name, "source": source_hashes(source), "provenance": provenance(), "runs": runs}
-    target.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return target
-
-
-def load(path) -> Dict[str, Any]:
-    """Read one recording file."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    if any(recorded["label"] == run["label"] for recorded in runs):
+        raise ValueError(f"{source.name}: two runs are labelled {run['label']!r}; labels must be unique")
+    run = dict(run)
+    for group in ("inputs", "outputs"):
+        if group in run:
+            run[group] = {name: encode(np.asarray(value)) for name, value in run[group].items()}
+    runs.append(run)
+    document = {"format": FORMAT, "example": source.name, "source_sha256": source_sha256(source),
+                "provenance": gpu_provenance(), "runs": runs}
+    return write_json(Path(os.environ[ENVIRONMENT_VARIABLE]) / f"{source.stem}.json", document)

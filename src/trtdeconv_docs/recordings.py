@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
@@ -31,10 +32,14 @@ class RecordingError(RuntimeError):
     """A recording that cannot be trusted or read; the message is one line naming the file."""
 
 
-def root(start=None) -> Path:
-    """The ``recordings/`` folder: beside ``start``'s parent when given (a docs folder), else the checkout's."""
-    base = Path(start).resolve().parent if start is not None else REPOSITORY_ROOT
-    return base / "recordings"
+ROOT_VARIABLE = "TRTDECONV_RECORDINGS"
+"""Names another ``recordings/`` folder (the GPU test replays what it has just recorded)."""
+
+
+def root() -> Path:
+    """The ``recordings/`` folder: ``$TRTDECONV_RECORDINGS`` if set, else the checkout's."""
+    configured = os.environ.get(ROOT_VARIABLE)
+    return Path(configured).resolve() if configured else REPOSITORY_ROOT / "recordings"
 
 
 def sha256(path) -> str:
@@ -47,8 +52,6 @@ def _folder_of(path: Path) -> Path:
     for folder in path.parents:
         if (folder / MANIFEST).is_file():
             return folder
-        if folder.name == "recordings":
-            break
     raise RecordingError(f"{path}: no {MANIFEST} in any folder above it: it was not written by a GPU command")
 
 

@@ -29,12 +29,12 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import matrix_latex, recording
+from .. import matrix_latex, recordings
 from ..tensors import decode
 from . import messages
 from .messages import _
 
-RERUN = "run `tox -e gpu-gallery` on a machine with TensorRT and a GPU, then commit recordings/"
+RERUN = "run `python -m trtdeconv_docs.gpu_gallery` on a machine with TensorRT and a GPU, then commit recordings/"
 
 
 class RecordingError(LookupError):
@@ -44,7 +44,7 @@ class RecordingError(LookupError):
 def recordings_dir(config, srcdir) -> Path:
     """``trtdeconv_recordings_dir`` (relative to the source folder), else ``recordings/tensors`` beside it."""
     configured = config.trtdeconv_recordings_dir
-    return Path(srcdir, configured) if configured else Path(srcdir).resolve().parent / "recordings" / "tensors"
+    return Path(srcdir, configured) if configured else recordings.root() / "tensors"
 
 
 def find_run(document: Dict[str, Any], label: str) -> Dict[str, Any]:
@@ -121,11 +121,11 @@ class TrtOutput(SphinxDirective):
                 raise RecordingError("the :run: option (the run's label) is required")
             if not path.is_file():
                 raise RecordingError(f"no GPU recording {path}; {RERUN}")
-            document = recording.load(path)
+            document = recordings.read_json(path)
             run = find_run(document, label)
             kind, name, array = find_tensor(run, self.options.get("tensor", "output").strip())
             latex = matrix_latex.tensor(array, parse_highlights(self.options.get("color", "")))
-        except (RecordingError, ValueError) as error:
+        except (RecordingError, recordings.RecordingError, ValueError) as error:
             raise self.error(f"trt-output in page {self.env.docname!r}, example {example!r}, "
                              f"run {label!r}: {error}") from None
         math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False,
