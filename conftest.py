@@ -4,6 +4,8 @@ import importlib.util
 
 import pytest
 
+pytest_plugins = ("sphinx.testing.fixtures",)
+
 collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"]
 
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.

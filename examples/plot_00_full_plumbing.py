@@ -81,8 +81,15 @@ for pointer in device.values():
 cudart.cudaStreamDestroy(stream)
 
 # %%
-# 本站把每次运行的输入、输出和网络记录进 ``recordings/tensors`` （只在 GPU 构建设置了
-# ``TRTDECONV_RECORD_DIR`` 时写入，否则什么也不做）。
+# 本站把这次运行的输入、输出和网络记录进 ``recordings/tensors`` （只在 GPU 上录制时写入，
+# 否则什么也不做）。
 from trtdeconv_docs.session import record
 
 record("base_full_plumbing", network, {"inputT0": data}, {outputName: host[outputName]})
+
+# %%
+# 本例自己调用 CUDA，不经过 ``Session``，因此无法回放：没有 TensorRT 的机器上构建本站时不运行它，
+# 下面是它在 GPU 上录下的输出。
+#
+# .. trt-output:: plot_00_full_plumbing
+#    :run: base_full_plumbing

@@ -22,7 +22,7 @@ from trtdeconv_docs.recordings import ROOT_VARIABLE  # noqa: E402
 from trtdeconv_docs.recordings_writer import gpu_provenance, publish  # noqa: E402
 from trtdeconv_docs.recording import ENVIRONMENT_VARIABLE  # noqa: E402
 from trtdeconv_docs.replay import TENSORS  # noqa: E402
-from trtdeconv_docs.session import REPLAY_VARIABLE  # noqa: E402
+from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

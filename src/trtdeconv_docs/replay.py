@@ -17,6 +17,8 @@ from . import recordings
 from .call_log import array_digest
 from .tensors import decode
 
+REPLAY_VARIABLE = "TRTDECONV_REPLAY"
+"""Set to ``1``, it makes the examples replay even where TensorRT is installed (the GPU test of both ways)."""
 TENSORS = "tensors"
 """The folder of ``recordings/`` that holds the examples' runs, one JSON per example."""
 RECORD_COMMAND = ("record it on a machine with TensorRT and a GPU: `python -m trtdeconv_docs.gpu_gallery` "

@@ -26,13 +26,12 @@ from .call_log import CallLog, Proxy
 from .refusal import EngineBuildError
 from .tensors import decode
 
-REPLAY_VARIABLE = "TRTDECONV_REPLAY"
 __all__ = ["Session", "EngineBuildError", "trt", "REPLAYING", "record"]
 
 
 def _tensorrt() -> Tuple[Any, bool]:
     """The TensorRT module to use and whether it is the replay stand-in."""
-    if os.environ.get(REPLAY_VARIABLE) != "1":
+    if os.environ.get(replay.REPLAY_VARIABLE) != "1":
         try:
             import tensorrt
             return tensorrt, False

@@ -22,7 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .. import recordings
 from ..recording import source_sha256
-from ..replay import RECORD_COMMAND, TENSORS
+from ..replay import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
 from . import messages
 from .messages import _
 
@@ -32,8 +32,6 @@ NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
 
 def tensorrt_present() -> bool:
     """Whether examples run on real TensorRT in this process (installed, and replay not forced)."""
-    from ..session import REPLAY_VARIABLE
-
     return os.environ.get(REPLAY_VARIABLE) != "1" and importlib.util.find_spec("tensorrt") is not None
 
 

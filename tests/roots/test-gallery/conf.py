@@ -1,0 +1,15 @@
+"""A project with the gallery and the extension; the tests copy one example into examples/."""
+
+from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern
+
+extensions = ["myst_parser", "sphinx_gallery.gen_gallery", "trtdeconv_docs.sphinx_ext"]
+language = "zh_CN"
+exclude_patterns = ["gallery/*.ipynb"]
+abort_on_example_error = True
+sphinx_gallery_conf = {
+    "examples_dirs": "examples",
+    "gallery_dirs": "gallery",
+    "filename_pattern": executed_examples_pattern(),
+    "capture_repr": (),
+    "download_all_examples": False,
+}

@@ -1,0 +1,81 @@
+"""The gallery on a machine without TensorRT: examples execute, TensorRT's runs are replayed.
+
+Built with Sphinx's own test fixtures on a test root (``tests/roots/test-gallery``) that
+holds the extension and sphinx-gallery and, copied in by each test, one real example
+of ``examples/``. Also runs every example as a script under the replay: ``tox``
+therefore executes every example, and a broken one fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trtdeconv_docs import recordings
+from trtdeconv_docs.replay import REPLAY_VARIABLE
+from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+TEST_ROOT = Path(__file__).resolve().parent / "roots" / "test-gallery"
+REPLAYABLE = sorted(p for p in EXAMPLES.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+
+
+@pytest.mark.parametrize("example", REPLAYABLE, ids=lambda p: p.stem)
+def test_every_example_runs_on_cpu_with_tensorrt_replayed(example):
+    env = dict(os.environ, MPLBACKEND="Agg", **{REPLAY_VARIABLE: "1"})
+    done = subprocess.run([sys.executable, str(example)], cwd=EXAMPLES, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, f"{example.name}:\n{done.stdout[-1500:]}\n{done.stderr[-3000:]}"
+
+
+def _project(tmp_path: Path, example: str, edit=None) -> Path:
+    """A copy of the test root with one example of ``examples/`` (after ``edit(text) -> text``)."""
+    source = tmp_path / "source"
+    shutil.copytree(TEST_ROOT, source)
+    (source / "examples").mkdir()
+    shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    (source / "examples" / example).write_text(edit(text) if edit else text, encoding="utf-8")
+    return source
+
+
+def _build(make_app, source: Path):
+    app = make_app("html", srcdir=source, freshenv=True)
+    app.build()
+    return app
+
+
+def test_an_edited_comment_and_prose_rebuild_with_the_recorded_output(make_app, tmp_path):
+    def edit(text):
+        text = text.replace("对 1×1×3×3 的输入做 3×3 反卷积", "改过的说明文字：对 1×1×3×3 的输入做 3×3 反卷积")
+        return text.replace("# 输入 1..9，卷积核 10^4..10^-4，偏置 0", "# 改过的注释")
+
+    app = _build(make_app, _project(tmp_path, "plot_01_base.py", edit))
+    page = (Path(app.outdir) / "gallery" / "plot_01_base.html").read_text(encoding="utf-8")
+    assert "改过的说明文字" in page and "改过的注释" in page
+    assert "98765.43" in page and "outputs" not in app.warning.getvalue()
+
+
+def test_a_changed_layer_parameter_fails_with_one_message(make_app, tmp_path, capsys):
+    source = _project(tmp_path, "plot_03_stride.py", lambda text: text.replace("(2, 1), (1, 2)", "(3, 1), (1, 2)"))
+    with pytest.raises(SystemExit) as stop:
+        _build(make_app, source)
+    message = str(stop.value)
+    assert message.startswith("trtdeconv-docs: plot_03_stride.py, run 'stride_nd=(3,1)': never recorded on a GPU")
+    assert "python -m trtdeconv_docs.gpu_gallery" in message and "\n" not in message
+
+
+def test_a_changed_recording_fails_the_build_naming_the_file(make_app, tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(tmp_path / "recordings"))
+    path = tmp_path / "recordings" / "tensors" / "plot_01_base.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("98765.4", "98766.4", 1), encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        _build(make_app, _project(tmp_path, "plot_01_base.py"))
+    assert "recordings/tensors/plot_01_base.json: edited after the GPU run: revert the change" in str(stop.value)
