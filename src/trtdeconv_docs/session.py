@@ -39,7 +39,7 @@ def _tensorrt() -> Tuple[Any, bool]:
             pass
     from . import tensorrt_api, tensorrt_stand_in
     version = replay.recorded_tensorrt_version()
-    return tensorrt_stand_in.module(tensorrt_api.load(version), version), True
+    return tensorrt_stand_in.module(tensorrt_api.load(tensorrt_api.version_of(version)), version), True
 
 
 trt, REPLAYING = _tensorrt()

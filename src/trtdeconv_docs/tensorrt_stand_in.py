@@ -154,10 +154,9 @@ def module(surface, version: str) -> types.ModuleType:
     def getattr_(name: str):
         if name in DATA_TYPES and name in surface.module_names:
             return getattr(getattr_("DataType"), DATA_TYPES[name])
-        members = surface.enum_members(name)
-        if members:
+        if name in surface.enums:
             if name not in enums:
-                enums[name] = _enum(name, members)
+                enums[name] = _enum(name, surface.enum_members(name))
             return enums[name]
         if name in surface.module_names or name in surface.classes:
             raise ReplayError(f"the replay does not provide tensorrt.{name}: examples run on CPU may use "

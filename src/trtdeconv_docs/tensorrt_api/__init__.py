@@ -24,6 +24,15 @@ VERSIONS = {"8.6": "v8.6.0", "10": "v10.16", "11": "v11.1"}
 """Version -> the release tag that stands for it: 8.6.0 (the runtime the recordings come from),
 the newest 10.x tag and the newest 11.x tag of NVIDIA/TensorRT when the lists were extracted."""
 
+def version_of(tensorrt_version: str) -> str:
+    """The key of :data:`VERSIONS` that stands for a full version string: ``"8.6.0"`` -> ``"8.6"``, ``"10.3.0"`` -> ``"10"``."""
+    major, minor = (tensorrt_version.split(".") + ["0"])[:2]
+    key = f"{major}.{minor}" if f"{major}.{minor}" in VERSIONS else major
+    if key not in VERSIONS:
+        raise KeyError(f"no TensorRT API list stands for version {tensorrt_version}; stored: {sorted(VERSIONS)}")
+    return key
+
+
 TAGS = ("v8.6.0", "v10.16", "v11.0", "v11.1")
 """Every tag whose API list is stored here."""
 
