@@ -74,8 +74,12 @@ def _first_difference(recorded: Dict[str, Any], asked: Dict[str, Any]) -> str:
     return "nothing visible"  # pragma: no cover - keys differ somewhere
 
 
-def find(example: str, label: str, key: Dict[str, Any]) -> Dict[str, Any]:
-    """The recorded run of ``example`` labelled ``label`` whose key equals ``key``, else :class:`ReplayMiss`."""
+def find(example: str, label: str, key: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """The recorded run of ``example`` labelled ``label`` whose key equals ``key``, else :class:`ReplayMiss`.
+
+    ``key=None`` matches by label alone: only for checking an example against another
+    TensorRT version's API, never for showing output.
+    """
     name = Path(example).name
     path = recording_path(example)
     if not path.is_file():
@@ -89,7 +93,7 @@ def find(example: str, label: str, key: Dict[str, Any]) -> Dict[str, Any]:
     if run is None:
         raise ReplayMiss(f"trtdeconv-docs: {name}, run {label!r}: never recorded on a GPU "
                          f"(recorded runs: {', '.join(repr(r['label']) for r in document['runs'])}); {RECORD_COMMAND}")
-    recorded = recorded_key(run)
+    recorded = recorded_key(run) if key is not None else None
     if recorded != key:
         raise ReplayMiss(f"trtdeconv-docs: {name}, run {label!r} differs from its GPU recording in "
                          f"{_first_difference(recorded, key)}; {RECORD_COMMAND}")
