@@ -12,7 +12,7 @@ from trtdeconv_docs.recompute import replay
 TENSORS = Path(__file__).resolve().parents[1] / "recordings" / "tensors"
 RUNS = [
     pytest.param(document, run, id=f"{path.stem}:{run['label']}")
-    for path in sorted(TENSORS.glob("*.json"))
+    for path in recordings.listed(TENSORS, ".json")
     for document in [recordings.read_json(path)]
     for run in document["runs"]
 ]

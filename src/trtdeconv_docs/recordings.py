@@ -111,6 +111,14 @@ def verify_folder(folder) -> List[str]:
     return problems
 
 
+def listed(folder, suffix: str = "") -> List[Path]:
+    """The files a folder's manifest lists (ending in ``suffix``), sorted; empty without a manifest."""
+    folder = Path(folder).resolve()
+    if not (folder / MANIFEST).is_file():
+        return []
+    return [folder / name for name in sorted(manifest(folder)["files"]) if name.endswith(suffix)]
+
+
 def read_json(path) -> Any:
     """A verified JSON recording."""
     path = verify_file(path)
