@@ -14,7 +14,11 @@ if importlib.util.find_spec("tensorrt") is None:
         "src/trtdeconv_docs/tensorrt_engine.py",
         "src/trtdeconv_docs/network_description.py",
         "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
+        "src/trtdeconv_docs/benchmark/tensorrt.py",
     ]
+# The benchmark's PyTorch runner runs on the GPU machine's own Python, which has PyTorch.
+if importlib.util.find_spec("torch") is None:
+    collect_ignore_glob += ["src/trtdeconv_docs/benchmark/pytorch.py"]
 
 
 @pytest.fixture(autouse=True)

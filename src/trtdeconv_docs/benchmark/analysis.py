@@ -1,0 +1,84 @@
+"""Read ``recordings/benchmark/`` and derive what the guide shows: latencies, ratios, ceilings.
+
+Everything is recomputed from the raw per-iteration samples in the recording (the runners'
+own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.recordings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+from .. import recordings
+from . import pytorch_file, tensorrt_file
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The two runs of a benchmark recording and the folder's provenance."""
+
+    tensorrt: Dict[str, Any]
+    pytorch: Dict[str, Any]
+    provenance: Dict[str, Any]
+
+    def run(self, run_id: str) -> Dict[str, Any]:
+        """The TensorRT or PyTorch run with this id; ``KeyError`` naming the id otherwise."""
+        for record in self.tensorrt["runs"] + self.pytorch["runs"]:
+            if record["id"] == run_id:
+                return record
+        raise KeyError(f"no run {run_id!r} in the benchmark recording")
+
+    def tensorrt_runs(self, workload: Optional[str] = None, **fields) -> List[Dict[str, Any]]:
+        """TensorRT runs, optionally of one workload and with given field values (``precision="fp16"``)."""
+        return [r for r in self.tensorrt["runs"] if (workload is None or r["workload"] == workload)
+                and all(r.get(k) == v for k, v in fields.items())]
+
+    def pytorch_runs(self, workload: Optional[str] = None, **fields) -> List[Dict[str, Any]]:
+        """PyTorch runs, filtered like :meth:`tensorrt_runs`."""
+        return [r for r in self.pytorch["runs"] if (workload is None or r["workload"] == workload)
+                and all(r.get(k) == v for k, v in fields.items())]
+
+
+def load(folder) -> Benchmark:
+    """The verified recording in ``folder`` (``recordings/benchmark``)."""
+    folder = Path(folder)
+    return Benchmark(recordings.read_json(folder / tensorrt_file), recordings.read_json(folder / pytorch_file),
+                     recordings.provenance(folder))
+
+
+def statistics(samples) -> Dict[str, float]:
+    """Median, first and third quartile (ms) of raw samples, NumPy's linear interpolation."""
+    q1, median, q3 = (float(v) for v in np.percentile(np.asarray(samples, np.float64), [25, 50, 75]))
+    return {"median": median, "q1": q1, "q3": q3}
+
+
+def median_ms(record: Dict[str, Any]) -> Optional[float]:
+    """A measured run's median latency recomputed from its samples; ``None`` if it was not measured."""
+    if record.get("status", "measured") != "measured" or not record.get("samples_ms"):
+        return None
+    return statistics(record["samples_ms"])["median"]
+
+
+def fastest(records: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The measured record with the lowest median, or ``None``."""
+    measured = [r for r in records if median_ms(r) is not None]
+    return min(measured, key=median_ms) if measured else None
+
+
+def ratio(slower: Dict[str, Any], faster: Dict[str, Any]) -> Optional[float]:
+    """``median(slower) / median(faster)``; ``None`` unless both were measured."""
+    a, b = median_ms(slower), median_ms(faster)
+    return None if a is None or b is None else a / b
+
+
+def ceilings(benchmark: Benchmark) -> Dict[str, float]:
+    """Measured ceilings: ``bandwidth`` (bytes/s) and ``peak_<precision>`` (flop/s) from the medians."""
+    measured = benchmark.pytorch["ceilings"]
+    result = {"bandwidth": measured["copy"]["bytes"] / (median_ms(measured["copy"]) * 1e-3)}
+    for name, entry in measured.items():
+        if name.startswith("matmul_") and median_ms(entry) is not None:
+            result["peak_" + name[len("matmul_"):]] = entry["flops"] / (median_ms(entry) * 1e-3)
+    return result

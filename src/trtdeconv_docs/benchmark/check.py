@@ -1,0 +1,85 @@
+"""Whether a TensorRT output is the deconvolution's, judged on a slice small enough for NumPy.
+
+The benchmark's layers are too big for the float64 reference model to run whole on the
+GPU machine's CPU in the time budget, so the check takes the first image of the batch and
+the first groups (or, without groups, the first output maps): every output element of that
+slice is computed by :func:`trtdeconv_docs.reference.deconvolve` and compared with
+TensorRT's under the tolerance rule (:mod:`trtdeconv_docs.tolerance`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, Optional
+
+import numpy as np
+
+from .. import reference, tolerance
+from ..attributes import Deconvolution
+
+MAX_GROUPS = 4
+MAX_MAPS = 8
+RULES = {"fp32": "fp32", "tf32": "tf32", "int8": "int8", "fp16": None}
+"""The tolerance rule of each precision; FP16 has none in :mod:`trtdeconv_docs.tolerance`."""
+
+
+@dataclasses.dataclass
+class Slice:
+    """The checked slice: its layer, inputs, and the float64 reference with the rule's ingredients."""
+
+    layer: Deconvolution
+    channels: int  # output channels checked (the first ones)
+    expected: np.ndarray
+    absolute_terms: np.ndarray
+    term_counts: np.ndarray
+
+
+def reference_slice(x, kernel, bias, layer: Deconvolution) -> Slice:
+    """The float64 reference of batch 0 and the first groups/maps (inputs already quantized for INT8)."""
+    groups = min(layer.num_groups, MAX_GROUPS)
+    c_group = x.shape[1] // layer.num_groups
+    m_group = layer.num_output_maps // layer.num_groups
+    maps = min(m_group, MAX_MAPS) if layer.num_groups == 1 else m_group
+    small = dataclasses.replace(layer, num_output_maps=groups * maps, num_groups=groups)
+    x_small = np.asarray(x, np.float64)[:1, :groups * c_group]
+    k_small = np.asarray(kernel, np.float64)[:groups * c_group, :maps]
+    b_small = np.asarray(bias, np.float64)[:groups * maps]
+    return Slice(small, groups * maps, reference.deconvolve(x_small, k_small, b_small, small),
+                 reference.absolute_terms(x_small, k_small, b_small, small),
+                 reference.term_counts(x_small.shape, small))
+
+
+def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] = None) -> Dict[str, Any]:
+    """Compare ``actual`` (TensorRT's whole output) on the slice; with ``other`` (the deconvolution's) too.
+
+    ``worst_ratio`` is max |error| / bound against the reference (<= 1: within the rule);
+    ``worst_ratio_vs_deconvolution`` compares two TensorRT outputs, each allowed the bound,
+    so their difference is allowed twice the bound. FP16 has no rule: only errors are recorded.
+    """
+    got = np.asarray(actual, np.float64)[:1, :expected.channels]
+    rule = RULES[precision]
+    result: Dict[str, Any] = {
+        "elements": int(expected.expected.size), "rule": rule,
+        "max_abs_error": float(np.abs(got - expected.expected).max(initial=0.0)),
+        "max_abs_reference": float(np.abs(expected.expected).max(initial=0.0)),
+    }
+    if rule is not None:
+        result["worst_ratio"] = tolerance.worst_ratio(got, expected.expected, expected.absolute_terms,
+                                                      expected.term_counts, rule)
+    if other is not None:
+        theirs = np.asarray(other, np.float64)[:1, :expected.channels]
+        result["max_abs_difference_vs_deconvolution"] = float(np.abs(got - theirs).max(initial=0.0))
+        if rule is not None:
+            result["worst_ratio_vs_deconvolution"] = tolerance.worst_ratio(
+                got, theirs, 2 * expected.absolute_terms, expected.term_counts, rule)
+    return result
+
+
+def quantized(array, scale: float) -> np.ndarray:
+    """What an INT8 Q/DQ pair with this scale passes on (the reference model's emulation)."""
+    return reference.quantize_dequantize(array, scale)
+
+
+def int8_scale(array) -> float:
+    """A per-tensor symmetric scale: ``max|a| / 127``."""
+    return float(np.abs(np.asarray(array, np.float64)).max()) / 127.0

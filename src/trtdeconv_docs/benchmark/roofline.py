@@ -1,0 +1,54 @@
+"""The roofline floor of each workload, from the MEASURED ceilings of the same GPU run.
+
+Counted per workload and precision:
+
+* bytes moved: the input, the kernel, the bias and the output, each read or written once,
+  at the precision's element size (:data:`ELEMENT_BYTES`): FP32 and TF32 4 bytes; FP16 2;
+  INT8 1 for input and kernel (the Q/DQ pair's integers) and 4 for the FP32 bias and output
+  (the benchmarked INT8 networks output FP32);
+* flops: 2 x the deconvolution's multiply-adds (:meth:`~.workloads.Workload.macs`: every
+  input element times every kernel tap of its group, border products included); the
+  sub-pixel formulations compute more (zero taps) and are measured against the same floor;
+* floor = max(bytes / copy bandwidth, flops / matmul throughput of the precision), the
+  bandwidth and throughputs from :func:`.analysis.ceilings`; % of roofline = floor / latency.
+
+A working set that stays in the L2 cache can beat the DRAM floor (more than 100 %).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Tuple
+
+import numpy as np
+
+from .workloads import Workload
+
+ELEMENT_BYTES = {"fp32": (4, 4, 4), "tf32": (4, 4, 4), "fp16": (2, 2, 2), "int8": (1, 1, 4)}
+"""Bytes per element of (input, kernel, output); the bias counts at the output's size."""
+
+
+def bytes_moved(workload: Workload, precision: str) -> int:
+    """Input + kernel + bias + output bytes at ``precision``."""
+    data, weights, out = ELEMENT_BYTES[precision]
+    return (int(np.prod(workload.input_shape)) * data + int(np.prod(workload.kernel_shape)) * weights
+            + workload.layer.num_output_maps * out + int(np.prod(workload.output_shape)) * out)
+
+
+def flops(workload: Workload) -> int:
+    """2 x the deconvolution's multiply-adds."""
+    return 2 * workload.macs()
+
+
+def floor_ms(workload: Workload, precision: str, ceilings: Dict[str, float]) -> Optional[Tuple[float, str]]:
+    """(floor in ms, ``"memory"`` or ``"compute"``), or ``None`` when the precision's peak was not measured."""
+    peak = ceilings.get(f"peak_{precision}")
+    if peak is None:
+        return None
+    memory = bytes_moved(workload, precision) / ceilings["bandwidth"]
+    compute = flops(workload) / peak
+    return 1e3 * max(memory, compute), "memory" if memory >= compute else "compute"
+
+
+def percent(latency_ms: float, floor: float) -> float:
+    """How much of the roofline a latency reaches: ``100 * floor / latency``."""
+    return 100.0 * floor / latency_ms

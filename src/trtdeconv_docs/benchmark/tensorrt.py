@@ -1,0 +1,359 @@
+"""The TensorRT runner: build, time and check every planned run on a GPU (TensorRT 8.6, 10, 11).
+
+Usage, from the repository root of the GPU machine::
+
+    PYTHONPATH=src python-trt -m trtdeconv_docs.benchmark.tensorrt --out /tmp/bench-trt
+    PYTHONPATH=src python-trt -m trtdeconv_docs.benchmark.tensorrt --dry-run
+
+Each run (:mod:`.plan`) is one network: the deconvolution or a sub-pixel formulation
+(:mod:`.formulations`) of one workload (:mod:`.workloads`), in one precision (FP32 with
+``BuilderFlag.TF32`` cleared, TF32, FP16 with FP16 inputs and outputs, INT8 through Q/DQ on
+the input and the kernel). It is built at the builder's default optimization level with
+one timing cache shared by every build of the process and the engine inspector at
+``DETAILED``; then warmed up and timed with CUDA events around each ``execute_async_v3``
+(at least 100 iterations), and its output is checked on a slice against the float64
+reference model under the tolerance rule (:mod:`.check`). A build that TensorRT refuses is
+recorded as refused, with its messages. ``tensorrt.json`` in ``--out`` is rewritten
+after every run; ``python -m trtdeconv_docs.benchmark.merge`` turns it into the recording.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+import tensorrt as trt
+
+from .. import cuda_runtime
+from ..recordings_writer import gpu_provenance, write_json
+from . import check, formulations, plan, tensorrt_file
+
+WORKSPACE_BYTES = 4 << 30
+WARMUP = 10
+MIN_ITERATIONS = 100
+MAX_ITERATIONS = 300
+TIMED_SECONDS = 0.2
+"""Timed iterations: enough for about this long, within [MIN_ITERATIONS, MAX_ITERATIONS]."""
+
+
+class CapturingLogger(trt.ILogger):
+    """Keeps TensorRT's warnings and errors as ``[SEVERITY] message`` lines."""
+
+    def __init__(self):
+        trt.ILogger.__init__(self)
+        self.messages: List[str] = []
+
+    def log(self, severity, msg):
+        if severity <= trt.ILogger.Severity.WARNING:
+            self.messages.append(f"[{str(severity).split('.')[-1]}] {msg}")
+
+    def errors(self) -> List[str]:
+        """The messages that are not warnings."""
+        return [m for m in self.messages if not m.startswith("[WARNING]")]
+
+
+def network_flags() -> int:
+    """``EXPLICIT_BATCH`` where TensorRT has it and needs it (major < 10); 0 otherwise."""
+    flag = getattr(trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH", None)
+    return 1 << int(flag) if flag is not None and int(trt.__version__.split(".")[0]) < 10 else 0
+
+
+class Builder:
+    """One builder for the process, and the timing cache every build shares."""
+
+    def __init__(self):
+        self.logger = CapturingLogger()
+        self.builder = trt.Builder(self.logger)
+        self.runtime = trt.Runtime(self.logger)
+        self.cache = None
+
+    def config(self, precision: str):
+        """A builder config for ``precision`` (default optimization level, DETAILED inspector)."""
+        config = self.builder.create_builder_config()
+        config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
+        config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
+        if precision == "fp32":
+            config.clear_flag(trt.BuilderFlag.TF32)
+        if precision == "fp16":
+            config.set_flag(trt.BuilderFlag.FP16)
+        if precision == "int8" and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
+            config.set_flag(trt.BuilderFlag.INT8)
+        if self.cache is None:
+            self.cache = config.create_timing_cache(b"")
+        config.set_timing_cache(self.cache, False)
+        return config
+
+
+def flags(config) -> List[str]:
+    """The precision flags set on a builder config."""
+    return [name for name in ("TF32", "FP16", "INT8", "BF16", "FP8")
+            if hasattr(trt.BuilderFlag, name) and config.get_flag(getattr(trt.BuilderFlag, name))]
+
+
+def _q_dq(network, tensor, scale: float, keep: list):
+    """``tensor`` through IQuantizeLayer and IDequantizeLayer with one scalar scale."""
+    value = np.array([scale], dtype=np.float32)
+    keep.append(value)
+    constant = network.add_constant([], value).get_output(0)
+    return network.add_dequantize(network.add_quantize(tensor, constant).get_output(0), constant).get_output(0)
+
+
+def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):
+    """(Weights, tensor or None): the kernel as weights, or for INT8 as a Q/DQ'd constant for ``set_input(1)``."""
+    kernel = np.ascontiguousarray(kernel, dtype=np.float32)
+    keep.append(kernel)
+    if precision != "int8":
+        return trt.Weights(kernel), None
+    constant = network.add_constant(kernel.shape, trt.Weights(kernel)).get_output(0)
+    return trt.Weights(), _q_dq(network, constant, scale, keep)
+
+
+def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
+    """Add the run's input, layers and output to ``network``."""
+    workload, layer = run.workload, run.workload.layer
+    io_type = trt.float16 if run.precision == "fp16" else trt.float32
+    x = network.add_input("x", io_type, workload.input_shape)
+    if run.precision == "int8":
+        x = _q_dq(network, x, scales["input"], keep)
+    if run.formulation == "deconvolution":
+        kernel, bias = arrays["kernel"], arrays["bias"]
+    else:
+        steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
+        kernel, bias = steps.kernel, steps.bias
+    weights, kernel_tensor = _weights(network, kernel, run.precision, scales["kernel"], keep)
+    bias = np.ascontiguousarray(bias, dtype=np.float32)
+    keep.append(bias)
+    if run.formulation == "deconvolution":
+        main = network.add_deconvolution_nd(x, layer.num_output_maps, layer.kernel_size_nd, weights, trt.Weights(bias))
+        main.stride_nd = layer.stride_nd
+        main.pre_padding, main.post_padding = layer.pre_padding, layer.post_padding
+        main.num_groups = layer.num_groups
+    else:
+        main = network.add_convolution_nd(x, int(steps.kernel.shape[0]), steps.kernel_size, weights, trt.Weights(bias))
+        main.pre_padding, main.post_padding = steps.pre_padding, steps.post_padding
+        main.num_groups = steps.num_groups
+    main.name = run.formulation
+    if kernel_tensor is not None:
+        main.set_input(1, kernel_tensor)
+    out = main.get_output(0)
+    if run.formulation != "deconvolution":
+        split = network.add_shuffle(out)
+        split.reshape_dims = steps.split_shape
+        split.second_transpose = steps.permutation
+        split.name = "depth_to_space_split"
+        interleave = network.add_shuffle(split.get_output(0))
+        interleave.reshape_dims = steps.interleaved_shape
+        interleave.name = "depth_to_space_interleave"
+        out = interleave.get_output(0)
+        if steps.needs_slice:
+            cut = network.add_slice(out, (0, 0) + steps.start, steps.output_shape, (1,) * len(steps.output_shape))
+            cut.name = "slice"
+            out = cut.get_output(0)
+    out.name = "y"
+    network.mark_output(out)
+    out.dtype = io_type
+
+
+class Device:
+    """A stream and a pool of CUDA events for timing."""
+
+    def __init__(self):
+        self.cudart = cuda_runtime.runtime_module()
+        self.stream = cuda_runtime.call(self.cudart.cudaStreamCreate)
+        self.events = [cuda_runtime.call(self.cudart.cudaEventCreate) for _ in range(2 * MAX_ITERATIONS)]
+
+    def copy(self, destination, source, count: int, kind: str) -> None:
+        """A synchronous ``cudaMemcpy`` (``kind``: ``HostToDevice`` or ``DeviceToHost``)."""
+        cuda_runtime.call(self.cudart.cudaMemcpy, destination, source, count,
+                          getattr(self.cudart.cudaMemcpyKind, f"cudaMemcpy{kind}"))
+
+    def time(self, context, iterations: int) -> List[float]:
+        """Milliseconds of each of ``iterations`` launches, between CUDA events on the stream."""
+        call, cudart = cuda_runtime.call, self.cudart
+        for i in range(iterations):
+            call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
+            if not context.execute_async_v3(int(self.stream)):
+                raise RuntimeError("execute_async_v3 returned False")
+            call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
+        call(cudart.cudaStreamSynchronize, self.stream)
+        return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(iterations)]
+
+    def execute(self, engine, host_input: np.ndarray):
+        """Run ``engine`` once for its output, then time it; returns (output, warm-up count, samples)."""
+        call, cudart = cuda_runtime.call, self.cudart
+        context = engine.create_execution_context()
+        output = np.empty(tuple(context.get_tensor_shape("y")), dtype=trt.nptype(engine.get_tensor_dtype("y")))
+        pointers = {name: call(cudart.cudaMalloc, max(array.nbytes, 1)) for name, array in (("x", host_input), ("y", output))}
+        try:
+            for name, pointer in pointers.items():
+                context.set_tensor_address(name, int(pointer))
+            self.copy(pointers["x"], host_input.ctypes.data, host_input.nbytes, "HostToDevice")
+            self.time(context, 1)
+            self.copy(output.ctypes.data, pointers["y"], output.nbytes, "DeviceToHost")
+            estimate = float(np.median(self.time(context, WARMUP)))
+            iterations = int(min(max(math.ceil(TIMED_SECONDS / max(estimate * 1e-3, 1e-9)), MIN_ITERATIONS), MAX_ITERATIONS))
+            samples = self.time(context, iterations)
+        finally:
+            for pointer in pointers.values():
+                call(cudart.cudaFree, pointer)
+        return output, 1 + WARMUP, samples
+
+
+def engine_layers(engine) -> List[Dict[str, Any]]:
+    """The engine inspector's layer entries (JSON at DETAILED verbosity)."""
+    text = engine.create_engine_inspector().get_engine_information(trt.LayerInformationFormat.JSON)
+    return json.loads(text).get("Layers", []) if text else []
+
+
+def tactic(entry) -> Dict[str, Any]:
+    """An engine layer's name, type and tactic (``TacticName``, else its ``TacticValue``)."""
+    if not isinstance(entry, dict):
+        return {"name": str(entry)}
+    return {"name": entry.get("Name", ""), "type": entry.get("LayerType", ""),
+            "tactic": entry.get("TacticName") or f"TacticValue {entry.get('TacticValue', '?')}"}
+
+
+def quartiles(samples: List[float]) -> Dict[str, float]:
+    """Median and interquartile range (NumPy's default linear interpolation), in ms."""
+    q1, median, q3 = (float(v) for v in np.percentile(np.asarray(samples, np.float64), [25, 50, 75]))
+    return {"median": median, "q1": q1, "q3": q3}
+
+
+def summary(record: Dict[str, Any]) -> str:
+    """One line about a run's record: status, median latency, build time."""
+    parts = [f"{record['status']:14s}"]
+    if "latency_ms" in record:
+        parts.append(f"{record['latency_ms']['median']:.4f} ms")
+    if "build_seconds" in record:
+        parts.append(f"(build {record['build_seconds']:.1f} s)")
+    return " ".join(parts)
+
+
+class Runner:
+    """Makes the planned runs, keeps their records, writes ``tensorrt.json`` after each."""
+
+    def __init__(self, out: Path, planned: List[plan.Run], time_budget: float):
+        self.out, self.planned, self.time_budget = out, planned, time_budget
+        self.started = time.perf_counter()
+        self.builder = Builder()
+        self.device = Device()
+        self.records: List[Dict[str, Any]] = []
+        self.arrays: Dict[str, Dict[str, np.ndarray]] = {}
+        self.references: Dict[Any, check.Slice] = {}
+        self.deconvolution_outputs: Dict[Any, np.ndarray] = {}
+        self.header = {"provenance": gpu_provenance(), "settings": {
+            "builder_optimization_level": "default", "workspace_bytes": WORKSPACE_BYTES, "warmup": WARMUP,
+            "min_iterations": MIN_ITERATIONS, "max_iterations": MAX_ITERATIONS, "timed_seconds": TIMED_SECONDS,
+            "timing": "CUDA events around each execute_async_v3 on one stream",
+            "timing_cache": "one, shared by every build of the run", "time_budget_seconds": time_budget,
+            "check": f"batch 0, first {check.MAX_GROUPS} groups or {check.MAX_MAPS} output maps, "
+                     "against the float64 reference model"}}
+
+    def elapsed(self) -> float:
+        """Seconds since the runner started."""
+        return time.perf_counter() - self.started
+
+    def save(self, finished: bool) -> None:
+        """Write ``tensorrt.json`` as it stands."""
+        builds = [r for r in self.records if "build_seconds" in r]
+        write_json(self.out / tensorrt_file, {**self.header, "finished": finished, "total_seconds": round(self.elapsed(), 2),
+                                     "builds": len(builds),
+                                     "build_seconds": round(sum(r["build_seconds"] for r in builds), 2),
+                                     "runs": self.records})
+
+    def data(self, run: plan.Run) -> Dict[str, np.ndarray]:
+        """The workload's arrays (drawn once per workload)."""
+        if run.workload.name not in self.arrays:
+            self.arrays[run.workload.name] = run.workload.arrays()
+        return self.arrays[run.workload.name]
+
+    def reference(self, run: plan.Run, arrays, scales) -> check.Slice:
+        """The reference slice (on Q/DQ'd input and kernel for INT8), computed once."""
+        key = (run.workload.name, run.precision == "int8")
+        if key not in self.references:
+            x, kernel = arrays["input"], arrays["kernel"]
+            if run.precision == "int8":
+                x, kernel = check.quantized(x, scales["input"]), check.quantized(kernel, scales["kernel"])
+            self.references[key] = check.reference_slice(x, kernel, arrays["bias"], run.workload.layer)
+        return self.references[key]
+
+    def make(self, run: plan.Run) -> Dict[str, Any]:
+        """Build, time and check one run; its record."""
+        record: Dict[str, Any] = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
+                                  "precision": run.precision}
+        if run.skipped:
+            return {**record, "status": "not_applicable", "reason": run.skipped}
+        if self.elapsed() > self.time_budget:
+            return {**record, "status": "not_run", "reason": f"--time-budget {self.time_budget:.0f} s spent"}
+        arrays = self.data(run)
+        scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
+        logger = self.builder.logger
+        logger.messages.clear()
+        network = self.builder.builder.create_network(network_flags())
+        config = self.builder.config(run.precision)
+        keep: list = []
+        build_network(network, run, arrays, scales, keep)
+        record.update(flags=flags(config), input_shape=list(run.workload.input_shape),
+                      io_dtype="float16" if run.precision == "fp16" else "float32")
+        if run.precision == "int8":
+            record["int8_scales"] = scales
+        started = time.perf_counter()
+        try:
+            serialized = self.builder.builder.build_serialized_network(network, config)
+        except Exception as error:  # some refusals are raised rather than logged
+            serialized, record["exception"] = None, f"{type(error).__name__}: {error}"
+        record["build_seconds"] = round(time.perf_counter() - started, 3)
+        if serialized is None:
+            return {**record, "status": "refused", "messages": logger.errors() + [record.pop("exception", "")]}
+        engine = self.builder.runtime.deserialize_cuda_engine(serialized)
+        layers = engine_layers(engine)
+        host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
+        output, warmup, samples = self.device.execute(engine, host_input)
+        record.update(status="measured", output_shape=list(output.shape), warnings=logger.messages[:10],
+                      tactics=[tactic(entry) for entry in layers], engine_layers=layers,
+                      latency_ms={**quartiles(samples), "warmup": warmup, "iterations": len(samples)},
+                      samples_ms=samples)
+        key = (run.workload.name, run.precision)
+        if run.formulation == "deconvolution":
+            self.deconvolution_outputs[key] = np.asarray(output[:1], np.float32)
+        record["check"] = check.judge(output, self.reference(run, arrays, scales), run.precision,
+                                      None if run.formulation == "deconvolution" else self.deconvolution_outputs.get(key))
+        return record
+
+    def run_all(self) -> None:
+        """Every planned run, in order; a harness fault is recorded and the next run made."""
+        for run in self.planned:
+            try:
+                record = self.make(run)
+            except Exception:
+                record = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
+                          "precision": run.precision, "status": "failed", "messages": [traceback.format_exc()],
+                          "tensorrt_messages": self.builder.logger.messages[-20:]}
+            self.records.append(record)
+            print(f"[{self.elapsed():6.1f} s] {run.id:42s} {summary(record)}", flush=True)
+            self.save(finished=False)
+        self.save(finished=True)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Parse the command line; print the plan (``--dry-run``) or make every run."""
+    args, planned = plan.parse_command_line("python -m trtdeconv_docs.benchmark.tensorrt", argv)
+    if args.dry_run:
+        print(plan.describe(planned))
+        return 0
+    runner = Runner(args.out, planned, args.time_budget)
+    print(f"TensorRT {trt.__version__} on {runner.header['provenance']['gpu']}; "
+          f"{plan.describe(planned).splitlines()[-1]}", flush=True)
+    runner.run_all()
+    print(f"done in {runner.elapsed():.1f} s; wrote {args.out / tensorrt_file}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

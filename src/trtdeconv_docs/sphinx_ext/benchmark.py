@@ -1,0 +1,320 @@
+"""``deconv-benchmark``: tables, charts and cited rows of the performance guide, from ``recordings/benchmark/``.
+
+Usage in a MyST page::
+
+    ```{deconv-benchmark} tensorrt
+    ```
+
+    ```{deconv-benchmark} compare
+    :runs: depthwise/subpixel/fp16, depthwise/deconvolution/fp16
+    ```
+
+The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``tensorrt``
+(every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
+``roofline``, ``refusals``, ``chart`` (``:chart:`` ``formulations``, ``pytorch`` or
+``roofline``: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
+cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
+how much, with both rows). Every number is computed here from the raw samples of the
+recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
+read through :mod:`trtdeconv_docs.recordings`; a missing or edited recording is a build error.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .. import recordings
+from ..benchmark import analysis, roofline
+from ..benchmark.formulations import FORMULATIONS
+from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
+from . import messages
+from .formula_table import table_node
+from .messages import _
+
+KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "refusals", "chart", "row", "compare")
+CHARTS = ("formulations", "pytorch", "roofline")
+
+
+def benchmark_dir(config, srcdir) -> Path:
+    """``trtdeconv_benchmark_dir`` (relative to the source folder), else ``recordings/benchmark`` beside it."""
+    configured = config.trtdeconv_benchmark_dir
+    return Path(srcdir, configured) if configured else recordings.root(srcdir) / "benchmark"
+
+
+def ms(value: Optional[float]) -> str:
+    """Milliseconds with 4 significant digits; an en dash for nothing."""
+    return "–" if value is None else f"{value:#.4g}"
+
+
+def latency_cell(record: Optional[Dict[str, Any]]) -> str:
+    """``median [q1–q3]`` in ms, or the run's status."""
+    if record is None:
+        return "–"
+    median = analysis.median_ms(record)
+    if median is None:
+        return status_text(record["status"])
+    stats = analysis.statistics(record["samples_ms"])
+    return f"{ms(median)} [{ms(stats['q1'])}–{ms(stats['q3'])}]"
+
+
+def status_text(status: str) -> str:
+    """A run's status in words (``measured``, ``refused``, ``failed``, ``not_run``, ``not_applicable``)."""
+    words = {"measured": _("已测量"), "refused": _("TensorRT 拒绝构建"), "failed": _("运行出错"),
+             "not_run": _("未运行（时间预算用完）"), "not_applicable": _("不适用")}
+    return words.get(status, status)
+
+
+def ratio_cell(value: Optional[float]) -> str:
+    """A ratio as ``1.23×``."""
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def provenance_text(benchmark: analysis.Benchmark) -> str:
+    """Where and when both runs were measured."""
+    trt, torch = benchmark.provenance["tensorrt"], benchmark.provenance["pytorch"]
+    run = benchmark.tensorrt
+    return _("TensorRT {tensorrt}（CUDA 运行时 {cuda_runtime}，驱动 {cuda_driver}）在 {gpu} 上测量，{date}；"
+             "{builds} 次引擎构建共 {build_seconds} 秒，整个 TensorRT 运行 {trt_seconds} 秒。"
+             "PyTorch {torch}（CUDA {torch_cuda}，cuDNN {cudnn}）在 {torch_gpu} 上测量，{torch_date}，运行 {torch_seconds} 秒。").format(
+        tensorrt=trt["tensorrt"], cuda_runtime=trt["cuda_runtime"], cuda_driver=trt["cuda_driver"], gpu=trt["gpu"],
+        date=trt["date"][:10], builds=run["builds"], build_seconds=f"{run['build_seconds']:.0f}",
+        trt_seconds=f"{run['total_seconds']:.0f}", torch=torch["torch"], torch_cuda=torch["cuda"], cudnn=torch["cudnn"],
+        torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}")
+
+
+def ceilings_table(benchmark: analysis.Benchmark):
+    """Headers and rows: each measured ceiling, its median and the value derived from it."""
+    measured, derived = benchmark.pytorch["ceilings"], analysis.ceilings(benchmark)
+    rows = [(_("设备内复制带宽"), latency_cell(measured["copy"]), f"{derived['bandwidth'] / 1e9:.0f} GB/s")]
+    for precision in PRECISIONS:
+        entry = measured.get(f"matmul_{precision}")
+        if entry is None:
+            continue
+        value = derived.get(f"peak_{precision}")
+        rows.append((_("矩阵乘 {precision}").format(precision=precision.upper()), latency_cell(entry),
+                     "–" if value is None else f"{value / 1e12:.1f} TFLOP/s"))
+    return (_("上限"), _("中位数 [四分位] ms"), _("测得值")), rows
+
+
+def workloads_table(_benchmark: analysis.Benchmark):
+    """Headers and rows: each workload's model, shapes, attributes, GFLOP."""
+    rows = []
+    for workload in WORKLOADS:
+        layer = workload.layer
+        rows.append((f"``{workload.name}``", workload.model, f"``{tuple(workload.input_shape)}``",
+                     f"``{workload.output_shape}``",
+                     f"k{layer.kernel_size_nd[0]} s{layer.stride_nd[0]} p{layer.pre_padding[0]} g{layer.num_groups}",
+                     f"{roofline.flops(workload) / 1e9:.2f}"))
+    return (_("负载"), _("来源"), _("输入"), _("输出"), _("核/步长/填充/组"), "GFLOP"), rows
+
+
+def tensorrt_table(benchmark: analysis.Benchmark):
+    """Headers and rows: per workload and precision, each formulation's latency and the fastest."""
+    rows = []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            records = {r["formulation"]: r for r in benchmark.tensorrt_runs(workload.name, precision=precision)}
+            if not records:
+                continue
+            best = analysis.fastest(list(records.values()))
+            rows.append([f"``{workload.name}``", precision.upper()]
+                        + [latency_cell(records.get(f)) for f in FORMULATIONS]
+                        + [f"``{best['formulation']}``" if best else "–"])
+    return [_("负载"), _("精度")] + [f"``{f}`` ms" for f in FORMULATIONS] + [_("最快")], rows
+
+
+def pytorch_table(benchmark: analysis.Benchmark):
+    """Headers and rows: TensorRT vs PyTorch in the same precision, and their ratios."""
+    rows = []
+    for workload in WORKLOADS:
+        for precision in ("fp32", "tf32", "fp16"):
+            deconvolution = benchmark.tensorrt_runs(workload.name, precision=precision, formulation="deconvolution")
+            best_trt = analysis.fastest(benchmark.tensorrt_runs(workload.name, precision=precision))
+            torch_runs = {r["memory_format"]: r for r in benchmark.pytorch_runs(workload.name, precision=precision)}
+            best_torch = analysis.fastest(list(torch_runs.values()))
+            if not deconvolution and not torch_runs:
+                continue
+            deconvolution = deconvolution[0] if deconvolution else None
+            rows.append((f"``{workload.name}``", precision.upper(), latency_cell(deconvolution),
+                         latency_cell(torch_runs.get("contiguous")), latency_cell(torch_runs.get("channels_last")),
+                         ratio_cell(analysis.ratio(deconvolution, best_torch) if deconvolution and best_torch else None),
+                         ratio_cell(analysis.ratio(best_trt, best_torch) if best_trt and best_torch else None)))
+    return (_("负载"), _("精度"), _("TensorRT 反卷积 ms"), "PyTorch NCHW ms", "PyTorch channels_last ms",
+            _("TensorRT 反卷积 / PyTorch 最快"), _("TensorRT 最快 / PyTorch 最快")), rows
+
+
+def roofline_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, what bounds it, the fastest TensorRT run and its % of the floor."""
+    ceilings, result = analysis.ceilings(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            best = analysis.fastest(benchmark.tensorrt_runs(workload.name, precision=precision))
+            floor = roofline.floor_ms(workload, precision, ceilings)
+            if best is None or floor is None:
+                continue
+            result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                           "run": best, "percent": roofline.percent(analysis.median_ms(best), floor[0])})
+    return result
+
+
+def roofline_table(benchmark: analysis.Benchmark):
+    """Headers and rows of :func:`roofline_rows`."""
+    rows = [(f"``{row['workload']}``", row["precision"].upper(), ms(row["floor_ms"]),
+             _("带宽") if row["bound"] == "memory" else _("算力"), f"``{row['run']['formulation']}``",
+             ms(analysis.median_ms(row["run"])), f"{row['percent']:.0f} %",
+             _("是") if row["percent"] >= 50 else _("否")) for row in roofline_rows(benchmark)]
+    return (_("负载"), _("精度"), _("下限 ms"), _("受限于"), _("最快写法"), _("中位数 ms"), _("达到下限的"),
+            _("在 2 倍以内")), rows
+
+
+def refusals_table(benchmark: analysis.Benchmark):
+    """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
+    rows = []
+    for record in benchmark.tensorrt["runs"]:
+        if record["status"] in ("refused", "failed", "not_run"):
+            message = (record.get("messages") or [record.get("reason", "")])[0]
+            rows.append((f"``{record['id']}``", status_text(record["status"]), f"``{message.strip().splitlines()[-1][:300]}``"
+                         if message.strip() else "–"))
+    return (_("运行"), _("结果"), _("TensorRT 的消息")), rows
+
+
+def main_tactics(record: Dict[str, Any]) -> str:
+    """The tactics of the engine layers (names abbreviated to 80 characters)."""
+    return "; ".join(f"{t['name']}: {t['tactic'][:80]}" for t in record.get("tactics", []) if t.get("tactic"))
+
+
+def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
+    """Headers and rows: the cited runs, with everything recorded about each."""
+    rows = []
+    for run_id in run_ids:
+        record = benchmark.run(run_id)
+        stats = analysis.statistics(record["samples_ms"]) if analysis.median_ms(record) is not None else {}
+        check = record.get("check", {})
+        worst = check.get("worst_ratio")
+        rows.append((f"``{run_id}``", latency_cell(record),
+                     f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–",
+                     str(record.get("latency_ms", {}).get("iterations", "–")),
+                     f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
+                     " ".join(record.get("flags", [])) or record.get("memory_format", "–"),
+                     "–" if worst is None else f"{worst:.3g}", main_tactics(record) or "–"))
+    return (_("运行"), _("中位数 [四分位] ms"), "IQR ms", _("次数"), _("构建秒数"), _("标志"),
+            _("误差/容差"), _("策略（tactic）")), rows
+
+
+def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> str:
+    """Which of two runs is faster, and by how much, in words."""
+    value = analysis.ratio(benchmark.run(second), benchmark.run(first))
+    if value is None:
+        return _("{first} 与 {second} 不能比较：其中一个没有测量结果。").format(first=first, second=second)
+    if value >= 1:
+        return _("{first} 比 {second} 快 {ratio:.2f} 倍。").format(first=first, second=second, ratio=value)
+    return _("{first} 不比 {second} 快：慢 {ratio:.2f} 倍。").format(first=first, second=second, ratio=1 / value)
+
+
+def chart_png(benchmark: analysis.Benchmark, chart: str) -> bytes:
+    """A bar chart of the recording as PNG bytes (labels are names and units only)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [w.name for w in WORKLOADS]
+    figure, axes = plt.subplots(figsize=(9, 3.6), dpi=100)
+    if chart == "formulations":
+        series = {f"{f} {p.upper()}": [analysis.median_ms(benchmark.tensorrt_runs(n, formulation=f, precision=p)[0])
+                                       if benchmark.tensorrt_runs(n, formulation=f, precision=p) else None for n in names]
+                  for p in ("fp32", "fp16") for f in FORMULATIONS}
+        axes.set_yscale("log")
+        axes.set_ylabel("ms (median)")
+    elif chart == "pytorch":
+        series = {}
+        for precision in ("fp32", "tf32", "fp16"):
+            values = []
+            for n in names:
+                trt = benchmark.tensorrt_runs(n, formulation="deconvolution", precision=precision)
+                torch = analysis.fastest(benchmark.pytorch_runs(n, precision=precision))
+                values.append(analysis.ratio(trt[0], torch) if trt and torch else None)
+            series[f"TensorRT deconvolution / PyTorch, {precision.upper()}"] = values
+        axes.axhline(1.0, color="black", linewidth=0.8)
+        axes.set_ylabel("latency ratio")
+    else:
+        rows = roofline_rows(benchmark)
+        series = {p.upper(): [next((r["percent"] for r in rows if r["workload"] == n and r["precision"] == p), None)
+                              for n in names] for p in PRECISIONS}
+        axes.axhline(50.0, color="black", linewidth=0.8, linestyle="--")
+        axes.set_ylabel("% of roofline floor")
+    width = 0.8 / max(len(series), 1)
+    for index, (label, values) in enumerate(series.items()):
+        positions = [i + (index - (len(series) - 1) / 2) * width for i, v in enumerate(values) if v is not None]
+        axes.bar(positions, [v for v in values if v is not None], width, label=label)
+    axes.set_xticks(range(len(names)), names, rotation=20, fontsize=8)
+    axes.legend(fontsize=7, ncol=3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+TABLES = {"ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
+          "pytorch": pytorch_table, "roofline": roofline_table, "refusals": refusals_table}
+
+
+class BenchmarkDirective(SphinxDirective):
+    """Renders one view of the benchmark recording; see the module docstring."""
+
+    required_arguments = 1
+    option_spec = {"run": directives.unchanged_required, "runs": directives.unchanged_required,
+                   "chart": lambda value: directives.choice(value, CHARTS)}
+
+    def run(self):
+        """Read the recording and build the requested nodes; a build error names what is missing."""
+        kind = self.arguments[0]
+        folder = benchmark_dir(self.config, self.env.srcdir)
+        for name in ("tensorrt.json", "pytorch.json", recordings.MANIFEST):
+            self.env.note_dependency(str(folder / name))
+        try:
+            if kind not in KINDS:
+                raise KeyError(f"unknown view {kind!r}; choose one of {', '.join(KINDS)}")
+            benchmark = analysis.load(folder)
+            return self.render(kind, benchmark)
+        except (recordings.RecordingError, KeyError, ValueError) as error:
+            message = error.args[0] if isinstance(error, KeyError) else str(error)
+            raise self.error(f"deconv-benchmark {kind} in page {self.env.docname!r}: {message}; "
+                             "record with the benchmark runners on a GPU (see trtdeconv_docs.benchmark)") from None
+
+    def render(self, kind: str, benchmark: analysis.Benchmark) -> List[nodes.Node]:
+        """The nodes of one view."""
+        if kind == "provenance":
+            return [nodes.paragraph("", provenance_text(benchmark), classes=["benchmark-provenance"], translatable=False)]
+        if kind == "chart":
+            chart = self.options.get("chart", "formulations")
+            data = base64.b64encode(chart_png(benchmark, chart)).decode("ascii")
+            return [nodes.image(uri=f"data:image/png;base64,{data}", alt=f"benchmark chart: {chart}")]
+        if kind in TABLES:
+            headers, rows = TABLES[kind](benchmark)
+            return [table_node(headers, rows)]
+        run_ids = [self.options.get("run", "").strip()] if kind == "row" else \
+            [part.strip() for part in self.options.get("runs", "").split(",") if part.strip()]
+        if not all(run_ids) or (kind == "compare" and len(run_ids) != 2):
+            raise ValueError(":run: names one run" if kind == "row" else ":runs: names two runs, separated by a comma")
+        result: List[nodes.Node] = []
+        if kind == "compare":
+            result.append(nodes.paragraph("", compare_sentence(benchmark, *run_ids), translatable=False))
+        headers, rows = row_table(benchmark, run_ids)
+        return result + [table_node(headers, rows)]
+
+
+def setup(app):
+    """Register ``deconv-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
+    app.setup_extension(messages.__name__)
+    app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
+    app.add_directive("deconv-benchmark", BenchmarkDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

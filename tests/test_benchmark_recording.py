@@ -1,0 +1,186 @@
+"""The benchmark recording: well-formed, internally consistent, and the page's numbers come from it.
+
+Until the GPU run exists, the machinery is tested on a FAKE recording made in a temporary
+folder (tests/benchmark_fake.py); the tests of the real recording skip, saying so, while
+``recordings/benchmark/`` is absent.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trtdeconv_docs import recordings
+from trtdeconv_docs.benchmark import analysis, merge, plan, roofline
+from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
+from trtdeconv_docs.sphinx_ext import benchmark as directive
+
+import benchmark_fake
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = recordings.root() / "benchmark"
+PAGE = ROOT / "docs" / "performance.md"
+
+
+@pytest.fixture(scope="module")
+def fake(tmp_path_factory):
+    return benchmark_fake.make(tmp_path_factory.mktemp("fake") / "benchmark")
+
+
+def recorded_folders(fake_folder):
+    folders = [fake_folder]
+    if (REAL / recordings.MANIFEST).is_file():
+        folders.append(REAL)
+    return folders
+
+
+def consistency_problems(folder):
+    """Every inconsistency of a benchmark recording, as lines."""
+    problems = recordings.verify_folder(folder)
+    bench = analysis.load(folder)
+    planned = {run.id for run in plan.runs()}
+    ids = [r["id"] for r in bench.tensorrt["runs"]]
+    if len(ids) != len(set(ids)):
+        problems.append("duplicate run ids")
+    problems += [f"{i}: not a planned run" for i in set(ids) - planned]
+    for record in bench.tensorrt["runs"] + bench.pytorch["runs"] + list(bench.pytorch["ceilings"].values()):
+        if record.get("status", "measured") != "measured":
+            continue
+        samples = record["samples_ms"]
+        if len(samples) < 100 or len(samples) != record["latency_ms"]["iterations"]:
+            problems.append(f"{record.get('id', 'ceiling')}: {len(samples)} samples")
+        recomputed = analysis.statistics(samples)
+        for key in ("median", "q1", "q3"):
+            if not np.isclose(recomputed[key], record["latency_ms"][key], rtol=1e-12):
+                problems.append(f"{record.get('id', 'ceiling')}: {key} is not the samples'")
+        verdict = record.get("check", {})
+        if verdict.get("worst_ratio", 0) > 1 or verdict.get("worst_ratio_vs_deconvolution", 0) > 1:
+            problems.append(f"{record['id']}: output outside the tolerance rule {verdict}")
+    return problems
+
+
+def test_fake_recording_is_consistent(fake):
+    assert consistency_problems(fake) == []
+    assert "FAKE" in recordings.provenance(fake)["tensorrt"]["gpu"]
+
+
+@pytest.mark.skipif(not (REAL / recordings.MANIFEST).is_file(),
+                    reason="recordings/benchmark/ not recorded yet: run the benchmark on a GPU")
+def test_real_recording_is_consistent():
+    assert consistency_problems(REAL) == []
+
+
+def test_an_edited_sample_is_caught(fake, tmp_path):
+    import shutil
+
+    copy = tmp_path / "benchmark"
+    shutil.copytree(fake, copy)
+    path = copy / "tensorrt.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"samples_ms": [', '"samples_ms": [9.0, ', 1), encoding="utf-8")
+    assert any("edited after the GPU run" in line for line in consistency_problems_or_error(copy))
+
+
+def consistency_problems_or_error(folder):
+    try:
+        return consistency_problems(folder)
+    except recordings.RecordingError as error:
+        return [str(error)]
+
+
+def test_ratios_and_roofline_are_recomputed_from_raw_samples(fake):
+    bench = analysis.load(fake)
+    first, second = bench.run("depthwise/subpixel/fp16"), bench.run("depthwise/deconvolution/fp16")
+    expected = np.median(second["samples_ms"]) / np.median(first["samples_ms"])
+    sentence = directive.compare_sentence(bench, first["id"], second["id"])
+    shown = expected if expected >= 1 else 1 / expected
+    assert f"{shown:.2f}" in sentence
+    copy = bench.pytorch["ceilings"]["copy"]
+    bandwidth = copy["bytes"] / (np.median(copy["samples_ms"]) * 1e-3)
+    assert np.isclose(analysis.ceilings(bench)["bandwidth"], bandwidth)
+    workload = by_name("dcgan")
+    fp16 = bench.pytorch["ceilings"]["matmul_fp16"]
+    peak = fp16["flops"] / (np.median(fp16["samples_ms"]) * 1e-3)
+    floor = 1e3 * max(roofline.bytes_moved(workload, "fp16") / bandwidth, 2 * workload.macs() / peak)
+    row = next(r for r in directive.roofline_rows(bench) if r["workload"] == "dcgan" and r["precision"] == "fp16")
+    assert np.isclose(row["floor_ms"], floor)
+    assert np.isclose(row["percent"], 100 * floor / analysis.median_ms(row["run"]))
+    assert not any(r["precision"] == "int8" for r in directive.roofline_rows(bench))  # fake: INT8 ceiling refused
+
+
+def test_bytes_moved_counts_input_kernel_bias_output():
+    workload = by_name("unet2d")
+    n_in = 8 * 256 * 64 * 64
+    n_kernel = 256 * 128 * 2 * 2
+    n_out = 8 * 128 * 128 * 128
+    assert roofline.bytes_moved(workload, "fp16") == 2 * (n_in + n_kernel + 128 + n_out)
+    assert roofline.bytes_moved(workload, "int8") == n_in + n_kernel + 4 * (128 + n_out)
+
+
+def test_tables_show_the_recorded_medians(fake):
+    bench = analysis.load(fake)
+    headers, rows = directive.pytorch_table(bench)
+    row = next(r for r in rows if r[0] == "``unet3d``" and r[1] == "FP16")
+    trt = bench.run("unet3d/deconvolution/fp16")
+    torch = analysis.fastest(bench.pytorch_runs("unet3d", precision="fp16"))
+    assert row[2].startswith(f"{np.median(trt['samples_ms']):#.4g}")
+    assert row[5] == f"{np.median(trt['samples_ms']) / np.median(torch['samples_ms']):.2f}×"
+    headers, rows = directive.refusals_table(bench)
+    assert [r[0] for r in rows] == ["``depthwise/deconvolution/int8``", "``depthwise/subpixel/int8``"]
+    assert directive.chart_png(bench, "roofline").startswith(b"\x89PNG")
+
+
+def test_merge_publishes_both_runs_with_both_provenances(fake, tmp_path):
+    target = tmp_path / "merged"
+    merge.merge(fake, fake, target)
+    assert recordings.verify_folder(target) == []
+    assert set(recordings.provenance(target)) == {"tensorrt", "pytorch"}
+
+
+def test_the_page_types_no_measured_number_and_cites_planned_runs():
+    text = PAGE.read_text(encoding="utf-8")
+    assert not re.search(r"\d\s*(ms|毫秒|GB/s|TFLOP)", text)
+    cited = [part.strip() for line in re.findall(r":runs?: (.+)", text) for part in line.split(",")]
+    built = {run.id for run in plan.runs() if run.skipped is None}
+    assert cited and set(cited) <= built
+
+
+def test_the_pytorch_runner_needs_no_tensorrt():
+    """Every package module the PyTorch runner imports, transitively, imports no ``tensorrt`` when loaded.
+
+    (Imports inside functions run only when called: ``recordings_writer.gpu_provenance`` is not.)
+    """
+    package = ROOT / "src" / "trtdeconv_docs"
+    seen, todo = set(), [package / "benchmark" / "pytorch.py"]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                assert all(not a.name.startswith("tensorrt") for a in node.names), path
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("tensorrt"), path
+                if node.level:
+                    base = path.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                    names = [node.module] if node.module else [a.name for a in node.names]
+                    for name in names:
+                        target = base.joinpath(*name.split("."))
+                        for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+                            if candidate.is_file():
+                                todo.append(candidate)
+    assert package / "benchmark" / "workloads.py" in seen
+
+
+def test_plan_filters_and_counts_builds(capsys):
+    assert plan.main(["--only", "depthwise", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("depthwise/") == len(plan.PRIORITY)
+    assert f"{len(plan.PRIORITY)} engine builds" in out
+    with pytest.raises(SystemExit):
+        plan.main(["--only", "nope", "--dry-run"])
+    assert len(WORKLOADS) >= 7
