@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from trtdeconv_docs import reference, tolerance
 from trtdeconv_docs.attributes import PADDING_MODES
 from trtdeconv_docs.conformance import compare, generate, model, store
 
@@ -36,22 +37,10 @@ def _failed_runs(recorded):
             for s, run in recorded.runs.items() if run["status"] != "built"}
 
 
-INT8_APPROXIMATE_LIMIT = 0.04
-"""Largest |TensorRT - exact Q/DQ model| / max|output| measured for 3-D or grouped INT8 layers."""
-
-
 def _check_outputs(recorded):
     for measured in compare.measure(recorded):
         run = recorded.runs[measured.setting]
         assert measured.shape == measured.expected_shape, f"{measured.setting}: output shape"
-        if model.int8_approximate(recorded.case):
-            # expected disagreement: TensorRT 8.6.0 computes these INT8 layers approximately
-            assert measured.ratio > 1.0, "3-D/grouped INT8 now agrees exactly: update model.int8_approximate"
-            output = recorded.outputs[measured.setting]
-            exact = model.expected(recorded.case, recorded.arrays).values
-            relative = float(abs(output - exact).max() / abs(exact).max())
-            assert relative <= INT8_APPROXIMATE_LIMIT, f"INT8 error {relative:.3%} of the output range"
-            continue
         assert measured.ratio <= 1.0, (
             f"{measured.setting}: TensorRT differs from the reference by {measured.ratio:.3g} x the "
             f"{measured.precision} bound (tactics {run.get('tactics')})")
@@ -110,6 +99,38 @@ def test_tensorrt_reports_the_attributes_the_reference_resolves():
                 mismatches.append(f"{recorded.case['id']} {setting}: TensorRT reports {reported}, "
                                   f"the reference resolves {expected}")
     assert not mismatches, "\n".join(mismatches)
+
+
+INT8_DRAWN = [p for p in DRAWN + FIXED if p.values[0].case["kind"] == "int8" and "int8" in p.values[0].outputs]
+
+
+@pytest.mark.parametrize("recorded", INT8_DRAWN)
+def test_int8_kernel_is_quantized_exactly_where_tensorrt_keeps_int8_weights(recorded):
+    """The engine inspector's weight type says whether TensorRT kept the kernel's Q/DQ: the model must say the same."""
+    kept = compare.weights_type(recorded.case["id"], recorded.runs["int8"])
+    assert kept in ("Int8", "Float"), f"no weight type recorded: {recorded.runs['int8'].get('tactics')}"
+    assert (kept == "Int8") == model.int8_kernel_quantized(recorded.case), (
+        f"TensorRT's weights are {kept}; the model says the kernel is "
+        f"{'' if model.int8_kernel_quantized(recorded.case) else 'not '}quantized")
+
+
+def test_the_other_int8_model_would_fail():
+    """Quantizing every INT8 kernel (the documented Q/DQ semantics) disagrees with TensorRT on 3-D and grouped layers."""
+    assert RECORDING is not None, MISSING
+    disagreeing = []
+    for param in INT8_DRAWN:
+        recorded = param.values[0]
+        if model.int8_kernel_quantized(recorded.case):
+            continue
+        case = dict(recorded.case, kind="float")  # quantize both by hand: the documented semantics
+        scales = recorded.case["int8"]
+        arrays = dict(recorded.arrays,
+                      input=reference.quantize_dequantize(recorded.arrays["input"], scales["input_scale"]),
+                      kernel=reference.quantize_dequantize(recorded.arrays["kernel"], scales["kernel_scale"]))
+        full = model.expected(case, arrays)
+        ratio = tolerance.worst_ratio(recorded.outputs["int8"], full.values, full.absolute_terms, full.term_counts)
+        disagreeing.append(ratio > 1.0)
+    assert disagreeing and all(disagreeing)
 
 
 def test_no_tf32_tactic_where_tf32_is_cleared():

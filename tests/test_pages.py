@@ -162,12 +162,15 @@ def write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def build(tmp_path: Path, directive: str, *options: str):
-    """Build (in a fresh process) a project whose index holds ``directive``; returns (html, stderr, exit code)."""
+def build(tmp_path: Path, directive: str, *options: str, extension: str = "trt_output"):
+    """Build (in a fresh process) a project whose index holds ``directive``; returns (html, stderr, exit code).
+
+    ``extension`` is the part of :mod:`trtdeconv_docs.sphinx_ext` the project loads.
+    """
     source = tmp_path / "source"
     (source / "gallery").mkdir(parents=True, exist_ok=True)
     write(source / "conf.py",
-        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output"]\n'
+        f'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output", "trtdeconv_docs.sphinx_ext.{extension}"]\n'
         'language = "zh_CN"\n'
         f'trtdeconv_recordings_dir = {str(tmp_path / "recordings")!r}\n'
         "def setup(app):  # stands in for sphinx-gallery's configuration\n"

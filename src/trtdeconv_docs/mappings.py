@@ -46,6 +46,19 @@ def from_pytorch(rank: int, *, in_channels: int, out_channels: int, kernel_size,
                 dilation_nd=_tuple(dilation, rank), num_groups=groups)
 
 
+def output_padding_recipe(rank: int, **arguments) -> Tuple[Dict[str, Any], Tuple[int, ...]]:
+    """How to build ``torch.nn.ConvTranspose{rank}d(**arguments)`` when output_padding exceeds padding.
+
+    Returns the deconvolution's attributes, to be used **without bias** (``post_padding`` =
+    ``max(p - op, 0)``), and the zeros to append at the end of each spatial dimension
+    (``max(op - p, 0)``); the bias is added after that padding, so the appended elements
+    hold the bias alone, as in PyTorch.
+    """
+    pad, extra = _tuple(arguments.get("padding", 0), rank), _tuple(arguments.get("output_padding", 0), rank)
+    attributes = from_pytorch(rank, **dict(arguments, output_padding=tuple(min(p, e) for p, e in zip(pad, extra))))
+    return attributes, tuple(max(e - p, 0) for p, e in zip(pad, extra))
+
+
 def from_onnx(attributes: Mapping[str, Any], weight_shape: Sequence[int]) -> Dict[str, Any]:
     """TensorRT attributes of an ONNX ``ConvTranspose`` node with these attributes and weight ``W``'s shape."""
     rank = len(weight_shape) - 2

@@ -2,7 +2,8 @@
 
 A run's precision comes from the engine inspector entries recorded for its layer: ``tf32``
 when the chosen tactic's name says TF32, else ``fp32`` (INT8 layers sum integers exactly
-and round only when rescaling: ``fp32`` covers them). Usage::
+and round only when rescaling: ``fp32`` covers them; what an INT8 layer computes, with or
+without its kernel quantized, is :func:`.model.int8_kernel_quantized`). Usage::
 
     python -m trtdeconv_docs.conformance.compare [recordings/conformance]
 """
@@ -33,6 +34,15 @@ def precision(case_id: str, run: Dict[str, Any]) -> str:
     """``tf32`` if an engine layer holding the case's deconvolution ran a TF32 tactic, else ``fp32``."""
     text = json.dumps({"Layers": run.get("engine_layers", [])})
     return "tf32" if used_tf32(text, deconvolution_name(case_id)) else "fp32"
+
+
+def weights_type(case_id: str, run: Dict[str, Any]) -> Optional[str]:
+    """The type of the weights in the engine layer holding the case's deconvolution (``Int8``, ``Float``), if recorded."""
+    for entry in run.get("engine_layers", []):
+        if (isinstance(entry, dict) and "Weights" in entry
+                and deconvolution_name(case_id) in entry.get("Name", "").split(" + ")):
+            return entry["Weights"].get("Type")
+    return None
 
 
 @dataclass

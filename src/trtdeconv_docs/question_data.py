@@ -1,0 +1,34 @@
+"""Tensors of the examples that answer users' questions (precision, output_padding), made in one place."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Tuple
+
+import numpy as np
+
+UPSAMPLING = {"channels": 256, "num_output_maps": 128, "size": 32, "kernel_size_nd": (3, 3)}
+"""A decoder-sized layer: 256 input channels, 128 output maps, a 32x32 input, a 3x3 kernel."""
+
+OUTPUT_PADDING_CASE: Dict[str, Any] = {"in_channels": 1, "out_channels": 1, "kernel_size": 3, "stride": 3,
+                                       "padding": (0, 2), "output_padding": (2, 1)}
+"""``torch.nn.ConvTranspose2d`` arguments whose output_padding cannot fold into post_padding (H: op 2 > p 0)."""
+
+
+def upsampling_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input ``(1, 256, 32, 32)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
+    rng = np.random.default_rng(seed)
+    c, m, size, kernel = (UPSAMPLING[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
+    data = rng.standard_normal((1, c, size, size)).astype(np.float32)
+    fan_in = c * int(np.prod(kernel))
+    weight = (rng.standard_normal(c * m * int(np.prod(kernel))) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+    bias = rng.uniform(-0.1, 0.1, m).astype(np.float32)
+    return data, weight, bias
+
+
+def output_padding_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Small-integer input ``(1, 1, 3, 3)``, kernel ``(1, 1, 3, 3)`` and bias for :data:`OUTPUT_PADDING_CASE`: sums are exact."""
+    rng = np.random.default_rng(seed)
+    draw = lambda shape: rng.integers(-9, 10, shape).astype(np.float32)  # noqa: E731
+    case = OUTPUT_PADDING_CASE
+    return (draw((1, case["in_channels"], 3, 3)), draw((case["in_channels"], case["out_channels"], 3, 3)),
+            draw(case["out_channels"]))
