@@ -9,7 +9,7 @@ from importlib import metadata
 import numpy as np
 import pytest
 
-from trtdeconv_docs import cli, reference, shapes
+from trtdeconv_docs import cli, limits, reference, shapes
 from trtdeconv_docs.attributes import resolve
 
 LAYER = ["--num-output-maps", "2", "--kernel-size-nd", "3,3"]
@@ -30,6 +30,8 @@ def files(tmp_path, monkeypatch):
     np.save("x3d.npy", np.ones((1, 2, 3)))
     np.save("short_kernel.npy", np.ones(17))
     np.save("bias3.npy", np.ones(3))
+    np.save("kernel_2_2_9.npy", np.ones((2, 2, 9)))
+    np.save("kernel_transposed.npy", np.ones((2, 2, 3, 3)).transpose(1, 0, 2, 3)[:, :, :, :2])
     np.savez("archive.npz", x=np.ones(3))
     (tmp_path / "text.npy").write_text("1 2 3\n")
     return tmp_path
@@ -42,8 +44,8 @@ REFUSALS = [
     ("kernel an npz archive", [*RUN[:3], "archive.npz", *RUN[4:], *LAYER], "kernel archive.npz"),
     ("complex input", [*RUN[:1], "complex.npy", *RUN[2:], *LAYER], "complex128"),
     ("input of the wrong rank", [*RUN[:1], "x3d.npy", *RUN[2:], *LAYER], "input shape"),
-    ("kernel length", [*RUN[:3], "short_kernel.npy", *RUN[4:], *LAYER], "kernel has 17 values"),
-    ("bias length", [*RUN[:5], "bias3.npy", *RUN[6:], *LAYER], "bias has 3 values"),
+    ("kernel length", [*RUN[:3], "short_kernel.npy", *RUN[4:], *LAYER], "kernel weights has count 17 but 36 was expected"),
+    ("bias length", [*RUN[:5], "bias3.npy", *RUN[6:], *LAYER], "bias weights has count 3 but 2 was expected"),
     ("output directory missing", [*RUN[:7], "no/such/dir.npy", *LAYER], "output no/such/dir.npy"),
     ("kernel file not given", [*RUN[:2], *RUN[4:], *LAYER], "required: --kernel"),
     ("no subcommand", [], "command"),
@@ -62,6 +64,21 @@ REFUSALS = [
     ("groups do not divide the maps", [*SHAPE, "--num-output-maps", "3", "--kernel-size-nd", "3,3", "--num-groups", "2"], "num_groups"),
     ("output dimension below 0", [*SHAPE, *LAYER, "--pre-padding", "3,0", "--post-padding", "3,0"], "pre_padding/post_padding"),
     ("input dimension 0", ["shape", "--input-shape", "1,2,0,3", *LAYER], "input shape"),
+    ("kernel of another layout", [*RUN[:3], "kernel_2_2_9.npy", *RUN[4:], *LAYER], "not TensorRT's layout"),
+    ("kernel of another shape", [*RUN[:3], "kernel_transposed.npy", *RUN[4:], *LAYER], "(2, 2, 3, 3)"),
+    ("stride above TensorRT's limit", [*SHAPE, *LAYER, f"--stride-nd={limits.MAX_STRIDE + 1},1"], "stride_nd"),
+    ("dilation above TensorRT's limit", [*SHAPE, *LAYER, f"--dilation-nd=1,{limits.MAX_DILATION + 1}"], "dilation_nd"),
+    ("padding above TensorRT's limit", [*SHAPE, *LAYER, f"--padding-nd={limits.MAX_PADDING + 1},0"], "padding_nd"),
+    ("post_padding above TensorRT's limit", [*SHAPE, *LAYER, f"--post-padding=0,{limits.MAX_PADDING + 1}"], "post_padding"),
+    ("groups above TensorRT's limit", [*SHAPE, *LAYER, f"--num-groups={limits.MAX_GROUPS + 1}"], "num_groups"),
+    ("maps above TensorRT's limit", [*SHAPE, f"--num-output-maps={limits.MAX_OUTPUT_MAPS + 1}", "--kernel-size-nd", "3,3"], "num_output_maps"),
+    ("2-D kernel volume above TensorRT's limit", [*SHAPE, "--num-output-maps", "2", "--kernel-size-nd", "1000,100"], "volume 100000"),
+    ("3-D kernel volume above TensorRT's limit", ["shape", "--input-shape", "1,2,3,3,3", "--num-output-maps", "2", "--kernel-size-nd", "1,1,31622776"], "volume 31622776"),
+    ("kernel size past int32", [*SHAPE, "--num-output-maps", "2", "--kernel-size-nd", "4294967296,1"], "32-bit"),
+    ("input dimension past int32", ["shape", "--input-shape", "1,2,2147483648,1", *LAYER], "32-bit"),
+    ("input volume past TensorRT's limit", ["shape", "--input-shape", "1,2,65536,16384", *LAYER], "2147483647"),
+    ("output volume past TensorRT's limit", ["shape", "--input-shape", "65536,1,1,1", "--num-output-maps", "1", "--kernel-size-nd", "128,256"], "2147483648 elements"),
+    ("input rank below the kernel's", ["shape", "--input-shape", "1,2,3", *LAYER], "at least 4 dimensions"),
 ]
 
 
@@ -111,6 +128,27 @@ def test_shape_prints_output_shape(capsys, options, attributes):
     assert cli.main([*SHAPE, *LAYER, *options]) == 0
     layer = resolve(num_output_maps=2, kernel_size_nd=(3, 3), **attributes)
     assert capsys.readouterr().out == f"{shapes.output_shape((1, 2, 3, 3), layer)}\n"
+
+
+def test_reference_estimates_its_memory_before_allocating(files, capsys, monkeypatch):
+    """A layer whose float64 working set passes the free memory is one line, not a MemoryError."""
+    layer = resolve(num_output_maps=2, kernel_size_nd=(3, 3))
+    needed = reference.working_bytes((1, 2, 3, 3), layer)
+    monkeypatch.setattr(cli, "available_memory", lambda: needed - 1)
+    assert cli.main([*RUN, *LAYER]) == 2
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and f"needs {needed} bytes" in err, err
+    monkeypatch.setattr(cli, "available_memory", lambda: needed)
+    assert cli.main([*RUN, *LAYER]) == 0
+
+
+def test_reference_says_where_fp32_would_overflow(files, capsys):
+    np.save("big.npy", np.full((1, 2, 3, 3), 3e38))
+    assert cli.main(["reference", "big.npy", "--kernel", "k.npy", "--output", "out.npy", *LAYER]) == 0
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and "FP32" in err and "inf" in err, err
+    assert cli.main([*RUN, *LAYER]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_python_dash_m_refuses_without_traceback(files):

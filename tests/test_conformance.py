@@ -8,7 +8,10 @@ Every drawn layer must have been built by TensorRT in each builder setting, with
 output shape of :mod:`trtdeconv_docs.shapes` and within the tolerance of
 :mod:`trtdeconv_docs.tolerance` of the reference model (the TF32 bound where TensorRT
 chose a TF32 tactic). Every fixed-list layer must get TensorRT's verdict from the
-reference model too. ``python -m trtdeconv_docs.conformance.compare`` prints a summary.
+reference model too, for the same reason (TensorRT's logged message matches the pattern
+of the reference's reason in :data:`trtdeconv_docs.limits.REASONS`), and every limit
+probe (:mod:`trtdeconv_docs.conformance.probes`) too. ``python -m
+trtdeconv_docs.conformance.compare`` prints a summary.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ import pytest
 
 from trtdeconv_docs import reference, tolerance
 from trtdeconv_docs.attributes import PADDING_MODES
-from trtdeconv_docs.conformance import compare, generate, model, store
+from trtdeconv_docs import shapes
+from trtdeconv_docs.conformance import compare, generate, model, probes, store
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "recordings" / "conformance"
 RECORDING = store.load(DIRECTORY) if (DIRECTORY / store.CASES_FILE).exists() else None
+PROBES = [pytest.param(r, id=model.label(r.case)) for r in (RECORDING.cases if RECORDING else [])
+          if "probe" in r.case]
 CASES = RECORDING.cases if RECORDING else []
 DRAWN = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" not in r.case]
-FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case]
+FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case and "probe" not in r.case]
 MISSING = (f"the GPU recording {DIRECTORY} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
            f"--count 320 --seed 0 --out recordings/conformance` on a machine with TensorRT and a GPU")
 RESOLVED = ("num_output_maps", "kernel_size_nd", "stride_nd", "pre_padding", "post_padding", "padding_mode",
@@ -47,24 +53,23 @@ def _check_outputs(recorded):
 
 
 def _check_verdict_and_outputs(recorded):
-    statuses, refusal = compare.verdicts(recorded)
-    assert "not_run" not in statuses.values()
-    if refusal is not None:
-        assert set(statuses.values()) == {"refused"}, f"TensorRT built it; the reference refuses: {refusal}"
-        return
-    assert not _failed_runs(recorded), f"TensorRT refused it; the reference accepts: {_failed_runs(recorded)}"
-    _check_outputs(recorded)
+    problem = compare.disagreement(recorded)
+    assert problem is None, f"{recorded.case['id']} ({recorded.case.get('note', 'drawn')}): {problem}"
+    if compare.verdicts(recorded)[1] is None:
+        _check_outputs(recorded)
 
 
 def test_recording_exists_is_complete_and_matches_the_generator():
     assert RECORDING is not None, MISSING
     header = RECORDING.header
     assert not header["smoke"], "recordings/conformance holds a --smoke run; record the full run"
+    assert "subset" not in header, f"recordings/conformance holds a partial run {header['subset']}: record the full run"
     assert header["timings"]["finished"], "the GPU run stopped before the end"
     drawn = generate.draw_cases(header["seed"], header["count"])
-    assert [r.case for r in CASES] == drawn + generate.refusal_cases(), (
+    assert [r.case for r in RECORDING.cases] == drawn + generate.refusal_cases() + probes.probe_cases(), (
         "the recorded cases are not what the generator draws now: record again")
-    not_run = [f"{r.case['id']} {s}" for r in CASES for s, run in r.runs.items() if run["status"] == "not_run"]
+    not_run = [f"{r.case['id']} {s}" for r in RECORDING.cases for s, run in r.runs.items()
+               if run["status"] == "not_run"]
     assert not not_run, f"not run (time budget): {not_run}"
 
 
@@ -76,6 +81,16 @@ def test_tensorrt_output_agrees_with_reference(recorded):
 @pytest.mark.parametrize("recorded", FIXED)
 def test_tensorrt_verdict_is_reference_verdict(recorded):
     _check_verdict_and_outputs(recorded)
+
+
+@pytest.mark.parametrize("recorded", PROBES)
+def test_tensorrt_limit_is_reference_limit(recorded):
+    """Each limit probe: TensorRT's verdict and reason; a built one has the reference's output shape."""
+    _check_verdict_and_outputs(recorded)
+    run = recorded.runs["fp32"]
+    if run["status"] == "built":
+        assert tuple(run["output_shape"]) == shapes.output_shape(recorded.case["input_shape"],
+                                                                 model.layer(recorded.case))
 
 
 def test_tensorrt_reports_the_attributes_the_reference_resolves():

@@ -10,7 +10,7 @@ import pytest
 
 from trtdeconv_docs import reference, shapes
 from trtdeconv_docs.attributes import PADDING_MODES, SAME_MODES
-from trtdeconv_docs.conformance import generate, model, plan
+from trtdeconv_docs.conformance import generate, model, plan, probes
 
 COUNT = 320
 CASES = generate.draw_cases(0, COUNT)
@@ -34,9 +34,9 @@ def test_draws_are_deterministic_and_a_shorter_draw_is_a_prefix():
 
 
 def test_ids_are_unique_and_name_prefixes_cannot_collide():
-    ids = [c["id"] for c in CASES + generate.refusal_cases()]
+    ids = [c["id"] for c in CASES + generate.refusal_cases() + probes.probe_cases()]
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"c\d{4}|r\d{2}", i) for i in ids)
+    assert all(re.fullmatch(r"c\d{4}|r\d{2}|p\d{4}", i) for i in ids)
 
 
 def test_drawn_layers_are_accepted_or_refused_for_a_measured_reason():
@@ -45,9 +45,9 @@ def test_drawn_layers_are_accepted_or_refused_for_a_measured_reason():
         verdict = model.verdict(case, generate.case_arrays(case))
         resolved = model.layer(case)
         if resolved.padding_mode in shapes.CAFFE_MODES:  # sized as EXPLICIT, cropped as CAFFE
-            assert verdict in (None, model.INT8_DILATED_2D) or "(< 0)" in verdict, case["id"]
+            assert verdict is None or verdict.reason in ("int8_dilated", "output_negative"), case["id"]
             continue
-        assert verdict in (None, model.INT8_DILATED_2D), case["id"]
+        assert verdict is None or verdict.reason == "int8_dilated", case["id"]
         assert min(shapes.output_shape(case["input_shape"], resolved)[2:]) >= 1, case["id"]
 
 

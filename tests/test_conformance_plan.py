@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from trtdeconv_docs import recordings, recordings_writer
 from trtdeconv_docs.conformance import compare, generate, plan, store
 
 CASES = generate.draw_cases(0, 70) + generate.refusal_cases()
@@ -86,9 +87,10 @@ def test_store_round_trip(tmp_path):
     arrays = generate.case_arrays(case)
     output = np.arange(6, dtype=np.float32).reshape(1, 1, 2, 3)
     runs = {"fp32": {"status": "built", "tactics": ["x"]}, "tf32": {"status": "refused", "messages": ["no"]}}
-    store.save(tmp_path, {"seed": 0, "provenance": {"tensorrt": "8.6.0"}}, [{**case, "runs": runs}],
+    store.save(tmp_path / "scratch", {"seed": 0, "provenance": {"tensorrt": "8.6.0"}}, [{**case, "runs": runs}],
                {case["id"]: {**arrays, "out_fp32": output}})
-    loaded = store.load(tmp_path)
+    recordings_writer.publish(tmp_path / "scratch", tmp_path / "published", {"tensorrt": "8.6.0"}, command="test")
+    loaded = store.load(tmp_path / "published")
     assert loaded.header == {"seed": 0, "provenance": {"tensorrt": "8.6.0"}, "format": store.FORMAT}
     (recorded,) = loaded.cases
     assert recorded.case == case and recorded.runs == runs
@@ -103,9 +105,26 @@ def test_store_refuses_non_numeric_arrays_and_missing_outputs(tmp_path):
     case = dict(CASES[0])
     with pytest.raises(TypeError):
         store.save(tmp_path, {}, [], {case["id"]: {"input": np.array(["a"])}})
-    store.save(tmp_path, {}, [{**case, "runs": {"fp32": {"status": "built"}}}], {case["id"]: generate.case_arrays(case)})
-    with pytest.raises(KeyError, match="out_fp32"):
-        store.load(tmp_path)
+    store.save(tmp_path / "scratch", {}, [{**case, "runs": {"fp32": {"status": "built"}}}],
+               {case["id"]: generate.case_arrays(case)})
+    recordings_writer.publish(tmp_path / "scratch", tmp_path / "published", {}, command="test")
+    with pytest.raises(recordings.RecordingError, match="out_fp32"):
+        store.load(tmp_path / "published")
+
+
+def test_store_reads_only_what_the_gpu_command_published(tmp_path):
+    """An unpublished folder, or an arrays file changed after publishing, is refused naming the file."""
+    case = dict(CASES[0])
+    store.save(tmp_path / "scratch", {}, [{**case, "runs": {"fp32": {"status": "refused"}}}],
+               {case["id"]: generate.case_arrays(case)})
+    with pytest.raises(recordings.RecordingError, match="MANIFEST.json"):
+        store.load(tmp_path / "scratch")
+    recordings_writer.publish(tmp_path / "scratch", tmp_path / "published", {}, command="test")
+    store.load(tmp_path / "published")
+    arrays = tmp_path / "published" / store.ARRAYS_FILE
+    arrays.write_bytes(arrays.read_bytes()[:-1] + b"x")
+    with pytest.raises(recordings.RecordingError, match="arrays.npz: edited after the GPU run"):
+        store.load(tmp_path / "published")
 
 
 def test_precision_comes_from_the_deconvolution_tactic():

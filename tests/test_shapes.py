@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trtdeconv_docs import shapes
+from trtdeconv_docs import reference, shapes
 from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
 
 
@@ -107,12 +108,23 @@ def test_resolve_refusal_names_the_attribute(name, attributes):
 
 SHAPE_REFUSALS = [
     ("input shape", (1, 2, 3), {}),
-    ("input shape", (1, 2, 3, 3, 3), {}),
+    ("input shape", (1, 1, 1, 1, 1, 1, 1, 2, 3, 3), {}),
     ("input shape", (1, 2, 0, 3), {}),
     ("num_groups", (1, 3, 3, 3), dict(num_groups=2)),
     ("pre_padding/post_padding", (1, 2, 3, 3), dict(pre_padding=(3, 0), post_padding=(3, 0))),
     ("pre_padding/post_padding", (1, 2, 3, 3), dict(padding_nd=(0, 3))),
 ]
+
+
+def test_leading_dimensions_are_batch_dimensions():
+    """A rank-5 input to a 2-D layer: channels at dimension -3, as TensorRT 8.6 counted them (case r21)."""
+    layer = resolve(**BASE)
+    assert shapes.output_shape((2, 3, 2, 3, 3), layer)[:3] == (2, 3, BASE["num_output_maps"])
+    x = np.random.default_rng(0).standard_normal((2, 3, 2, 3, 3))
+    kernel = np.random.default_rng(1).standard_normal((2, BASE["num_output_maps"], 3, 3))
+    stacked = reference.deconvolve(x, kernel, None, layer)
+    for index in np.ndindex(2, 3):
+        np.testing.assert_array_equal(stacked[index], reference.deconvolve(x[index][None], kernel, None, layer)[0])
 
 
 @pytest.mark.parametrize("name, input_shape, attributes", SHAPE_REFUSALS)

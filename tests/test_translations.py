@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 from trtdeconv_docs import translations
 from trtdeconv_docs.sphinx_ext import messages
-from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, problems
+from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -81,6 +81,11 @@ def test_compiled_catalog_is_what_gettext_reads(tmp_path):
     ("见 {doc}`勘误 <errata>`。", "See {doc}`the notes <notes>`.", False, "lost: role '{doc}errata'"),
     ("原文写作“输出 7×7”。", "The original says “输出 5×5”.", False, "Chinese left in the translation: 输出 5×5"),
     ("见 [NVIDIA 文档](https://a.b/c)。", "See [NVIDIA's docs](https://a.b/d).", False, "lost: link 'https://a.b/c'"),
+    ("输出形状为 (1, 1, 7, 5)。", "The output shape is (1, 1, 5, 7).", False,
+     "numbers in another order: 1, 1, 7, 5 became 1, 1, 5, 7"),
+    ("填充为 (-1, 0)。", "The padding is (1, 0).", False, "lost: number '-1'"),
+    ("填充为 −1。", "The padding is 1.", False, "lost: number '-1'"),
+    ("输出 5×5。", "The output is 5×6.", False, "lost: number '5'"),
 ])
 def test_problems_finds_each_kind_of_unfaithful_translation(msgid, msgstr, fuzzy, complaint):
     assert any(complaint in problem for problem in problems(msgid, msgstr, fuzzy))
@@ -95,6 +100,17 @@ def test_problems_finds_each_kind_of_unfaithful_translation(msgid, msgstr, fuzzy
 ])
 def test_problems_accepts_reordering_quotations_and_messages_without_chinese(msgid, msgstr):
     assert problems(msgid, msgstr) == []
+
+
+def test_numbers_keep_their_order_unless_a_translator_comment_says_why():
+    msgid, msgstr = "5×5 输出的中间 3×3", "the central 3×3 of the 5×5 output"
+    assert any("numbers in another order" in p for p in problems(msgid, msgstr))
+    assert problems(msgid, msgstr, comments=["numbers-reordered: the part before the whole"]) == []
+    assert problems(msgid, msgstr, comments=["numbers-reordered:"]) != [], "a marker without a reason"
+    reordered_and_changed = problems(msgid, "the central 3×3 of the 7×7 output",
+                                     comments=["numbers-reordered: the part before the whole"])
+    assert any("lost: number '5'" in p for p in reordered_and_changed)
+    assert numbers("输出 (1, -2) 与 1-64、float32、−3") == ["1", "-2", "1", "64", "32", "-3"]
 
 
 def test_kept_parts_counts_repeats_and_ignores_display_text_of_references():
@@ -119,6 +135,14 @@ def test_command_line_checks_files_and_folders_and_fails_on_a_problem(tmp_path, 
     out = capsys.readouterr().out
     assert "bad/page.po: changed lost: number '5', number '5'; added: number '7', number '7'" in out
     assert out.rstrip().endswith("1 problem(s) in 2 catalog(s)")
+
+
+def test_catalog_reorder_needs_the_translator_comment_in_the_po_file(tmp_path):
+    entry = 'msgid "5×5 输出的中间 3×3"\nmsgstr "the central 3×3 of the 5×5 output"\n'
+    (tmp_path / "bare.po").write_text(entry, encoding="utf-8")
+    (tmp_path / "why.po").write_text("# numbers-reordered: the part before the whole\n" + entry, encoding="utf-8")
+    assert [p for _, p in catalog_problems(tmp_path / "bare.po") if "numbers in another order: 5, 5, 3, 3" in p]
+    assert catalog_problems(tmp_path / "why.po") == []
 
 
 def test_code_outside_sphinx_reads_the_catalog_and_refuses_a_missing_translation():

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
+from . import limits
+
 PADDING_MODES = (
     "EXPLICIT_ROUND_DOWN",
     "EXPLICIT_ROUND_UP",
@@ -24,7 +26,16 @@ SAME_MODES = ("SAME_UPPER", "SAME_LOWER")
 
 
 class DeconvolutionError(ValueError):
-    """A layer that TensorRT refuses to build; the message names the attribute."""
+    """A layer that TensorRT refuses to build; the message names the attribute.
+
+    ``reason`` is a key of :data:`trtdeconv_docs.limits.REASONS`: what TensorRT's own
+    refusal of the same layer says, so that the tests compare reasons, not only verdicts.
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        limits.pattern(reason)  # an unknown reason is a bug here, not a user's error
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -51,25 +62,81 @@ class Deconvolution:
         return tuple(1 + d * (k - 1) for k, d in zip(self.kernel_size_nd, self.dilation_nd))
 
 
-def _tuple(name: str, value: Optional[Sequence[int]], rank: int, default: int) -> Tuple[int, ...]:
-    if value is None:
-        return (default,) * rank
+def _integers(name: str, value: Sequence[int], reason: str) -> Tuple[int, ...]:
     try:
         values = tuple(int(v) for v in value)
     except (TypeError, ValueError):
-        raise DeconvolutionError(f"{name} must be a sequence of integers, got {value!r}") from None
-    if any(int(v) != v for v in value):
-        raise DeconvolutionError(f"{name} must hold integers, got {tuple(value)!r}")
-    if len(values) != rank:
-        raise DeconvolutionError(
-            f"{name}={values} has {len(values)} dimensions but kernel_size_nd has {rank}"
-        )
+        raise DeconvolutionError(f"{name} must be a sequence of integers, got {value!r}", reason) from None
+    if any(isinstance(v, bool) or int(v) != v for v in value):
+        raise DeconvolutionError(f"{name} must hold integers, got {tuple(value)!r}", reason)
+    if any(abs(v) > limits.INT32_MAX for v in values):
+        raise DeconvolutionError(f"{name}={values}: TensorRT takes 32-bit integers (at most {limits.INT32_MAX})",
+                                 "int32")
     return values
 
 
-def _check_at_least(name: str, values: Tuple[int, ...], low: int) -> None:
-    if any(v < low for v in values):
-        raise DeconvolutionError(f"{name}={values}: every entry must be >= {low}")
+SETTER_RANGES = {
+    "stride_nd": (1, limits.MAX_STRIDE, "stride"),
+    "dilation_nd": (1, limits.MAX_DILATION, "dilation"),
+    "padding_nd": (0, limits.MAX_PADDING, "padding"),
+    "pre_padding": (0, limits.MAX_PADDING, "padding"),
+    "post_padding": (0, limits.MAX_PADDING, "padding"),
+}
+"""Per-dimension setter: (smallest, largest value TensorRT 8.6 accepts, refusal reason)."""
+
+
+def check_setter(name: str, value):
+    """What TensorRT's setter (or ``add_deconvolution_nd``) checks for one attribute alone.
+
+    Returns the value as integers (a tuple for per-dimension attributes); raises
+    :class:`DeconvolutionError` with TensorRT's reason. Checks that relate two
+    attributes (dimension counts, groups dividing maps) are :func:`resolve`'s.
+    """
+    if name in ("num_output_maps", "num_groups"):
+        high, reason = ((limits.MAX_OUTPUT_MAPS, "output_maps") if name == "num_output_maps"
+                        else (limits.MAX_GROUPS, "groups"))
+        (count,) = _integers(name, (value,), reason)
+        if not 1 <= count <= high:
+            raise DeconvolutionError(f"{name}={count} must be in [1, {high}] (TensorRT 8.6)", reason)
+        return count
+    if name == "padding_mode":
+        if value not in PADDING_MODES:
+            raise DeconvolutionError(f"padding_mode={value!r} is not one of {', '.join(PADDING_MODES)}",
+                                     "padding_mode")
+        return value
+    if name == "kernel_size_nd":
+        sizes = tuple(value) if value is not None else ()
+        if len(sizes) not in (2, 3):
+            raise DeconvolutionError(f"kernel_size_nd={sizes!r} must have 2 (2-D) or 3 (3-D) dimensions",
+                                     "kernel_rank")
+        sizes = _integers(name, sizes, "kernel_size")
+        if min(sizes) < 1:
+            raise DeconvolutionError(f"kernel_size_nd={sizes}: every entry must be >= 1", "kernel_size")
+        volume = 1
+        for size in sizes:
+            volume *= size
+        if volume > limits.max_kernel_volume(len(sizes)):
+            raise DeconvolutionError(
+                f"kernel_size_nd={sizes}: its volume {volume} is above TensorRT 8.6's "
+                f"{limits.max_kernel_volume(len(sizes))} for a {len(sizes)}-D kernel", "kernel_volume")
+        return sizes
+    low, high, reason = SETTER_RANGES[name]
+    values = _integers(name, value, reason)
+    if len(values) not in (2, 3):
+        raise DeconvolutionError(f"{name}={values} must have 2 or 3 dimensions", reason)
+    if any(v < low or v > high for v in values):
+        raise DeconvolutionError(f"{name}={values}: every entry must be in [{low}, {high}] (TensorRT 8.6)", reason)
+    return values
+
+
+def _per_dimension(name: str, value, rank: int, default: int) -> Tuple[int, ...]:
+    if value is None:
+        return (default,) * rank
+    values = check_setter(name, value)
+    if len(values) != rank:
+        raise DeconvolutionError(f"{name}={values} has {len(values)} dimensions but kernel_size_nd has {rank}",
+                                 "dimension_count")
+    return values
 
 
 def resolve(
@@ -88,45 +155,30 @@ def resolve(
 
     ``padding_nd`` sets pre and post padding together, as TensorRT's setter does; an
     explicit ``pre_padding`` or ``post_padding`` replaces that side. In the SAME modes
-    the explicit padding is ignored (the padding mode takes precedence).
+    the explicit padding is ignored (the padding mode takes precedence). Each
+    attribute is checked as its setter checks it (:func:`check_setter`, in the order
+    ``add_deconvolution_nd`` then the setters), then the attributes against each other.
     """
-    kernel_size = tuple(kernel_size_nd) if kernel_size_nd is not None else ()
-    if len(kernel_size) not in (2, 3):
-        raise DeconvolutionError(
-            f"kernel_size_nd={kernel_size!r} must have 2 (2-D) or 3 (3-D) dimensions"
-        )
+    maps = check_setter("num_output_maps", num_output_maps)
+    kernel_size = check_setter("kernel_size_nd", kernel_size_nd)
     rank = len(kernel_size)
-    kernel_size = _tuple("kernel_size_nd", kernel_size, rank, 1)
-    _check_at_least("kernel_size_nd", kernel_size, 1)
-    stride = _tuple("stride_nd", stride_nd, rank, 1)
-    _check_at_least("stride_nd", stride, 1)
-    dilation = _tuple("dilation_nd", dilation_nd, rank, 1)
-    _check_at_least("dilation_nd", dilation, 1)
-    padding = _tuple("padding_nd", padding_nd, rank, 0)
-    _check_at_least("padding_nd", padding, 0)
-    pre = _tuple("pre_padding", pre_padding, rank, 0) if pre_padding is not None else padding
-    _check_at_least("pre_padding", pre, 0)
-    post = _tuple("post_padding", post_padding, rank, 0) if post_padding is not None else padding
-    _check_at_least("post_padding", post, 0)
-    if padding_mode not in PADDING_MODES:
-        raise DeconvolutionError(
-            f"padding_mode={padding_mode!r} is not one of {', '.join(PADDING_MODES)}"
-        )
-    if int(num_output_maps) != num_output_maps or num_output_maps < 1:
-        raise DeconvolutionError(f"num_output_maps={num_output_maps!r} must be an integer >= 1")
-    if int(num_groups) != num_groups or num_groups < 1:
-        raise DeconvolutionError(f"num_groups={num_groups!r} must be an integer >= 1")
-    if num_output_maps % num_groups:
-        raise DeconvolutionError(
-            f"num_groups={num_groups} does not divide num_output_maps={num_output_maps}"
-        )
+    stride = _per_dimension("stride_nd", stride_nd, rank, 1)
+    dilation = _per_dimension("dilation_nd", dilation_nd, rank, 1)
+    padding = _per_dimension("padding_nd", padding_nd, rank, 0)
+    pre = _per_dimension("pre_padding", pre_padding, rank, 0) if pre_padding is not None else padding
+    post = _per_dimension("post_padding", post_padding, rank, 0) if post_padding is not None else padding
+    padding_mode = check_setter("padding_mode", padding_mode)
+    groups = check_setter("num_groups", num_groups)
+    if maps % groups:
+        raise DeconvolutionError(f"num_groups={groups} does not divide num_output_maps={maps}",
+                                 "groups_divide_maps")
     return Deconvolution(
-        num_output_maps=int(num_output_maps),
+        num_output_maps=maps,
         kernel_size_nd=kernel_size,
         stride_nd=stride,
         pre_padding=pre,
         post_padding=post,
         padding_mode=padding_mode,
         dilation_nd=dilation,
-        num_groups=int(num_groups),
+        num_groups=groups,
     )

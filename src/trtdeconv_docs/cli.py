@@ -13,6 +13,7 @@ the layer itself is validated by :mod:`trtdeconv_docs.attributes` and
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Optional, Sequence, Tuple
 
@@ -104,11 +105,41 @@ def load_array(path: str, what: str) -> np.ndarray:
     return array
 
 
+def available_memory() -> Optional[int]:
+    """Bytes of memory free now (Linux ``sysconf``), or ``None`` where the system does not say."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+FP32_MAX = float(np.finfo(np.float32).max)
+
+
+def _fp32_overflow(arrays) -> Optional[str]:
+    """The first named array holding a value past FP32's range, where TensorRT's FP32 gives inf."""
+    for name, array in arrays:
+        if array is not None and array.size and float(np.max(np.abs(array))) > FP32_MAX:
+            return name
+    return None
+
+
 def _reference(args: argparse.Namespace) -> None:
     x = load_array(args.input, "input")
     kernel = load_array(args.kernel, "kernel")
     bias = None if args.bias is None else load_array(args.bias, "bias")
-    result = reference.deconvolve(x, kernel, bias, _layer(args))
+    layer = _layer(args)
+    needed, free = reference.working_bytes(x.shape, layer), available_memory()
+    if free is not None and needed > free:
+        raise UsageError(f"the float64 model of this layer needs {needed} bytes of memory, {free} are free")
+    try:
+        result = reference.deconvolve(x, kernel, bias, layer)
+    except MemoryError:
+        raise UsageError(f"out of memory computing the float64 model ({needed} bytes estimated)") from None
+    overflow = _fp32_overflow((("the input", x), ("the kernel", kernel), ("the bias", bias), ("the output", result)))
+    if overflow:
+        print(f"{PROG}: warning: {overflow} holds values past FP32's largest {FP32_MAX:.7g}: TensorRT's FP32 "
+              f"layer gives inf there (this float64 result does not)", file=sys.stderr)
     try:
         with open(args.output, "wb") as file:
             np.save(file, result)

@@ -64,7 +64,7 @@ def contributing_taps(layer: Deconvolution, input_spatial: Sequence[int],
     out = shapes.output_shape((1, layer.num_groups) + spatial, layer)[2:]
     index = tuple(int(v) for v in output_index)
     if len(index) != len(out) or not all(0 <= o < n for o, n in zip(index, out)):
-        raise DeconvolutionError(f"output index {index} is outside the output's spatial shape {out}")
+        raise DeconvolutionError(f"output index {index} is outside the output's spatial shape {out}", "usage")
     per_dimension = []
     for o, (before, _), size, k_size, s, d in zip(index, shapes.crop(layer), spatial, layer.kernel_size_nd,
                                                  layer.stride_nd, layer.dilation_nd):
@@ -80,9 +80,10 @@ def contributing_taps(layer: Deconvolution, input_spatial: Sequence[int],
 def contributing_channels(layer: Deconvolution, input_channels: int, output_map: int) -> Tuple[int, List[Tuple[int, int]]]:
     """(group, [(input channel c, kernel column m')]) whose products form output map ``output_map``."""
     if input_channels % layer.num_groups:
-        raise DeconvolutionError(f"num_groups={layer.num_groups} does not divide {input_channels} input channels")
+        raise DeconvolutionError(f"num_groups={layer.num_groups} does not divide {input_channels} input channels",
+                                 "groups_divide_channels")
     if not 0 <= output_map < layer.num_output_maps:
-        raise DeconvolutionError(f"output map {output_map} is outside 0..{layer.num_output_maps - 1}")
+        raise DeconvolutionError(f"output map {output_map} is outside 0..{layer.num_output_maps - 1}", "usage")
     maps_per_group = layer.num_output_maps // layer.num_groups
     channels_per_group = input_channels // layer.num_groups
     group = output_map // maps_per_group
@@ -168,7 +169,7 @@ def _value(array: Optional[np.ndarray], index: Tuple[int, ...], symbol: str) -> 
 
 def _require_2d(layer: Deconvolution) -> None:
     if layer.spatial_rank != 2:
-        raise DeconvolutionError(f"pictures are drawn for 2-D layers; kernel_size_nd={layer.kernel_size_nd}")
+        raise DeconvolutionError(f"pictures are drawn for 2-D layers; kernel_size_nd={layer.kernel_size_nd}", "usage")
 
 
 def gather_figure(layer: Deconvolution, input_spatial: Sequence[int], output_index: Sequence[int],

@@ -5,11 +5,21 @@ language of :data:`~trtdeconv_docs.sphinx_ext.language_switch.LANGUAGES` into
 ``OUT/<language>/`` with ``-W --keep-going -n`` (zero warnings), each in its own process
 (Sphinx keeps translations per process), and writes ``OUT/index.html``, which redirects
 to the original language. It stops at the first language whose build fails.
+
+Sphinx and sphinx-gallery write generated files into the source folder (``gallery/``,
+``sg_execution_times.rst``), so no build reads ``docs/`` in place: each language builds
+from a private copy, ``DOCTREES/<language>.sources/``, holding copies of ``docs/`` and
+``examples/`` (their modification times kept, so a rebuild is incremental) and links to
+``src/`` and ``recordings/``. Two builds of one checkout, or a build beside ``tox``, never
+write into the checkout and never share a folder unless they are given the same output.
+An output or cache folder that cannot be written is one line and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +29,13 @@ from .sphinx_ext.language_switch import LANGUAGES
 
 DOCS = Path("docs")
 """The documentation's source folder, relative to the repository root (the current folder)."""
+
+COPIED = ("examples",)
+"""Folders beside ``docs/`` that the build reads and that are copied with it."""
+LINKED = ("src", "recordings")
+"""Folders beside ``docs/`` that the build only reads: linked, not copied."""
+GENERATED = ("gallery", "sg_execution_times.rst", "_build")
+"""What builds write into a source folder: never copied from the checkout."""
 
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="{code}">
@@ -51,10 +68,55 @@ def root_page(languages=LANGUAGES) -> str:
     return ROOT_PAGE.format(code=code, title="TensorRT Deconvolution", links=links)
 
 
+def private_sources(docs: Path, place: Path) -> Path:
+    """Refresh ``place`` as a private copy of the checkout's sources; returns its ``docs`` folder.
+
+    ``docs/`` and :data:`COPIED` are copied (timestamps kept; generated files left out),
+    :data:`LINKED` are symbolic links to the checkout's folders.
+    """
+    checkout = docs.resolve().parent
+    place.mkdir(parents=True, exist_ok=True)
+    for name in ("docs", *COPIED):
+        target = place / name
+        shutil.rmtree(target, ignore_errors=True)
+        source = docs.resolve() if name == "docs" else checkout / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(*GENERATED, "__pycache__"))
+    for name in LINKED:
+        link = place / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        if (checkout / name).exists():
+            link.symlink_to(checkout / name, target_is_directory=True)
+    return place / "docs"
+
+
+def writable(folder: Path) -> str:
+    """An empty string if ``folder`` can be created and written, else why not (one line)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return f"cannot write {folder}: {error.strerror or error}"
+    return ""
+
+
 def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = ()) -> int:
     """Build every language into ``out/<language>`` and write ``out/index.html``; 0 when all succeed."""
+    for folder in (out, doctrees):
+        problem = writable(folder)
+        if problem:
+            print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
+            return 2
     for language in LANGUAGES:
-        result = subprocess.run(sphinx_command(language, out, doctrees, docs, extra))
+        try:
+            sources = private_sources(docs, doctrees / f"{language}.sources")
+        except OSError as error:
+            print(f"trtdeconv-docs: error: cannot copy the sources into {doctrees}: {error}", file=sys.stderr)
+            return 2
+        result = subprocess.run(sphinx_command(language, out, doctrees, sources, extra))
         if result.returncode:
             print(f"trtdeconv-docs: the {language} build failed", file=sys.stderr)
             return result.returncode

@@ -7,7 +7,12 @@ computes with. For every message whose original contains Chinese, the translatio
 * contain no Chinese characters or full-width punctuation outside code, formulas and
   quotation marks (“…”), and quote only text found in the original (the original page's wording);
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
-  link addresses, substitutions and numbers, as multisets (the order may change).
+  link addresses and substitutions, as multisets (the order may change);
+* keep the numbers of its prose, each with its sign (``-1``, ``−1``), in the same order:
+  ``(1, 1, 7, 5)`` translated as ``(1, 1, 5, 7)`` is refused. Where English word order
+  really puts them in another order, the entry says why in a translator comment
+  ``# numbers-reordered: <why>`` (kept by ``tox -e translations``); the numbers must still
+  be the same multiset.
 
 ``python -m trtdeconv_docs.translation_check FILE.po|FOLDER ...`` prints every problem and exits 1 if
 there is one; ``tests/test_translations.py`` runs the same checks on every catalog.
@@ -30,7 +35,10 @@ DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$")
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>]+)>")
 SUBSTITUTION = re.compile(r"\|[\w-]+\|")
 QUOTATION = re.compile(r"“([^”]*)”|「([^」]*)」")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\w)\].])[-\u2212\uff0d]?\d+(?:\.\d+)?|\d+(?:\.\d+)?")
+"""A number of prose with its sign: a minus (``-``, ``−``, ``－``) counts where no word or bracket precedes it."""
+REORDER_MARKER = "numbers-reordered:"
+"""Translator comment (``# numbers-reordered: <why>``) allowing an entry to reorder its numbers."""
 
 
 def needs_translation(msgid: str) -> bool:
@@ -52,18 +60,37 @@ KEPT = (("role", ROLE, _role_target), ("math", DOLLAR_MATH, _first_group), ("cod
         ("link", LINK, _first_group), ("substitution", SUBSTITUTION, lambda match: match.group(0)))
 
 
+def numbers(text: str) -> List[str]:
+    """The numbers of ``text``'s prose (outside code, formulas and links), in order, minus signs as ``-``."""
+    for _, pattern, _ in KEPT:
+        text = pattern.sub(" ", text)
+    return [re.sub("[\u2212\uff0d]", "-", number) for number in NUMBER.findall(text)]
+
+
 def kept_parts(text: str) -> Counter:
     """The parts a translation must keep unchanged: roles' targets, formulas, code, links, numbers."""
     parts: Counter = Counter()
     for kind, pattern, value in KEPT:
         parts.update((kind, value(match).strip()) for match in pattern.finditer(text))
         text = pattern.sub(" ", text)
-    parts.update(("number", number) for number in NUMBER.findall(text))
+    parts.update(("number", number) for number in numbers(text))
     return parts
 
 
-def problems(msgid: str, msgstr: str, fuzzy: bool = False) -> List[str]:
-    """What is wrong with this translation of ``msgid`` (nothing: an empty list)."""
+def reorder_reason(comments: Iterable[str]) -> str:
+    """The reason given by a ``numbers-reordered:`` translator comment ("" if none)."""
+    for comment in comments:
+        if comment.strip().startswith(REORDER_MARKER):
+            return comment.strip()[len(REORDER_MARKER):].strip()
+    return ""
+
+
+def problems(msgid: str, msgstr: str, fuzzy: bool = False, comments: Iterable[str] = ()) -> List[str]:
+    """What is wrong with this translation of ``msgid`` (nothing: an empty list).
+
+    ``comments`` are the entry's translator comments (a ``numbers-reordered:`` one
+    allows its numbers in another order).
+    """
     if not needs_translation(msgid):
         return []
     if not msgstr.strip():
@@ -85,6 +112,10 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False) -> List[str]:
         extra = ", ".join(f"{kind} {value!r}" for (kind, value) in (translated - original).elements())
         found.append("changed " + "; ".join(filter(None, (missing and f"lost: {missing}",
                                                            extra and f"added: {extra}"))))
+    elif numbers(msgid) != numbers(msgstr) and not reorder_reason(comments):
+        found.append(f"numbers in another order: {', '.join(numbers(msgid))} became {', '.join(numbers(msgstr))}; "
+                     f"keep the original's order, or, where English needs another, add the translator comment "
+                     f"'# {REORDER_MARKER} <why>' above the entry")
     return found
 
 
@@ -95,7 +126,9 @@ def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple
     found = []
     for message in catalog:
         if message.id:
-            found.extend((message.id, problem) for problem in problems(message.id, message.string or "", message.fuzzy))
+            comments = list(message.user_comments) + list(message.auto_comments)
+            found.extend((message.id, problem)
+                         for problem in problems(message.id, message.string or "", message.fuzzy, comments))
     for msgid in template_ids:
         if needs_translation(msgid) and msgid not in catalog:
             found.append((msgid, "missing from the catalog: run `tox -e translations`, then translate it"))

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from .. import shapes, tolerance
+from .. import limits, shapes, tolerance
+from ..attributes import DeconvolutionError
 from ..recompute import used_tf32
 from . import model, store
 
@@ -57,8 +58,10 @@ class Measured:
 
 
 def measure(recorded: store.RecordedCase) -> List[Measured]:
-    """Every built run of a case the reference model accepts, measured against it."""
+    """Every run with an output of a case the reference model accepts, measured against it."""
     case = recorded.case
+    if "probe" in case:
+        return []
     expected = model.expected(case, recorded.arrays)
     expected_shape = shapes.output_shape(case["input_shape"], model.layer(case))
     result = []
@@ -72,10 +75,37 @@ def measure(recorded: store.RecordedCase) -> List[Measured]:
     return result
 
 
-def verdicts(recorded: store.RecordedCase) -> Tuple[Dict[str, str], Optional[str]]:
-    """TensorRT's status per setting, and the reference model's refusal message (``None``: accepted)."""
+def verdicts(recorded: store.RecordedCase) -> Tuple[Dict[str, str], Optional[DeconvolutionError]]:
+    """TensorRT's status per setting, and the reference model's refusal (``None``: accepted)."""
     return ({s: run["status"] for s, run in recorded.runs.items()},
             model.verdict(recorded.case, recorded.arrays))
+
+
+ACCEPTED = ("built", "added")
+"""Run statuses where TensorRT took the layer (``added``: an add probe, never built)."""
+
+
+def disagreement(recorded: store.RecordedCase) -> Optional[str]:
+    """How TensorRT and the reference model disagree on a case (verdict, or reason), or ``None``.
+
+    A refusal agrees only when TensorRT's logged messages match the pattern of the
+    reference's reason (:data:`trtdeconv_docs.limits.REASONS`).
+    """
+    statuses, refusal = verdicts(recorded)
+    if "not_run" in statuses.values():
+        return f"not run: {statuses}"
+    if refusal is None:
+        refused = {s: run.get("messages") for s, run in recorded.runs.items() if run["status"] not in ACCEPTED}
+        return f"TensorRT refused it, the reference accepts it: {refused}" if refused else None
+    if set(statuses.values()) != {"refused"}:
+        return f"TensorRT took it ({statuses}), the reference refuses it: {refusal}"
+    pattern = limits.pattern(refusal.reason)
+    for setting, run in recorded.runs.items():
+        messages = "\n".join(run.get("messages", []))
+        if not pattern.search(messages):
+            return (f"{setting}: TensorRT refused it for another reason than the reference's "
+                    f"({refusal.reason}: {refusal}); TensorRT said: {messages[:600]}")
+    return None
 
 
 def summary(recording: store.Recording) -> str:
@@ -83,7 +113,8 @@ def summary(recording: store.Recording) -> str:
     header, cases = recording.header, recording.cases
     provenance = header.get("provenance", {})
     drawn = [r for r in cases if "expected" not in r.case]
-    fixed = [r for r in cases if "expected" in r.case]
+    fixed = [r for r in cases if "expected" in r.case and "probe" not in r.case]
+    probes = [r for r in cases if "probe" in r.case]
     statuses: Dict[str, int] = {}
     for recorded in cases:
         for run in recorded.runs.values():
@@ -91,20 +122,17 @@ def summary(recording: store.Recording) -> str:
     lines = [
         f"TensorRT {provenance.get('tensorrt', '?')} on {provenance.get('gpu', '?')}, {provenance.get('date', '?')}",
         f"{len(drawn)} drawn layers ({sum(r.case['kind'] == 'int8' for r in drawn)} INT8), "
-        f"{len(fixed)} fixed-list layers; runs: "
+        f"{len(fixed)} fixed-list layers, {len(probes)} limit probes; runs: "
         + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())),
     ]
     worst: Dict[str, Tuple[float, str]] = {}
     tf32_used = tf32_runs = 0
     disagreements = []
     for recorded in cases:
-        statuses_by_setting, refusal = verdicts(recorded)
-        built = {s for s, status in statuses_by_setting.items() if status == "built"}
-        refused = {s for s, status in statuses_by_setting.items() if status == "refused"}
-        if (refusal is None and refused) or (refusal is not None and built):
-            disagreements.append(f"  {model.label(recorded.case)}: TensorRT {statuses_by_setting}, "
-                                 f"reference {'accepts' if refusal is None else 'refuses: ' + refusal}")
-        if refusal is not None:
+        problem = disagreement(recorded)
+        if problem:
+            disagreements.append(f"  {model.label(recorded.case)}: {problem}")
+        if verdicts(recorded)[1] is not None:
             continue
         for measured in measure(recorded):
             tf32_runs += measured.setting == "tf32"

@@ -271,6 +271,11 @@ def refusal_cases() -> List[Dict[str, Any]]:
         t("num_output_maps 8193", "accept", [1, 1, 1, 1], 8193, [1, 1], [], bias_count=0, values="integers"),
         t("num_output_maps 65536", "accept", [1, 1, 1, 1], 65536, [1, 1], [], bias_count=0, values="integers"),
         t("num_output_maps 1 << 20", "accept", [1, 1, 1, 1], 1 << 20, [1, 1], [], bias_count=0, values="integers"),
+        # Added after the first recording (ids stay stable): what r21's rank-5 input really does.
+        t("2-D kernel on a rank-5 input, kernel counted for dimension -3", "accept", [1, 1, 2, 3, 3], 1, [3, 3],
+          [], kernel_count=2 * 9),
+        t("2-D kernel on a rank-5 batch of 2 x 3", "accept", [2, 3, 2, 3, 3], 2, [3, 3], [["stride_nd", [2, 1]]],
+          kernel_count=2 * 2 * 9, bias_count=2),
     ]
     for index, case in enumerate(cases):
         case.update(id=f"r{index:02d}", seed=[_REFUSAL_SEED, index])

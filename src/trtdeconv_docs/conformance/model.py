@@ -13,8 +13,9 @@ from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
-from .. import reference
-from ..attributes import Deconvolution, DeconvolutionError, resolve
+from .. import reference, shapes
+from ..limits import INT32_MAX, MAX_DIMS
+from ..attributes import Deconvolution, DeconvolutionError, check_setter, resolve
 
 
 @dataclass
@@ -92,16 +93,38 @@ INT8_DILATED_2D = ("TensorRT 8.6.0 finds no INT8 implementation for a one-group 
                    "dilation_nd > 1 (measured: every such layer in recordings/conformance)")
 
 
-def verdict(case: Dict[str, Any], arrays: Dict[str, np.ndarray]) -> Optional[str]:
-    """``None`` if the reference model runs the case, else its refusal message."""
+def _setters_alone(case: Dict[str, Any]) -> None:
+    """What TensorRT checks while an "add" probe is added: each attribute by itself, in call order."""
+    check_setter("num_output_maps", case["num_output_maps"])
+    check_setter("kernel_size_nd", case["kernel_size_nd"])
+    if any(v > INT32_MAX for v in case["input_shape"]):
+        raise DeconvolutionError(f"input shape {case['input_shape']}: TensorRT takes 32-bit dimensions", "int32")
+    if len(case["input_shape"]) > MAX_DIMS:
+        raise DeconvolutionError(f"input shape {case['input_shape']}: more than {MAX_DIMS} dimensions", "input_rank")
+    for name, value in case["set"]:
+        check_setter(name, value)
+
+
+def verdict(case: Dict[str, Any], arrays: Dict[str, np.ndarray]) -> Optional[DeconvolutionError]:
+    """``None`` if the reference model accepts the case, else its refusal (with TensorRT's reason).
+
+    An "add" probe (:mod:`.probes`) is judged by its setters alone; a "build" probe by its
+    output shape (it is never run); every other case by running the reference model.
+    """
     try:
+        if case.get("probe") == "add":
+            _setters_alone(case)
+            return None
         resolved = layer(case)
+        if case.get("probe") == "build":
+            shapes.output_shape(case["input_shape"], resolved)
+            return None
         reference.deconvolve(*model_inputs(case, arrays), resolved)
     except DeconvolutionError as error:
-        return str(error)
+        return error
     if (case["kind"] == "int8" and resolved.spatial_rank == 2 and resolved.num_groups == 1
             and max(resolved.dilation_nd) > 1):
-        return INT8_DILATED_2D
+        return DeconvolutionError(INT8_DILATED_2D, "int8_dilated")
     return None
 
 

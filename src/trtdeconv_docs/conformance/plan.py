@@ -48,14 +48,14 @@ def groups(cases: Sequence[Case], batch_size: int) -> List[Tuple[str, List[Case]
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    drawn = [c for c in cases if "expected" not in c]
+    drawn = [c for c in cases if "expected" not in c and "probe" not in c]
     result: List[Tuple[str, List[Case]]] = []
     for kind, settings in (("float", ("fp32", "tf32")), ("int8", ("int8",))):
         same_kind = [c for c in drawn if c["kind"] == kind]
         for start in range(0, len(same_kind), batch_size):
             for setting in settings:
                 result.append((setting, same_kind[start:start + batch_size]))
-    fixed = sorted((c for c in cases if "expected" in c), key=lambda c: c["kernel_count"])
+    fixed = sorted((c for c in cases if "expected" in c and "probe" not in c), key=lambda c: c["kernel_count"])
     result.extend((settings_for(c)[0], [c]) for c in fixed)
     return result
 

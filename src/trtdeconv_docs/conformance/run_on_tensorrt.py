@@ -4,6 +4,12 @@ Usage, from the repository root of a machine with TensorRT, cuda-python and a GP
 
     python -m trtdeconv_docs.conformance.run_on_tensorrt --count 320 --seed 0 --out recordings/conformance
     python -m trtdeconv_docs.conformance.run_on_tensorrt --smoke --out /tmp/conformance-smoke
+    python -m trtdeconv_docs.conformance.run_on_tensorrt --fixed-only --out /tmp/conformance-fixed
+    python -m trtdeconv_docs.conformance.run_on_tensorrt --cases r21,r33,p0700 --out /tmp/conformance-some
+
+``--fixed-only`` runs the fixed list and the limit probes (:mod:`.probes`) without the
+drawn layers; ``--cases`` runs the named cases only. Such a partial recording is for a
+quick look: ``tests/test_conformance.py`` accepts only the full run in ``recordings/``.
 
 Drawn layers go many to a network (``--batch-size``), built once with TF32 cleared and
 once with TF32 allowed; INT8 layers (input and kernel through quantize/dequantize, the
@@ -12,15 +18,19 @@ network of its own. A layer that TensorRT refuses while it is added (an exceptio
 ``None``, or an error logged) is recorded as refused with the messages; a network that
 fails to build or run is narrowed down to the layers at fault (:mod:`.plan`). For every
 built layer the engine inspector's entries are kept, with the chosen tactic's name, and
-the attributes TensorRT reports back. Results go to ``--out`` (:mod:`.store`), saved as
-the run goes on, and a summary is printed at the end (:mod:`.compare`). After
-``--time-budget`` seconds the remaining networks are recorded as ``not_run``.
+the attributes TensorRT reports back. Limit probes are added to one network that is never
+built ("add" probes), or built without being run ("build" probes, last). Results are saved
+as the run goes on into a scratch folder beside ``--out``; at the end
+:func:`trtdeconv_docs.recordings_writer.publish` replaces ``--out`` with it and writes its
+manifest, and a summary is printed (:mod:`.compare`). After ``--time-budget`` seconds the
+remaining networks are recorded as ``not_run``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 import time
 import traceback
@@ -30,12 +40,12 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import recording, reference
+from .. import recordings_writer, reference, shapes
 from .. import session as session_module
 from ..attributes import DeconvolutionError
 from ..network_description import describe_network
 from ..tensors import decode
-from . import compare, generate, model, plan, store
+from . import compare, generate, model, plan, probes, store
 
 SMOKE_DRAWN = 10
 SMOKE_FIXED = (
@@ -63,9 +73,15 @@ def _messages(logged, since: int = 0) -> List[str]:
 def _kernel_dims(case: Dict[str, Any]):
     """The kernel constant's shape (C_in, M / groups, *kernel_size_nd); flat if the reference refuses the layer."""
     try:
-        return reference.kernel_shape(model.layer(case), case["input_shape"][1])
+        layer = model.layer(case)
+        return reference.kernel_shape(layer, case["input_shape"][shapes.channel_axis(case["input_shape"], layer)])
     except DeconvolutionError:
         return (case["kernel_count"],)
+
+
+def _case_arrays(case: Dict[str, Any]) -> Dict[str, np.ndarray]:
+    """A case's arrays; probes have none (their inputs would be huge, and they are never run)."""
+    return {} if "probe" in case else generate.case_arrays(case)
 
 
 def _quantize_dequantize(network, tensor, scale: float, prefix: str, keep: list):
@@ -164,7 +180,7 @@ class Runner:
     def __init__(self, cases: List[Dict[str, Any]], header: Dict[str, Any]):
         self.cases = cases
         self.header = header
-        self.arrays = {c["id"]: generate.case_arrays(c) for c in cases}
+        self.arrays = {c["id"]: _case_arrays(c) for c in cases}
         self.runs: Dict[str, Dict[str, Any]] = {c["id"]: {} for c in cases}
         self.outputs: Dict[str, Dict[str, np.ndarray]] = {}
         self.networks: List[Dict[str, Any]] = []
@@ -275,60 +291,144 @@ class Runner:
         return outcome
 
 
-def select_cases(seed: int, count: int, smoke: bool) -> List[Dict[str, Any]]:
-    """The drawn cases and the fixed list (a few of each for ``--smoke``)."""
+    def run_add_probes(self, cases: List[Dict[str, Any]]) -> None:
+        """Add every "add" probe to one network (never built): ``added``, or ``refused`` with TensorRT's messages."""
+        session = session_module.Session()
+        network, one_value = session.network, np.ones(1, dtype=np.float32)
+        for case in cases:
+            seen = len(session.logger.messages)
+            try:
+                x = network.add_input(f"{case['id']}_in", trt.float32, tuple(case["input_shape"]))
+                if x is None:
+                    raise RuntimeError("add_input returned None")
+                layer = network.add_deconvolution_nd(x, case["num_output_maps"], tuple(case["kernel_size_nd"]),
+                                                     trt.Weights(one_value))
+                if layer is None:
+                    raise RuntimeError("add_deconvolution_nd returned None")
+                layer.name = compare.deconvolution_name(case["id"])
+                for name, value in case["set"]:
+                    setattr(layer, name, _setter_value(name, value))
+                problems = _messages(session.logger.messages, seen)
+            except Exception as error:
+                problems = _messages(session.logger.messages, seen) + [f"{type(error).__name__}: {error}"]
+            self.runs[case["id"]]["fp32"] = ({"status": "refused", "stage": "add", "messages": problems} if problems
+                                             else {"status": "added"})
+        statuses = [self.runs[c["id"]]["fp32"]["status"] for c in cases]
+        print(f"[{self.elapsed():6.1f} s] {len(cases)} add probes: {statuses.count('added')} added, "
+              f"{statuses.count('refused')} refused", flush=True)
+
+    def run_build_probe(self, case: Dict[str, Any]) -> None:
+        """Build (never run) a "build" probe's network: ``built`` with the engine's output shape, or ``refused``."""
+        session = session_module.Session()
+        network = session.network
+        started = time.perf_counter()
+        try:
+            kernel = probes.kernel_values(case)
+            x = network.add_input(f"{case['id']}_in", trt.float32, tuple(case["input_shape"]))
+            layer = network.add_deconvolution_nd(x, case["num_output_maps"], tuple(case["kernel_size_nd"]),
+                                                 trt.Weights(kernel))
+            layer.name = compare.deconvolution_name(case["id"])
+            for name, value in case["set"]:
+                setattr(layer, name, _setter_value(name, value))
+            output = layer.get_output(0)
+            output.name = f"{case['id']}_out"
+            network.mark_output(output)
+            self.builds += 1
+            engine = session_module.deserialize(session.logger, session.build())
+            run = {"status": "built", "output_shape": [int(v) for v in engine.get_tensor_shape(output.name)]}
+        except Exception as error:
+            self.failed_builds += 1
+            messages = getattr(error, "messages", None) or (_messages(session.logger.messages)
+                                                             + [f"{type(error).__name__}: {error}"])
+            run = {"status": "refused", "stage": "build", "messages": messages}
+        seconds = time.perf_counter() - started
+        self.build_seconds += seconds
+        run["seconds"] = round(seconds, 3)
+        self.runs[case["id"]]["fp32"] = run
+        print(f"[{self.elapsed():6.1f} s] build probe {case['id']} ({case['note']}): {run['status']} "
+              f"in {seconds:.1f} s", flush=True)
+
+
+def select_cases(seed: int, count: int, smoke: bool, fixed_only: bool = False,
+                 names: Optional[List[str]] = None) -> List[Dict[str, Any]]:
+    """The drawn cases, the fixed list and the limit probes (a few for ``--smoke``; a subset if asked)."""
     fixed = generate.refusal_cases()
     if smoke:
         return generate.draw_cases(seed, SMOKE_DRAWN) + [c for c in fixed if c["note"] in SMOKE_FIXED]
-    return generate.draw_cases(seed, count) + fixed
+    cases = ([] if fixed_only else generate.draw_cases(seed, count)) + fixed + probes.probe_cases()
+    if names:
+        unknown = sorted(set(names) - {c["id"] for c in cases})
+        if unknown:
+            raise SystemExit(f"run_on_tensorrt: error: no such case: {', '.join(unknown)}")
+        cases = [c for c in cases if c["id"] in names]
+    return cases
 
 
 def _provenance() -> Dict[str, Any]:
     try:
-        return recording.provenance()
+        return recordings_writer.gpu_provenance()
     except Exception as error:  # the recording is still worth keeping
         return {"tensorrt": trt.__version__, "error": f"{type(error).__name__}: {error}"}
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Run the cases, save the recording, print a summary; returns the exit status."""
+    """Run the cases, publish the recording, print a summary; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.conformance.run_on_tensorrt",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=320, help="number of drawn layers (default 320)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="folder for cases.json and arrays.npz")
     parser.add_argument("--smoke", action="store_true", help=f"{SMOKE_DRAWN} drawn and {len(SMOKE_FIXED)} fixed cases only")
+    parser.add_argument("--fixed-only", action="store_true", help="the fixed list and the limit probes, no drawn layers")
+    parser.add_argument("--cases", default="", help="comma-separated case ids: run only these")
     parser.add_argument("--batch-size", type=int, default=32, help="drawn layers per network (default 32)")
-    parser.add_argument("--time-budget", type=float, default=420.0,
-                        help="seconds after which remaining networks are not built (default 420)")
+    parser.add_argument("--time-budget", type=float, default=400.0,
+                        help="seconds after which remaining networks are not built (default 400)")
     parser.add_argument("--skip", default="", help="comma-separated case ids to record as not run "
                                                    "(for a case that crashes TensorRT)")
     args = parser.parse_args(argv)
     skipped = set(filter(None, args.skip.split(",")))
-    cases = select_cases(args.seed, args.count, args.smoke)
+    names = [n for n in args.cases.split(",") if n] or None
+    cases = select_cases(args.seed, args.count, args.smoke, args.fixed_only, names)
     header = {"seed": args.seed, "count": args.count, "smoke": args.smoke, "batch_size": args.batch_size,
               "time_budget_seconds": args.time_budget, "provenance": _provenance()}
+    if args.fixed_only or names:
+        header["subset"] = {"fixed_only": args.fixed_only, "cases": names}
+    scratch = args.out.parent / f".{args.out.name}.scratch"
     runner = Runner(cases, header)
-    print(f"TensorRT {trt.__version__} on {header['provenance'].get('gpu', '?')}: {len(cases)} cases", flush=True)
+    print(f"TensorRT {trt.__version__} on {header['provenance'].get('gpu', '?')}: {len(cases)} cases; "
+          f"saving into {scratch} as it goes", flush=True)
     for case in cases:
         if case["id"] in skipped:
             runner.runs[case["id"]] = {s: {"status": "not_run", "reason": "--skip"} for s in plan.settings_for(case)}
+    todo = [c for c in cases if c["id"] not in skipped]
     last_save, fixed_started = runner.elapsed(), False
-    for setting, group in plan.groups([c for c in cases if c["id"] not in skipped], args.batch_size):
+    for setting, group in plan.groups(todo, args.batch_size):
         if "expected" in group[0]:  # fixed-list cases probe TensorRT's edges: save first, and say which runs
             if group[0]["kernel_count"] > HUGE_KERNEL or not fixed_started:
-                runner.save(args.out, finished=False)
+                runner.save(scratch, finished=False)
                 last_save, fixed_started = runner.elapsed(), True
             print(f"[{runner.elapsed():6.1f} s] {setting:4s} {group[0]['id']}: {group[0]['note']}", flush=True)
         runner.run_group(setting, group, args.time_budget)
         if runner.elapsed() - last_save > 60:
-            runner.save(args.out, finished=False)
+            runner.save(scratch, finished=False)
             last_save = runner.elapsed()
-    runner.save(args.out, finished=True)
+    runner.run_add_probes([c for c in todo if c.get("probe") == "add"])
+    for case in (c for c in todo if c.get("probe") == "build"):
+        runner.save(scratch, finished=False)  # they allocate gigabytes: keep what came before
+        if runner.elapsed() > args.time_budget:
+            runner.runs[case["id"]]["fp32"] = {"status": "not_run", "reason": "time budget"}
+            continue
+        runner.run_build_probe(case)
+    runner.save(scratch, finished=True)
+    command = "python -m trtdeconv_docs.conformance.run_on_tensorrt " + " ".join(sys.argv[1:] if argv is None else argv)
+    recordings_writer.publish(scratch, args.out, header["provenance"], command=command)
+    shutil.rmtree(scratch, ignore_errors=True)
     print(f"done in {runner.elapsed():.1f} s: {runner.builds} engine builds ({runner.failed_builds} failed) "
           f"took {runner.build_seconds:.1f} s; wrote {args.out}", flush=True)
     print(compare.summary(store.load(args.out)))
     return 0
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,17 +5,26 @@ built) and ``cases``: each case dict of :mod:`.generate` with ``runs``, one run 
 builder setting (``fp32``, ``tf32`` or ``int8``) whose ``status`` is ``built``,
 ``refused`` or ``not_run``. ``arrays.npz`` holds plain numeric arrays only, keyed
 ``<case id>_<name>``: ``input``, ``kernel``, ``bias`` and ``out_<setting>`` for each
-built run, so it loads with ``allow_pickle=False``.
+built run, so it loads with ``allow_pickle=False``. Probe runs (:mod:`.probes`) have no
+output array: ``added`` (accepted while added, never built) or ``built`` with the engine's
+``output_shape`` only.
+
+:func:`save` writes into a scratch folder; the GPU command publishes it into
+``recordings/`` with :func:`trtdeconv_docs.recordings_writer.publish`, and :func:`load`
+reads it back through :mod:`trtdeconv_docs.recordings` (manifest verified).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List
 
 import numpy as np
+
+from .. import recordings
 
 FORMAT = "trtdeconv-conformance/1"
 CASES_FILE = "cases.json"
@@ -63,14 +72,20 @@ def save(directory, header: Dict[str, Any], cases: List[Dict[str, Any]], arrays:
     (directory / CASES_FILE).write_text(f'{head},\n "cases": [\n{lines}\n]}}\n', encoding="utf-8")
 
 
+def has_output(case: Dict[str, Any], run: Dict[str, Any]) -> bool:
+    """Whether a run recorded an output array: built and run (probes are never run)."""
+    return run["status"] == "built" and "probe" not in case
+
+
 def load(directory) -> Recording:
-    """Read a recording written by :func:`save`; every built run gets its output array."""
+    """Read a published recording (manifest verified); every run with an output gets its array."""
     directory = Path(directory)
-    document = json.loads((directory / CASES_FILE).read_text(encoding="utf-8"))
+    document = recordings.read_json(directory / CASES_FILE)
     if document.get("format") != FORMAT:
-        raise ValueError(f"{directory / CASES_FILE}: format {document.get('format')!r}, expected {FORMAT!r}")
+        raise recordings.RecordingError(f"{directory / CASES_FILE}: format {document.get('format')!r}, "
+                                        f"expected {FORMAT!r}; record again on a GPU")
     arrays: Dict[str, Dict[str, np.ndarray]] = {}
-    with np.load(directory / ARRAYS_FILE, allow_pickle=False) as npz:
+    with np.load(io.BytesIO(recordings.read_bytes(directory / ARRAYS_FILE)), allow_pickle=False) as npz:
         for key in npz.files:
             case_id, name = key.split("_", 1)
             arrays.setdefault(case_id, {})[name] = npz[key]
@@ -80,9 +95,11 @@ def load(directory) -> Recording:
         named = arrays.get(case["id"], {})
         outputs = {}
         for setting, run in entry["runs"].items():
-            if run["status"] == "built":
+            if has_output(case, run):
                 if output_name(setting) not in named:
-                    raise KeyError(f"{ARRAYS_FILE} lacks {case['id']}_{output_name(setting)} of a built run")
+                    raise recordings.RecordingError(
+                        f"{directory / ARRAYS_FILE}: lacks {case['id']}_{output_name(setting)} of a built run; "
+                        f"record again on a GPU")
                 outputs[setting] = named[output_name(setting)]
         inputs = {k: v for k, v in named.items() if not k.startswith("out_")}
         recorded.append(RecordedCase(case=case, runs=entry["runs"], arrays=inputs, outputs=outputs))

@@ -1,0 +1,93 @@
+"""Numbers in pages come from recordings or from code (:mod:`trtdeconv_docs.page_literals` states the rule).
+
+Every literal matrix, formula with numbers, printed-array code block, shape tuple and
+``N×M`` size in ``docs/**/*.md`` and in the text of ``examples/*.py`` must be a shape
+TensorRT recorded for an example the page shows, appear in a doctest or in the code of
+that page, or be listed with a reason in ``docs/literals.json``.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from trtdeconv_docs import page_literals
+from trtdeconv_docs.translation_check import problems
+
+ROOT = page_literals.ROOT
+ALLOWED = page_literals.load_allow_list()
+FIX = ("show TensorRT's output with a trt-output directive, compute it in a doctest on the page, "
+       "or list it in docs/literals.json with the reason it may be typed by hand")
+
+
+def _report(found):
+    return "\n".join(f"{l.page}:{l.line}: {l.kind} {l.literal[:120]!r} is typed by hand: {FIX}" for l in found)
+
+
+def test_every_number_on_every_page_is_recorded_computed_or_allowed():
+    found = page_literals.unsourced(ROOT, ALLOWED)
+    assert not found, _report(found)
+
+
+def test_the_allow_list_has_no_stale_entries_and_a_reason_for_each():
+    stale = page_literals.stale_entries(ROOT, ALLOWED)
+    assert not stale, f"docs/literals.json lists literals no page shows any more: remove {stale}"
+    assert all(len(entry["reason"].split()) >= 5 for entry in ALLOWED), "every entry says why in a sentence"
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A copy of the pages and examples (the recordings are read from the real checkout)."""
+    for folder in ("docs", "examples"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("gallery", "locale"))
+    assert page_literals.unsourced(tmp_path, ALLOWED) == []
+    return tmp_path
+
+
+def _edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path}: {old!r} not found (the test's mutation is out of date)"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_hand_typed_integer_matrix_fails(checkout):
+    page = checkout / "docs" / "stride.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n$$\n\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}\n$$\n", encoding="utf-8")
+    (found,) = page_literals.unsourced(checkout, ALLOWED)
+    assert (found.page, found.kind) == ("docs/stride.md", "matrix")
+    assert "docs/stride.md:" in _report([found]) and "docs/literals.json" in _report([found])
+
+
+def test_a_changed_number_in_a_pages_latex_fails(checkout):
+    _edit(checkout / "docs" / "base.md", r"\textcolor[rgb]{0,0.5,0}{10000.}", r"\textcolor[rgb]{0,0.5,0}{10001.}")
+    (found,) = page_literals.unsourced(checkout, ALLOWED)
+    assert (found.page, found.kind) == ("docs/base.md", "matrix")
+
+
+def test_a_changed_prose_number_fails_even_with_its_translation_changed_too(checkout):
+    msgid = "步长 (2,1) 时输出形状 (1, 1, 7, 5)"
+    assert problems(msgid.replace("7, 5", "7, 6"), "With stride (2,1) the output shape is (1, 1, 7, 6)") == []
+    _edit(checkout / "docs" / "stride.md", "(1, 1, 7, 5)", "(1, 1, 7, 6)")
+    found = page_literals.unsourced(checkout, ALLOWED)
+    assert [(l.page, l.kind, l.literal) for l in found] == [("docs/stride.md", "shape", "(1, 1, 7, 6)")]
+
+
+def test_a_printed_array_outside_a_doctest_fails_and_a_doctest_computes(checkout):
+    page = checkout / "docs" / "stride.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\n```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", encoding="utf-8")
+    assert [l.kind for l in page_literals.unsourced(checkout, ALLOWED)] == ["printed"]
+    page.write_text(original + "\n输出形状 (9, 9, 9, 9)。\n\n```python\n>>> (9, 9, 9, 9)\n(9, 9, 9, 9)\n```\n",
+                    encoding="utf-8")
+    assert page_literals.unsourced(checkout, ALLOWED) == []
+
+
+def test_an_example_docstring_is_a_page_too(checkout):
+    example = checkout / "examples" / "plot_03_stride.py"
+    text = example.read_text(encoding="utf-8")
+    first = text.index('"""') + 3
+    example.write_text(text[:first] + "输出 123×456。\n" + text[first:], encoding="utf-8")
+    found = page_literals.unsourced(checkout, ALLOWED)
+    assert [(l.page, l.literal) for l in found] == [("examples/plot_03_stride.py", "123×456")]
