@@ -23,17 +23,20 @@ import runpy
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
+from typing import List, Tuple
 
 from . import recording, recordings
 from .recordings_writer import gpu_provenance, publish
 from .replay import TENSORS
 
 
-def record_examples(examples, scratch: Path) -> float:
-    """Run each example script with recording into ``scratch``; returns the seconds it took."""
+def record_examples(examples, scratch: Path) -> Tuple[float, List[str]]:
+    """Run each example script with recording into ``scratch``; returns the seconds it took and the failures."""
     os.environ[recording.ENVIRONMENT_VARIABLE] = str(scratch)
     start = time.perf_counter()
+    failures = []
     for example in examples:
         print(f"running  {example.name}", flush=True)
         cwd = os.getcwd()
@@ -41,9 +44,12 @@ def record_examples(examples, scratch: Path) -> float:
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 runpy.run_path(str(example), run_name="__main__")
+        except Exception:  # one broken example must not lose the others' recordings
+            failures.append(f"{example.name}:\n{traceback.format_exc()}")
+            (scratch / f"{example.stem}.json").unlink(missing_ok=True)
         finally:
             os.chdir(cwd)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, failures
 
 
 def main(argv=None) -> int:
@@ -62,7 +68,7 @@ def main(argv=None) -> int:
     target = root / "recordings" / TENSORS
     old = set(recordings.manifest(target)["files"]) if (target / recordings.MANIFEST).is_file() else set()
     with tempfile.TemporaryDirectory() as scratch:
-        wall = record_examples(examples, Path(scratch))
+        wall, failures = record_examples(examples, Path(scratch))
         made = {p.name for p in Path(scratch).glob("*.json")}
         not_run = {name for name in old if name not in {f"{e.stem}.json" for e in examples}}
         unused = sorted(old - made - not_run)
@@ -71,7 +77,9 @@ def main(argv=None) -> int:
         keep = sorted(not_run) + ([] if args.prune else unused)
         publish(scratch, target, gpu_provenance(), keep=keep, command="python -m trtdeconv_docs.gpu_gallery")
     print(f"{len(examples)} examples ran on TensorRT in {wall:.1f} s")
-    return 0
+    for failure in failures:
+        print(f"FAILED   {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

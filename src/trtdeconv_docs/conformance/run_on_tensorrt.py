@@ -41,7 +41,7 @@ import numpy as np
 import tensorrt as trt
 
 from .. import recordings_writer, reference, shapes
-from .. import session as session_module
+from .. import tensorrt_engine
 from ..attributes import DeconvolutionError
 from ..network_description import describe_network
 from ..tensors import decode
@@ -103,6 +103,19 @@ def _setter_value(name: str, value):
     return int(value) if name == "num_groups" else tuple(int(v) for v in value)
 
 
+class _Network(tensorrt_engine.Builder):
+    """A builder that also keeps the arrays its network's inputs are fed."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.inputs: Dict[str, np.ndarray] = {}
+
+    def add_input(self, name: str, array):
+        """Add a float32 input shaped like ``array``; :func:`tensorrt_engine.execute` feeds it."""
+        self.inputs[name] = np.ascontiguousarray(array, dtype=np.float32)
+        return self.network.add_input(name, trt.float32, self.inputs[name].shape)
+
+
 def add_case(session, case: Dict[str, Any], arrays: Dict[str, np.ndarray], keep: list) -> None:
     """Add the case's input, (Q/DQ,) deconvolution and marked output to ``session.network``.
 
@@ -142,7 +155,7 @@ def add_case(session, case: Dict[str, Any], arrays: Dict[str, np.ndarray], keep:
 
 def _engine_layers(engine) -> List[Any]:
     """The engine inspector's layer entries (JSON, DETAILED verbosity)."""
-    text = session_module.layer_information(engine)
+    text = tensorrt_engine.layer_information(engine)
     return json.loads(text).get("Layers", []) if text else []
 
 
@@ -229,7 +242,7 @@ class Runner:
         return outcome
 
     def _attempt(self, setting, cases, log, index) -> plan.Outcome:
-        session = session_module.Session(**plan.SESSION_OPTIONS[setting])
+        session = _Network(**plan.SESSION_OPTIONS[setting])
         keep: list = []
         outcome = plan.Outcome()
         for case in cases:
@@ -247,7 +260,7 @@ class Runner:
         started = time.perf_counter()
         self.builds += 1
         try:
-            engine = session_module.deserialize(session.logger, session.build())
+            engine = session.build()
         except Exception as error:
             self.failed_builds += 1
             messages = getattr(error, "messages", None) or [f"{type(error).__name__}: {error}"]
@@ -257,7 +270,7 @@ class Runner:
             self.build_seconds += seconds
             log["build_seconds"] = round(seconds, 3)
         try:
-            outputs = session_module.execute(engine, session.inputs)
+            outputs = tensorrt_engine.execute(engine, session.inputs)
         except Exception as error:
             messages = _messages(session.logger.messages) + [f"{type(error).__name__}: {error}"]
             return plan.Outcome(failure={"stage": "execute", "messages": messages})
@@ -293,7 +306,7 @@ class Runner:
 
     def run_add_probes(self, cases: List[Dict[str, Any]]) -> None:
         """Add every "add" probe to one network (never built): ``added``, or ``refused`` with TensorRT's messages."""
-        session = session_module.Session()
+        session = _Network()
         network, one_value = session.network, np.ones(1, dtype=np.float32)
         for case in cases:
             seen = len(session.logger.messages)
@@ -319,7 +332,7 @@ class Runner:
 
     def run_build_probe(self, case: Dict[str, Any]) -> None:
         """Build (never run) a "build" probe's network: ``built`` with the engine's output shape, or ``refused``."""
-        session = session_module.Session()
+        session = _Network()
         network = session.network
         started = time.perf_counter()
         try:
@@ -334,7 +347,7 @@ class Runner:
             output.name = f"{case['id']}_out"
             network.mark_output(output)
             self.builds += 1
-            engine = session_module.deserialize(session.logger, session.build())
+            engine = session.build()
             run = {"status": "built", "output_shape": [int(v) for v in engine.get_tensor_shape(output.name)]}
         except Exception as error:
             self.failed_builds += 1
