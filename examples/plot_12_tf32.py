@@ -5,7 +5,7 @@ TF32：FP32 层不一定按 FP32 计算
 在 Ampere 及更新的 GPU 上，TensorRT 默认允许 FP32 层使用 TF32（尾数只有 10 位）。
 本站其余示例都清除了 ``BuilderFlag.TF32``，输出是 FP32 精度；这里把初始示例分别在
 清除和保留（TensorRT 默认）TF32 时各运行一次，比较两者。这样小的层，TensorRT 并不选 TF32 内核，
-两次输出相同；第二部分换成通道数大的层（256 → 128，32×32），TensorRT 才选用 TF32 内核。
+两次输出相同；第二部分换成通道数大的层（256 → 128，16×16），TensorRT 才选用 TF32 内核。
 """
 
 # %%
@@ -32,7 +32,7 @@ with np.printoptions(precision=8, linewidth=200, suppress=True):
     print(outputs[True] - outputs[False])
 
 # %%
-# 通道数大的层：输入 (1, 256, 32, 32)、128 个输出通道、3×3 卷积核，数据是随机数。
+# 通道数大的层：输入 (1, 256, 16, 16)、128 个输出通道、3×3 卷积核，数据是随机数。
 # 打印两次构建各自选用的内核（名字含 ``tf32`` 即 TF32 内核）、两次输出之差，
 # 以及每次输出与 float64 参考模型之差相对于 :mod:`trtdeconv_docs.tolerance` 误差界的比值（不超过 1 即在界内）。
 big_data, big_weight, big_bias = upsampling_tensors()

@@ -30,7 +30,8 @@ EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not
 
 
 def _run(example: Path, **environment) -> str:
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", **environment)
+    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONPATH=path, **environment)
     done = subprocess.run([sys.executable, str(example)], cwd=example.parent, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{example.name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"

@@ -12,20 +12,15 @@ settings and the input bytes are what a recorded run is matched by.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Dict, List
 
 import numpy as np
 
+from .tensors import digest as array_digest
+
 
 class ReplayError(RuntimeError):
     """An example asked the replay for something it cannot answer honestly."""
-
-
-def array_digest(array) -> Dict[str, Any]:
-    """``{"dtype", "shape", "sha256"}`` of an array's C-ordered bytes."""
-    array = np.ascontiguousarray(array)
-    return {"dtype": array.dtype.name, "shape": list(array.shape), "sha256": hashlib.sha256(array.tobytes()).hexdigest()}
 
 
 def encode_value(value) -> Any:

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 import numpy as np
 import tensorrt as trt
 
-from .tensors import encode
+from .tensors import encode_or_digest
 
 DECONVOLUTION_ATTRIBUTES = (
     "num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_padding",
@@ -46,14 +46,14 @@ def _deconvolution(layer) -> Dict[str, Any]:
     layer.__class__ = trt.IDeconvolutionLayer
     described: Dict[str, Any] = {name: _plain(getattr(layer, name)) for name in DECONVOLUTION_ATTRIBUTES}
     described["padding_mode"] = layer.padding_mode.name
-    described["kernel"] = encode(_weights(layer.kernel))
-    described["bias"] = encode(_weights(layer.bias))
+    described["kernel"] = encode_or_digest(_weights(layer.kernel))
+    described["bias"] = encode_or_digest(_weights(layer.bias))
     return described
 
 
 def _constant(layer) -> Dict[str, Any]:
     layer.__class__ = trt.IConstantLayer
-    return {"shape": _plain(layer.shape), "weights": encode(_weights(layer.weights))}
+    return {"shape": _plain(layer.shape), "weights": encode_or_digest(_weights(layer.weights))}
 
 
 def _quantize(layer) -> Dict[str, Any]:

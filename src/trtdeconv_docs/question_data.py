@@ -6,8 +6,8 @@ from typing import Any, Dict, Tuple
 
 import numpy as np
 
-UPSAMPLING = {"channels": 256, "num_output_maps": 128, "size": 32, "kernel_size_nd": (3, 3)}
-"""A decoder-sized layer: 256 input channels, 128 output maps, a 32x32 input, a 3x3 kernel."""
+UPSAMPLING = {"channels": 256, "num_output_maps": 128, "size": 16, "kernel_size_nd": (3, 3)}
+"""A decoder-sized layer: 256 input channels, 128 output maps, a 16x16 input, a 3x3 kernel."""
 
 OUTPUT_PADDING_CASE: Dict[str, Any] = {"in_channels": 1, "out_channels": 1, "kernel_size": 3, "stride": 3,
                                        "padding": (0, 2), "output_padding": (2, 1)}
@@ -15,7 +15,7 @@ OUTPUT_PADDING_CASE: Dict[str, Any] = {"in_channels": 1, "out_channels": 1, "ker
 
 
 def upsampling_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Input ``(1, 256, 32, 32)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
+    """Input ``(1, 256, 16, 16)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
     rng = np.random.default_rng(seed)
     c, m, size, kernel = (UPSAMPLING[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
     data = rng.standard_normal((1, c, size, size)).astype(np.float32)

@@ -20,7 +20,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .recordings import FORMAT
-from .tensors import encode
+from .tensors import encode, encode_or_digest
 
 ENVIRONMENT_VARIABLE = "TRTDECONV_RECORD_DIR"
 _runs: Dict[str, List[Dict[str, Any]]] = {}
@@ -65,9 +65,10 @@ def record_run(caller_file: str, run: Dict[str, Any]) -> Optional[Path]:
     if any(recorded["label"] == run["label"] for recorded in runs):
         raise ValueError(f"{source.name}: two runs are labelled {run['label']!r}; labels must be unique")
     run = dict(run)
-    for group in ("inputs", "outputs"):
-        if group in run:
-            run[group] = {name: encode(np.asarray(value)) for name, value in run[group].items()}
+    if "inputs" in run:  # the example rebuilds its inputs: large ones are matched by digest
+        run["inputs"] = {name: encode_or_digest(value) for name, value in run["inputs"].items()}
+    if "outputs" in run:  # TensorRT's results: always every value
+        run["outputs"] = {name: encode(np.asarray(value)) for name, value in run["outputs"].items()}
     runs.append(run)
     document = {"format": FORMAT, "example": source.name, "source_sha256": source_sha256(source),
                 "provenance": gpu_provenance(), "runs": runs}
