@@ -1,6 +1,7 @@
 """The examples and the package use only TensorRT API that 8.6, 10 and 11 all have (or guard it).
 
-The check (:mod:`trtdeconv_docs.tensorrt_api.surface`) reads the code, not TensorRT: what it
+The check (:mod:`trtdeconv_docs.tensorrt_api.surface`, tags ``CHECKED_TAGS``: v8.6.0, v10.0.0,
+v10.16, v11.0, v11.1) reads the code, not TensorRT: what it
 counts as a guard, and what it cannot see, is in that module's docstring. The synthetic sources
 below show that it fails on removed API.
 """

@@ -24,7 +24,7 @@ VERSIONS = {"8.6": "v8.6.0", "10": "v10.16", "11": "v11.1"}
 """Version -> the release tag that stands for it: 8.6.0 (the runtime the recordings come from),
 the newest 10.x tag and the newest 11.x tag of NVIDIA/TensorRT when the lists were extracted."""
 
-TAGS = ("v8.6.0", "v10.16", "v11.0", "v11.1")
+TAGS = ("v8.6.0", "v9.3.0", "v10.0.0", "v10.16", "v11.0", "v11.1")
 """Every tag whose API list is stored here."""
 
 ENUM_BUILTINS = frozenset({"name", "value", "__members__", "__int__", "__index__", "__eq__", "__ne__",

@@ -1,7 +1,7 @@
 """Check, without TensorRT, that Python code uses only TensorRT API present in every stored version.
 
-:func:`check_source` reads one file's syntax tree and reports each use that some version of
-:data:`~trtdeconv_docs.tensorrt_api.TAGS` (8.6.0, 10.16, 11.0, 11.1) lacks:
+:func:`check_source` reads one file's syntax tree and reports each use that some tag of
+:data:`CHECKED_TAGS` (8.6.0, the first and the newest 10.x, 11.0 and the newest 11.x) lacks:
 
 1. **Module chains**: every ``trt.Name``, ``trt.Enum.MEMBER``, ``trt.Class.member`` (``trt`` being
    whatever name ``import tensorrt`` bound) must exist (:meth:`TensorRTApi.resolve`).
@@ -43,7 +43,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Set, Tuple
 
-from . import TAGS, TensorRTApi, load
+from . import TensorRTApi, load
+
+CHECKED_TAGS = ("v8.6.0", "v10.0.0", "v10.16", "v11.0", "v11.1")
+"""The tags whose API the checked code must use only what they all have."""
 
 BASELINE = "v8.6.0"
 """The version whose member names count as TensorRT's (the runtime of the recordings)."""
@@ -282,7 +285,7 @@ class _Checker(ast.NodeVisitor):
         return any(api.accepts(name, method, positional, keywords) for name in api.classes_with(method))
 
 
-def check_source(source: str, path: str = "<source>", tags: Sequence[str] = TAGS) -> List[Problem]:
+def check_source(source: str, path: str = "<source>", tags: Sequence[str] = CHECKED_TAGS) -> List[Problem]:
     """The problems of one file's source (see the module docstring); [] if it imports no TensorRT."""
     tree = ast.parse(source)
     checker = _Checker(path, [load(tag) for tag in tags])
