@@ -2,7 +2,7 @@
 
 import importlib
 
-PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch")
+PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "api_citation", "mathjax_local", "language_switch")
 
 
 def setup(app):
