@@ -178,3 +178,25 @@ def test_extractor_splits_template_arguments_and_reads_argument_names():
     text, conditions = extract.apply_preprocessor("a\n#if ENABLE_INETWORK_SERIALIZE\nb\n#else\nc\n#endif\n#if FOO\nd\n#endif")
     assert text.split("\n") == ["a", "", "", "", "c", "", "", "d", ""]
     assert conditions == {8: "FOO"}
+
+
+HEADER_CITATIONS = [  # cited by hand on the migration page (headers are not in the API lists)
+    ("v8.6.0", "include/NvInferRuntime.h", 1555, "Deprecated in TensorRT 8.5. Superseded by getNbIOTensors."),
+    ("v8.6.0", "include/NvInferRuntime.h", 2986, "Superseded by enqueueV3(). Deprecated in TensorRT 8.5"),
+    ("v10.0.0", "include/NvInfer.h", 7370, "Deprecated in TensorRT 9.0. Superseded by three-argument addQuantize."),
+]
+
+
+@needs_clone
+@pytest.mark.parametrize("tag, path, line, text", HEADER_CITATIONS)
+def test_header_lines_cited_on_the_migration_page(tag, path, line, text):
+    source = subprocess.run(["git", "--git-dir", str(GIT_DIR), "show", f"{tag}:{path}"],
+                            capture_output=True, text=True, check=True).stdout
+    assert text in source.split("\n")[line - 1]
+    page = (Path(__file__).resolve().parents[1] / "docs" / "maps" / "migration.md").read_text(encoding="utf-8")
+    assert f"{path}:{line}" in page or f":{line}`" in page
+
+
+def test_two_argument_quantize_first_bound_with_the_three_argument_form_in_v9_x():
+    assert load("v9.3.0").overloads("INetworkDefinition", "add_quantize") == [["input", "scale"],
+                                                                              ["input", "scale", "output_type"]]

@@ -90,9 +90,14 @@ def _quantize_dequantize(network, tensor, scale: float, prefix: str, keep: list)
     keep.append(value)
     constant = network.add_constant([], value)
     constant.name = f"{prefix}_scale"
-    quantize = network.add_quantize(tensor, constant.get_output(0))
+    scale_tensor = constant.get_output(0)
+    if int(trt.__version__.split(".")[0]) >= 9:  # output types: taken from 9.1 on, required in 11
+        quantize = network.add_quantize(tensor, scale_tensor, trt.int8)
+        dequantize = network.add_dequantize(quantize.get_output(0), scale_tensor, trt.float32)
+    else:  # TensorRT 8.6: (input, scale) only
+        quantize = network.add_quantize(tensor, scale_tensor)
+        dequantize = network.add_dequantize(quantize.get_output(0), scale_tensor)
     quantize.name = f"{prefix}_quantize"
-    dequantize = network.add_dequantize(quantize.get_output(0), constant.get_output(0))
     dequantize.name = f"{prefix}_dequantize"
     return dequantize.get_output(0)
 

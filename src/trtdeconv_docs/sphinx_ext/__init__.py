@@ -2,8 +2,8 @@
 
 import importlib
 
-PARTS = ("gallery", "trt_output", "trt_messages", "formula_table", "mapping_table", "mathjax_local", "language_switch",
-         "benchmark")
+PARTS = ("gallery", "trt_output", "trt_messages", "formula_table", "mapping_table", "api_citation", "mathjax_local",
+         "language_switch", "benchmark")
 
 
 def setup(app):

@@ -33,7 +33,7 @@ def version_of(tensorrt_version: str) -> str:
     return key
 
 
-TAGS = ("v8.6.0", "v10.16", "v11.0", "v11.1")
+TAGS = ("v8.6.0", "v9.3.0", "v10.0.0", "v10.16", "v11.0", "v11.1")
 """Every tag whose API list is stored here."""
 
 ENUM_BUILTINS = frozenset({"name", "value", "__members__", "__int__", "__index__", "__eq__", "__ne__",
@@ -54,6 +54,7 @@ class TensorRTApi:
         self._classes: Dict[str, Dict[str, Any]] = document["classes"]
         self._enums: Dict[str, Dict[str, Any]] = document["enums"]
         self._module: Dict[str, Dict[str, Any]] = document["module"]
+        self._classes_with: Dict[str, Set[str]] = {}
 
     # --- names ---------------------------------------------------------------------------
 
@@ -102,8 +103,10 @@ class TensorRTApi:
         return member in self.members(class_name)
 
     def classes_with(self, member: str) -> Set[str]:
-        """The classes and enums that have ``member`` (own or inherited)."""
-        return {name for name in self._classes.keys() | self._enums.keys() if self.has(name, member)}
+        """The classes (not enums) that have ``member``, own or inherited."""
+        if member not in self._classes_with:
+            self._classes_with[member] = {name for name in self._classes if self.has(name, member)}
+        return set(self._classes_with[member])
 
     @functools.cached_property
     def member_names(self) -> FrozenSet[str]:
