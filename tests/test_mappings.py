@@ -25,7 +25,7 @@ from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
 from trtdeconv_docs import mappings, reference, shapes
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.attributes import SAME_MODES, resolve
 from trtdeconv_docs.mappings import ROWS, Inexpressible
 from trtdeconv_docs.sphinx_ext import formula_table, mapping_table
 
@@ -167,7 +167,7 @@ def test_pytorch_output_padding_beyond_padding_adds_only_bias():
     np.testing.assert_array_equal(expected[outside], np.broadcast_to(bias.reshape(1, -1, 1, 1), expected.shape)[outside])
 
 
-@pytest.mark.parametrize("mode", mappings.SAME)
+@pytest.mark.parametrize("mode", SAME_MODES)
 def test_onnx_same_sizes_differ_where_the_dilated_kernel_is_shorter_than_the_stride(mode):
     """The page's claim: ONNX outputs I*S, TensorRT (I-1)*S+DK; ONNX's extra element (bias only) comes
     first in SAME_UPPER and last in SAME_LOWER (here DK - S = -1 in both dimensions)."""
@@ -250,4 +250,4 @@ def test_mapping_table_directive_renders_every_row_and_its_note():
 def test_formula_table_directive_renders_shapes_formulas():
     header, body = _table_text(_parse("deconv-formula-table", formula_table.FormulaTable))
     assert header[0] == "padding_mode" and len(header) == 4
-    assert [cells[:3] for cells in body] == [list(row) for row in shapes.FORMULAS]
+    assert body == [[rule.mode, rule.total, rule.split, rule.output] for rule in shapes.FORMULAS]

@@ -24,7 +24,7 @@ from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from trtdeconv_docs import pictures, reference, shapes  # noqa: E402
-from trtdeconv_docs.attributes import DeconvolutionError, resolve  # noqa: E402
+from trtdeconv_docs.attributes import TENSORRT_10_PADDING_MODES, DeconvolutionError, resolve  # noqa: E402
 from trtdeconv_docs.example_data import seed_tensors  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def layers(draw):
     groups = draw(st.integers(1, 3))
     layer = resolve(num_output_maps=groups * draw(st.integers(1, 2)), kernel_size_nd=kernel, stride_nd=stride,
                     pre_padding=pre, post_padding=post, dilation_nd=dilation, num_groups=groups,
-                    padding_mode=draw(st.sampled_from(pictures.MODES)))
+                    padding_mode=draw(st.sampled_from(TENSORRT_10_PADDING_MODES)))
     input_shape = (1, groups * draw(st.integers(1, 2))) + spatial
     full = shapes.full_size(layer, spatial)
     assume(all(b + a <= f for (b, a), f in zip(shapes.crop(layer), full)))
@@ -166,7 +166,7 @@ def test_groups_figure_highlights_the_output_maps_group(channels, maps, groups, 
 def test_output_size_figure_crops_as_shapes_says():
     layer = resolve(num_output_maps=1, kernel_size_nd=(3, 4), stride_nd=(2, 3), pre_padding=(1, 2), post_padding=(0, 1))
     figure = pictures.output_size_figure(layer, (3, 3))
-    for mode in pictures.MODES:
+    for mode in TENSORRT_10_PADDING_MODES:
         cells = _cells(figure, f"size/{mode}")
         variant = resolve(num_output_maps=1, kernel_size_nd=(3, 4), stride_nd=(2, 3), pre_padding=(1, 2),
                           post_padding=(0, 1), padding_mode=mode)

@@ -50,7 +50,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from .. import shapes
-from ..attributes import PADDING_MODES, DeconvolutionError
+from ..attributes import CAFFE_MODES, DEFAULT_PADDING_MODE, PADDING_MODES, DeconvolutionError
 from . import model
 
 MAX_INPUT_ELEMENTS = 1536
@@ -108,8 +108,8 @@ def _fits(case: Dict[str, Any]) -> bool:
     """
     try:
         layer = model.layer(case)
-        if layer.padding_mode in shapes.CAFFE_MODES:
-            layer = dataclasses.replace(layer, padding_mode="EXPLICIT_ROUND_DOWN")
+        if layer.padding_mode in CAFFE_MODES:
+            layer = dataclasses.replace(layer, padding_mode=DEFAULT_PADDING_MODE)
         out = shapes.output_shape(case["input_shape"], layer)
     except DeconvolutionError:
         return False
@@ -213,7 +213,7 @@ def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, stride_nd,
     if explicit_padding:
         pattern = PADDING_PATTERNS[int(rng.integers(len(PADDING_PATTERNS)))]
         padding = [[name, _ints(rng, 0, 2 if name == "padding_nd" else 3, rank)] for name in pattern]
-    if mode != "EXPLICIT_ROUND_DOWN" or rng.random() < 0.5:
+    if mode != DEFAULT_PADDING_MODE or rng.random() < 0.5:
         padding.insert(int(rng.integers(len(padding) + 1)), ["padding_mode", mode])
     channels = input_shape[1]
     return {

@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .. import reference
-from ..attributes import Deconvolution, DeconvolutionError, resolve
+from ..attributes import DEFAULT_PADDING_MODE, Deconvolution, DeconvolutionError, resolve
 
 
 @dataclass
@@ -102,6 +102,6 @@ def label(case: Dict[str, Any]) -> str:
     if "note" in case:
         return f"{case['id']}-" + re.sub(r"[^A-Za-z0-9_]+", "-", case["note"]).strip("-")
     kwargs = attributes(case)
-    name = (f"{case['id']}-{len(case['kernel_size_nd'])}d-{kwargs.get('padding_mode', 'EXPLICIT_ROUND_DOWN')}"
+    name = (f"{case['id']}-{len(case['kernel_size_nd'])}d-{kwargs.get('padding_mode', DEFAULT_PADDING_MODE)}"
             f"-g{kwargs.get('num_groups', 1)}")
     return name + ("-int8" if case["kind"] == "int8" else "")

@@ -32,7 +32,7 @@ import tensorrt as trt
 
 from .. import recording, reference
 from .. import session as session_module
-from ..attributes import DeconvolutionError
+from ..attributes import LAYER_ATTRIBUTES, DeconvolutionError
 from ..network_description import describe_network
 from ..tensors import decode
 from . import compare, generate, model, plan, store
@@ -51,8 +51,7 @@ SMOKE_FIXED = (
 HUGE_KERNEL = 100_000
 """Before a case with more kernel values than this, the recording is saved (in case TensorRT crashes)."""
 
-REPORTED = ("num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_padding",
-            "post_padding", "num_groups", "dilation_nd", "padding_mode")
+REPORTED = tuple(LAYER_ATTRIBUTES)
 
 
 def _messages(logged, since: int = 0) -> List[str]:
