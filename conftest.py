@@ -1,8 +1,13 @@
-"""pytest configuration: doctests over the MyST pages, and modules that need TensorRT."""
+"""pytest configuration: doctests over the MyST pages, modules that need TensorRT, Sphinx's test fixtures.
+
+What the tests share (paths, Sphinx test roots, hypothesis strategies) is in ``tests/conftest.py``.
+"""
 
 import importlib.util
 
 import pytest
+
+pytest_plugins = ("sphinx.testing.fixtures",)
 
 collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"]
 

@@ -13,19 +13,18 @@ reference model too. ``python -m trtdeconv_docs.conformance.compare`` prints a s
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from trtdeconv_docs.attributes import PADDING_MODES, RESOLVED_ATTRIBUTES, TENSORRT_10_PADDING_MODES
 from trtdeconv_docs.conformance import compare, generate, model, store
 
-DIRECTORY = Path(__file__).resolve().parents[1] / "recordings" / "conformance"
-RECORDING = store.load(DIRECTORY) if (DIRECTORY / store.CASES_FILE).exists() else None
+from .conftest import CONFORMANCE
+
+RECORDING = store.load(CONFORMANCE) if (CONFORMANCE / store.CASES_FILE).exists() else None
 CASES = RECORDING.cases if RECORDING else []
 DRAWN = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" not in r.case]
 FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case]
-MISSING = (f"the GPU recording {DIRECTORY} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
+MISSING = (f"the GPU recording {CONFORMANCE} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
            f"--count 320 --seed 0 --out recordings/conformance` on a machine with TensorRT and a GPU")
 
 

@@ -8,11 +8,12 @@ import re
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from trtdeconv_docs import shapes
 from trtdeconv_docs.attributes import (LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution,
                                       DeconvolutionError, resolve)
+
+from .conftest import layers
 
 
 def test_formula_table_covers_every_padding_mode_once():
@@ -29,24 +30,6 @@ def test_the_attribute_lists_are_resolves_arguments_and_the_resolved_fields():
     assert set(RESOLVED_ATTRIBUTES) == {field.name for field in dataclasses.fields(Deconvolution)}
 
 
-@st.composite
-def layers(draw):
-    """A random valid layer and input shape whose output has no negative dimension."""
-    rank = draw(st.sampled_from((2, 3)))
-    kernel = tuple(draw(st.integers(1, 5)) for _ in range(rank))
-    stride = tuple(draw(st.integers(1, 4)) for _ in range(rank))
-    dilation = tuple(draw(st.integers(1, 3)) for _ in range(rank))
-    spatial = tuple(draw(st.integers(1, 6)) for _ in range(rank))
-    full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(spatial, stride, kernel, dilation)]
-    pre = tuple(draw(st.integers(0, f // 2)) for f in full)  # CAFFE modes crop pre at both ends
-    post = tuple(draw(st.integers(0, f - b)) for f, b in zip(full, pre))
-    groups = draw(st.integers(1, 3))
-    layer = resolve(num_output_maps=groups * draw(st.integers(1, 3)), kernel_size_nd=kernel, stride_nd=stride,
-                    pre_padding=pre, post_padding=post, padding_mode=draw(st.sampled_from(PADDING_MODES)),
-                    dilation_nd=dilation, num_groups=groups)
-    return layer, (draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))) + spatial
-
-
 def expected_crop(mode: str, pre: int, post: int, dk: int, s: int):
     """(B, A) from NVIDIA's header (EXPLICIT, SAME) and the GPU measurement (CAFFE), written apart from shapes.py."""
     if mode.startswith("EXPLICIT"):
@@ -60,7 +43,8 @@ def expected_crop(mode: str, pre: int, post: int, dk: int, s: int):
 @settings(max_examples=200, deadline=None)
 @given(layers())
 def test_output_shape_follows_the_padding_mode(case):
-    layer, input_shape = case
+    attributes, input_shape = case
+    layer = resolve(**attributes)
     rule = shapes.RULES[layer.padding_mode]
     out = shapes.output_shape(input_shape, layer)
     assert out[:2] == (input_shape[0], layer.num_output_maps)
