@@ -154,12 +154,9 @@ def _draw_float(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
         input_shape=[int(rng.integers(1, 4)), channels] + _ints(rng, 1, 7, rank),
         num_output_maps=maps,
         kernel_size_nd=_ints(rng, 1, 5, rank),
-        stride_nd=_ints(rng, 1, 4, rank),
-        dilation_nd=_dilation(rng, rank),
         num_groups=groups,
         mode=mode,
         explicit_padding=explicit_padding,
-        bias=bool(rng.random() < 0.6),
         values="uniform",
     )
 
@@ -177,12 +174,9 @@ def _draw_int8(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
         input_shape=[int(rng.integers(1, 4)), channels] + _ints(rng, 1, 6, rank),
         num_output_maps=maps,
         kernel_size_nd=kernel,
-        stride_nd=_ints(rng, 1, 4, rank),
-        dilation_nd=_dilation(rng, rank),
         num_groups=groups,
         mode=mode,
         explicit_padding=explicit_padding,
-        bias=bool(rng.random() < 0.6),
         values="quantized",
     )
     case["int8"] = {
@@ -196,10 +190,12 @@ def _draw_int8(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
     return case
 
 
-def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, stride_nd, dilation_nd,
-          num_groups, mode, explicit_padding, bias, values) -> Dict[str, Any]:
-    """A case dict; the order of its setters is drawn too (padding_nd before pre/post)."""
+def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, num_groups, mode, explicit_padding,
+          values) -> Dict[str, Any]:
+    """A case dict with stride, dilation and bias drawn here; the order of its setters is drawn too
+    (padding_nd before pre/post)."""
     rank = len(kernel_size_nd)
+    stride_nd, dilation_nd, bias = _ints(rng, 1, 4, rank), _dilation(rng, rank), bool(rng.random() < 0.6)
     basics = []
     if any(v != 1 for v in stride_nd) or rng.random() < 0.5:
         basics.append(["stride_nd", stride_nd])
