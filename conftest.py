@@ -9,7 +9,7 @@ import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
-collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"]
+collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*"]
 
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
 if importlib.util.find_spec("tensorrt") is None:
