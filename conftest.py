@@ -1,4 +1,7 @@
-"""pytest configuration: doctests over the MyST pages, and modules that need TensorRT."""
+"""pytest configuration: doctests over the MyST pages, modules that need TensorRT, Sphinx's test fixtures.
+
+What the tests share (paths, Sphinx test roots, hypothesis strategies) is in ``tests/conftest.py``.
+"""
 
 import importlib.util
 
@@ -6,7 +9,7 @@ import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
-collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"]
+collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*"]
 
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
 if importlib.util.find_spec("tensorrt") is None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import List, Optional, Tuple
 
-SEED = Path(__file__).resolve().parent / "data" / "seed_deconvolution_zh.md"
+from .conftest import DATA
+
+SEED = DATA / "seed_deconvolution_zh.md"
 
 STATED_SHAPE = re.compile(r"输出张量形状\s*\(([\d,\s]+)\)")
 TEXTCOLOR = re.compile(r"\\textcolor\[rgb\]\{[^}]*\}\{([^}]*)\}")

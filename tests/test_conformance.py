@@ -16,26 +16,22 @@ trtdeconv_docs.conformance.compare`` prints a summary.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from trtdeconv_docs import reference, tolerance
-from trtdeconv_docs.attributes import PADDING_MODES
-from trtdeconv_docs import shapes
+from trtdeconv_docs import reference, shapes, tolerance
+from trtdeconv_docs.attributes import PADDING_MODES, RESOLVED_ATTRIBUTES, TENSORRT_10_PADDING_MODES
 from trtdeconv_docs.conformance import compare, generate, model, probes, store
 
-DIRECTORY = Path(__file__).resolve().parents[1] / "recordings" / "conformance"
-RECORDING = store.load(DIRECTORY) if (DIRECTORY / store.CASES_FILE).exists() else None
+from .conftest import CONFORMANCE
+
+RECORDING = store.load(CONFORMANCE) if (CONFORMANCE / store.CASES_FILE).exists() else None
 PROBES = [pytest.param(r, id=model.label(r.case)) for r in (RECORDING.cases if RECORDING else [])
           if "probe" in r.case]
 CASES = RECORDING.cases if RECORDING else []
 DRAWN = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" not in r.case]
 FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case and "probe" not in r.case]
-MISSING = (f"the GPU recording {DIRECTORY} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
+MISSING = (f"the GPU recording {CONFORMANCE} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
            f"--count 320 --seed 0 --out recordings/conformance` on a machine with TensorRT and a GPU")
-RESOLVED = ("num_output_maps", "kernel_size_nd", "stride_nd", "pre_padding", "post_padding", "padding_mode",
-            "dilation_nd", "num_groups")
 
 
 def _failed_runs(recorded):
@@ -107,9 +103,9 @@ def test_tensorrt_reports_the_attributes_the_reference_resolves():
             if not reported:
                 mismatches.append(f"{recorded.case['id']} {setting}: not read back ({run.get('reported_error')})")
                 continue
-            expected = {name: getattr(resolved, name) for name in RESOLVED}
+            expected = {name: getattr(resolved, name) for name in RESOLVED_ATTRIBUTES}
             got = {name: reported[name] if isinstance(reported[name], (int, str)) else tuple(reported[name])
-                   for name in RESOLVED}
+                   for name in RESOLVED_ATTRIBUTES}
             if got != expected or reported["kernel_equal"] is False or not reported["bias_equal"]:
                 mismatches.append(f"{recorded.case['id']} {setting}: TensorRT reports {reported}, "
                                   f"the reference resolves {expected}")
@@ -159,7 +155,7 @@ def test_every_padding_mode_was_built_in_every_setting():
     """The agreement above covers every mode: TensorRT 8.6 built drawn layers of all six in each setting."""
     assert RECORDING is not None, MISSING
     print(compare.summary(RECORDING))
-    modes = PADDING_MODES if RECORDING.header["provenance"]["tensorrt"].startswith("8.") else PADDING_MODES[:4]
+    modes = PADDING_MODES if RECORDING.header["provenance"]["tensorrt"].startswith("8.") else TENSORRT_10_PADDING_MODES
     built = {}
     for recorded in CASES:
         if "expected" in recorded.case:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import PADDING_MODES, SAME_MODES
+from trtdeconv_docs.attributes import CAFFE_MODES, PADDING_MODES, SAME_MODES
 from trtdeconv_docs.conformance import generate, model, plan, probes
 
 COUNT = 320
@@ -44,7 +44,7 @@ def test_drawn_layers_are_accepted_or_refused_for_a_measured_reason():
     for case in CASES:
         verdict = model.verdict(case, generate.case_arrays(case))
         resolved = model.layer(case)
-        if resolved.padding_mode in shapes.CAFFE_MODES:  # sized as EXPLICIT, cropped as CAFFE
+        if resolved.padding_mode in CAFFE_MODES:  # sized as EXPLICIT, cropped as CAFFE
             assert verdict is None or verdict.reason in ("int8_dilated", "output_negative"), case["id"]
             continue
         assert verdict is None or verdict.reason == "int8_dilated", case["id"]

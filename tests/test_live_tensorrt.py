@@ -25,8 +25,9 @@ from trtdeconv_docs.replay import TENSORS  # noqa: E402
 from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+from .conftest import EXAMPLES as EXAMPLES_DIR  # noqa: E402
+
+EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 
 
 def _run(example: Path, **environment) -> str:

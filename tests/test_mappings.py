@@ -9,7 +9,7 @@ model; the result must equal an independent oracle:
   gradient of ``Conv`` with respect to its input, sized by the framework's own formula.
 
 Data are small integers in float64, so every sum is exact and results must be equal. The
-two tables' Sphinx directives are checked at the end (parsed with docutils alone).
+two tables' Sphinx directives are checked at the end (built from the test root tests/roots/test-tables).
 """
 
 from __future__ import annotations
@@ -19,15 +19,12 @@ import itertools
 import numpy as np
 import pytest
 from docutils import nodes
-from docutils.core import publish_doctree
-from docutils.parsers.rst import directives
 from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
 from trtdeconv_docs import mappings, reference, shapes
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.attributes import SAME_MODES, resolve
 from trtdeconv_docs.mappings import ROWS, Inexpressible
-from trtdeconv_docs.sphinx_ext import formula_table, mapping_table
 
 
 def convolution(y, w, stride, dilation, begin, input_spatial, groups):
@@ -167,7 +164,7 @@ def test_pytorch_output_padding_beyond_padding_adds_only_bias():
     np.testing.assert_array_equal(expected[outside], np.broadcast_to(bias.reshape(1, -1, 1, 1), expected.shape)[outside])
 
 
-@pytest.mark.parametrize("mode", mappings.SAME)
+@pytest.mark.parametrize("mode", SAME_MODES)
 def test_onnx_same_sizes_differ_where_the_dilated_kernel_is_shorter_than_the_stride(mode):
     """The page's claim: ONNX outputs I*S, TensorRT (I-1)*S+DK; ONNX's extra element (bias only) comes
     first in SAME_UPPER and last in SAME_LOWER (here DK - S = -1 in both dimensions)."""
@@ -225,19 +222,16 @@ def test_one_dimensional_layers_are_refused():
         mappings.from_pytorch(1, in_channels=1, out_channels=1, kernel_size=3)
 
 
-def _parse(name: str, directive) -> nodes.document:
-    directives.register_directive(name, directive)
-    return publish_doctree(f".. {name}::\n", settings_overrides={"report_level": 2, "halt_level": 2})
-
-
 def _table_text(document):
     (table,) = document.findall(nodes.table)
     rows = [[entry.astext() for entry in row.findall(nodes.entry)] for row in table.findall(nodes.row)]
     return rows[0], rows[1:]
 
 
-def test_mapping_table_directive_renders_every_row_and_its_note():
-    document = _parse("deconv-mapping-table", mapping_table.MappingTable)
+@pytest.mark.sphinx("dummy", testroot="tables", srcdir="tables-mapping")
+def test_mapping_table_directive_renders_every_row_and_its_note(app):
+    app.build()
+    document = app.env.get_doctree("mapping")
     header, body = _table_text(document)
     assert len(header) == 4 and len(body) == len(ROWS)
     notes = [item.astext() for item in document.findall(nodes.list_item)]
@@ -245,9 +239,13 @@ def test_mapping_table_directive_renders_every_row_and_its_note():
         assert cells == [text.replace("``", "") for text in (row.topic, row.pytorch, row.onnx, row.tensorrt)]
         assert note == f"{row.topic}：{row.note.replace('``', '')}"
     assert len(notes) == len(ROWS)
+    assert app.warning.getvalue() == ""
 
 
-def test_formula_table_directive_renders_shapes_formulas():
-    header, body = _table_text(_parse("deconv-formula-table", formula_table.FormulaTable))
+@pytest.mark.sphinx("dummy", testroot="tables", srcdir="tables-formula")
+def test_formula_table_directive_renders_shapes_formulas(app):
+    app.build()
+    header, body = _table_text(app.env.get_doctree("formula"))
     assert header[0] == "padding_mode" and len(header) == 4
-    assert [cells[:3] for cells in body] == [list(row) for row in shapes.FORMULAS]
+    assert body == [[rule.mode, rule.total, rule.split, rule.output] for rule in shapes.FORMULAS]
+    assert app.warning.getvalue() == ""

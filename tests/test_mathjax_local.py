@@ -1,7 +1,8 @@
 """The offline-MathJax extension: checksums, sources of the tarball, extraction, a real Sphinx build.
 
 A tiny fake tarball made here stands in for npm's (its checksums are pinned for the test
-with monkeypatch); a local HTTP server on 127.0.0.1 stands in for the registry.
+with monkeypatch); a local HTTP server on 127.0.0.1 stands in for the registry; the Sphinx
+build is the test root ``tests/roots/test-mathjax-local``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import http.server
 import io
 import tarfile
 import threading
+from pathlib import Path
 
 import pytest
 from sphinx.errors import ExtensionError
@@ -140,21 +142,15 @@ def test_a_failed_download_says_which_url_and_how_to_provide_the_file(fake, tmp_
     assert not (tmp_path / "mathjax-3.2.2.tgz").exists()
 
 
-def test_a_sphinx_build_serves_mathjax_from_static(fake, tmp_path, monkeypatch):
-    from sphinx.application import Sphinx
-
-    source = tmp_path / "source"
-    source.mkdir()
-    (source / "conf.py").write_text('extensions = ["trtdeconv_docs.sphinx_ext.mathjax_local"]\n')
-    (source / "index.rst").write_text("Page\n====\n\n:math:`\\color{red}{x^2}`\n")
+@pytest.mark.sphinx("html", testroot="mathjax-local", srcdir="mathjax-local", freshenv=True)
+def test_a_sphinx_build_serves_mathjax_from_static(fake, tmp_path, monkeypatch, make_app, app_params):
     given = tmp_path / "mathjax.tgz"
     given.write_bytes(fake)
     monkeypatch.setenv(mathjax_local.TARBALL_VARIABLE, str(given))
     monkeypatch.setenv(mathjax_local.CACHE_VARIABLE, str(tmp_path / "cache"))
-    out = tmp_path / "html"
-    app = Sphinx(str(source), str(source), str(out), str(tmp_path / "doctrees"), "html",
-                 status=None, warning=io.StringIO(), freshenv=True)
+    app = make_app(*app_params.args, **app_params.kwargs)  # after the variables: it installs MathJax when created
     app.build()
+    out = Path(app.outdir)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert 'src="_static/mathjax/tex-mml-chtml.js' in html  # Sphinx appends ?v=<hash>
     assert "cdn.jsdelivr.net" not in html

@@ -4,9 +4,9 @@ The first half reads every ``trt-output`` directive in ``docs/**/*.md`` and chec
 against ``recordings/tensors/``: the example exists, TensorRT's recording of it exists
 (otherwise the test fails and says to run the GPU build), the run and tensor exist, the
 reference model replays the run within tolerance, and a shape the text states right
-before the directive is the recorded one. The second half builds small Sphinx projects
-to check the directive itself: what it renders, its errors, and its dependency on the
-recording.
+before the directive is the recorded one. The second half builds the test root
+``tests/roots/test-trt-output`` with Sphinx's fixtures to check the directive itself: what
+it renders, its errors, and its dependency on the recording.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Optional, Tuple
@@ -29,10 +27,8 @@ from trtdeconv_docs.recordings_writer import publish
 from trtdeconv_docs.sphinx_ext import trt_output
 from trtdeconv_docs.tensors import encode
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-EXAMPLES = ROOT / "examples"
-TENSORS = ROOT / "recordings" / "tensors"
+from .conftest import DOCS, EXAMPLES, TENSORS
+
 
 DIRECTIVE = re.compile(
     r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)",
@@ -156,90 +152,70 @@ def write_recording(folder: Path, values: np.ndarray) -> Path:
     return folder / "plot_demo.json"
 
 
-def write(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds it (an unchanged file keeps its mtime)."""
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+def built(app, values: np.ndarray, page: str = "index") -> str:
+    """Build the test root with a recording of ``values``; the page's HTML (warnings: ``app.warning``)."""
+    write_recording(Path(app.srcdir) / "recordings", values)
+    app.build()
+    return (Path(app.outdir) / f"{page}.html").read_text(encoding="utf-8")
 
 
-def build(tmp_path: Path, directive: str, *options: str, extension: str = "trt_output"):
-    """Build (in a fresh process) a project whose index holds ``directive``; returns (html, stderr, exit code).
-
-    ``extension`` is the part of :mod:`trtdeconv_docs.sphinx_ext` the project loads.
-    """
-    source = tmp_path / "source"
-    (source / "gallery").mkdir(parents=True, exist_ok=True)
-    write(source / "conf.py",
-        f'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output", "trtdeconv_docs.sphinx_ext.{extension}"]\n'
-        'language = "zh_CN"\n'
-        f'trtdeconv_recordings_dir = {str(tmp_path / "recordings")!r}\n'
-        "def setup(app):  # stands in for sphinx-gallery's configuration\n"
-        '    app.add_config_value("sphinx_gallery_conf", {"gallery_dirs": "gallery"}, "html")\n')
-    write(source / "gallery" / "plot_demo.md", "# Demo\n")
-    write(source / "index.md", f"# Index\n\n{directive}\n\n```{{toctree}}\ngallery/plot_demo\n```\n")
-    html = tmp_path / "html"
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "--no-color", *options, "-b", "html",
-                           "-d", str(tmp_path / "doctrees"), str(source), str(html)],
-                          capture_output=True, text=True, encoding="utf-8")
-    index = html / "index.html"
-    return index.read_text(encoding="utf-8") if index.exists() else "", done.stderr, done.returncode
+VALUES = np.array([[[[1.5, -2.0, 0.0009], [98765.4321, 1e-9, 7.0]]]], dtype=np.float32)
 
 
-DEMO = "```{trt-output} plot_demo\n:run: demo\n:color: 0,0,1,2=blue\n```"
-
-
-def test_directive_renders_the_matrix_and_its_provenance(tmp_path):
-    values = np.array([[[[1.5, -2.0, 0.0009], [98765.4321, 1e-9, 7.0]]]], dtype=np.float32)
-    write_recording(tmp_path / "recordings", values)
-    html, warnings, code = build(tmp_path, DEMO, "-W")
-    assert (warnings, code) == ("", 0)
+@pytest.mark.sphinx("html", testroot="trt-output", srcdir="trt-output-zh", freshenv=True)
+def test_directive_renders_the_matrix_and_its_provenance(app):
+    html = built(app, VALUES)
+    assert app.warning.getvalue() == ""
     assert "1.5 &amp; -2. &amp; 0.0009 \\\\\n98765.43 &amp; 0. &amp; \\textcolor[rgb]{0,0,1}{7.}" in html
     assert "形状 (1, 1, 2, 3)；由 TensorRT 9.9.9 在 Test GPU 上打印（2026-01-02，CUDA 1.2，允许 TF32）；示例 " in html
     assert 'href="gallery/plot_demo.html"' in html
 
 
-def test_directive_caption_is_translated_by_the_extension_catalog(tmp_path):
-    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 3), np.float32))
-    html, warnings, code = build(tmp_path, DEMO, "-W", "-D", "language=en")
-    assert (warnings, code) == ("", 0)
+@pytest.mark.sphinx("html", testroot="trt-output", srcdir="trt-output-en", freshenv=True,
+                    confoverrides={"language": "en"})
+def test_directive_caption_is_translated_by_the_extension_catalog(app):
+    html = built(app, VALUES)
+    assert app.warning.getvalue() == ""
     assert ("Shape (1, 1, 2, 3); printed by TensorRT 9.9.9 on Test GPU (2026-01-02, CUDA 1.2, TF32 allowed); "
             "example ") in html
 
 
-def test_directive_shows_an_input_by_kind_or_name(tmp_path):
-    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 2), np.float32))
-    for which in ("input", "x"):
-        html, warnings, code = build(tmp_path, f"```{{trt-output}} plot_demo\n:run: demo\n:tensor: {which}\n```", "-W")
-        assert (warnings, code) == ("", 0)
-        assert "形状 (1, 1, 1, 1)；输入张量 x，TensorRT 9.9.9 在 Test GPU 上运行时送入" in html
+@pytest.mark.parametrize("page", ["input", "x"])
+@pytest.mark.sphinx("html", testroot="trt-output", srcdir="trt-output-inputs", freshenv=True)
+def test_directive_shows_an_input_by_kind_or_name(app, page):
+    html = built(app, VALUES, page)
+    assert app.warning.getvalue() == ""
+    assert "形状 (1, 1, 1, 1)；输入张量 x，TensorRT 9.9.9 在 Test GPU 上运行时送入" in html
 
 
-@pytest.mark.parametrize("directive, problem", [
-    ("```{trt-output} plot_missing\n:run: demo\n```", "no GPU recording"),
-    ("```{trt-output} plot_demo\n:run: other\n```", "no run labelled 'other'; the recording has 'demo'"),
-    ("```{trt-output} plot_demo\n:run: demo\n:tensor: z\n```", "no tensor named 'z'"),
-    ("```{trt-output} plot_demo\n```", ":run: option"),
-    ("```{trt-output} plot_demo\n:run: demo\n:color: 0,0,5,5=red\n```", "outside the tensor's shape"),
+@pytest.mark.parametrize("page, example, problem", [
+    ("missing-recording", "plot_missing", "no GPU recording"),
+    ("missing-run", "plot_demo", "no run labelled 'other'; the recording has 'demo'"),
+    ("missing-tensor", "plot_demo", "no tensor named 'z'"),
+    ("no-run-option", "plot_demo", ":run: option"),
+    ("colour-outside", "plot_demo", "outside the tensor's shape"),
 ])
-def test_a_missing_recording_run_or_tensor_fails_the_build_naming_page_example_and_run(tmp_path, directive, problem):
-    write_recording(tmp_path / "recordings", np.zeros((1, 1, 2, 3), np.float32))
-    _, warnings, code = build(tmp_path, directive, "-W", "--keep-going")
-    assert code != 0
-    example = directive.split("}")[1].split()[0]
-    assert f"index.md:3: ERROR: trt-output in page 'index', example '{example}', run " in warnings
-    assert problem in warnings
-    assert "Traceback" not in warnings
+@pytest.mark.sphinx("html", testroot="trt-output", confoverrides={"exclude_patterns": ["_build"]})
+@pytest.mark.test_params(shared_result="trt-output-errors")  # one build serves every case
+def test_a_missing_recording_run_or_tensor_fails_the_build_naming_page_example_and_run(app, page, example, problem):
+    built(app, VALUES)
+    lines = [line for line in app.warning.getvalue().splitlines() if f"errors/{page}.md:4: ERROR: " in line]
+    assert len(lines) == 1, app.warning.getvalue()
+    assert f"trt-output in page 'errors/{page}', example '{example}', run " in lines[0]
+    assert problem in lines[0]
+    assert "Traceback" not in app.warning.getvalue()
 
 
-def test_editing_a_recording_rebuilds_the_page(tmp_path):
-    path = write_recording(tmp_path / "recordings", np.full((1, 1, 2, 3), 3.0, np.float32))
-    html, _, _ = build(tmp_path, DEMO)
+@pytest.mark.sphinx("html", testroot="trt-output", srcdir="trt-output-rebuild")
+def test_editing_a_recording_rebuilds_the_page(app, make_app, app_params):
+    html = built(app, np.full((1, 1, 2, 3), 3.0, np.float32))
     assert "3. &amp; 3. &amp; \\textcolor[rgb]{0,0,1}{3.}" in html
-    write_recording(tmp_path / "recordings", np.full((1, 1, 2, 3), 4.0, np.float32))
+    path = write_recording(Path(app.srcdir) / "recordings", np.full((1, 1, 2, 3), 4.0, np.float32))
     later = path.stat().st_mtime + 10
     os.utime(path, (later, later))
-    html, _, _ = build(tmp_path, DEMO)
-    assert "4. &amp; 4. &amp; \\textcolor[rgb]{0,0,1}{4.}" in html
+    again = make_app(*app_params.args, **app_params.kwargs)  # a later build of the same project
+    again.build()
+    assert "4. &amp; 4. &amp; \\textcolor[rgb]{0,0,1}{4.}" in (Path(again.outdir) / "index.html").read_text(encoding="utf-8")
 
 
 def test_parse_highlights():

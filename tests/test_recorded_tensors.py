@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from trtdeconv_docs import recordings
 from trtdeconv_docs.recompute import replay
 
-TENSORS = Path(__file__).resolve().parents[1] / "recordings" / "tensors"
+from .conftest import TENSORS
+
 RUNS = [
     pytest.param(document, run, id=f"{path.stem}:{run['label']}")
     for path in recordings.listed(TENSORS, ".json")

@@ -22,10 +22,11 @@ from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
 from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.attributes import SAME_MODES, TENSORRT_10_PADDING_MODES, resolve
 
-SAME = ("SAME_UPPER", "SAME_LOWER")
-MODES = ("EXPLICIT_ROUND_DOWN", "EXPLICIT_ROUND_UP") + SAME
+from .conftest import layers
+
+MODES = TENSORRT_10_PADDING_MODES
 """Modes with an oracle; what TensorRT 8.6 does in the CAFFE modes is measured on the GPU."""
 
 
@@ -33,7 +34,7 @@ def header_size(size: int, k: int, s: int, d: int, pre: int, post: int, mode: st
     """(leading crop B, output size O) of one spatial dimension, from TensorRT's header formulas."""
     dk = 1 + d * (k - 1)
     full = (size - 1) * s + dk
-    if mode not in SAME:
+    if mode not in SAME_MODES:
         return pre, full - pre - post
     total = max(dk - s, 0)
     before = total // 2 if mode == "SAME_UPPER" else total - total // 2
@@ -62,7 +63,7 @@ def gather(x, kernel, bias, a) -> np.ndarray:
 def onnx_conv_transpose(x, kernel, bias, a) -> np.ndarray:
     """onnx.reference's ConvTranspose of the TensorRT layer ``a`` (explicit or SAME padding)."""
     attributes = dict(strides=a["stride_nd"], dilations=a["dilation_nd"], group=a["num_groups"])
-    if a["padding_mode"] in SAME:
+    if a["padding_mode"] in SAME_MODES:
         attributes["auto_pad"] = a["padding_mode"]
     else:
         attributes["pads"] = a["pre_padding"] + a["post_padding"]
@@ -75,25 +76,15 @@ def onnx_conv_transpose(x, kernel, bias, a) -> np.ndarray:
 
 
 @st.composite
-def cases(draw, groups=st.integers(1, 3)):
-    """(x, kernel, bias, attributes): a random valid 2-D or 3-D layer with integer data."""
-    rank = draw(st.sampled_from((2, 3)))
-    small = rank == 3
-    kernel = tuple(draw(st.integers(1, 2 if small else 3)) for _ in range(rank))
-    stride = tuple(draw(st.integers(1, 2 if small else 3)) for _ in range(rank))
-    dilation = tuple(draw(st.integers(1, 2)) for _ in range(rank))
-    spatial = tuple(draw(st.integers(1, 3 if small else 4)) for _ in range(rank))
-    full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(spatial, stride, kernel, dilation)]
-    pre = tuple(draw(st.integers(0, min(2, f))) for f in full)
-    post = tuple(draw(st.integers(0, min(2, f - b))) for f, b in zip(full, pre))
-    g = draw(groups)
-    channels, maps = g * draw(st.integers(1, 2)), g * draw(st.integers(1, 2))
-    attributes = dict(num_output_maps=maps, kernel_size_nd=kernel, stride_nd=stride, pre_padding=pre,
-                      post_padding=post, padding_mode=draw(st.sampled_from(MODES)), dilation_nd=dilation,
-                      num_groups=g)
+def cases(draw, groups=None):
+    """(x, kernel, bias, attributes): a random valid 2-D or (smaller) 3-D layer with integer data."""
+    limits = dict(modes=MODES, dilation=2, padding=2, groups=groups, per_group=2, batch=2)
+    attributes, input_shape = draw(st.one_of(layers(ranks=(2,), kernel=3, stride=3, spatial=4, **limits),
+                                             layers(ranks=(3,), kernel=2, stride=2, spatial=3, **limits)))
+    g, maps = attributes["num_groups"], attributes["num_output_maps"]
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = rng.integers(-9, 10, (draw(st.integers(1, 2)), channels) + spatial).astype(np.float64)
-    w = rng.integers(-9, 10, (channels, maps // g) + kernel).astype(np.float64)
+    x = rng.integers(-9, 10, input_shape).astype(np.float64)
+    w = rng.integers(-9, 10, (input_shape[1], maps // g) + attributes["kernel_size_nd"]).astype(np.float64)
     bias = rng.integers(-9, 10, maps).astype(np.float64) if draw(st.booleans()) else None
     return x, w, bias, attributes
 
@@ -115,7 +106,7 @@ def test_reference_equals_onnx_reference_without_groups(case):
     layer = resolve(**attributes)
     # ONNX's SAME pads the output to I * S even where the dilated kernel is shorter than the
     # stride; TensorRT's header says min(I * S, full). That case is kept apart (test below).
-    assume(layer.padding_mode not in SAME or all(dk >= s for dk, s in zip(layer.dilated_kernel, layer.stride_nd)))
+    assume(layer.padding_mode not in SAME_MODES or all(dk >= s for dk, s in zip(layer.dilated_kernel, layer.stride_nd)))
     assume(min(shapes.output_shape(x.shape, layer)) > 0)
     np.testing.assert_array_equal(reference.deconvolution(x, w, bias, **attributes),
                                   onnx_conv_transpose(x, w, bias, attributes))
@@ -144,7 +135,7 @@ def test_onnx_reference_is_no_oracle_with_groups(channels, maps, with_bias):
         "onnx.reference's ConvTranspose now handles groups: use it as an oracle for them too")
 
 
-@pytest.mark.parametrize("mode", SAME)
+@pytest.mark.parametrize("mode", SAME_MODES)
 def test_onnx_same_differs_where_dilated_kernel_is_shorter_than_stride(mode):
     a = _layer(kernel_size_nd=(1, 2), stride_nd=(2, 3), padding_mode=mode)
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)

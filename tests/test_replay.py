@@ -14,7 +14,8 @@ from trtdeconv_docs.call_log import CallLog, Proxy, ReplayError, encode_value
 from trtdeconv_docs.recordings_writer import publish
 from trtdeconv_docs.tensors import encode
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import ROOT
+
 MADE_UP = {"tensorrt": "8.6.0", "gpu": "made-up values written by tests/test_replay.py"}
 
 

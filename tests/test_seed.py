@@ -21,7 +21,7 @@ from typing import Callable, Dict, FrozenSet, Optional, Set, Tuple
 import numpy as np
 import pytest
 
-import seed_page
+from . import seed_page
 from trtdeconv_docs import reference, shapes, tolerance
 from trtdeconv_docs.attributes import resolve
 

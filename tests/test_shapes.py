@@ -2,71 +2,62 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import re
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs.attributes import (LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution,
+                                      DeconvolutionError, resolve)
 
-
-def formula(row, pre: int, post: int, dk: int, s: int):
-    """Evaluate one FORMULAS row as written: the cropped total P and its split (B, A)."""
-    _, total, split = row
-    names = {"pre": pre, "post": post, "DK": dk, "S": s}
-    names["P"] = eval(total, {"max": max}, names)
-    for assignment in split.split(", "):
-        target, expression = assignment.split(" = ")
-        names[target] = eval(expression, {}, names)
-    return names["P"], names["B"], names["A"]
+from .conftest import layers
 
 
 def test_formula_table_covers_every_padding_mode_once():
-    assert sorted(mode for mode, _, _ in shapes.FORMULAS) == sorted(PADDING_MODES)
+    assert sorted(rule.mode for rule in shapes.FORMULAS) == sorted(PADDING_MODES)
 
 
 def test_docstring_table_is_the_formulas_table():
     rows = re.findall(r"^(\w+)\s+``(.+?)``\s+``(.+?)``\s*$", shapes.__doc__, re.MULTILINE)
-    assert rows == [tuple(row) for row in shapes.FORMULAS]
+    assert rows == [(rule.mode, rule.total, rule.split) for rule in shapes.FORMULAS]
 
 
-@st.composite
-def layers(draw):
-    """A random valid layer and input shape whose output has no negative dimension."""
-    rank = draw(st.sampled_from((2, 3)))
-    kernel = tuple(draw(st.integers(1, 5)) for _ in range(rank))
-    stride = tuple(draw(st.integers(1, 4)) for _ in range(rank))
-    dilation = tuple(draw(st.integers(1, 3)) for _ in range(rank))
-    spatial = tuple(draw(st.integers(1, 6)) for _ in range(rank))
-    full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(spatial, stride, kernel, dilation)]
-    pre = tuple(draw(st.integers(0, f // 2)) for f in full)  # CAFFE modes crop pre at both ends
-    post = tuple(draw(st.integers(0, f - b)) for f, b in zip(full, pre))
-    groups = draw(st.integers(1, 3))
-    layer = resolve(num_output_maps=groups * draw(st.integers(1, 3)), kernel_size_nd=kernel, stride_nd=stride,
-                    pre_padding=pre, post_padding=post, padding_mode=draw(st.sampled_from(PADDING_MODES)),
-                    dilation_nd=dilation, num_groups=groups)
-    return layer, (draw(st.integers(1, 3)), groups * draw(st.integers(1, 3))) + spatial
+def test_the_attribute_lists_are_resolves_arguments_and_the_resolved_fields():
+    assert set(LAYER_ATTRIBUTES) <= set(inspect.signature(resolve).parameters)
+    assert set(RESOLVED_ATTRIBUTES) == {field.name for field in dataclasses.fields(Deconvolution)}
+
+
+def expected_crop(mode: str, pre: int, post: int, dk: int, s: int):
+    """(B, A) from NVIDIA's header (EXPLICIT, SAME) and the GPU measurement (CAFFE), written apart from shapes.py."""
+    if mode.startswith("EXPLICIT"):
+        return pre, post
+    if mode.startswith("CAFFE"):
+        return pre, pre
+    total = max(dk - s, 0)  # SAME: the extra element goes to the end (UPPER) or the start (LOWER)
+    return (total // 2, total - total // 2) if mode == "SAME_UPPER" else (total - total // 2, total // 2)
 
 
 @settings(max_examples=200, deadline=None)
 @given(layers())
-def test_output_shape_follows_the_formula_table(case):
-    layer, input_shape = case
-    (row,) = [row for row in shapes.FORMULAS if row[0] == layer.padding_mode]
+def test_output_shape_follows_the_padding_mode(case):
+    attributes, input_shape = case
+    layer = resolve(**attributes)
+    rule = shapes.RULES[layer.padding_mode]
     out = shapes.output_shape(input_shape, layer)
     assert out[:2] == (input_shape[0], layer.num_output_maps)
     dims = zip(input_shape[2:], layer.kernel_size_nd, layer.stride_nd, layer.dilation_nd,
                layer.pre_padding, layer.post_padding, out[2:], shapes.crop(layer))
     for size, k, s, d, pre, post, o, crop in dims:
         dk = 1 + d * (k - 1)
-        total, before, after = formula(row, pre, post, dk, s)
-        assert crop == (before, after) and before + after == total
-        assert o == (size - 1) * s + dk - total
-        if layer.padding_mode.startswith("SAME"):
-            assert o == min(size * s, (size - 1) * s + dk)
+        assert crop == expected_crop(layer.padding_mode, pre, post, dk, s)
+        assert o == (size - 1) * s + dk - sum(crop)
+        # every expression of the documented output column evaluates to the output size
+        for expression in rule.output.split(" = ")[1:]:
+            assert shapes.evaluate(expression, I=size, S=s, DK=dk, P=sum(crop)) == o, expression
 
 
 def test_an_output_dimension_of_zero_is_allowed():

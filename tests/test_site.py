@@ -17,7 +17,8 @@ from trtdeconv_docs import site
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import DOCS
+
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
 
@@ -75,7 +76,7 @@ class Page(HTMLParser):
 def built(tmp_path_factory) -> Path:
     """The whole site, built as ``tox -e docs`` builds it."""
     out = tmp_path_factory.mktemp("site")
-    assert site.build(out / "html", out / "doctrees", ROOT / "docs") == 0
+    assert site.build(out / "html", out / "doctrees", DOCS) == 0
     return out / "html"
 
 

@@ -8,8 +8,6 @@ against every message the extension can emit (:func:`trtdeconv_docs.sphinx_ext.m
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,19 +17,18 @@ from trtdeconv_docs import translations
 from trtdeconv_docs.sphinx_ext import messages
 from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
+from .conftest import DOCS, ROOT
+
 CATALOGS = DOCS / "locale" / "en" / "LC_MESSAGES"
 HOW = "run `tox -e translations`, translate the entries it lists, then check with `python -m trtdeconv_docs.translation_check`"
 
 
-@pytest.fixture(scope="module")
-def page_templates(tmp_path_factory) -> Path:
+@pytest.fixture
+def page_templates(make_app, tmp_path) -> Path:
     """The ``.pot`` files that Sphinx's gettext builder extracts from the pages as they are now."""
-    out = tmp_path_factory.mktemp("gettext")
-    subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "gettext", "-d", str(out / "doctrees"),
-                    str(DOCS), str(out / "pot")], check=True)
-    return out / "pot"
+    app = make_app("gettext", srcdir=DOCS, builddir=tmp_path)
+    app.build()
+    return Path(app.outdir)
 
 
 def _report(found) -> str:

@@ -22,7 +22,32 @@ PADDING_MODES = (
 )
 """Every ``trt.PaddingMode`` of TensorRT 8.6 (10.0 removed the two CAFFE modes)."""
 
-SAME_MODES = ("SAME_UPPER", "SAME_LOWER")
+DEFAULT_PADDING_MODE = PADDING_MODES[0]
+"""TensorRT's default ``padding_mode``: ``EXPLICIT_ROUND_DOWN``."""
+
+EXPLICIT_MODES = tuple(mode for mode in PADDING_MODES if mode.startswith("EXPLICIT_"))
+SAME_MODES = tuple(mode for mode in PADDING_MODES if mode.startswith("SAME_"))
+CAFFE_MODES = tuple(mode for mode in PADDING_MODES if mode.startswith("CAFFE_"))
+TENSORRT_10_PADDING_MODES = tuple(mode for mode in PADDING_MODES if mode not in CAFFE_MODES)
+"""The modes TensorRT 8.6 and 10 both have."""
+
+LAYER_ATTRIBUTES = {
+    "num_output_maps": "int",
+    "kernel_size_nd": "per dimension",
+    "stride_nd": "per dimension",
+    "padding_nd": "per dimension",
+    "pre_padding": "per dimension",
+    "post_padding": "per dimension",
+    "num_groups": "int",
+    "dilation_nd": "per dimension",
+    "padding_mode": "PaddingMode",
+}
+"""The ``IDeconvolutionLayer`` attributes this project covers, in TensorRT's order, with what each holds:
+an integer, one integer per spatial dimension, or a ``trt.PaddingMode`` name."""
+
+PER_DIMENSION_ATTRIBUTES = tuple(name for name, kind in LAYER_ATTRIBUTES.items() if kind == "per dimension")
+RESOLVED_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name != "padding_nd")
+"""The fields of a :class:`Deconvolution`: ``padding_nd`` only sets ``pre_padding`` and ``post_padding`` together."""
 
 
 class DeconvolutionError(ValueError):
@@ -147,7 +172,7 @@ def resolve(
     padding_nd: Optional[Sequence[int]] = None,
     pre_padding: Optional[Sequence[int]] = None,
     post_padding: Optional[Sequence[int]] = None,
-    padding_mode: str = "EXPLICIT_ROUND_DOWN",
+    padding_mode: str = DEFAULT_PADDING_MODE,
     dilation_nd: Optional[Sequence[int]] = None,
     num_groups: int = 1,
 ) -> Deconvolution:

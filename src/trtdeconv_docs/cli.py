@@ -20,12 +20,13 @@ from typing import Callable, Optional, Sequence, Tuple
 import numpy as np
 
 from . import reference, shapes
-from .attributes import PADDING_MODES, DeconvolutionError, resolve
+from .attributes import DEFAULT_PADDING_MODE, PADDING_MODES, PER_DIMENSION_ATTRIBUTES, DeconvolutionError, resolve
 
 PROG = "trtdeconv-docs"
 USAGE_ERROR = 2
 
-LAYER_OPTIONS = ("stride_nd", "padding_nd", "pre_padding", "post_padding", "dilation_nd")
+LAYER_OPTIONS = tuple(name for name in PER_DIMENSION_ATTRIBUTES if name != "kernel_size_nd")
+"""The optional per-dimension attributes (``--kernel-size-nd`` is required)."""
 
 
 class UsageError(Exception):
@@ -61,7 +62,7 @@ def _layer_options() -> argparse.ArgumentParser:
     options.add_argument("--kernel-size-nd", type=_integers("kernel_size_nd"), required=True, metavar="K,K")
     for name in LAYER_OPTIONS:
         options.add_argument("--" + name.replace("_", "-"), type=_integers(name), metavar="N,N")
-    options.add_argument("--padding-mode", default="EXPLICIT_ROUND_DOWN", metavar="MODE",
+    options.add_argument("--padding-mode", default=DEFAULT_PADDING_MODE, metavar="MODE",
                          help="one of " + ", ".join(PADDING_MODES))
     options.add_argument("--num-groups", type=int, default=1, metavar="G")
     return options

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, Mapping, Optional, Sequence, Tuple
 
-SAME = ("SAME_UPPER", "SAME_LOWER")
+from .attributes import SAME_MODES
 
 
 class Inexpressible(ValueError):
@@ -76,7 +76,7 @@ def from_onnx(attributes: Mapping[str, Any], weight_shape: Sequence[int]) -> Dic
     common = dict(num_output_maps=weight_shape[1] * group, kernel_size_nd=kernel, stride_nd=stride,
                   dilation_nd=dilation, num_groups=group)
     auto_pad = attributes.get("auto_pad", "NOTSET")
-    if auto_pad in SAME:
+    if auto_pad in SAME_MODES:
         dilated = [1 + d * (k - 1) for k, d in zip(kernel, dilation)]
         if any(output_padding):
             raise Inexpressible(f"auto_pad={auto_pad} with output_padding={output_padding}: not mapped")

@@ -14,12 +14,11 @@ from typing import Any, Dict, List
 import numpy as np
 import tensorrt as trt
 
+from .attributes import LAYER_ATTRIBUTES
 from .tensors import encode_or_digest
 
-DECONVOLUTION_ATTRIBUTES = (
-    "num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_padding",
-    "post_padding", "num_groups", "dilation_nd",
-)
+NUMERIC_ATTRIBUTES = tuple(name for name, kind in LAYER_ATTRIBUTES.items() if kind != "PaddingMode")
+"""The attributes read back as numbers; ``padding_mode`` is read back by its enum name."""
 
 
 def _weights(value) -> np.ndarray:
@@ -44,7 +43,7 @@ def _weights(value) -> np.ndarray:
 
 def _deconvolution(layer) -> Dict[str, Any]:
     layer.__class__ = trt.IDeconvolutionLayer
-    described: Dict[str, Any] = {name: _plain(getattr(layer, name)) for name in DECONVOLUTION_ATTRIBUTES}
+    described: Dict[str, Any] = {name: _plain(getattr(layer, name)) for name in NUMERIC_ATTRIBUTES}
     described["padding_mode"] = layer.padding_mode.name
     described["kernel"] = encode_or_digest(_weights(layer.kernel))
     described["bias"] = encode_or_digest(_weights(layer.bias))

@@ -24,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from . import shapes
-from .attributes import Deconvolution, DeconvolutionError
+from .attributes import TENSORRT_10_PADDING_MODES, Deconvolution, DeconvolutionError
 from .translations import translate
 
 FONT_VARIABLE = "TRTDECONV_CJK_FONT"
@@ -53,8 +53,6 @@ TEXT: Dict[str, str] = {
 """The labels in Chinese; their English is in the package's catalog (:mod:`trtdeconv_docs.translations`)."""
 
 HIT, TAP, PLAIN, ZERO, CROPPED = "#f4a261", "#a8dadc", "white", "#f1f1f1", "#bdbdbd"
-MODES = ("EXPLICIT_ROUND_DOWN", "EXPLICIT_ROUND_UP", "SAME_UPPER", "SAME_LOWER")
-"""Padding modes of TensorRT 8.6 and 10 alike, drawn by default (10.0 removed the CAFFE modes)."""
 
 
 def contributing_taps(layer: Deconvolution, input_spatial: Sequence[int],
@@ -258,7 +256,7 @@ def groups_figure(layer: Deconvolution, input_channels: int, output_map: int):
 
 
 def mode_rows(layer: Deconvolution, input_spatial: Sequence[int], axis: int = -1,
-              modes: Sequence[str] = MODES) -> Dict[str, Tuple[int, int, int]]:
+              modes: Sequence[str] = TENSORRT_10_PADDING_MODES) -> Dict[str, Tuple[int, int, int]]:
     """Per padding mode along ``axis``: (full size, B, A) from :mod:`trtdeconv_docs.shapes`."""
     spatial = tuple(input_spatial)
     axis = axis % len(spatial)
@@ -270,7 +268,7 @@ def mode_rows(layer: Deconvolution, input_spatial: Sequence[int], axis: int = -1
 
 
 def output_size_figure(layer: Deconvolution, input_spatial: Sequence[int], axis: int = -1,
-                       modes: Sequence[str] = MODES):
+                       modes: Sequence[str] = TENSORRT_10_PADDING_MODES):
     """One strip per padding mode (:func:`mode_rows`): the full output along ``axis``, cropped cells greyed."""
     spatial = tuple(input_spatial)
     axis = axis % len(spatial)

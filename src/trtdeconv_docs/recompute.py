@@ -15,7 +15,7 @@ from typing import Any, Dict
 import numpy as np
 
 from . import reference, tolerance
-from .attributes import resolve
+from .attributes import RESOLVED_ATTRIBUTES, resolve
 from .tensors import decode
 
 class UnsupportedLayer(ValueError):
@@ -54,16 +54,7 @@ def used_tf32(layer_information: str, layer_name: str) -> bool:
 
 def layer_from_attributes(attributes: Dict[str, Any]):
     """The resolved layer for recorded DECONVOLUTION attributes (pre/post padding as TensorRT reports them)."""
-    return resolve(
-        num_output_maps=attributes["num_output_maps"],
-        kernel_size_nd=attributes["kernel_size_nd"],
-        stride_nd=attributes["stride_nd"],
-        pre_padding=attributes["pre_padding"],
-        post_padding=attributes["post_padding"],
-        padding_mode=attributes["padding_mode"],
-        dilation_nd=attributes["dilation_nd"],
-        num_groups=attributes["num_groups"],
-    )
+    return resolve(**{name: attributes[name] for name in RESOLVED_ATTRIBUTES})
 
 
 def replay(run: Dict[str, Any]) -> Dict[str, Replayed]:

@@ -50,7 +50,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from .. import shapes
-from ..attributes import PADDING_MODES, DeconvolutionError
+from ..attributes import CAFFE_MODES, DEFAULT_PADDING_MODE, PADDING_MODES, DeconvolutionError
 from . import model
 
 MAX_INPUT_ELEMENTS = 1536
@@ -108,8 +108,8 @@ def _fits(case: Dict[str, Any]) -> bool:
     """
     try:
         layer = model.layer(case)
-        if layer.padding_mode in shapes.CAFFE_MODES:
-            layer = dataclasses.replace(layer, padding_mode="EXPLICIT_ROUND_DOWN")
+        if layer.padding_mode in CAFFE_MODES:
+            layer = dataclasses.replace(layer, padding_mode=DEFAULT_PADDING_MODE)
         out = shapes.output_shape(case["input_shape"], layer)
     except DeconvolutionError:
         return False
@@ -154,12 +154,9 @@ def _draw_float(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
         input_shape=[int(rng.integers(1, 4)), channels] + _ints(rng, 1, 7, rank),
         num_output_maps=maps,
         kernel_size_nd=_ints(rng, 1, 5, rank),
-        stride_nd=_ints(rng, 1, 4, rank),
-        dilation_nd=_dilation(rng, rank),
         num_groups=groups,
         mode=mode,
         explicit_padding=explicit_padding,
-        bias=bool(rng.random() < 0.6),
         values="uniform",
     )
 
@@ -177,12 +174,9 @@ def _draw_int8(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
         input_shape=[int(rng.integers(1, 4)), channels] + _ints(rng, 1, 6, rank),
         num_output_maps=maps,
         kernel_size_nd=kernel,
-        stride_nd=_ints(rng, 1, 4, rank),
-        dilation_nd=_dilation(rng, rank),
         num_groups=groups,
         mode=mode,
         explicit_padding=explicit_padding,
-        bias=bool(rng.random() < 0.6),
         values="quantized",
     )
     case["int8"] = {
@@ -196,10 +190,12 @@ def _draw_int8(rng, mode: str, explicit_padding: bool) -> Dict[str, Any]:
     return case
 
 
-def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, stride_nd, dilation_nd,
-          num_groups, mode, explicit_padding, bias, values) -> Dict[str, Any]:
-    """A case dict; the order of its setters is drawn too (padding_nd before pre/post)."""
+def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, num_groups, mode, explicit_padding,
+          values) -> Dict[str, Any]:
+    """A case dict with stride, dilation and bias drawn here; the order of its setters is drawn too
+    (padding_nd before pre/post)."""
     rank = len(kernel_size_nd)
+    stride_nd, dilation_nd, bias = _ints(rng, 1, 4, rank), _dilation(rng, rank), bool(rng.random() < 0.6)
     basics = []
     if any(v != 1 for v in stride_nd) or rng.random() < 0.5:
         basics.append(["stride_nd", stride_nd])
@@ -213,7 +209,7 @@ def _case(rng, *, kind, input_shape, num_output_maps, kernel_size_nd, stride_nd,
     if explicit_padding:
         pattern = PADDING_PATTERNS[int(rng.integers(len(PADDING_PATTERNS)))]
         padding = [[name, _ints(rng, 0, 2 if name == "padding_nd" else 3, rank)] for name in pattern]
-    if mode != "EXPLICIT_ROUND_DOWN" or rng.random() < 0.5:
+    if mode != DEFAULT_PADDING_MODE or rng.random() < 0.5:
         padding.insert(int(rng.integers(len(padding) + 1)), ["padding_mode", mode])
     channels = input_shape[1]
     return {

@@ -14,8 +14,8 @@ from typing import Any, Dict, Optional, Tuple
 import numpy as np
 
 from .. import reference, shapes
+from ..attributes import DEFAULT_PADDING_MODE, Deconvolution, DeconvolutionError, check_setter, resolve
 from ..limits import INT32_MAX, MAX_DIMS
-from ..attributes import Deconvolution, DeconvolutionError, check_setter, resolve
 
 
 @dataclass
@@ -133,6 +133,6 @@ def label(case: Dict[str, Any]) -> str:
     if "note" in case:
         return f"{case['id']}-" + re.sub(r"[^A-Za-z0-9_]+", "-", case["note"]).strip("-")
     kwargs = attributes(case)
-    name = (f"{case['id']}-{len(case['kernel_size_nd'])}d-{kwargs.get('padding_mode', 'EXPLICIT_ROUND_DOWN')}"
+    name = (f"{case['id']}-{len(case['kernel_size_nd'])}d-{kwargs.get('padding_mode', DEFAULT_PADDING_MODE)}"
             f"-g{kwargs.get('num_groups', 1)}")
     return name + ("-int8" if case["kind"] == "int8" else "")

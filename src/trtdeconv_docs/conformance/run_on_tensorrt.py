@@ -40,9 +40,8 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import recordings_writer, reference, shapes
-from .. import tensorrt_engine
-from ..attributes import DeconvolutionError
+from .. import recordings_writer, reference, shapes, tensorrt_engine
+from ..attributes import LAYER_ATTRIBUTES, DeconvolutionError
 from ..network_description import describe_network
 from ..tensors import decode
 from . import compare, generate, model, plan, probes, store
@@ -61,8 +60,7 @@ SMOKE_FIXED = (
 HUGE_KERNEL = 100_000
 """Before a case with more kernel values than this, the recording is saved (in case TensorRT crashes)."""
 
-REPORTED = ("num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_padding",
-            "post_padding", "num_groups", "dilation_nd", "padding_mode")
+REPORTED = tuple(LAYER_ATTRIBUTES)
 
 
 def _messages(logged, since: int = 0) -> List[str]:

@@ -17,7 +17,6 @@ from typing import List, Sequence
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from ..attributes import SAME_MODES
 from ..shapes import FORMULAS
 from . import messages
 from .messages import _
@@ -25,10 +24,6 @@ from .messages import _
 def headers() -> Sequence[str]:
     """The column headers, in the build's language."""
     return ("padding_mode", _("裁掉的总数 P (total cropped)"), _("前裁 B / 后裁 A (split)"), _("输出 O (output)"))
-
-
-OUTPUT = "O = (I-1)*S + DK - P"
-SAME_OUTPUT = OUTPUT + " = min(I*S, (I-1)*S + DK)"
 
 
 def inline(text: str) -> List[nodes.Node]:
@@ -58,8 +53,7 @@ class FormulaTable(Directive):
 
     def run(self):
         """Build the table from :data:`~trtdeconv_docs.shapes.FORMULAS`."""
-        rows = [(f"``{mode}``", f"``{total}``", f"``{split}``", f"``{SAME_OUTPUT if mode in SAME_MODES else OUTPUT}``")
-                for mode, total, split in FORMULAS]
+        rows = [tuple(f"``{text}``" for text in (rule.mode, rule.total, rule.split, rule.output)) for rule in FORMULAS]
         return [table_node(headers(), rows, widths=(3, 3, 3, 5))]
 
 

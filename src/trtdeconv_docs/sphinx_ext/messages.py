@@ -8,7 +8,7 @@ package's catalog (:mod:`trtdeconv_docs.translations`), which this module regist
 conventional way for a Sphinx extension (:func:`sphinx.locale.get_translation`);
 :func:`setup` compiles its ``.po`` files for the build.
 
-``python -m trtdeconv_docs.sphinx_ext.messages update`` (run by ``tox -e translations``)
+``python -m trtdeconv_docs.sphinx_ext update`` (run by ``tox -e translations``)
 merges every message the extension can emit (:func:`template`) into those ``.po`` files.
 """
 
@@ -100,12 +100,9 @@ def main(argv=None) -> int:
     """``update``: merge the extension's messages into its ``.po`` files."""
     args = sys.argv[1:] if argv is None else argv
     if args != ["update"]:
-        print("usage: python -m trtdeconv_docs.sphinx_ext.messages update", file=sys.stderr)
+        print("usage: python -m trtdeconv_docs.sphinx_ext update", file=sys.stderr)
         return 2
     for path in update():
         print(f"updated {path}")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

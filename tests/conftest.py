@@ -1,0 +1,66 @@
+"""What the test modules share: the repository's paths, Sphinx's test roots, and hypothesis strategies.
+
+Sphinx projects are built with Sphinx's own pytest fixtures (``app``, ``make_app``; the plugin is
+loaded by the top-level ``conftest.py``): a test marks itself
+``@pytest.mark.sphinx("html", testroot="trt-output", srcdir="...")`` and gets a copy of
+``tests/roots/test-trt-output/`` (under its own ``srcdir`` name, so what a test writes there
+stays its own). Only :mod:`tests.test_site` runs the real multi-language site builder, as a
+subprocess per language like ``tox -e docs`` (Sphinx keeps one language per process).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trtdeconv_docs.attributes import PADDING_MODES
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+EXAMPLES = ROOT / "examples"
+RECORDINGS = ROOT / "recordings"
+TENSORS = RECORDINGS / "tensors"
+CONFORMANCE = RECORDINGS / "conformance"
+DATA = Path(__file__).resolve().parent / "data"
+ROOTS = Path(__file__).resolve().parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    """Where Sphinx's ``app`` fixture finds ``test-<testroot>`` folders."""
+    return ROOTS
+
+
+def layers(*, modes=PADDING_MODES, ranks=(2, 3), kernel=5, stride=4, dilation=3, spatial=6, padding=None,
+           groups=None, per_group=3, batch=3):
+    """A strategy for ``(resolve() keyword arguments, input shape)``: a valid layer whose output has no
+    negative dimension, with every size drawn from 1 up to the given largest value.
+
+    ``padding`` caps ``pre_padding`` and ``post_padding`` (else only the output's size does);
+    ``groups`` is a strategy for ``num_groups`` (default 1 to 3); channels and output maps are
+    ``num_groups`` times 1 to ``per_group``. hypothesis is imported here, when a test asks for
+    the strategy, so that this conftest also loads where hypothesis is not installed (the GPU machine).
+    """
+    from hypothesis import strategies as st
+
+    @st.composite
+    def draw_layer(draw):
+        rank = draw(st.sampled_from(ranks))
+        kernel_size = tuple(draw(st.integers(1, kernel)) for _ in range(rank))
+        strides = tuple(draw(st.integers(1, stride)) for _ in range(rank))
+        dilations = tuple(draw(st.integers(1, dilation)) for _ in range(rank))
+        sizes = tuple(draw(st.integers(1, spatial)) for _ in range(rank))
+        mode = draw(st.sampled_from(modes))
+        full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(sizes, strides, kernel_size, dilations)]
+        cap = (lambda limit: limit) if padding is None else (lambda limit: min(padding, limit))
+        # the CAFFE modes crop pre_padding at both ends, the others pre_padding + post_padding
+        pre = tuple(draw(st.integers(0, cap(f // 2 if mode.startswith("CAFFE") else f))) for f in full)
+        post = tuple(draw(st.integers(0, cap(f - b))) for f, b in zip(full, pre))
+        g = draw(st.integers(1, 3) if groups is None else groups)
+        attributes = dict(num_output_maps=g * draw(st.integers(1, per_group)), kernel_size_nd=kernel_size,
+                          stride_nd=strides, pre_padding=pre, post_padding=post, padding_mode=mode,
+                          dilation_nd=dilations, num_groups=g)
+        return attributes, (draw(st.integers(1, batch)), g * draw(st.integers(1, per_group))) + sizes
+
+    return draw_layer()

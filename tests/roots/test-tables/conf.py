@@ -1,0 +1,2 @@
+extensions = ["trtdeconv_docs.sphinx_ext.formula_table", "trtdeconv_docs.sphinx_ext.mapping_table"]
+language = "zh_CN"
