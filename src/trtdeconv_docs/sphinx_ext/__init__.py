@@ -1,8 +1,10 @@
-"""Sphinx glue: recorded gallery output, recorded tensors in pages, generated tables, local MathJax, languages."""
+"""Sphinx glue: recorded gallery output, recorded tensors in pages, generated tables, local MathJax, languages,
+search, hosting, the original's attribution, and the check that no translation is missing."""
 
 import importlib
 
-PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch")
+PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch",
+         "hosting", "search_chinese", "original", "translation_gate")
 
 
 def setup(app):
