@@ -20,6 +20,7 @@ from typing import Dict
 from urllib.parse import quote
 
 from docutils import nodes
+from markupsafe import Markup
 from sphinx.transforms import SphinxTransform
 
 from . import messages
@@ -43,11 +44,11 @@ def url(original: Dict[str, str] = ORIGINAL) -> str:
             f"{quote(original['path'])}")
 
 
-def attribution() -> str:
-    """One sentence naming the original (repository, path, short commit, licence), in the build's language."""
-    return _("本站改编自 {repository} 仓库中的 {path}（提交 {commit}，{license} 许可），并作了修改。").format(
-        repository=ORIGINAL["repository"], path=ORIGINAL["path"], commit=ORIGINAL["commit"][:7],
-        license=ORIGINAL["license"])
+def attribution() -> Markup:
+    """One sentence (HTML) naming the original: repository, path, short commit, licence; in the build's language."""
+    return Markup(_("本站改编自 {repository} 仓库中的 {path}（提交 {commit}，{license} 许可），并作了修改。")).format(
+        repository=ORIGINAL["repository"], path=Markup("<code>{}</code>").format(ORIGINAL["path"]),
+        commit=ORIGINAL["commit"][:7], license=ORIGINAL["license"])
 
 
 def _in_prose(node: nodes.Node) -> bool:
