@@ -165,7 +165,8 @@ def build(tmp_path: Path, directive: str, *options: str):
     source = tmp_path / "source"
     (source / "gallery").mkdir(parents=True, exist_ok=True)
     write(source / "conf.py",
-        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output"]\n'
+        # search_chinese: the Chinese search index as the site builds it (jieba, quiet)
+        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output", "trtdeconv_docs.sphinx_ext.search_chinese"]\n'
         'language = "zh_CN"\n'
         f'trtdeconv_recordings_dir = {str(tmp_path / "recordings")!r}\n'
         "def setup(app):  # stands in for sphinx-gallery's configuration\n"
