@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -113,3 +114,12 @@ def test_natural_width_uses_the_fonts_advance_widths():
     """A minus sign (0.778 em) is wider than a digit (0.5 em), a point narrower (0.278 em)."""
     block = np.array([["-1.", "22."], ["3.", "4."]], dtype=object)
     assert matrix_latex.natural_width(block) == pytest.approx((0.778 + 0.5 + 0.278) + (1.0 + 0.278))
+
+
+def test_the_stylesheet_lightens_every_highlight_colour_in_the_dark_theme():
+    """docs/_static/trtdeconv.css matches MathJax's rgb() of each COLORS entry, in both dark-theme rules."""
+    css = (Path(__file__).resolve().parents[1] / "docs" / "_static" / "trtdeconv.css").read_text(encoding="utf-8")
+    for rgb in matrix_latex.COLORS.values():
+        red, green, blue = (int(float(part) * 255) for part in rgb.split(","))
+        selector = f'[style*="color: rgb({red}, {green}, {blue})"]'
+        assert css.count(selector) == 2, selector

@@ -6,8 +6,8 @@ folder named after the language code: ``<site>/zh_CN/...`` and ``<site>/en/...``
 ``<site>/<other>/<page>.html``; :func:`counterpart_href` computes the relative link and
 the ``page.html`` template of this package shows the links at the top of every page
 (and tells search engines about them with ``<link rel="alternate" hreflang>``, absolute
-under the published root of :mod:`~trtdeconv_docs.sphinx_ext.hosting`). A small script,
-``static/trtdeconv-language-switch.js``, carries the anchor and the search query over.
+under the published root of :mod:`~trtdeconv_docs.sphinx_ext.hosting`). A small script
+(:mod:`~trtdeconv_docs.sphinx_ext.scripts`) carries the anchor and the search query over.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ LANGUAGES: Dict[str, str] = {"zh_CN": "中文", "en": "English"}
 """Language code (also the folder name) -> the language's name in itself, original first."""
 
 TEMPLATES = Path(__file__).with_name("templates")
-STATIC = Path(__file__).with_name("static")
-SCRIPT = "trtdeconv-language-switch.js"
 
 
 def counterpart_href(target_uri: str, language: str) -> str:
@@ -53,7 +51,6 @@ def _translate_titles(app, config) -> None:
     config.project = _(config.project)
     config.html_title = _(config.html_title)
     config.templates_path = [str(TEMPLATES)] + list(config.templates_path)
-    config.html_static_path = list(config.html_static_path) + [str(STATIC)]
 
 
 def setup(app):
@@ -62,4 +59,3 @@ def setup(app):
     app.add_config_value("trtdeconv_languages", LANGUAGES, "html", types=frozenset({dict}))
     app.connect("config-inited", _translate_titles)
     app.connect("html-page-context", _add_links)
-    app.add_js_file(SCRIPT)
