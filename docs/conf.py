@@ -42,9 +42,6 @@ exclude_patterns = ["_build", "gallery/*.ipynb", "**sg_execution_times.rst"]  # 
 nitpicky = True  # every reference resolves; the package's own names resolve to api.md
 nitpick_ignore = [
     ("py:mod", "matplotlib.pyplot"),  # no intersphinx (the build needs no network)
-    # shapes.output_shape's docstring says `DeconvolutionError` without its module; naming it fully
-    # changes shapes.py, which the recorded gallery pins until examples run at build time.
-    ("py:class", "DeconvolutionError"),
 ]
 
 # api.md: signatures without type hints (NumPy and typing have no pages here to link to).

@@ -86,3 +86,4 @@ cudart.cudaStreamDestroy(stream)
 from trtdeconv_docs.session import record
 
 record("base_full_plumbing", network, {"inputT0": data}, {outputName: host[outputName]})
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -26,3 +26,4 @@ inputT0 = session.add_input("inputT0", data)
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 2, (3, 3), weight, bias)
 deconvolutionLayer.num_groups = 2
 output = session.run("num_groups=2", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/num_groups.png"

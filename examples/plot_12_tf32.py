@@ -26,3 +26,4 @@ for tf32 in [False, True]:
 # 两次输出之差：
 with np.printoptions(precision=8, linewidth=200, suppress=True):
     print(outputs[True] - outputs[False])
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -64,7 +64,7 @@ def full_size(layer: Deconvolution, spatial: Sequence[int]) -> Tuple[int, ...]:
 def output_shape(input_shape: Sequence[int], layer: Deconvolution) -> Tuple[int, ...]:
     """Shape TensorRT gives the output for ``input_shape`` (N, C, [D,] H, W).
 
-    Raises :class:`DeconvolutionError` when the input does not fit the layer or the
+    Raises :class:`~trtdeconv_docs.attributes.DeconvolutionError` when the input does not fit the layer or the
     padding crops more than the full output. An output dimension of 0 is allowed:
     TensorRT 8.6 builds and runs such a layer (measured: ``post_padding=(5, 5)`` on a
     5×5 full output gives shape ``(1, 1, 0, 0)``).

@@ -3,7 +3,7 @@ search, hosting, the original's attribution, and the check that no translation i
 
 import importlib
 
-PARTS = ("gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch",
+PARTS = ("thumbnails", "gallery", "trt_output", "formula_table", "mapping_table", "mathjax_local", "language_switch",
          "hosting", "search_chinese", "original", "translation_gate", "scripts")
 
 

@@ -12,9 +12,11 @@ under the published root of :mod:`~trtdeconv_docs.sphinx_ext.hosting`). A small 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List
 
+from .. import pictures
 from . import messages
 from .messages import _
 
@@ -47,6 +49,11 @@ def _add_links(app, pagename, templatename, context, doctree) -> None:
     context["trtdeconv_language_label"] = _("语言")
 
 
+def _tell_pictures_the_language(app, config) -> None:
+    """The examples run during the build draw their labels in this edition's language."""
+    os.environ[pictures.LANGUAGE_VARIABLE] = config.language
+
+
 def _translate_titles(app, config) -> None:
     config.project = _(config.project)
     config.html_title = _(config.html_title)
@@ -58,4 +65,5 @@ def setup(app):
     app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_languages", LANGUAGES, "html", types=frozenset({dict}))
     app.connect("config-inited", _translate_titles)
+    app.connect("config-inited", _tell_pictures_the_language)
     app.connect("html-page-context", _add_links)
