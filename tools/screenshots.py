@@ -28,7 +28,7 @@ VIEWS = {
     "zh-picture-page": ("zh_CN/gallery/plot_20_pictures_gather.html", "", ""),
     "en-picture-page": ("en/gallery/plot_21_pictures_groups_and_sizes.html", "", ""),
     "zh-gallery-index": ("zh_CN/gallery/index.html", "", ""),
-    "en-base-highlights": ("en/base.html", "", "id3"),
+    "en-base-highlights": ("en/base.html", "", ""),
 }
 """name -> (page under the site, search query, anchor)."""
 SIZES = {1400: 1800, 400: 1600}
