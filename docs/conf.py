@@ -31,15 +31,26 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx_copybutton",
     "sphinx_design",
-    "trtdeconv_docs.sphinx_ext",  # also serves MathJax 3 from the site itself (mathjax_local)
+    "sphinx.ext.autodoc",  # api.md: the package's reference, from its docstrings
+    "sphinxarg.ext",  # api.md: the command line, from its argparse parser
+    "trtdeconv_docs.sphinx_ext",  # also MathJax 3 from the site itself, Chinese search, sitemap/404/OpenGraph
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "gallery/*.ipynb"]
-nitpicky = True
-# The examples' docstrings name modules of the package (:mod:`trtdeconv_docs.session`, ...);
-# the site has no API reference for them to link to.
-nitpick_ignore_regex = [(r"py:(mod|func|class)", r"trtdeconv_docs(\..+)?")]
+exclude_patterns = ["_build", "gallery/*.ipynb", "**sg_execution_times.rst"]  # no "computation times" pages
+nitpicky = True  # every reference resolves; the package's own names resolve to api.md
+nitpick_ignore = [
+    ("py:mod", "matplotlib.pyplot"),  # no intersphinx (the build needs no network)
+]
+
+# api.md: signatures without type hints (NumPy and typing have no pages here to link to).
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
+autodoc_mock_imports = ["tensorrt", "cuda"]  # trtdeconv_docs.session runs on a GPU machine only
+
+# Chinese search: jieba segments the pages' text; the dictionary adds the layer's terms
+# (trtdeconv_docs.sphinx_ext.search_chinese also works around Sphinx 9.0's ChineseStemmer bug).
+html_search_options = {"dict": str(Path(__file__).with_name("search_dict.txt"))}
 
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 
@@ -57,6 +68,7 @@ html_theme = "furo"
 html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
+ogp_social_cards = {"enable": False}  # no generated preview images (their font has no Chinese glyphs)
 
 from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern  # noqa: E402
 
@@ -70,4 +82,6 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "capture_repr": (),  # a figure's repr ("<Figure size ...>") is not output worth showing
     "download_all_examples": False,
+    "write_computation_times": False,  # CPU builds would only show 00:00
+    "image_srcset": ["2x"],  # figures also rendered at twice the resolution, for phones and zoom
 }

@@ -93,3 +93,5 @@ record("base_full_plumbing", network, {"inputT0": data}, {outputName: host[outpu
 #
 # .. trt-output:: plot_00_full_plumbing
 #    :run: base_full_plumbing
+
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

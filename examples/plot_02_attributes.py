@@ -24,3 +24,4 @@ deconvolutionLayer.kernel_size_nd = (3, 3)  # 重设卷积核尺寸
 deconvolutionLayer.kernel = weight  # 重设卷积核
 deconvolutionLayer.bias = bias  # 重设偏置
 output = session.run("attributes", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

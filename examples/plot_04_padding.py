@@ -25,3 +25,4 @@ for padding in [(1, 1), (1, 0), (0, 1), (2, 2)]:
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
     deconvolutionLayer.padding_nd = padding
     output = session.run(f"padding_nd=({padding[0]},{padding[1]})", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding.png"

@@ -22,3 +22,4 @@ for attribute in ["pre_padding", "post_padding"]:
         deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
         setattr(deconvolutionLayer, attribute, value)
         output = session.run(f"{attribute}=({value[0]},{value[1]})", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/pre_post_padding.png"

@@ -39,3 +39,5 @@ inputT0 = session.add_input("inputT0", data)
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 4, (3, 3), weight4, np.zeros(4, dtype=np.float32))
 deconvolutionLayer.num_groups = 2
 output = session.run("num_groups=2,C_in/g=1,C_out/g=2", deconvolutionLayer)
+
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/num_groups.png"

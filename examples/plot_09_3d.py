@@ -22,3 +22,4 @@ session = Session()
 inputT0 = session.add_input("inputT0", data)
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (2, 3, 3), weight, bias)
 output = session.run("3d", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -18,3 +18,4 @@ for dilation in [(2, 2), (1, 2)]:
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
     deconvolutionLayer.dilation_nd = dilation
     output = session.run(f"dilation_nd=({dilation[0]},{dilation[1]})", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/dilation.png"

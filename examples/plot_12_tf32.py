@@ -62,3 +62,5 @@ print(f"max |TF32 allowed - TF32 cleared| = {np.abs(big[True] - big[False]).max(
 print(f"max |output| = {np.abs(big[False]).max():.3g}")
 print(f"largest TF32 bound = {tolerance.bound(terms, counts, 'tf32').max():.3g}, "
       f"largest FP32 bound = {tolerance.bound(terms, counts, 'fp32').max():.3g}")
+
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

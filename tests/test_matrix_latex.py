@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -84,3 +87,40 @@ def test_highlights_colour_exactly_the_named_elements():
 def test_bad_highlights_are_refused(index, color, message):
     with pytest.raises(ValueError, match=message):
         matrix_latex.tensor(np.zeros((1, 1, 3, 3), dtype=np.float32), {index: color})
+
+
+KERN = re.compile(r"\\left\[(?:\\kern([\d.]+)em)?\\begin\{matrix\}((?:(?!\\begin\{matrix\}).)*?)\\end\{matrix\}",
+                  re.DOTALL)
+
+
+@pytest.mark.parametrize("values", [
+    np.array([[[[10000.0, 300.0], [0.07, 0.0009]], [[-10000.0, -300.0], [-0.07, -0.0009]]]], dtype=np.float32),
+    np.arange(-9, 36, dtype=np.float32).reshape(1, 1, 5, 3, 3) ** 3,
+])
+def test_sibling_matrices_are_padded_to_one_width_so_their_brackets_line_up(values):
+    """Each innermost matrix's natural width plus its padding on both sides is the same for all of them."""
+    latex = matrix_latex.tensor(values, {(0,) * values.ndim: "blue"})
+    blocks = KERN.findall(latex)
+    assert len(blocks) == int(np.prod(values.shape[:-2]))
+    totals = []
+    for pad, body in blocks:
+        rows = [[" ".join(entry.split()) for entry in row.split("&")]
+                for row in seed_page.TEXTCOLOR.sub(r"\1", body).split(r"\\") if row.strip()]
+        totals.append(matrix_latex.natural_width(np.array(rows, dtype=object)) + 2 * float(pad or 0))
+    assert max(totals) - min(totals) < 0.002, totals
+    assert any(pad for pad, _ in blocks)  # the narrower ones were padded
+
+
+def test_natural_width_uses_the_fonts_advance_widths():
+    """A minus sign (0.778 em) is wider than a digit (0.5 em), a point narrower (0.278 em)."""
+    block = np.array([["-1.", "22."], ["3.", "4."]], dtype=object)
+    assert matrix_latex.natural_width(block) == pytest.approx((0.778 + 0.5 + 0.278) + (1.0 + 0.278))
+
+
+def test_the_stylesheet_lightens_every_highlight_colour_in_the_dark_theme():
+    """docs/_static/trtdeconv.css matches MathJax's rgb() of each COLORS entry, in both dark-theme rules."""
+    css = (Path(__file__).resolve().parents[1] / "docs" / "_static" / "trtdeconv.css").read_text(encoding="utf-8")
+    for rgb in matrix_latex.COLORS.values():
+        red, green, blue = (int(float(part) * 255) for part in rgb.split(","))
+        selector = f'[style*="color: rgb({red}, {green}, {blue})"]'
+        assert css.count(selector) == 2, selector

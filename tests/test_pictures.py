@@ -170,6 +170,7 @@ def test_output_size_figure_crops_as_shapes_says():
 
 
 def test_without_a_cjk_font_the_labels_are_english(monkeypatch):
+    monkeypatch.delenv(pictures.LANGUAGE_VARIABLE, raising=False)
     dejavu = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
     monkeypatch.setenv(pictures.FONT_VARIABLE, str(dejavu))
     pictures._cjk_family.cache_clear()
@@ -185,7 +186,18 @@ def test_without_a_cjk_font_the_labels_are_english(monkeypatch):
 
 
 def test_with_a_cjk_font_the_labels_are_chinese_above_english(monkeypatch):
+    monkeypatch.delenv(pictures.LANGUAGE_VARIABLE, raising=False)
     monkeypatch.setattr(pictures, "_cjk_family", lambda: "Some CJK Font")
     assert pictures.languages() == ("zh", "en")
     assert pictures._text("output_map") == "输出通道 m\noutput map m"
     assert pictures._font() == {"family": ["Some CJK Font", "DejaVu Sans"]}
+
+
+@pytest.mark.parametrize("edition, font, expected", [
+    ("en", "Some CJK Font", ("en",)), ("zh_CN", "Some CJK Font", ("zh",)), ("zh_CN", None, ("en",))])
+def test_in_a_site_build_the_labels_are_in_the_editions_language(monkeypatch, edition, font, expected):
+    """Each edition's build draws its own pictures; Chinese needs a font with the glyphs."""
+    monkeypatch.setenv(pictures.LANGUAGE_VARIABLE, edition)
+    monkeypatch.setattr(pictures, "_cjk_family", lambda: font)
+    assert pictures.languages() == expected
+    assert pictures._text("output_map") == {"en": "output map m", "zh": "输出通道 m"}[expected[0]]

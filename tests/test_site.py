@@ -6,14 +6,17 @@ runs it) into a temporary folder; the tests read its HTML with the standard libr
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Dict, List
+from urllib.parse import urlsplit
 
 import pytest
 
-from trtdeconv_docs import site
+from trtdeconv_docs import headless, site
+from trtdeconv_docs.sphinx_ext import hosting, original
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
@@ -154,3 +157,93 @@ def test_the_build_command_refuses_a_folder_without_conf_py(tmp_path, capsys):
         site.main([str(tmp_path / "html"), "--docs", str(tmp_path)])
     assert stop.value.code == 2
     assert "conf.py not found: run from the repository root or pass --docs" in capsys.readouterr().err
+
+
+# --- what readers meet: search, hosting files, attribution, chrome (issue 13) ---
+
+def search_index(language_root: Path) -> dict:
+    """The ``Search.setIndex({...})`` payload of one language's ``searchindex.js``."""
+    text = (language_root / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def pages_with_term(index: dict, term: str) -> set:
+    """The documents whose text (or title) holds ``term``, as the search page looks it up."""
+    found = set()
+    for table in ("terms", "titleterms"):
+        hits = index[table].get(term, [])
+        found.update(index["docnames"][i] for i in ([hits] if isinstance(hits, int) else hits))
+    return found
+
+
+@pytest.mark.parametrize("language, term", [("zh_CN", "步长"), ("zh_CN", "stride"), ("en", "stride")])
+def test_the_search_index_finds_the_stride_pages(built, language, term):
+    """jieba segments the Chinese text (步长 is a word of its own); Latin terms are stemmed as in English."""
+    found = pages_with_term(search_index(built / language), term)
+    assert {"stride", "gallery/plot_03_stride"} <= found, sorted(found)
+
+
+def test_the_chinese_index_knows_the_layers_terms(built):
+    """docs/search_dict.txt makes jieba keep 反卷积 and 卷积核 as words (it would split them otherwise)."""
+    index = search_index(built / "zh_CN")
+    assert "three_d" in pages_with_term(index, "反卷积") and "base" in pages_with_term(index, "卷积核")
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_the_search_scripts_assign_a_stemmer_they_define(built, language):
+    """Sphinx 9.0 wrote ``window.Stemmer = ChineseStemmer`` without defining it (sphinx#14229)."""
+    script = (built / language / "_static" / "language_data.js").read_text(encoding="utf-8")
+    name = re.search(r"window\.Stemmer = (\w+);", script).group(1)
+    assert re.search(rf"(var |let |const |\b){name}\s*=\s*function", script), name
+
+
+SEARCHES = [("zh_CN", "步长", "stride.html"), ("zh_CN", "stride", "stride.html"), ("en", "stride", "stride.html"),
+            ("en", "groups", "num_groups.html")]
+
+
+@pytest.mark.parametrize("language, query, expected", SEARCHES)
+def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query, expected):
+    """Sphinx's own search page, run by headless Chromium, lists the page among its results."""
+    binary = headless.chromium()
+    if binary is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium) to run the search page")
+    dom = headless.rendered_dom(headless.page_url(built / language / "search.html", query), binary)
+    results = re.findall(r'<li class="kind-[^"]*"><a href="([^"#?]+)', dom)
+    assert expected in results, (query, results[:10])
+
+
+def test_each_language_has_a_sitemap_with_alternates_and_a_404_page(built):
+    for code in LANGUAGES:
+        sitemap = (built / code / "sitemap.xml").read_text(encoding="utf-8")
+        root = hosting.language_root(hosting.site_url({}), code)
+        assert f"<loc>{root}stride.html</loc>" in sitemap
+        assert all(f'hreflang="{other.replace("_", "-")}"' in sitemap for other in LANGUAGES)
+        not_found = (built / code / "404.html").read_text(encoding="utf-8")
+        assert f'href="{urlsplit(root).path}index.html"' in not_found
+
+
+def test_every_page_names_its_canonical_url_and_its_translations(built):
+    root = hosting.site_url({})
+    for code in LANGUAGES:
+        page = (built / code / "maps" / "migration.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{root}{code}/maps/migration.html"' in page
+        for other in LANGUAGES:
+            assert f'hreflang="{other.replace("_", "-")}" href="{root}{other}/maps/migration.html"' in page
+        assert '<meta property="og:url"' in page
+
+
+def test_every_page_names_the_original_and_links_its_mentions(built, parsed):
+    for code, by_page in parsed.items():
+        for name in ("index.html", "errata.html", "gallery/plot_08_num_groups.html"):
+            page = (built / code / name).read_text(encoding="utf-8")
+            assert page.count(f'href="{original.url()}"') >= 2, f"{code}/{name}"  # a mention and the footer
+    assert "NVIDIA/trt-samples-for-hackathon-cn" in "".join(parsed["en"]["index.html"].prose)
+
+
+def test_no_computation_times_page(built):
+    assert not list(built.rglob("sg_execution_times.html"))
+
+
+def test_the_chinese_edition_translates_the_themes_chrome(parsed):
+    prose = "".join(parsed["zh_CN"]["stride.html"].prose)
+    assert "本页内容" in prose and "On this page" not in prose

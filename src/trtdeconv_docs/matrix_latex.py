@@ -7,7 +7,10 @@ whatever the global print options are. (NumPy 2 switches float32 arrays holding 
 of 10^6 or more to scientific notation; :func:`text` stays positional, the same on every
 NumPy version.) :func:`tensor` nests one ``\\left[\\begin{matrix} ... \\end{matrix}\\right]``
 per leading dimension around the rows of the last two, as the original page does (a 4-D
-tensor nests 3 deep).
+tensor nests 3 deep). Sibling matrices would differ in width (``10000.`` is narrower than
+``-10000.``) and their brackets would stagger, so every innermost matrix is padded on both
+sides to the widest one's width (:func:`natural_width`, from the TeX fonts' advance widths):
+the brackets of one level line up, and the entries stay exactly the printed text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import numpy as np
 
 COLORS = {"green": "0,0.5,0", "blue": "0,0,1", "red": "1,0,0"}
 """Highlight colours of the original page, as ``\\textcolor[rgb]`` arguments."""
+
+ADVANCE_EM = {".": 0.278, "-": 0.778}
+"""Advance widths in em of TeX's math fonts (MathJax's too) that differ from a digit's 0.5 em."""
+DIGIT_EM = 0.5
 
 Index = Tuple[int, ...]
 
@@ -42,9 +49,16 @@ def colored(entry: str, color: str) -> str:
     return rf"\textcolor[rgb]{{{COLORS[color]}}}{{{entry}}}"
 
 
-def _matrix(rows) -> str:
-    return "\n".join(["\\left[\\begin{matrix}", " \\\\\n".join(rows), "\\end{matrix}\\right]"] if rows
-                     else ["\\left[\\begin{matrix}\\end{matrix}\\right]"])
+def natural_width(block) -> float:
+    """Width in em of a 2-D block of entry texts as a matrix sets it, less the (equal) column gaps."""
+    widths = np.vectorize(lambda entry: sum(ADVANCE_EM.get(ch, DIGIT_EM) for ch in entry), otypes=[float])(block)
+    return float(widths.max(axis=0).sum()) if widths.size else 0.0
+
+
+def _matrix(rows, pad: float = 0.0) -> str:
+    kern = rf"\kern{pad:.3f}em" if pad > 0.0005 else ""
+    return "\n".join([rf"\left[{kern}\begin{{matrix}}", " \\\\\n".join(rows), rf"\end{{matrix}}{kern}\right]"]
+                     if rows else ["\\left[\\begin{matrix}\\end{matrix}\\right]"])
 
 
 def tensor(array, highlights: Dict[Index, str] = None) -> str:
@@ -53,6 +67,7 @@ def tensor(array, highlights: Dict[Index, str] = None) -> str:
     A 0-D or 1-D array prints as one bracketed row.
     """
     texts = entries(array)
+    plain = texts.copy()
     for index, color in (highlights or {}).items():
         if len(index) != texts.ndim or not all(0 <= i < n for i, n in zip(index, texts.shape)):
             raise ValueError(f"highlight index {index} is outside the tensor's shape {texts.shape}")
@@ -60,9 +75,12 @@ def tensor(array, highlights: Dict[Index, str] = None) -> str:
     if texts.ndim < 2:
         return _matrix([" & ".join(texts.reshape(-1))])
 
-    def nest(block) -> str:
-        if block.ndim == 2:
-            return _matrix([" & ".join(row) for row in block])
-        return _matrix([nest(inner) for inner in block])
+    planes = plain.reshape((int(np.prod(plain.shape[:-2])),) + plain.shape[-2:])
+    widest = max((natural_width(plane) for plane in planes), default=0.0)
 
-    return nest(texts)
+    def nest(block, plain_block) -> str:
+        if block.ndim == 2:
+            return _matrix([" & ".join(row) for row in block], (widest - natural_width(plain_block)) / 2)
+        return _matrix([nest(inner, plain_inner) for inner, plain_inner in zip(block, plain_block)])
+
+    return nest(texts, plain)

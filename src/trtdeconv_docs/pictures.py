@@ -8,9 +8,11 @@ value shown here comes from TensorRT.
 
 The figures are made with :mod:`matplotlib.pyplot`, so that sphinx-gallery's scraper
 finds them; every cell is a ``Rectangle`` whose ``gid`` says what it is
-(``"<panel>/<state>/<index>"``, e.g. ``"input/hit/0,1"``). Labels are Chinese when a
-font with the needed glyphs is found (``TRTDECONV_CJK_FONT`` may name a font file), each
-with its English below, and English only otherwise, so that no label is drawn as empty boxes.
+(``"<panel>/<state>/<index>"``, e.g. ``"input/hit/0,1"``). Labels are in the language of the
+site edition being built (``TRTDECONV_LANGUAGE``, which the Sphinx extension sets): Chinese
+when a font with the needed glyphs is found (``TRTDECONV_CJK_FONT`` may name a font file),
+English otherwise, so that no label is drawn as empty boxes; outside a site build, Chinese
+with its English below.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from .attributes import TENSORRT_10_PADDING_MODES, Deconvolution, DeconvolutionE
 from .translations import translate
 
 FONT_VARIABLE = "TRTDECONV_CJK_FONT"
+LANGUAGE_VARIABLE = "TRTDECONV_LANGUAGE"
+"""The site edition being built (``zh_CN``, ``en``); set by :mod:`trtdeconv_docs.sphinx_ext.language_switch`."""
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -110,11 +114,15 @@ def _cjk_family() -> Optional[str]:
 
 
 def languages() -> Tuple[str, ...]:
-    """The labels' languages: Chinese above English when a font has every Chinese glyph, else English only.
+    """The labels' languages: the edition's own (Chinese only with a font that has every glyph), else English.
 
-    One recording serves both editions of the site, so the pictures carry both languages.
+    Outside a site build (no ``TRTDECONV_LANGUAGE``), one picture may serve both editions:
+    Chinese above English when the font allows, English only otherwise.
     """
-    return ("zh", "en") if _cjk_family() else ("en",)
+    edition = os.environ.get(LANGUAGE_VARIABLE)
+    if edition is None:
+        return ("zh", "en") if _cjk_family() else ("en",)
+    return ("zh",) if edition.startswith("zh") and _cjk_family() else ("en",)
 
 
 def _font() -> dict:

@@ -114,7 +114,7 @@ def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
 def deconvolution(x, kernel, bias=None, **attributes) -> np.ndarray:
     """What TensorRT's deconvolution outputs for ``x``, computed in float64.
 
-    ``attributes`` are TensorRT's names and defaults, as :func:`attributes.resolve`
+    ``attributes`` are TensorRT's names and defaults, as :func:`~trtdeconv_docs.attributes.resolve`
     takes them (``num_output_maps``, ``kernel_size_nd``, ``stride_nd``, ...); invalid
     layers raise :class:`~trtdeconv_docs.attributes.DeconvolutionError`.
     """
@@ -131,7 +131,7 @@ def quantize_dequantize(x, scale: float) -> np.ndarray:
 
 
 def absolute_terms(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
-    """Per output element, the sum of |every product and bias| that TensorRT adds up."""
+    """Per output element, the sum of the absolute values of every product and bias that TensorRT adds up."""
     absolute_bias: Optional[np.ndarray] = None if bias is None else np.abs(np.asarray(bias, np.float64))
     return deconvolve(np.abs(np.asarray(x, np.float64)), np.abs(np.asarray(kernel, np.float64)), absolute_bias, layer)
 

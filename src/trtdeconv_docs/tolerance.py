@@ -40,7 +40,7 @@ def bound(absolute_terms, term_counts, precision: str = "fp32") -> np.ndarray:
 
 
 def worst_ratio(actual, expected, absolute_terms, term_counts, precision: str = "fp32") -> float:
-    """max |actual - expected| / bound; <= 1 means within tolerance (0/0 counts as 0)."""
+    """``max(abs(actual - expected) / bound)``; <= 1 means within tolerance (0/0 counts as 0)."""
     error = np.abs(np.asarray(actual, np.float64) - np.asarray(expected, np.float64))
     allowed = bound(absolute_terms, term_counts, precision)
     if error.shape != allowed.shape:

@@ -5,14 +5,18 @@ folder named after the language code: ``<site>/zh_CN/...`` and ``<site>/en/...``
 ``<site>/<language>/<page>.html`` therefore has its counterparts at
 ``<site>/<other>/<page>.html``; :func:`counterpart_href` computes the relative link and
 the ``page.html`` template of this package shows the links at the top of every page
-(and tells search engines about them with ``<link rel="alternate" hreflang>``).
+(and tells search engines about them with ``<link rel="alternate" hreflang>``, absolute
+under the published root of :mod:`~trtdeconv_docs.sphinx_ext.hosting`). A small script
+(:mod:`~trtdeconv_docs.sphinx_ext.scripts`) carries the anchor and the search query over.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Dict, List
 
+from .. import pictures
 from . import messages
 from .messages import _
 
@@ -37,9 +41,17 @@ def language_links(language: str, target_uri: str, languages: Dict[str, str]) ->
 
 
 def _add_links(app, pagename, templatename, context, doctree) -> None:
-    context["trtdeconv_language_links"] = language_links(
-        app.config.language, app.builder.get_target_uri(pagename), app.config.trtdeconv_languages)
+    target_uri = app.builder.get_target_uri(pagename)
+    links = language_links(app.config.language, target_uri, app.config.trtdeconv_languages)
+    for link in links:  # what search engines read: absolute, under the published root
+        link["url"] = f"{app.config.trtdeconv_site_url}{link['code']}/{target_uri}"
+    context["trtdeconv_language_links"] = links
     context["trtdeconv_language_label"] = _("语言")
+
+
+def _tell_pictures_the_language(app, config) -> None:
+    """The examples run during the build draw their labels in this edition's language."""
+    os.environ[pictures.LANGUAGE_VARIABLE] = config.language
 
 
 def _translate_titles(app, config) -> None:
@@ -53,4 +65,5 @@ def setup(app):
     app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_languages", LANGUAGES, "html", types=frozenset({dict}))
     app.connect("config-inited", _translate_titles)
+    app.connect("config-inited", _tell_pictures_the_language)
     app.connect("html-page-context", _add_links)

@@ -1,0 +1,83 @@
+"""Gallery thumbnails that show what each example is about, drawn at build time from the layer's geometry.
+
+Examples ``plot_00`` .. ``plot_12`` print matrices and draw no figure, so sphinx-gallery would
+give their cards a placeholder. Each of them ends with one configuration comment,
+``# sphinx_gallery_thumbnail_path = "_static/thumbnails/<name>.png"``, and this part draws
+those pictures (:data:`PICTURES`, with :mod:`trtdeconv_docs.pictures`, in the edition's
+language) into ``docs/_static/thumbnails/`` before sphinx-gallery reads the examples. The
+folder is generated (``.gitignore``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Dict
+
+FOLDER = Path("_static") / "thumbnails"
+"""Where the thumbnails go, relative to the documentation's source folder."""
+
+
+def _gather(output_index, **attributes) -> Callable:
+    """A gather picture (as in ``plot_20``) of one output element of a 3x3 layer on the seed data."""
+    def draw():
+        from ..attributes import resolve
+        from ..example_data import seed_tensors
+        from ..pictures import gather_figure
+
+        data, weight, _ = seed_tensors()
+        layer = resolve(num_output_maps=1, kernel_size_nd=(3, 3), **attributes)
+        return gather_figure(layer, (3, 3), output_index, data[0, 0], weight.reshape(3, 3))
+    return draw
+
+
+def _groups() -> object:
+    from ..attributes import resolve
+    from ..pictures import groups_figure
+
+    return groups_figure(resolve(num_output_maps=4, kernel_size_nd=(3, 3), num_groups=2), 6, 3)
+
+
+def _sizes() -> object:
+    from ..attributes import resolve
+    from ..pictures import output_size_figure
+
+    return output_size_figure(resolve(num_output_maps=1, kernel_size_nd=(3, 3), stride_nd=(2, 2), padding_nd=(1, 1)),
+                              (3, 3))
+
+
+PICTURES: Dict[str, Callable] = {
+    "base": _gather((1, 1)),
+    "stride": _gather((2, 2), stride_nd=(2, 2)),
+    "padding": _gather((0, 0), padding_nd=(1, 1)),
+    "pre_post_padding": _gather((0, 2), pre_padding=(1, 0), post_padding=(0, 2)),
+    "dilation": _gather((2, 3), dilation_nd=(2, 2)),
+    "num_groups": _groups,
+    "padding_mode": _sizes,
+}
+"""Thumbnail name -> a function drawing its figure."""
+
+
+def draw_all(folder: Path) -> Dict[str, Path]:
+    """Draw every thumbnail of :data:`PICTURES` as ``folder/<name>.png``; returns the files."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for name, draw in PICTURES.items():
+        figure = draw()
+        written[name] = folder / f"{name}.png"
+        figure.savefig(written[name], dpi=100)
+        plt.close(figure)
+    return written
+
+
+def _draw_for_build(app) -> None:
+    draw_all(Path(app.srcdir) / FOLDER)
+
+
+def setup(app):
+    """Draw the thumbnails before sphinx-gallery (``builder-inited``, priority 500) reads the examples."""
+    app.connect("builder-inited", _draw_for_build, priority=400)

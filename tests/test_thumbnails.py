@@ -1,0 +1,30 @@
+"""Every example card has a meaningful thumbnail: a picture drawn from the layer's geometry, or its own figure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib.image
+
+from trtdeconv_docs.sphinx_ext import thumbnails
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = re.compile(r'^# sphinx_gallery_thumbnail_path = "_static/thumbnails/(\w+)\.png"$', re.MULTILINE)
+
+
+def test_every_example_without_a_figure_names_a_drawn_thumbnail():
+    for example in sorted((ROOT / "examples").glob("plot_*.py")):
+        source = example.read_text(encoding="utf-8")
+        if "pictures import" in source:  # plot_20, plot_21: their first figure is the thumbnail
+            continue
+        names = CONFIG.findall(source)
+        assert len(names) == 1 and names[0] in thumbnails.PICTURES, example.name
+
+
+def test_the_thumbnails_are_drawn_as_pictures(tmp_path):
+    written = thumbnails.draw_all(tmp_path / "thumbs")
+    assert sorted(written) == sorted(thumbnails.PICTURES)
+    for name, path in written.items():
+        height, width = matplotlib.image.imread(path).shape[:2]
+        assert width > 300 and height > 100, (name, width, height)

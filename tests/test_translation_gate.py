@@ -1,0 +1,63 @@
+"""The build refuses an English page that would silently show Chinese (trtdeconv_docs.sphinx_ext.translation_gate).
+
+A two-paragraph Chinese project with an English catalog: one paragraph translated, one
+not (or fuzzy). Its English build under ``-W`` must fail, point at the paragraph and name
+the commands that fix it; with every paragraph translated it succeeds.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CONF = '''
+project = html_title = "demo"
+language = "zh_CN"
+locale_dirs = ["locale/"]
+gettext_compact = False
+extensions = ["trtdeconv_docs.sphinx_ext.translation_gate"]
+'''
+PAGE = "Title\n=====\n\n第一段。\n\n第二段。\n"
+PO = '''msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=utf-8\\n"
+
+msgid "Title"
+msgstr "Title"
+
+msgid "第一段。"
+msgstr "First paragraph."
+
+{second}
+'''
+
+
+def build_english(tmp_path: Path, second: str) -> subprocess.CompletedProcess:
+    """Build the demo project in English with -W; the catalog's second entry is ``second``."""
+    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
+    (tmp_path / "index.rst").write_text(PAGE, encoding="utf-8")
+    messages = tmp_path / "locale" / "en" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    (messages / "index.po").write_text(PO.format(second=second), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "-D", "language=en",
+                           str(tmp_path), str(tmp_path / "html")], capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("second", ['msgid "第二段。"\nmsgstr ""', '#, fuzzy\nmsgid "第二段。"\nmsgstr "Second paragraph."',
+                                    ""])
+def test_an_untranslated_or_fuzzy_paragraph_fails_the_build_and_says_what_to_run(tmp_path, second):
+    result = build_english(tmp_path, second)
+    assert result.returncode != 0
+    assert "index.rst:6" in result.stderr and "untranslated or fuzzy message «第二段。»" in result.stderr
+    assert "`tox -e translations`" in result.stderr and "docs/locale/en/LC_MESSAGES/index.po" in result.stderr
+    assert "python -m trtdeconv_docs.translation_check docs/locale src/trtdeconv_docs/locale" in result.stderr
+    assert "第一段" not in result.stderr
+
+
+def test_a_fully_translated_page_builds(tmp_path):
+    result = build_english(tmp_path, 'msgid "第二段。"\nmsgstr "Second paragraph."')
+    assert result.returncode == 0, result.stderr
+    assert "Second paragraph." in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
