@@ -25,7 +25,7 @@ from trtdeconv_docs.replay import TENSORS  # noqa: E402
 from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
 
-from .conftest import EXAMPLES as EXAMPLES_DIR  # noqa: E402
+from .conftest import EXAMPLES as EXAMPLES_DIR, ROOT  # noqa: E402
 
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 

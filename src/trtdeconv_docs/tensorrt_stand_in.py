@@ -31,6 +31,8 @@ RETURNS = {
     "mark_output": None, "set_input": None,
 }
 """What each method the examples call returns: a TensorRT class name, or ``None``. One list, on purpose short."""
+ENUM_ALIASES = {"ResizeMode": "InterpolationMode"}
+"""Module attributes that TensorRT binds as another name of an enum (``m.attr("ResizeMode") = InterpolationMode``)."""
 DATA_TYPES = {"float32": "FLOAT", "float16": "HALF", "int8": "INT8", "int32": "INT32", "bool": "BOOL"}
 """``tensorrt.float32`` and friends: module-level aliases of ``DataType`` members."""
 
@@ -154,6 +156,8 @@ def module(surface, version: str) -> types.ModuleType:
     def getattr_(name: str):
         if name in DATA_TYPES and name in surface.module_names:
             return getattr(getattr_("DataType"), DATA_TYPES[name])
+        if name in ENUM_ALIASES and name in surface.module_names:
+            return getattr_(ENUM_ALIASES[name])
         if name in surface.enums:
             if name not in enums:
                 enums[name] = _enum(name, surface.enum_members(name))
