@@ -13,7 +13,8 @@ from trtdeconv_docs import limits
 from trtdeconv_docs.attributes import DeconvolutionError, check_setter
 from trtdeconv_docs.conformance import probes
 
-from test_conformance import DIRECTORY, RECORDING
+from .conftest import CONFORMANCE as DIRECTORY
+from .test_conformance import RECORDING
 
 RECORD = ("python -m trtdeconv_docs.conformance.run_on_tensorrt --count 320 --seed 0 "
           "--out recordings/conformance")

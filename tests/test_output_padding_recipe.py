@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_mappings import transpose_by_adjoint
+from .test_mappings import transpose_by_adjoint
 
 from trtdeconv_docs import mappings, recordings, reference
 from trtdeconv_docs.question_data import OUTPUT_PADDING_CASE, output_padding_tensors
