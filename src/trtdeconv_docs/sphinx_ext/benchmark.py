@@ -45,7 +45,7 @@ CHARTS = ("formulations", "pytorch", "roofline")
 def benchmark_dir(config, srcdir) -> Path:
     """``trtdeconv_benchmark_dir`` (relative to the source folder), else ``recordings/benchmark`` beside it."""
     configured = config.trtdeconv_benchmark_dir
-    return Path(srcdir, configured) if configured else recordings.root(srcdir) / "benchmark"
+    return Path(srcdir, configured) if configured else recordings.root() / "benchmark"
 
 
 def ms(value: Optional[float]) -> str:

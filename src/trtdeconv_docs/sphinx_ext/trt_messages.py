@@ -21,7 +21,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recording
+from .. import recordings
 from . import messages
 from .messages import _
 from .trt_output import RERUN, RecordingError, find_run, recordings_dir
@@ -50,9 +50,9 @@ class TrtMessages(SphinxDirective):
                 raise RecordingError("the :run: option (the run's label) is required")
             if not path.is_file():
                 raise RecordingError(f"no GPU recording {path}; {RERUN}")
-            document = recording.load(path)
+            document = recordings.read_json(path)
             lines = refusal_messages(find_run(document, label))
-        except RecordingError as error:
+        except (RecordingError, recordings.RecordingError) as error:
             raise self.error(f"trt-messages in page {self.env.docname!r}, example {example!r}, "
                              f"run {label!r}: {error}") from None
         text = "\n".join(lines)
