@@ -41,8 +41,9 @@ output = refused("post_padding_past_output", data, 1, (3, 3), weight, bias, post
 
 # %%
 # CAFFE 模式在头尾都裁 ``pre_padding``：完整输出 5，``pre_padding=(3, 3)`` 让两维都成为 5 - 6 = -1。
-output = refused("caffe_pre_padding_negative", data, 1, (3, 3), weight, bias, pre_padding=(3, 3),
-                 padding_mode=trt.PaddingMode.CAFFE_ROUND_DOWN)
+if hasattr(trt.PaddingMode, "CAFFE_ROUND_DOWN"):  # removed in TensorRT 10.0
+    output = refused("caffe_pre_padding_negative", data, 1, (3, 3), weight, bias, pre_padding=(3, 3),
+                     padding_mode=trt.PaddingMode.CAFFE_ROUND_DOWN)
 
 # %%
 # 负的填充：``padding_nd=(-1, -1)``。

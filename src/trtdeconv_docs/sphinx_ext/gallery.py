@@ -49,7 +49,7 @@ def recording_problems(examples: Path) -> List[str]:
     for manifest in sorted(root.glob(f"*/{recordings.MANIFEST}")):
         problems += recordings.verify_folder(manifest.parent)
     if not tensorrt_present():
-        for name in NOT_REPLAYABLE:
+        for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
             path = root / TENSORS / f"{Path(name).stem}.json"
             try:
                 recorded = recordings.read_json(path)["source_sha256"]

@@ -2,7 +2,10 @@
 
 from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern
 
-extensions = ["myst_parser", "sphinx_gallery.gen_gallery", "trtdeconv_docs.sphinx_ext"]
+# the parts under test: the replayed gallery (and trt-output, which plot_00's page uses)
+extensions = ["myst_parser", "sphinx_gallery.gen_gallery", "trtdeconv_docs.sphinx_ext.gallery",
+              "trtdeconv_docs.sphinx_ext.trt_output"]
+html_search_language = "en"  # see test-trt-output/conf.py
 language = "zh_CN"
 exclude_patterns = ["gallery/*.ipynb"]
 abort_on_example_error = True
