@@ -67,8 +67,10 @@ def tensorrt_version_at_least(major: int, minor: int = 0) -> bool:
 class Session:
     """One network and its builder settings; see the module docstring."""
 
-    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False):
+    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0):
         self.settings: Dict[str, Any] = {"tf32": tf32, "int8": int8, "fp16": fp16}
+        if optimization_level != 0:  # the documentation's fast level 0 is the default, and not recorded as a setting
+            self.settings["optimization_level"] = optimization_level
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
         self.profile: Dict[str, list] = {}
@@ -80,7 +82,7 @@ class Session:
             self._builder = None
         else:
             from .tensorrt_engine import Builder
-            self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16)
+            self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level)
             target = self._builder.network
         self.network = Proxy(target, self.log, "network")
 

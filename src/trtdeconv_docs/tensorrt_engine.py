@@ -1,7 +1,7 @@
 """Real TensorRT (GPU only): a builder for documentation networks, and one engine execution.
 
 Builder settings for tiny documentation networks: a 1 GiB workspace pool, builder
-optimization level 0 where available, one timing cache shared by every builder of the
+optimization level 0 where available (unless asked for another), one timing cache shared by every builder of the
 process, DETAILED profiling verbosity (the engine inspector names the tactics) and
 ``BuilderFlag.TF32`` cleared unless asked for. Uses the API common to TensorRT 8.6, 10
 and 11 (named I/O tensors, ``execute_async_v3``, ``set_memory_pool_limit``).
@@ -48,14 +48,14 @@ def _network_flags() -> int:
 class Builder:
     """One logger, builder, network and builder config with the settings of the module docstring."""
 
-    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False):
+    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0):
         self.logger = CapturingLogger()
         self.builder = trt.Builder(self.logger)
         self.network = self.builder.create_network(_network_flags())
         self.config = self.builder.create_builder_config()
         self.config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
         if hasattr(self.config, "builder_optimization_level"):
-            self.config.builder_optimization_level = 0
+            self.config.builder_optimization_level = optimization_level
         self.config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
         if not tf32:
             self.config.clear_flag(trt.BuilderFlag.TF32)
