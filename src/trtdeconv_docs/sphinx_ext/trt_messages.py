@@ -18,13 +18,10 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from docutils import nodes
-from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
 from . import messages
 from .messages import _
-from .trt_output import RERUN, RecordingError, find_run, recordings_dir
+from .trt_output import RecordedRunDirective, RecordingError
 
 
 def refusal_messages(run: Dict[str, Any]) -> List[str]:
@@ -34,27 +31,15 @@ def refusal_messages(run: Dict[str, Any]) -> List[str]:
     return [str(line).rstrip() for line in run["refused"]]
 
 
-class TrtMessages(SphinxDirective):
+class TrtMessages(RecordedRunDirective):
     """Renders a recorded refusal's messages as a literal block with a provenance caption."""
 
-    required_arguments = 1
-    option_spec = {"run": directives.unchanged_required}
+    name = "trt-messages"
 
     def run(self):
         """Look the run up in the recording; a build error if it is missing or was not refused."""
         example, label = self.arguments[0], self.options.get("run", "")
-        path = recordings_dir(self.config, self.env.srcdir) / f"{example}.json"
-        self.env.note_dependency(str(path))
-        try:
-            if not label:
-                raise RecordingError("the :run: option (the run's label) is required")
-            if not path.is_file():
-                raise RecordingError(f"no GPU recording {path}; {RERUN}")
-            document = recordings.read_json(path)
-            lines = refusal_messages(find_run(document, label))
-        except (RecordingError, recordings.RecordingError) as error:
-            raise self.error(f"trt-messages in page {self.env.docname!r}, example {example!r}, "
-                             f"run {label!r}: {error}") from None
+        document, _run, lines = self.recorded_run(refusal_messages)
         text = "\n".join(lines)
         block = nodes.literal_block(text, text, language="text", translatable=False)
         self.set_source_info(block)

@@ -104,15 +104,15 @@ def caption_text(document: Dict[str, Any], run: Dict[str, Any], kind: str, name:
     return _("形状 {shape}；{what}（{details}）；").format(shape=tuple(shape), what=what, details=_("，").join(details))
 
 
-class TrtOutput(SphinxDirective):
-    """Renders one recorded tensor as nested matrices with a provenance caption."""
+class RecordedRunDirective(SphinxDirective):
+    """A directive whose argument names an example and whose ``:run:`` names one of its recorded runs."""
 
     required_arguments = 1
-    option_spec = {"run": directives.unchanged_required, "tensor": directives.unchanged,
-                   "color": directives.unchanged}
+    option_spec = {"run": directives.unchanged_required}
+    name = "trt-output"
 
-    def run(self):
-        """Look the tensor up in the recording; a build error if anything is missing."""
+    def recorded_run(self, use) -> Tuple[Dict[str, Any], Dict[str, Any], Any]:
+        """(document, run, ``use(run)``) of the recording; any problem is a build error naming page, example and run."""
         example, label = self.arguments[0], self.options.get("run", "")
         path = recordings_dir(self.config, self.env.srcdir) / f"{example}.json"
         self.env.note_dependency(str(path))
@@ -123,11 +123,27 @@ class TrtOutput(SphinxDirective):
                 raise RecordingError(f"no GPU recording {path}; {RERUN}")
             document = recordings.read_json(path)
             run = find_run(document, label)
-            kind, name, array = find_tensor(run, self.options.get("tensor", "output").strip())
-            latex = matrix_latex.tensor(array, parse_highlights(self.options.get("color", "")))
+            return document, run, use(run)
         except (RecordingError, recordings.RecordingError, ValueError) as error:
-            raise self.error(f"trt-output in page {self.env.docname!r}, example {example!r}, "
+            raise self.error(f"{self.name} in page {self.env.docname!r}, example {example!r}, "
                              f"run {label!r}: {error}") from None
+
+
+class TrtOutput(RecordedRunDirective):
+    """Renders one recorded tensor as nested matrices with a provenance caption."""
+
+    option_spec = {"run": directives.unchanged_required, "tensor": directives.unchanged,
+                   "color": directives.unchanged}
+
+    def run(self):
+        """Look the tensor up in the recording; a build error if anything is missing."""
+        example, label = self.arguments[0], self.options.get("run", "")
+
+        def tensor_and_latex(run):
+            kind, name, array = find_tensor(run, self.options.get("tensor", "output").strip())
+            return kind, name, array, matrix_latex.tensor(array, parse_highlights(self.options.get("color", "")))
+
+        document, run, (kind, name, array, latex) = self.recorded_run(tensor_and_latex)
         math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False,
                                 translatable=False)  # recorded numbers: nothing to translate
         self.set_source_info(math)
