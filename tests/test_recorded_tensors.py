@@ -124,3 +124,14 @@ def test_per_channel_scales_on_axis_1_are_the_documented_result():
     (replayed,) = replay(_run("plot_14_int8_tactics.py", "int8_per_channel_axis1")).values()
     assert replayed.precision == "int8"
     np.testing.assert_array_equal(replayed.recorded, replayed.reference)
+
+
+@pytest.mark.parametrize("fp16, fp32", [("seed_fp16", "seed_fp32"), ("upsampling_fp16", "upsampling_fp32")])
+def test_fp16_allowed_runs_chose_fp32_as_docs_precision_says(fp16, fp32):
+    """docs/precision.md says TensorRT kept FP32 for both layers with FP16 allowed: same engine, same bits."""
+    allowed, cleared = _run("plot_15_fp16.py", fp16), _run("plot_15_fp16.py", fp32)
+    known = {**known_arrays(next(d for d in DOCUMENTS if d["example"] == "plot_15_fp16.py")), **rebuilt_arrays()}
+    assert allowed["settings"]["fp16"] and not cleared["settings"]["fp16"]
+    assert [r.precision for r in replay(allowed, known).values()] == ["fp32"]
+    for (_, a), (_, b) in zip(allowed["outputs"].items(), cleared["outputs"].items()):
+        np.testing.assert_array_equal(decode(a), decode(b))
