@@ -22,12 +22,13 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs import matrix_latex, recordings
-from trtdeconv_docs.recompute import replay
+from trtdeconv_docs.recompute import known_arrays, replay
 from trtdeconv_docs.recordings_writer import publish
 from trtdeconv_docs.sphinx_ext import trt_output
 from trtdeconv_docs.tensors import encode
 
 from .conftest import DOCS, EXAMPLES, TENSORS
+from .test_recorded_tensors import DIVERGENCES, rebuilt_arrays
 
 
 DIRECTIVE = re.compile(
@@ -117,11 +118,15 @@ def test_directive_is_well_formed(use):
 
 @pytest.mark.parametrize("use", PARAMS)
 def test_recorded_tensor_agrees_with_the_reference(use):
-    _, run, kind, name, array = recorded(use)
+    document, run, kind, name, array = recorded(use)
     matrix_latex.tensor(array, trt_output.parse_highlights(use.options.get("color", "")))
     if kind == "output":
-        replayed = replay(run)[name]
+        replayed = replay(run, {**known_arrays(document), **rebuilt_arrays()})[name]
         assert replayed.recorded.shape == replayed.reference.shape, use.where
+        divergence = DIVERGENCES.get((document["example"], run["label"]))
+        if divergence:  # shown because TensorRT computes something else; the page must say so
+            assert replayed.worst_ratio > 1.0, f"{use.where}: {run['label']} now agrees with the reference"
+            return
         assert replayed.worst_ratio <= 1.0, (
             f"{use.where}: TensorRT differs from the reference by {replayed.worst_ratio:.3g} x the "
             f"{replayed.precision} bound")

@@ -14,7 +14,16 @@ Precisions, from how TensorRT computed the layer:
   truncated), so each product is off by less than ``2^-9`` before the FP32 sum:
   ``(2^-9 + gamma(n)) * sum(|terms|)``;
 * ``int8``: Q/DQ inputs are integers times a scale, their products add up exactly in
-  int32, and only the FP32 scaling rounds: the ``fp32`` bound covers it.
+  int32, and only the FP32 scaling rounds: the ``fp32`` bound covers it;
+* ``fp16``: every operation and every stored value may round with ``u = 2^-11``
+  (10 stored mantissa bits, round to nearest). Each term goes through at most ``n + 3``
+  roundings: its two operands stored in FP16, its product, at most ``n - 1`` additions
+  (when the accumulation is in FP16 too) and the output stored in FP16. By Higham's
+  Lemma 3.1 a product of ``k`` factors ``(1 + delta)``, ``|delta| <= u``, is
+  ``1 + theta`` with ``|theta| <= gamma(k)``, so the bound is
+  ``gamma_fp16(n + 3) * sum(|terms|)``. It needs ``(n + 3) * 2^-11 < 1`` (fewer than
+  2045 terms) and says nothing about FP16's range (overflow past 65504 gives ``inf``:
+  an infinite error; subnormals below 2^-14 lose more): such elements fail it.
 """
 
 from __future__ import annotations
@@ -22,21 +31,31 @@ from __future__ import annotations
 import numpy as np
 
 UNIT_ROUNDOFF = 2.0 ** -24
-PRODUCT_ERROR = {"fp32": 0.0, "int8": 0.0, "tf32": 2.0 ** -9}
+"""FP32's unit roundoff: the summation of every precision but ``fp16``."""
+FP16_UNIT_ROUNDOFF = 2.0 ** -11
+PRODUCT_ERROR = {"fp32": 0.0, "int8": 0.0, "tf32": 2.0 ** -9, "fp16": 0.0}
 """Relative error of one product before summation, by precision name."""
+SUMMATION = {"fp32": (UNIT_ROUNDOFF, 0), "int8": (UNIT_ROUNDOFF, 0), "tf32": (UNIT_ROUNDOFF, 0),
+             "fp16": (FP16_UNIT_ROUNDOFF, 3)}
+"""By precision name: the unit roundoff of the sum and the roundings each term sees beyond ``n``."""
 
 
-def gamma(term_counts) -> np.ndarray:
-    """Higham's ``gamma(n) = n*u / (1 - n*u)`` for FP32 summation of ``n`` terms."""
+def gamma(term_counts, unit_roundoff: float = UNIT_ROUNDOFF) -> np.ndarray:
+    """Higham's ``gamma(n) = n*u / (1 - n*u)`` (FP32's ``u`` unless given); needs ``n*u < 1``."""
     n = np.asarray(term_counts, dtype=np.float64)
-    return n * UNIT_ROUNDOFF / (1.0 - n * UNIT_ROUNDOFF)
+    if np.any(n * unit_roundoff >= 1):
+        raise ValueError(f"gamma(n) needs n * u < 1: n = {n.max():g} roundings with u = {unit_roundoff:g}")
+    return n * unit_roundoff / (1.0 - n * unit_roundoff)
 
 
 def bound(absolute_terms, term_counts, precision: str = "fp32") -> np.ndarray:
-    """Largest error allowed per element: ``(product error + gamma(n)) * sum(|terms|)``."""
+    """Largest error allowed per element: ``(product error + gamma(n [+ 3 for fp16])) * sum(|terms|)``."""
     if precision not in PRODUCT_ERROR:
         raise ValueError(f"precision {precision!r} is not one of {sorted(PRODUCT_ERROR)}")
-    return (PRODUCT_ERROR[precision] + gamma(term_counts)) * np.asarray(absolute_terms, dtype=np.float64)
+    unit_roundoff, extra = SUMMATION[precision]
+    counts = np.asarray(term_counts, dtype=np.float64)
+    return ((PRODUCT_ERROR[precision] + gamma(counts + extra, unit_roundoff))
+            * np.asarray(absolute_terms, dtype=np.float64))
 
 
 def worst_ratio(actual, expected, absolute_terms, term_counts, precision: str = "fp32") -> float:

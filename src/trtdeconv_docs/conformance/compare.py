@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .. import limits, shapes, tolerance
 from ..attributes import DeconvolutionError
+from .. import recompute
 from ..recompute import used_tf32
 from . import model, store
 
@@ -39,11 +40,8 @@ def precision(case_id: str, run: Dict[str, Any]) -> str:
 
 def weights_type(case_id: str, run: Dict[str, Any]) -> Optional[str]:
     """The type of the weights in the engine layer holding the case's deconvolution (``Int8``, ``Float``), if recorded."""
-    for entry in run.get("engine_layers", []):
-        if (isinstance(entry, dict) and "Weights" in entry
-                and deconvolution_name(case_id) in entry.get("Name", "").split(" + ")):
-            return entry["Weights"].get("Type")
-    return None
+    entries = [entry for entry in run.get("engine_layers", []) if isinstance(entry, dict)]
+    return recompute.weights_type(entries, deconvolution_name(case_id))
 
 
 @dataclass
