@@ -81,8 +81,8 @@ REASONS: Dict[str, str] = {
     "padding": r"set(Pre|Post)?Padding(Nd)?.*allDimsGtEq\(\w+, 0\) && allDimsLtEq\(\w+, kMAX_PADDING\)",
     "dimension_count": r"number of dimensions in kernel .* do not match",
     "padding_mode": r"setPaddingMode|PaddingMode",
-    "input_rank": r"at least \d dimensions are required for input",
-    "dims_capacity": r"add_input\(\): incompatible function arguments.*Invoked with: .*\((\d+, ){%d,}\d+\)" % MAX_DIMS,
+    "input_rank": (r"at least \d dimensions are required for input"
+                   r"|add_input\(\): incompatible function arguments.*Invoked with: .*\((\d+, ){%d,}\d+\)" % MAX_DIMS),
     "input_size": r"(dimension|volume|extent).*(negative|exceeds|overflow|must be)",
     "groups_divide_channels": r"group count must divide input channel count",
     "groups_divide_maps": r"group count must divide output channel count",
@@ -102,11 +102,12 @@ REASONS: Dict[str, str] = {
 this package alone: TensorRT computes with such inputs, so no
 recorded message can match them.
 
-``dims_capacity`` is a refusal before TensorRT: a shape of more than :data:`MAX_DIMS`
-dimensions does not fit ``nvinfer1::Dims``, so TensorRT's Python binding itself rejects
-the call (``TypeError: add_input(): incompatible function arguments``, recorded for probe
-p0659's rank-9 input); the pattern asks that the rejected shape had more than
-:data:`MAX_DIMS` entries."""
+``input_rank`` covers both ways TensorRT refuses an input's rank: too few dimensions for
+the kernel (``addDeconvolutionNd`` logs "at least N dimensions are required", case r20), and
+more than :data:`MAX_DIMS`, which ``nvinfer1::Dims`` cannot hold, so TensorRT's Python
+binding itself rejects the shape before TensorRT sees it (``TypeError: add_input():
+incompatible function arguments``, probe p0659's rank-9 input); that alternative matches
+only a rejected shape of more than :data:`MAX_DIMS` entries."""
 
 
 def pattern(reason: str) -> Pattern[str]:

@@ -102,7 +102,7 @@ def _setters_alone(case: Dict[str, Any]) -> None:
     if len(case["input_shape"]) > MAX_DIMS:
         raise DeconvolutionError(f"input shape {case['input_shape']}: {len(case['input_shape'])} dimensions, but "
                                  f"nvinfer1::Dims holds at most {MAX_DIMS}: TensorRT's Python binding refuses "
-                                 f"the shape (add_input)", "dims_capacity")
+                                 f"the shape (add_input)", "input_rank")
     for name, value in case["set"]:
         check_setter(name, value)
 
