@@ -32,7 +32,7 @@ def test_every_number_on_every_page_is_recorded_computed_or_allowed():
 
 def test_the_allow_list_has_no_stale_entries_and_a_reason_for_each():
     stale = page_literals.stale_entries(ROOT, ALLOWED)
-    assert not stale, f"docs/literals.json lists literals no page shows any more: remove {stale}"
+    assert not stale, f"docs/literals.json lists literals no page shows any more, or that are now sourced: remove {stale}"
     assert all(len(entry["reason"].split()) >= 5 for entry in ALLOWED), "every entry says why in a sentence"
 
 
@@ -91,3 +91,17 @@ def test_an_example_docstring_is_a_page_too(checkout):
     example.write_text(text[:first] + "输出 123×456。\n" + text[first:], encoding="utf-8")
     found = page_literals.unsourced(checkout, ALLOWED)
     assert [(l.page, l.literal) for l in found] == [("examples/plot_03_stride.py", "123×456")]
+
+
+@pytest.mark.parametrize("page, sourced, unsourced", [
+    ("docs/stride.md", "步长 (2, 1)、3×3 卷积核", "(2, 3)"),  # attributes TensorRT read back (plot_03_stride)
+    ("docs/one_d.md", "中间张量 (1, 1, 1, 11)", "(1, 1, 1, 12)"),  # an engine tensor (plot_16_one_d's inspector)
+    ("docs/errata.md", "输入一行 (7, 8, 9)", "(7, 8, 10)"),  # a row of a recorded input (plot_10_set_input_int8)
+])
+def test_what_tensorrt_recorded_for_a_shown_example_is_sourced_and_nothing_else(checkout, page, sourced, unsourced):
+    path = checkout / page
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + f"\n{sourced}。\n", encoding="utf-8")
+    assert page_literals.unsourced(checkout, ALLOWED) == []
+    path.write_text(original + f"\n{sourced}，{unsourced}。\n", encoding="utf-8")
+    assert [(l.page, l.literal) for l in page_literals.unsourced(checkout, ALLOWED)] == [(page, unsourced)]

@@ -152,11 +152,16 @@ def _shape(args: argparse.Namespace) -> None:
     print(shapes.output_shape(args.input_shape, _layer(args)))
 
 
+def run(argv: Optional[Sequence[str]] = None) -> None:
+    """Run the command line; a refusal raises :class:`UsageError` or :class:`DeconvolutionError`."""
+    args = build_parser().parse_args(argv)
+    {"reference": _reference, "shape": _shape}[args.command](args)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command line; returns the exit status (2 for any refused input)."""
+    """Run the command line; returns the exit status (2 for any refused input, said in one line)."""
     try:
-        args = build_parser().parse_args(argv)
-        {"reference": _reference, "shape": _shape}[args.command](args)
+        run(argv)
     except (UsageError, DeconvolutionError) as error:
         one_line = " ".join(str(error).split())
         print(f"{PROG}: error: {one_line}", file=sys.stderr)

@@ -35,8 +35,10 @@ int64_t(std::pow(100000.0F, nbDims * 0.5F))``, ``MAX_KERNEL_DIMS_PRODUCT(nbSpati
 MAX_OUTPUT_MAPS = 2 ** 28 - 1
 """``nbOutputs < kMAX_OUTPUT_MAPS`` (recorded message of case r09); value measured by the probes."""
 
-MAX_GROUPS = 9999
-"""``nbGroups < kMAX_GROUPS`` (recorded message of case r08); value measured by the probes."""
+MAX_GROUPS = 99999
+"""``nbGroups < kMAX_GROUPS`` (recorded message of case r08); measured by the probes: TensorRT
+8.6.0 added a layer of 99,999 groups (p0494) and refused 100,000 (p0495), so ``kMAX_GROUPS`` is
+100,000."""
 
 MAX_STRIDE = 100000
 """``allDimsLtEq(stride, kMAX_STRIDE)`` (recorded message of case r11); value measured by the probes."""
@@ -79,7 +81,8 @@ REASONS: Dict[str, str] = {
     "padding": r"set(Pre|Post)?Padding(Nd)?.*allDimsGtEq\(\w+, 0\) && allDimsLtEq\(\w+, kMAX_PADDING\)",
     "dimension_count": r"number of dimensions in kernel .* do not match",
     "padding_mode": r"setPaddingMode|PaddingMode",
-    "input_rank": r"at least \d dimensions are required for input",
+    "input_rank": (r"at least \d dimensions are required for input"
+                   r"|add_input\(\): incompatible function arguments.*Invoked with: .*\((\d+, ){%d,}\d+\)" % MAX_DIMS),
     "input_size": r"(dimension|volume|extent).*(negative|exceeds|overflow|must be)",
     "groups_divide_channels": r"group count must divide input channel count",
     "groups_divide_maps": r"group count must divide output channel count",
@@ -97,7 +100,14 @@ REASONS: Dict[str, str] = {
 ``values`` (NaN or infinite inputs), ``memory`` (the float64 model's own memory) and
 ``usage`` (a helper of this package asked for something outside the layer) are refusals of
 this package alone: TensorRT computes with such inputs, so no
-recorded message can match them."""
+recorded message can match them.
+
+``input_rank`` covers both ways TensorRT refuses an input's rank: too few dimensions for
+the kernel (``addDeconvolutionNd`` logs "at least N dimensions are required", case r20), and
+more than :data:`MAX_DIMS`, which ``nvinfer1::Dims`` cannot hold, so TensorRT's Python
+binding itself rejects the shape before TensorRT sees it (``TypeError: add_input():
+incompatible function arguments``, probe p0659's rank-9 input); that alternative matches
+only a rejected shape of more than :data:`MAX_DIMS` entries."""
 
 
 def pattern(reason: str) -> Pattern[str]:

@@ -18,9 +18,10 @@ else numeric that a reader could take for TensorRT's output is a *literal*:
     a product of integers in prose, ``5×5`` or ``1×1×3×3``.
 
 A literal is *sourced* when it is computed by a doctest on the same page (it appears in
-a ``>>>`` example or its output there), when it is the shape of a tensor that TensorRT
-recorded for an example the page shows (``recordings/tensors/<example>.json``, read
-through :mod:`trtdeconv_docs.recordings`), or when it is an attribute value written in
+a ``>>>`` example or its output there), when TensorRT recorded it for an example the page
+shows (``recordings/tensors/<example>.json``, read through :mod:`trtdeconv_docs.recordings`:
+a tensor's shape, a layer attribute TensorRT read back, or a row of an integral input or
+kernel; see :func:`recorded_shapes`), or when it is an attribute value written in
 the code of that page or example. Every other literal must be listed, with a reason,
 in the one allow-list file ``docs/literals.json`` (:data:`ALLOW_LIST`). Literals are
 compared with their whitespace removed, so changing one digit of an allowed matrix or
@@ -33,9 +34,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Set
+from typing import Dict, Iterable, List, Sequence, Set
 
 from . import recordings
+from .attributes import DeconvolutionError, resolve
+from .reference import kernel_shape
+from .shapes import volume
 
 ROOT = recordings.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
@@ -164,21 +168,87 @@ def _code_text(path: Path, text: str) -> str:
     return normalized("\n".join(parts))
 
 
+def _shape_keys(shape: Sequence[int]) -> Set[str]:
+    """A shape and its trailing parts of two or more dimensions, as normalized tuples and products."""
+    shape = [int(v) for v in shape]
+    found = set()
+    for part in (shape, shape[1:], shape[2:], shape[-2:]):
+        if len(part) >= 2:
+            found.add("(" + ",".join(map(str, part)) + ")")
+            found.add("×".join(map(str, part)))
+    return found
+
+
+def _row_keys(values: Sequence[float], shape: Sequence[int]) -> Set[str]:
+    """The whole of an integral tensor's values and each of its last-axis rows, as normalized tuples."""
+    if not values or any(float(v) != int(v) for v in values):
+        return set()
+    numbers = [str(int(v)) for v in values]
+    width = int(shape[-1]) if shape and int(shape[-1]) > 1 else len(numbers)
+    rows = {"(" + ",".join(numbers) + ")"}
+    rows.update("(" + ",".join(numbers[i:i + width]) + ")" for i in range(0, len(numbers), width))
+    return {row for row in rows if "," in row}
+
+
+def _engine_dimensions(run: Dict) -> List[List[int]]:
+    """The dimensions of every tensor in the engine inspector's layers (intermediate tensors included)."""
+    layers = run.get("engine", {}).get("layers")
+    if isinstance(layers, str):
+        try:
+            layers = json.loads(layers)
+        except ValueError:
+            return []
+    if not isinstance(layers, dict):
+        return []
+    return [tensor["Dimensions"] for layer in layers.get("Layers", []) if isinstance(layer, dict)
+            for tensor in layer.get("Inputs", []) + layer.get("Outputs", []) if "Dimensions" in tensor]
+
+
+def _kernel_layout(attributes: Dict) -> List[List[int]]:
+    """A recorded deconvolution's kernel shape in TensorRT's layout (:func:`trtdeconv_docs.reference.kernel_shape`)."""
+    count = len(attributes.get("kernel", {}).get("values", []))
+    try:
+        layer = resolve(num_output_maps=attributes["num_output_maps"], kernel_size_nd=attributes["kernel_size_nd"],
+                        num_groups=attributes.get("num_groups", 1))
+    except (KeyError, DeconvolutionError):
+        return []
+    per_input_channel = layer.num_output_maps // layer.num_groups * volume(layer.kernel_size_nd)
+    if not count or count % per_input_channel:
+        return []
+    return [list(kernel_shape(layer, count // per_input_channel))]
+
+
 def recorded_shapes(example: str) -> Set[str]:
-    """Every tensor shape TensorRT recorded for ``example``, as normalized tuples and products."""
+    """What TensorRT recorded for ``example`` that a page may quote, as normalized tuples and products.
+
+    Every tensor shape (the inputs as declared, ``-1`` for a dynamic dimension, and as run; the
+    outputs; every tensor of the built engine, intermediate ones included), every attribute
+    TensorRT read back from a layer (``stride_nd`` (2, 2), a 3×3 ``kernel_size_nd``), the shape
+    of a layer's kernel in TensorRT's layout (from its recorded count and attributes), and the
+    values of integral inputs and kernels, whole or row by row (an input row (7, 8, 9)).
+    """
     path = ROOT / "recordings" / "tensors" / f"{example}.json"
     if not path.is_file():
         return set()
     document = recordings.read_json(path)
-    found = set()
+    found: Set[str] = set()
     for run in document.get("runs", []):
+        network = run.get("network", {})
+        shapes = [tensor["shape"] for tensor in network.get("inputs", [])] + _engine_dimensions(run)
         for tensors in (run.get("inputs", {}), run.get("outputs", {})):
             for tensor in tensors.values():
-                shape = [int(v) for v in tensor["shape"]]
-                for part in (shape, shape[1:], shape[2:], shape[-2:]):
-                    if len(part) >= 2:
-                        found.add("(" + ",".join(map(str, part)) + ")")
-                        found.add("×".join(map(str, part)))
+                shapes.append(tensor["shape"])
+                if tensors is run.get("inputs"):
+                    found |= _row_keys(tensor.get("values", []), tensor["shape"])
+        for layer in network.get("layers", []):
+            for name, value in layer.get("attributes", {}).items():
+                if isinstance(value, list) and len(value) >= 2 and all(isinstance(v, int) for v in value):
+                    shapes.append(value)
+                elif name == "kernel" and isinstance(value, dict):
+                    found |= _row_keys(value.get("values", []), layer["attributes"].get("kernel_size_nd", []))
+                    shapes += _kernel_layout(layer["attributes"])
+        for shape in shapes:
+            found |= _shape_keys(shape)
     return found
 
 
@@ -239,6 +309,9 @@ def unsourced(root: Path = ROOT, allowed: Iterable[Dict[str, str]] = ()) -> List
 
 
 def stale_entries(root: Path = ROOT, allowed: Iterable[Dict[str, str]] = ()) -> List[Dict[str, str]]:
-    """Allow-list entries whose literal no page shows any more (remove them)."""
-    present = {(l.page, l.kind, l.key) for page, path in pages(root).items() for l in literals(path, page)}
-    return [e for e in allowed if (e["page"], e["kind"], normalized(e["literal"])) not in present]
+    """Allow-list entries whose literal no page shows any more, or that a source now covers (remove them)."""
+    needed = set()
+    for page, path in pages(root).items():
+        found = sources(path)
+        needed |= {(page, l.kind, l.key) for l in literals(path, page) if not source_of(l, found)}
+    return [e for e in allowed if (e["page"], e["kind"], normalized(e["literal"])) not in needed]

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import recordings
 from . import pytorch_file, tensorrt_file
+from .check import INT8_REFERENCE
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,24 @@ def load(folder) -> Benchmark:
     folder = Path(folder)
     return Benchmark(recordings.read_json(folder / tensorrt_file), recordings.read_json(folder / pytorch_file),
                      recordings.provenance(folder))
+
+
+def int8_check_problem(record: Dict[str, Any]) -> Optional[str]:
+    """Why a run's recorded ``check`` is no evidence about its output, or ``None`` if it is.
+
+    An INT8 check is evidence only if the runner recorded the reference it compared with
+    (``check["int8_reference"]`` equal to :data:`.check.INT8_REFERENCE`). The first
+    recording (TensorRT 8.6.0, H200, 2026-11-30) has none: its runner quantized every kernel,
+    where TensorRT keeps a 3-D or grouped layer's kernel unquantized (``Float`` weights), and
+    quantized with float64 scales, where TensorRT holds them in float32. Its INT8 outputs
+    were not recorded, so the verdicts cannot be recomputed.
+    """
+    if record.get("precision") != "int8" or "check" not in record:
+        return None
+    if record["check"].get("int8_reference") == INT8_REFERENCE:
+        return None
+    return ("the runner compared this INT8 output with a reference that quantized the kernel in every layer, "
+            "with float64 scales; TensorRT's output was not recorded, so it cannot be checked again")
 
 
 def statistics(samples) -> Dict[str, float]:

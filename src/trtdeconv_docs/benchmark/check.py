@@ -76,8 +76,26 @@ def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] =
 
 
 def quantized(array, scale: float) -> np.ndarray:
-    """What an INT8 Q/DQ pair with this scale passes on (the reference model's emulation)."""
-    return reference.quantize_dequantize(array, scale)
+    """What an INT8 Q/DQ pair with this scale passes on, the scale held in float32 as TensorRT holds it.
+
+    With the float64 scale instead, an element within rounding of a step's midpoint lands on the
+    other step: one step of the kernel times one input value (recorded in the first benchmark
+    recording, see :func:`trtdeconv_docs.benchmark.analysis.int8_check_problem`).
+    """
+    return reference.quantize_dequantize(array, float(np.float32(scale)))
+
+
+def int8_weights_kept(engine_layers) -> bool:
+    """Whether TensorRT kept INT8 weights (engine inspector ``Weights.Type == "Int8"``) in the main layer.
+
+    TensorRT 8.6 fuses a 3-D or grouped deconvolution's kernel Q/DQ into ``Float`` weights, the
+    kernel as given (see :func:`trtdeconv_docs.conformance.model.int8_kernel_quantized`).
+    """
+    return any(isinstance(entry, dict) and entry.get("Weights", {}).get("Type") == "Int8" for entry in engine_layers)
+
+
+INT8_REFERENCE = "input Q/DQ'd; kernel Q/DQ'd only where the engine keeps Int8 weights; float32 scales"
+"""What the INT8 reference emulates; a check recorded with it says so under ``check["int8_reference"]``."""
 
 
 def int8_scale(array) -> float:

@@ -93,12 +93,14 @@ def subpixel_plan(input_shape, kernel, bias, layer: Deconvolution, compact: bool
 
     ``compact`` aligns the phases to the uncropped output (fewest taps, then a slice).
 
-    Raises :class:`NotApplicable` for a dilated layer, or where the leading crop is so
+    Raises :class:`NotApplicable` for a dilated layer, for an empty output, or where the leading crop is so
     large that the convolution would need negative leading padding.
     """
     if any(d != 1 for d in layer.dilation_nd):
         raise NotApplicable(f"dilation_nd={layer.dilation_nd}: the sub-pixel plan here covers dilation 1 only")
     out = shapes.output_shape(input_shape, layer)
+    if 0 in out:
+        raise NotApplicable(f"output shape {out}: an empty output has no convolution to compute it")
     spatial, rank = tuple(input_shape[2:]), layer.spatial_rank
     groups, channels = layer.num_groups, input_shape[1]
     c_group, m_group = channels // groups, layer.num_output_maps // groups

@@ -273,13 +273,14 @@ class Runner:
             self.arrays[run.workload.name] = run.workload.arrays()
         return self.arrays[run.workload.name]
 
-    def reference(self, run: plan.Run, arrays, scales) -> check.Slice:
-        """The reference slice (on Q/DQ'd input and kernel for INT8), computed once."""
-        key = (run.workload.name, run.precision == "int8")
+    def reference(self, run: plan.Run, arrays, scales, kernel_quantized: bool) -> check.Slice:
+        """The reference slice (for INT8 on the Q/DQ'd input, and kernel where TensorRT kept it), computed once."""
+        key = (run.workload.name, run.precision == "int8", kernel_quantized)
         if key not in self.references:
             x, kernel = arrays["input"], arrays["kernel"]
             if run.precision == "int8":
-                x, kernel = check.quantized(x, scales["input"]), check.quantized(kernel, scales["kernel"])
+                x = check.quantized(x, scales["input"])
+                kernel = check.quantized(kernel, scales["kernel"]) if kernel_quantized else kernel
             self.references[key] = check.reference_slice(x, kernel, arrays["bias"], run.workload.layer)
         return self.references[key]
 
@@ -322,8 +323,11 @@ class Runner:
         key = (run.workload.name, run.precision)
         if run.formulation == "deconvolution":
             self.deconvolution_outputs[key] = np.asarray(output[:1], np.float32)
-        record["check"] = check.judge(output, self.reference(run, arrays, scales), run.precision,
+        kernel_quantized = run.precision == "int8" and check.int8_weights_kept(layers)
+        record["check"] = check.judge(output, self.reference(run, arrays, scales, kernel_quantized), run.precision,
                                       None if run.formulation == "deconvolution" else self.deconvolution_outputs.get(key))
+        if run.precision == "int8":
+            record["check"]["int8_reference"] = check.INT8_REFERENCE
         return record
 
     def run_all(self) -> None:

@@ -100,7 +100,9 @@ def _setters_alone(case: Dict[str, Any]) -> None:
     if any(v > INT32_MAX for v in case["input_shape"]):
         raise DeconvolutionError(f"input shape {case['input_shape']}: TensorRT takes 32-bit dimensions", "int32")
     if len(case["input_shape"]) > MAX_DIMS:
-        raise DeconvolutionError(f"input shape {case['input_shape']}: more than {MAX_DIMS} dimensions", "input_rank")
+        raise DeconvolutionError(f"input shape {case['input_shape']}: {len(case['input_shape'])} dimensions, but "
+                                 f"nvinfer1::Dims holds at most {MAX_DIMS}: TensorRT's Python binding refuses "
+                                 f"the shape (add_input)", "input_rank")
     for name, value in case["set"]:
         check_setter(name, value)
 
