@@ -61,7 +61,7 @@ def three_d_inputs():
     weight = np.power(10, range(4, -5, -1), dtype=np.float32)
     weight = np.concatenate([weight, -weight], 0).reshape(cIn, hW, wW)
     bias = np.zeros(cOut, dtype=np.float32)
-    return data.reshape(nIn, 1, cIn, hIn, wIn), weight, bias
+    return data.reshape(nIn, 1, cIn, hIn, wIn), weight.reshape(-1), bias  # trt.Weights take the values flat
 
 
 def int8_inputs():
