@@ -5,8 +5,8 @@ kernel, a ``(C_in / groups) x (M / groups * prod(K))`` matrix: per group, one GE
 ``[N * prod(I), C_in / groups] x [C_in / groups, M / groups * prod(K)]`` (:attr:`Col2imPlan.gemm`)
 gives every position's columns, and an overlap-add scatters each column to output position
 ``i * S + t * D`` and sums. That is the "matmul + overlap-add" formulation: in NCHW the GEMM
-is computed as ``kernel^T @ x`` per image (:func:`columns`, the same code on NumPy arrays and
-PyTorch tensors), giving the ``(N, M * prod(K), prod(I))`` columns that
+is computed as ``kernel^T @ x`` per image and group (:func:`weights`, :func:`columns`: one batched
+matmul, the same code on NumPy arrays and PyTorch tensors), giving the ``(N, M * prod(K), prod(I))`` columns that
 ``torch.nn.functional.fold`` overlap-adds (2-D; its arguments: :meth:`Col2imPlan.fold_arguments`),
 then a slice and the bias. ``fold`` has no 3-D version: a 3-D layer whose kernel equals its
 stride (nothing overlaps) and that crops nothing gets a rearrangement instead
@@ -116,14 +116,26 @@ def plan(input_shape, layer: Deconvolution) -> Col2imPlan:
                       output_shape=tuple(shapes.output_shape(input_shape, layer)))
 
 
-def columns(x, kernel, p: Col2imPlan):
-    """The GEMM as the formulation runs it: ``kernel^T @ x`` per image and group, as ``(N, M * prod(K), prod(I))``.
+def weights(kernel, p: Col2imPlan, broadcast_to):
+    """The GEMM's left operand, ``kernel^T`` per image and group: ``(N * groups, M / groups * prod(K), C_in / groups)``.
 
-    Works on NumPy arrays and PyTorch tensors alike (``reshape``, ``swapaxes``, ``@``).
+    ``broadcast_to(array, shape)`` is ``numpy.broadcast_to`` or ``lambda t, s: t.expand(s)`` for PyTorch;
+    without groups the result is a view with a zero batch stride (no copy per image).
     """
-    x = x.reshape(p.batch, p.groups, p.channels, p.positions)
-    weights = kernel.reshape(p.groups, p.channels, p.columns_per_group).swapaxes(1, 2)
-    return (weights @ x).reshape(p.batch, p.groups * p.columns_per_group, p.positions)
+    transposed = kernel.reshape(p.groups, p.channels, p.columns_per_group).swapaxes(1, 2)
+    expanded = broadcast_to(transposed[None], (p.batch, p.groups, p.columns_per_group, p.channels))
+    if p.groups == 1:
+        return expanded[:, 0]
+    return expanded.reshape(p.batch * p.groups, p.columns_per_group, p.channels)
+
+
+def columns(w, x, p: Col2imPlan):
+    """The GEMM as the formulation runs it, on NumPy arrays or PyTorch tensors: one batched ``w @ x``.
+
+    ``w`` from :func:`weights`; the result is ``(N, M * prod(K), prod(I))``, what ``fold`` takes.
+    """
+    x = x.reshape(p.batch * p.groups, p.channels, p.positions)
+    return (w @ x).reshape(p.batch, p.groups * p.columns_per_group, p.positions)
 
 
 def fold(cols, output_size, kernel_size, dilation, padding, stride) -> np.ndarray:
@@ -152,7 +164,7 @@ def matmul_overlap_add(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
     reason = p.overlap_add_unavailable()
     if reason:
         raise NotApplicable(reason)
-    cols = columns(np.asarray(x, np.float64), np.asarray(kernel, np.float64), p)
+    cols = columns(weights(np.asarray(kernel, np.float64), p, np.broadcast_to), np.asarray(x, np.float64), p)
     if p.rank == 2:
         out = fold(cols, **p.fold_arguments())[p.output_slices()]
     else:
