@@ -233,28 +233,28 @@ def gap_table(benchmark: analysis.Benchmark):
 
 def verdict_sentence(row: Dict[str, Any]) -> str:
     """One workload's verdict, from its :func:`gap_rows` row."""
-    names = dict(workload=row["workload"], precision=row["precision"].upper(), run=row["run"]["id"],
+    names = dict(workload=f"``{row['workload']}``", precision=row["precision"].upper(), run=f"``{row['run']['id']}``",
                  formulation=formulation_label(row["run"]), ratio=f"{row['over_floor']:.2f}",
                  floor=ms(row["floor_ms"]), best=ms(row["best_ms"]), gemm=ms(row["gemm_ms"]),
                  launch=ms(row["launch_ms"]), gemm_ratio=f"{(row['gemm_ms'] or 0) / row['floor_ms']:.2f}",
                  percent=f"{row['gemm_percent_of_peak'] or 0:.1f}", over_gemm=f"{row['best_over_gemm'] or 0:.2f}")
     cause = row["cause"]
     if cause == "within":
-        return _("``{workload}``：{formulation}（{precision}，运行 ``{run}``）用时 {best} ms，是下限 {floor} ms 的 "
+        return _("{workload}：{formulation}（{precision}，运行 {run}）用时 {best} ms，是下限 {floor} ms 的 "
                  "{ratio} 倍，在 2 倍以内。").format(**names)
     if cause == "not_measured":
-        return _("``{workload}``：最快的是 {formulation}（{precision}，运行 ``{run}``），是下限 {floor} ms 的 {ratio} 倍，"
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍，"
                  "不在 2 倍以内；解释差距所需的 GEMM 单独测量和启动下限不在这份记录中（未测量）。").format(**names)
     if cause == "launch":
-        return _("``{workload}``：最快的是 {formulation}（{precision}，运行 ``{run}``），是下限 {floor} ms 的 {ratio} 倍。"
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
                  "一次最小的 kernel 启动就要 {launch} ms，已达下限的一半以上：任何由 kernel 组成的写法都到不了 2 倍以内。"
                  ).format(**names)
     if cause == "gemm_shape":
-        return _("``{workload}``：最快的是 {formulation}（{precision}，运行 ``{run}``），是下限 {floor} ms 的 {ratio} 倍。"
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
                  "反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms（下限的 {gemm_ratio} 倍，只达到 8192² 矩阵乘峰值的 "
                  "{percent}%）：差距来自 GEMM 的形状，下限用的峰值这个形状达不到；最快写法是 GEMM 单独的 {over_gemm} 倍。"
                  ).format(**names)
-    return _("``{workload}``：最快的是 {formulation}（{precision}，运行 ``{run}``），是下限 {floor} ms 的 {ratio} 倍。"
+    return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
              "GEMM 单独只要 {gemm} ms（下限的 {gemm_ratio} 倍，8192² 峰值的 {percent}%），最快写法是它的 {over_gemm} 倍："
              "差距在 GEMM 之外——重叠相加（col2im）、相位重排或写法中的其他层。").format(**names)
 
