@@ -252,3 +252,17 @@ def test_every_workload_gets_a_verdict(fake):
     (1.0, 3.0, 2.5, 0.01, "gemm_shape"), (1.0, 3.0, 1.5, 0.01, "rest")])
 def test_gap_cause_reads_the_measurements_in_order(floor, best, gemm, launch, cause):
     assert roofline.gap_cause(floor, best, gemm, launch) == cause
+
+
+def test_merge_takes_the_recorded_tensorrt_run_with_a_format_2_pytorch_run(fake, tmp_path):
+    """The lead re-runs only the PyTorch runner: the merge must accept the recorded tensorrt.json as it is."""
+    trt = tmp_path / "trt"
+    trt.mkdir()
+    (trt / "tensorrt.json").write_bytes(recordings.read_bytes(REAL / "tensorrt.json"))
+    target = tmp_path / "merged"
+    merge.merge(trt, fake, target)
+    assert recordings.verify_folder(target) == []
+    bench = analysis.load(target)
+    assert bench.pytorch_format == 2 and bench.tensorrt == analysis.load(REAL).tensorrt
+    assert all(row["gemm_ms"] is not None and row["launch_ms"] is not None for row in directive.gap_rows(bench)
+               if row["precision"] != "int8")
