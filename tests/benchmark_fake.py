@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trtdeconv_docs.benchmark import plan, pytorch_file, tensorrt_file
+from trtdeconv_docs.benchmark import col2im, plan, pytorch_file, tensorrt_file
 from trtdeconv_docs.benchmark.workloads import WORKLOADS
 from trtdeconv_docs.recordings_writer import publish, write_json
 
@@ -25,8 +25,11 @@ def _timed(rng, center: float, count: int = 120):
                            "iterations": count}, "samples_ms": samples}
 
 
-def make(target: Path, seed: int = 0) -> Path:
-    """Publish a fake recording into ``target``; returns ``target``."""
+def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
+    """Publish a fake recording into ``target``; returns ``target``.
+
+    ``pytorch_format`` 1 leaves out what format 2 added (``col2im``, the ``launch`` ceiling).
+    """
     rng = np.random.default_rng(seed)
     runs = []
     for run in plan.runs():
@@ -53,10 +56,23 @@ def make(target: Path, seed: int = 0) -> Path:
     for name, center in (("fp32", 20.0), ("tf32", 3.0), ("fp16", 1.5)):
         ceilings[f"matmul_{name}"] = {"status": "measured", "flops": 2 * 8192 ** 3, **_timed(rng, center)}
     ceilings["matmul_int8"] = {"status": "refused", "messages": [FAKE]}
+    extra = {}
+    if pytorch_format >= 2:
+        ceilings["launch"] = {"status": "measured", **_timed(rng, 0.004)}
+        extra["format"] = pytorch_format
+        extra["col2im"] = []
+        for w in WORKLOADS:
+            shapes = col2im.plan(w.input_shape, w.layer)
+            for precision in ("fp32", "tf32", "fp16"):
+                for kind in ("gemm", "matmul_fold", "matmul_fold_gemm"):
+                    extra["col2im"].append({"id": f"{w.name}/pytorch_{kind}/{precision}", "workload": w.name,
+                                            "precision": precision, "kind": kind, "gemm": shapes.gemm,
+                                            "flops": shapes.flops, "status": "measured",
+                                            **_timed(rng, float(rng.uniform(0.01, 2)))})
     with tempfile.TemporaryDirectory() as scratch:
         write_json(Path(scratch) / tensorrt_file, {"provenance": trt_provenance, "finished": True, "builds": 50,
                                                    "build_seconds": 200.0, "total_seconds": 260.0, "runs": runs})
-        write_json(Path(scratch) / pytorch_file, {"provenance": torch_provenance, "total_seconds": 30.0,
+        write_json(Path(scratch) / pytorch_file, {**extra, "provenance": torch_provenance, "total_seconds": 30.0,
                                                   "ceilings": ceilings, "runs": torch_runs})
         publish(scratch, target, {"tensorrt": trt_provenance, "pytorch": torch_provenance}, command=FAKE)
     return target

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs import recordings
-from trtdeconv_docs.benchmark import analysis, merge, plan, roofline
+from trtdeconv_docs.benchmark import analysis, col2im, merge, plan, roofline
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 from trtdeconv_docs.sphinx_ext import benchmark as directive
 
@@ -45,7 +45,18 @@ def consistency_problems(folder):
     if len(ids) != len(set(ids)):
         problems.append("duplicate run ids")
     problems += [f"{i}: not a planned run" for i in set(ids) - planned]
-    for record in bench.tensorrt["runs"] + bench.pytorch["runs"] + list(bench.pytorch["ceilings"].values()):
+    if bench.pytorch_format not in (1, 2):
+        problems.append(f"pytorch.json: unknown format {bench.pytorch_format}")
+    if bench.pytorch_format >= 2 and "launch" not in bench.pytorch["ceilings"]:
+        problems.append("pytorch.json: format 2 without the launch floor")
+    for record in bench.pytorch.get("col2im", []):
+        shapes = col2im.plan(by_name(record["workload"]).input_shape, by_name(record["workload"]).layer)
+        if record.get("gemm", shapes.gemm) != shapes.gemm or record.get("flops", shapes.flops) != shapes.flops:
+            problems.append(f"{record['id']}: GEMM {record.get('gemm')} is not the workload's {shapes.gemm}")
+        if record["id"] != f"{record['workload']}/pytorch_{record['kind']}/{record['precision']}":
+            problems.append(f"{record['id']}: id does not name its workload, kind and precision")
+    for record in (bench.tensorrt["runs"] + bench.pytorch["runs"] + bench.pytorch.get("col2im", [])
+                   + list(bench.pytorch["ceilings"].values())):
         if record.get("status", "measured") != "measured":
             continue
         samples = record["samples_ms"]
@@ -216,3 +227,74 @@ def test_plan_filters_and_counts_builds(capsys):
     with pytest.raises(SystemExit):
         plan.main(["--only", "nope", "--dry-run"])
     assert len(WORKLOADS) >= 7
+
+
+@pytest.fixture(scope="module")
+def fake_format_1(tmp_path_factory):
+    return benchmark_fake.make(tmp_path_factory.mktemp("fake1") / "benchmark", pytorch_format=1)
+
+
+def test_format_1_recording_is_consistent_and_shows_not_measured(fake_format_1):
+    assert consistency_problems(fake_format_1) == []
+    bench = analysis.load(fake_format_1)
+    headers, rows = directive.gap_table(bench)
+    assert rows and all(row[-4:] == ("未测量",) * 4 for row in rows)
+    note, items = directive.verdicts_nodes(bench)
+    assert "未测量" in note.astext() and "--out DIR" in note.astext()
+    assert all("未测量" in item.astext() or "在 2 倍以内" in item.astext() for item in items.children)
+
+
+def test_gap_rows_are_recomputed_from_raw_samples(fake):
+    bench = analysis.load(fake)
+    ceilings = analysis.ceilings(bench)
+    launch = np.median(bench.pytorch["ceilings"]["launch"]["samples_ms"])
+    rows = directive.gap_rows(bench)
+    assert {(r["workload"], r["precision"]) for r in rows} == {(w.name, p) for w in WORKLOADS
+                                                              for p in ("fp32", "tf32", "fp16")}
+    for row in rows:
+        workload = by_name(row["workload"])
+        candidates = (bench.tensorrt_runs(workload.name, precision=row["precision"])
+                      + bench.pytorch_runs(workload.name, precision=row["precision"])
+                      + bench.col2im_runs(workload.name, precision=row["precision"], kind="matmul_fold"))
+        best = min(np.median(r["samples_ms"]) for r in candidates if r.get("status") == "measured")
+        gemm = bench.run(f"{workload.name}/pytorch_gemm/{row['precision']}")
+        gemm_ms = np.median(gemm["samples_ms"])
+        floor = roofline.floor_ms(workload, row["precision"], ceilings)[0]
+        assert np.isclose(row["best_ms"], best) and np.isclose(row["over_floor"], best / floor)
+        assert np.isclose(row["gemm_percent_of_peak"],
+                          100 * roofline.flops(workload) / (gemm_ms * 1e-3) / ceilings[f"peak_{row['precision']}"])
+        assert np.isclose(row["best_over_gemm"], best / gemm_ms) and np.isclose(row["launch_ms"], launch)
+        assert row["cause"] == roofline.gap_cause(floor, best, gemm_ms, launch)
+    headers, table = directive.gap_table(bench)
+    assert [r[4] for r in table] == [directive.ms(r["best_ms"]) for r in rows]
+
+
+def test_every_workload_gets_a_verdict(fake):
+    bench = analysis.load(fake)
+    verdicts = directive.verdict_rows(bench)
+    assert {r["workload"] for r in verdicts} == {w.name for w in WORKLOADS}
+    for row in verdicts:
+        sentence = directive.verdict_sentence(row)
+        assert row["run"]["id"] in sentence and directive.ms(row["floor_ms"]) in sentence
+        assert row["cause"] != "not_measured"
+
+
+@pytest.mark.parametrize("floor, best, gemm, launch, cause", [
+    (1.0, 2.0, None, None, "within"), (1.0, 2.1, None, 0.1, "not_measured"), (1.0, 3.0, 0.5, 0.5, "launch"),
+    (1.0, 3.0, 2.5, 0.01, "gemm_shape"), (1.0, 3.0, 1.5, 0.01, "rest")])
+def test_gap_cause_reads_the_measurements_in_order(floor, best, gemm, launch, cause):
+    assert roofline.gap_cause(floor, best, gemm, launch) == cause
+
+
+def test_merge_takes_the_recorded_tensorrt_run_with_a_format_2_pytorch_run(fake, tmp_path):
+    """The lead re-runs only the PyTorch runner: the merge must accept the recorded tensorrt.json as it is."""
+    trt = tmp_path / "trt"
+    trt.mkdir()
+    (trt / "tensorrt.json").write_bytes(recordings.read_bytes(REAL / "tensorrt.json"))
+    target = tmp_path / "merged"
+    merge.merge(trt, fake, target)
+    assert recordings.verify_folder(target) == []
+    bench = analysis.load(target)
+    assert bench.pytorch_format == 2 and bench.tensorrt == analysis.load(REAL).tensorrt
+    assert all(row["gemm_ms"] is not None and row["launch_ms"] is not None for row in directive.gap_rows(bench)
+               if row["precision"] != "int8")

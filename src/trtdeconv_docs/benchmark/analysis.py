@@ -25,9 +25,14 @@ class Benchmark:
     pytorch: Dict[str, Any]
     provenance: Dict[str, Any]
 
+    @property
+    def pytorch_format(self) -> int:
+        """The PyTorch recording's format (1: before the col2im measurements and the launch floor)."""
+        return self.pytorch.get("format", 1)
+
     def run(self, run_id: str) -> Dict[str, Any]:
-        """The TensorRT or PyTorch run with this id; ``KeyError`` naming the id otherwise."""
-        for record in self.tensorrt["runs"] + self.pytorch["runs"]:
+        """The TensorRT, PyTorch or col2im run with this id; ``KeyError`` naming the id otherwise."""
+        for record in self.tensorrt["runs"] + self.pytorch["runs"] + self.pytorch.get("col2im", []):
             if record["id"] == run_id:
                 return record
         raise KeyError(f"no run {run_id!r} in the benchmark recording")
@@ -41,6 +46,17 @@ class Benchmark:
         """PyTorch runs, filtered like :meth:`tensorrt_runs`."""
         return [r for r in self.pytorch["runs"] if (workload is None or r["workload"] == workload)
                 and all(r.get(k) == v for k, v in fields.items())]
+
+
+    def col2im_runs(self, workload: Optional[str] = None, **fields) -> List[Dict[str, Any]]:
+        """The PyTorch col2im measurements (``kind``: ``gemm``, ``matmul_fold``, ``matmul_fold_gemm``), filtered alike."""
+        return [r for r in self.pytorch.get("col2im", []) if (workload is None or r["workload"] == workload)
+                and all(r.get(k) == v for k, v in fields.items())]
+
+    def col2im_run(self, workload: str, kind: str, precision: str) -> Optional[Dict[str, Any]]:
+        """One col2im measurement, or ``None`` when the recording has none."""
+        found = self.col2im_runs(workload, kind=kind, precision=precision)
+        return found[0] if found else None
 
 
 def load(folder) -> Benchmark:
@@ -91,6 +107,12 @@ def ratio(slower: Dict[str, Any], faster: Dict[str, Any]) -> Optional[float]:
     """``median(slower) / median(faster)``; ``None`` unless both were measured."""
     a, b = median_ms(slower), median_ms(faster)
     return None if a is None or b is None else a / b
+
+
+def launch_ms(benchmark: Benchmark) -> Optional[float]:
+    """The latency floor (median of the one-element copy), or ``None`` when the recording has none."""
+    entry = benchmark.pytorch["ceilings"].get("launch")
+    return None if entry is None else median_ms(entry)
 
 
 def ceilings(benchmark: Benchmark) -> Dict[str, float]:

@@ -13,6 +13,10 @@ Counted per workload and precision:
   bandwidth and throughputs from :func:`.analysis.ceilings`; % of roofline = floor / latency.
 
 A working set that stays in the L2 cache can beat the DRAM floor (more than 100 %).
+
+Why a workload's fastest formulation is not within :data:`WITHIN` of its floor is read off three
+more measurements (:func:`gap_cause`): the latency floor (the smallest kernel launch), the
+deconvolution's GEMM alone at its exact shape, and the fastest formulation's time over that GEMM's.
 """
 
 from __future__ import annotations
@@ -52,3 +56,27 @@ def floor_ms(workload: Workload, precision: str, ceilings: Dict[str, float]) -> 
 def percent(latency_ms: float, floor: float) -> float:
     """How much of the roofline a latency reaches: ``100 * floor / latency``."""
     return 100.0 * floor / latency_ms
+
+
+WITHIN = 2.0
+"""The target: a formulation within this factor of the floor."""
+
+
+def gap_cause(floor: float, best: float, gemm: Optional[float], launch: Optional[float]) -> str:
+    """What the measurements say about ``best / floor`` (all in ms).
+
+    ``within``: best <= WITHIN x floor. Otherwise, in this order: ``not_measured`` (no GEMM or
+    launch measurement); ``launch`` (one kernel launch already takes half the floor or more, so
+    no kernel can be within WITHIN x); ``gemm_shape`` (the GEMM alone at this shape is already
+    more than WITHIN x the floor); ``rest`` (the GEMM alone is within WITHIN x, the time goes to
+    the overlap-add, the rearrangement or the formulation's other layers).
+    """
+    if best <= WITHIN * floor:
+        return "within"
+    if gemm is None or launch is None:
+        return "not_measured"
+    if launch >= floor / WITHIN:
+        return "launch"
+    if gemm > WITHIN * floor:
+        return "gemm_shape"
+    return "rest"

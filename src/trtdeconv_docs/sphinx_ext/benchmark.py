@@ -11,7 +11,10 @@ Usage in a MyST page::
 
 The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``tensorrt``
 (every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
-``roofline``, ``refusals``, ``chart`` (``:chart:`` ``formulations``, ``pytorch`` or
+``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
+TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
+the latency floor), ``verdicts`` (per workload: the formulation within 2x of the floor, or the
+measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` ``formulations``, ``pytorch`` or
 ``roofline``: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
 cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
 how much, with both rows). Every number is computed here from the raw samples of the
@@ -35,10 +38,11 @@ from ..benchmark import analysis, roofline
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
 from . import messages
-from .formula_table import table_node
+from .formula_table import inline, table_node
 from .messages import _
 
-KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "refusals", "chart", "row", "compare")
+KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
+         "row", "compare")
 CHARTS = ("formulations", "pytorch", "roofline")
 
 
@@ -174,6 +178,126 @@ def roofline_table(benchmark: analysis.Benchmark):
             _("在 2 倍以内")), rows
 
 
+def formulation_label(record: Dict[str, Any]) -> str:
+    """Who ran the formulation and which it is: ``TensorRT subpixel``, ``PyTorch conv_transpose (channels_last)``..."""
+    if "formulation" in record:
+        return f"TensorRT ``{record['formulation']}``"
+    if record.get("kind") == "matmul_fold":
+        return "PyTorch ``matmul + fold``"
+    return f"PyTorch ``conv_transpose`` ({record['memory_format']})"
+
+
+def gap_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch floor."""
+    ceilings, launch, result = analysis.ceilings(benchmark), analysis.launch_ms(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            candidates = (benchmark.tensorrt_runs(workload.name, precision=precision)
+                          + benchmark.pytorch_runs(workload.name, precision=precision)
+                          + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
+            best = analysis.fastest(candidates)
+            floor = roofline.floor_ms(workload, precision, ceilings)
+            if best is None or floor is None:
+                continue
+            gemm = benchmark.col2im_run(workload.name, "gemm", precision)
+            gemm_ms = None if gemm is None else analysis.median_ms(gemm)
+            best_ms = analysis.median_ms(best)
+            result.append({
+                "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
+                "gemm_percent_of_peak": None if gemm_ms is None else
+                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / ceilings[f"peak_{precision}"],
+                "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
+                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch)})
+    return result
+
+
+def not_measured_cell(value: Optional[float], text: str) -> str:
+    """``text`` or, for a value the recording lacks, "not measured"."""
+    return _("未测量") if value is None else text
+
+
+def gap_table(benchmark: analysis.Benchmark):
+    """Headers and rows of :func:`gap_rows`."""
+    rows = []
+    for row in gap_rows(benchmark):
+        gemm, percent, over, launch = row["gemm_ms"], row["gemm_percent_of_peak"], row["best_over_gemm"], row["launch_ms"]
+        rows.append((f"``{row['workload']}``", row["precision"].upper(),
+                     f"{ms(row['floor_ms'])} ({_('带宽') if row['bound'] == 'memory' else _('算力')})",
+                     f"{formulation_label(row['run'])}", ms(row["best_ms"]), ratio_cell(row["over_floor"]),
+                     not_measured_cell(gemm, ms(gemm)), not_measured_cell(percent, f"{percent or 0:.1f} %"),
+                     not_measured_cell(over, ratio_cell(over)), not_measured_cell(launch, ms(launch))))
+    return (_("负载"), _("精度"), _("下限 ms（受限于）"), _("最快写法"), _("中位数 ms"), _("最快 / 下限"),
+            _("GEMM 单独 ms"), _("GEMM 达到 8192² 峰值的"), _("最快 / GEMM 单独"), _("启动下限 ms")), rows
+
+
+def verdict_sentence(row: Dict[str, Any]) -> str:
+    """One workload's verdict, from its :func:`gap_rows` row."""
+    names = dict(workload=f"``{row['workload']}``", precision=row["precision"].upper(), run=f"``{row['run']['id']}``",
+                 formulation=formulation_label(row["run"]), ratio=f"{row['over_floor']:.2f}",
+                 floor=ms(row["floor_ms"]), best=ms(row["best_ms"]), gemm=ms(row["gemm_ms"]),
+                 launch=ms(row["launch_ms"]), gemm_ratio=f"{(row['gemm_ms'] or 0) / row['floor_ms']:.2f}",
+                 percent=f"{row['gemm_percent_of_peak'] or 0:.1f}", over_gemm=f"{row['best_over_gemm'] or 0:.2f}")
+    cause = row["cause"]
+    if cause == "within":
+        return _("{workload}：{formulation}（{precision}，运行 {run}）用时 {best} ms，是下限 {floor} ms 的 "
+                 "{ratio} 倍，在 2 倍以内。").format(**names)
+    if cause == "not_measured":
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍，"
+                 "不在 2 倍以内；解释差距所需的 GEMM 单独测量和启动下限不在这份记录中（未测量）。").format(**names)
+    if cause == "launch":
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
+                 "一次最小的 kernel 启动就要 {launch} ms，已达下限的一半以上：任何由 kernel 组成的写法都到不了 2 倍以内。"
+                 ).format(**names)
+    if cause == "gemm_shape":
+        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
+                 "反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms（下限的 {gemm_ratio} 倍，只达到 8192² 矩阵乘峰值的 "
+                 "{percent}%）：差距来自 GEMM 的形状，下限用的峰值这个形状达不到；最快写法是 GEMM 单独的 {over_gemm} 倍。"
+                 ).format(**names)
+    return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
+             "GEMM 单独只要 {gemm} ms（下限的 {gemm_ratio} 倍，8192² 峰值的 {percent}%），最快写法是它的 {over_gemm} 倍："
+             "差距在 GEMM 之外——重叠相加（col2im）、相位重排或写法中的其他层。").format(**names)
+
+
+def verdict_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
+    """Per workload, the rows that give its verdict (:func:`gap_rows`).
+
+    First the row with the smallest ratio to the floor when it is within 2x; then, unless that
+    row is also the fastest, the row of the lowest latency, explained: among the precisions whose
+    GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
+    precision can be within 2x of its own floor while a faster one is not).
+    """
+    rows, result = gap_rows(benchmark), []
+    for workload in WORKLOADS:
+        mine = [r for r in rows if r["workload"] == workload.name]
+        if not mine:
+            continue
+        closest = min(mine, key=lambda r: r["over_floor"])
+        explained = [r for r in mine if r["cause"] != "not_measured"] or mine
+        fastest = min(explained, key=lambda r: r["best_ms"])
+        chosen = [closest] if closest["cause"] == "within" else []
+        if fastest is not closest or not chosen:
+            chosen.append(fastest)
+        result.extend(chosen)
+    return result
+
+
+def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
+    """A bullet list of :func:`verdict_sentence`, after a visible note when the recording lacks the col2im measurements."""
+    result: List[nodes.Node] = []
+    if benchmark.pytorch_format < 2:
+        result.append(nodes.paragraph("", "", *inline(_(
+            "注意：这份记录的 PyTorch 部分是格式 {format}，没有 GEMM 单独、matmul + fold 和启动下限的测量，"
+            "表中相应的格显示“未测量”。在 GPU 上运行 ``python3 -m trtdeconv_docs.benchmark.pytorch --out DIR`` "
+            "并合并后即可补上。").format(format=benchmark.pytorch_format)), classes=["benchmark-note"], translatable=False))
+    items = nodes.bullet_list()
+    for row in verdict_rows(benchmark):
+        paragraph = nodes.paragraph(translatable=False)
+        paragraph += inline(verdict_sentence(row))
+        items += nodes.list_item("", paragraph)
+    return result + [items]
+
+
 def refusals_table(benchmark: analysis.Benchmark):
     """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
     rows = []
@@ -264,7 +388,7 @@ def chart_png(benchmark: analysis.Benchmark, chart: str) -> bytes:
 
 
 TABLES = {"ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
-          "pytorch": pytorch_table, "roofline": roofline_table, "refusals": refusals_table}
+          "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table}
 
 
 class BenchmarkDirective(SphinxDirective):
@@ -294,6 +418,11 @@ class BenchmarkDirective(SphinxDirective):
         """The nodes of one view."""
         if kind == "provenance":
             return [nodes.paragraph("", provenance_text(benchmark), classes=["benchmark-provenance"], translatable=False)]
+        if kind == "verdicts":
+            return verdicts_nodes(benchmark)
+        if kind == "gap" and benchmark.pytorch_format < 2:
+            headers, rows = TABLES[kind](benchmark)
+            return verdicts_nodes(benchmark)[:1] + [table_node(headers, rows)]
         if kind == "chart":
             chart = self.options.get("chart", "formulations")
             data = base64.b64encode(chart_png(benchmark, chart)).decode("ascii")
