@@ -67,10 +67,14 @@ def tensorrt_version_at_least(major: int, minor: int = 0) -> bool:
 class Session:
     """One network and its builder settings; see the module docstring."""
 
-    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0):
+    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0,
+                 obey_precision: bool = False):
         self.settings: Dict[str, Any] = {"tf32": tf32, "int8": int8, "fp16": fp16}
-        if optimization_level != 0:  # the documentation's fast level 0 is the default, and not recorded as a setting
+        # settings beyond the first three are recorded only when they differ from the documentation's defaults
+        if optimization_level != 0:
             self.settings["optimization_level"] = optimization_level
+        if obey_precision:
+            self.settings["obey_precision"] = True
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
         self.profile: Dict[str, list] = {}
@@ -82,7 +86,8 @@ class Session:
             self._builder = None
         else:
             from .tensorrt_engine import Builder
-            self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level)
+            self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level,
+                                    obey_precision=obey_precision)
             target = self._builder.network
         self.network = Proxy(target, self.log, "network")
 

@@ -48,7 +48,8 @@ def _network_flags() -> int:
 class Builder:
     """One logger, builder, network and builder config with the settings of the module docstring."""
 
-    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0):
+    def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0,
+                 obey_precision: bool = False):
         self.logger = CapturingLogger()
         self.builder = trt.Builder(self.logger)
         self.network = self.builder.create_network(_network_flags())
@@ -60,7 +61,8 @@ class Builder:
         if not tf32:
             self.config.clear_flag(trt.BuilderFlag.TF32)
         # Weakly typed precision flags exist in 8.6 and 10 (deprecated in 10.12); TensorRT 11 has none.
-        for wanted, flag in ((int8, "INT8"), (fp16, "FP16")):
+        # OBEY_PRECISION_CONSTRAINTS holds layers to the precision set on them (8.6, 10; not in 11)
+        for wanted, flag in ((int8, "INT8"), (fp16, "FP16"), (obey_precision, "OBEY_PRECISION_CONSTRAINTS")):
             if wanted and hasattr(trt.BuilderFlag, flag):
                 self.config.set_flag(getattr(trt.BuilderFlag, flag))
         global _shared_timing_cache
