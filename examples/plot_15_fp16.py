@@ -54,3 +54,4 @@ difference = np.abs(big[True].astype(np.float64) - big[False])
 print(f"output {big[False].shape}; max |FP32 output| = {np.abs(big[False]).max():.4g}")
 print(f"max |FP16 - FP32| = {difference.max():.3g} ({difference.max() / np.abs(big[False]).max():.2%} of max |FP32 output|)")
 print(f"median |FP16 - FP32| = {np.median(difference):.3g}")
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -37,3 +37,4 @@ session = Session()
 inputT0 = session.add_input("inputT0", small, profile=((1, 1, 3, 3), (1, 2, 3, 3), (1, 4, 3, 3)))
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
 output = run_or_print_refusal(session, "dynamic_channels", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding_mode.png"

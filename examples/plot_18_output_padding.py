@@ -39,3 +39,4 @@ paddingLayer = network.add_padding_nd(deconvolutionLayer.get_output(0), (0, 0), 
 biasTensor = network.add_constant((1, bias.size, 1, 1), bias).get_output(0)
 biasLayer = network.add_elementwise(paddingLayer.get_output(0), biasTensor, trt.ElementWiseOperation.SUM)
 output = session.run("output_padding_recipe", biasLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding_mode.png"
