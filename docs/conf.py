@@ -83,5 +83,8 @@ sphinx_gallery_conf = {
     "capture_repr": (),  # a figure's repr ("<Figure size ...>") is not output worth showing
     "download_all_examples": False,
     "write_computation_times": False,  # CPU builds would only show 00:00
+    # nor a "Total running time" line per example: the time of a replayed run says nothing about TensorRT,
+    # and the line would change the English catalog at every build
+    "min_reported_time": float("inf"),
     "image_srcset": ["2x"],  # figures also rendered at twice the resolution, for phones and zoom
 }

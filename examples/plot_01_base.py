@@ -16,8 +16,8 @@ session = Session()
 inputT0 = session.add_input("inputT0", data)
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
 output = session.run("base", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"
 
 # %%
 # 受 float32 精度所限，例如 :math:`98765.4321` 打印为 ``98765.43``：
 # 数值本身有 9 位有效数字，而 float32 只有约 7 位。
-# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -49,6 +49,6 @@ for mode in ["EXPLICIT_ROUND_DOWN", "CAFFE_ROUND_DOWN"]:
 
 # %%
 # 当等效卷积核短于步长（这里 1×1 卷积核、步长 2）时，SAME 模式的输出是
-# :math:`(I-1)\\times S + DK` 而不是 :math:`I\\times S`（ONNX 的 ``auto_pad`` 给出后者）。
+# :math:`(I-1)\\times S + DK` 而不是 :math:`I\\times S` （ONNX 的 ``auto_pad`` 给出后者）。
 output = run_with_padding_mode("SAME_UPPER", kernel_size_nd=(1, 1), kernel=weight[:1])
 # sphinx_gallery_thumbnail_path = "_static/thumbnails/padding_mode.png"

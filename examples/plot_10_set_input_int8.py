@@ -9,7 +9,7 @@ set_input：用张量提供卷积核（INT8 量化）
 
 .. note:: TensorRT 版本差异
 
-   TensorRT 8.6 构建显式量化网络需要 ``BuilderFlag.INT8``（``Session(int8=True)`` 会设置它）；
+   TensorRT 8.6 构建显式量化网络需要 ``BuilderFlag.INT8`` （``Session(int8=True)`` 会设置它）；
    TensorRT 10.12 起该标志已弃用，TensorRT 11 移除了它，网络总是强类型的。
    TensorRT 8.6 的 ``add_quantize`` / ``add_dequantize`` 只有 ``(input, scale)`` 两个参数；
    9.1 起可以用第三个参数给出输出类型，TensorRT 11 只剩这种三个参数的写法。

@@ -97,3 +97,4 @@ for axis in (0, 1):
             expected = reference.deconvolution(channelData, model_kernel, None, num_output_maps=8, kernel_size_nd=(2, 2))
             print(f"axis {axis}: max |TensorRT - reference model ({name})| = {np.abs(result - expected).max():.3g}")
         print_tactics(session)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -2,7 +2,7 @@
 FP16：半精度下的反卷积
 ======================
 
-``BuilderFlag.FP16``（``Session(fp16=True)``）允许 TensorRT 为层选用 FP16 内核。FP16 的尾数只有
+``BuilderFlag.FP16`` （``Session(fp16=True)``）允许 TensorRT 为层选用 FP16 内核。FP16 的尾数只有
 10 位，最大有限值是 65504。先把初始示例（输入 1..9，卷积核 :math:`10^4` 到 :math:`10^{-4}`）在
 FP32 与 FP16 下各运行一次：TensorRT 是否真的选用 FP16 内核，看 ``session.tactics()``。
 再用一个通道数大的层（256 → 128，16×16，随机数据）量出 FP16 相对 FP32 的误差。
@@ -85,3 +85,5 @@ if tensorrt_major() < 11:
     difference = np.abs(forced.astype(np.float64) - big[False])
     print(f"max |FP16 computed - FP32| = {difference.max():.3g} "
           f"({difference.max() / np.abs(big[False]).max():.2%} of max |FP32 output|); median = {np.median(difference):.3g}")
+
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

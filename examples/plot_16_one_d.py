@@ -37,3 +37,4 @@ deconvolutionLayer.stride_nd = (1, 2)
 squeeze = network.add_shuffle(deconvolutionLayer.get_output(0))
 squeeze.reshape_dims = (0, 0, -1)
 output = session.run("1d_as_2d_stride2", squeeze)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/stride.png"

@@ -2,7 +2,7 @@
 动态形状：一个引擎，多种输入尺寸
 ================================
 
-输入的 H、W 可以是动态的（-1）：``add_input`` 的 ``profile=(最小, 最优, 最大)`` 给出一个优化配置
+输入的 H、W 可以是动态的（-1）：``add_input`` 的 ``profile=(min, opt, max)`` 参数（最小、最优、最大形状）给出一个优化配置
 （optimization profile），同一个引擎就能接受这个范围内的任何 H、W。这里用同一个引擎运行两种输入尺寸。
 C 维不能是动态的：卷积核的形状取决于它，最后一节把 C 设成动态，看 TensorRT 怎样拒绝。
 """
@@ -37,3 +37,4 @@ session = Session()
 inputT0 = session.add_input("inputT0", small, profile=((1, 1, 3, 3), (1, 2, 3, 3), (1, 4, 3, 3)))
 deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
 output = run_or_print_refusal(session, "dynamic_channels", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding_mode.png"

@@ -3,7 +3,7 @@ output_padding 大于 padding 时：先反卷积、再补零、最后加偏置
 ============================================================
 
 PyTorch 的 ``ConvTranspose2d(padding=p, output_padding=op)`` 在 ``op <= p`` 时对应
-``pre_padding = p``、``post_padding = p - op``（见 :doc:`/maps/pytorch_onnx`）。``op > p`` 时
+``pre_padding = p``、``post_padding = p - op`` （见 :doc:`/maps/pytorch_onnx`）。``op > p`` 时
 ``post_padding`` 为负，TensorRT 拒绝；多出的末尾元素落在完整输出之外，PyTorch 在那里只放偏置。
 做法（``trtdeconv_docs.mappings.output_padding_recipe``）：
 
@@ -39,3 +39,4 @@ paddingLayer = network.add_padding_nd(deconvolutionLayer.get_output(0), (0, 0), 
 biasTensor = network.add_constant((1, bias.size, 1, 1), bias).get_output(0)
 biasLayer = network.add_elementwise(paddingLayer.get_output(0), biasTensor, trt.ElementWiseOperation.SUM)
 output = session.run("output_padding_recipe", biasLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding_mode.png"

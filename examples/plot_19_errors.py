@@ -71,3 +71,4 @@ deconvolutionLayer.set_input(1, quantize_dequantize(network, kernelTensor, scale
 deconvolutionLayer.dilation_nd = (2, 2)
 deconvolutionLayer.name = "deconv"
 output = run_or_print_refusal(session, "int8_dilated_no_implementation", deconvolutionLayer)
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

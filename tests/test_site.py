@@ -242,6 +242,7 @@ def test_every_page_names_the_original_and_links_its_mentions(built, parsed):
 
 def test_no_computation_times_page(built):
     assert not list(built.rglob("sg_execution_times.html"))
+    assert not [page for page in built.rglob("plot_*.html") if "Total running time" in page.read_text(encoding="utf-8")]
 
 
 def test_the_chinese_edition_translates_the_themes_chrome(parsed):

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import matplotlib.image
+from sphinx_gallery.py_source_parser import split_code_and_text_blocks
 
 from trtdeconv_docs.sphinx_ext import thumbnails
 
@@ -16,10 +17,19 @@ CONFIG = re.compile(r'^# sphinx_gallery_thumbnail_path = "_static/thumbnails/(\w
 def test_every_example_without_a_figure_names_a_drawn_thumbnail():
     for example in sorted((ROOT / "examples").glob("plot_*.py")):
         source = example.read_text(encoding="utf-8")
-        if "pictures import" in source:  # plot_20, plot_21: their first figure is the thumbnail
+        if "pictures import" in source or "plt.show()" in source:  # their first figure is the thumbnail
             continue
         names = CONFIG.findall(source)
         assert len(names) == 1 and names[0] in thumbnails.PICTURES, example.name
+
+
+def test_each_thumbnail_setting_is_code_that_the_page_does_not_show():
+    """In a text block the comment would be printed as prose (sphinx-gallery removes config comments from code only)."""
+    for example in sorted((ROOT / "examples").glob("plot_*.py")):
+        blocks = split_code_and_text_blocks(str(example))[1]  # (file config, blocks[, node])
+        for label, content, line in blocks:
+            if label == "text":
+                assert "sphinx_gallery_" not in content, f"{example.name}:{line}"
 
 
 def test_the_thumbnails_are_drawn_as_pictures(tmp_path):

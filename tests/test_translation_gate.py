@@ -35,13 +35,14 @@ msgstr "First paragraph."
 '''
 
 
-def build_english(tmp_path: Path, second: str) -> subprocess.CompletedProcess:
-    """Build the demo project in English with -W; the catalog's second entry is ``second``."""
+def build_english(tmp_path: Path, second: str, catalog: bool = True) -> subprocess.CompletedProcess:
+    """Build the demo project in English with -W; the catalog's second entry is ``second`` (no catalog unless ``catalog``)."""
     (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
     (tmp_path / "index.rst").write_text(PAGE, encoding="utf-8")
     messages = tmp_path / "locale" / "en" / "LC_MESSAGES"
     messages.mkdir(parents=True)
-    (messages / "index.po").write_text(PO.format(second=second), encoding="utf-8")
+    if catalog:
+        (messages / "index.po").write_text(PO.format(second=second), encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "-D", "language=en",
                            str(tmp_path), str(tmp_path / "html")], capture_output=True, text=True)
 
@@ -61,3 +62,11 @@ def test_a_fully_translated_page_builds(tmp_path):
     result = build_english(tmp_path, 'msgid "第二段。"\nmsgstr "Second paragraph."')
     assert result.returncode == 0, result.stderr
     assert "Second paragraph." in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_without_a_catalog_fails_the_build_at_each_chinese_paragraph(tmp_path):
+    result = build_english(tmp_path, "", catalog=False)
+    assert result.returncode != 0
+    assert "index.rst:4" in result.stderr and "untranslated or fuzzy message «第一段。»" in result.stderr
+    assert "index.rst:6" in result.stderr and "«第二段。»" in result.stderr
+    assert "«Title»" not in result.stderr

@@ -29,6 +29,8 @@ VIEWS = {
     "en-picture-page": ("en/gallery/plot_21_pictures_groups_and_sizes.html", "", ""),
     "zh-gallery-index": ("zh_CN/gallery/index.html", "", ""),
     "en-base-highlights": ("en/base.html", "", ""),
+    "zh-performance": ("zh_CN/performance.html", "", ""),
+    "en-performance": ("en/performance.html", "", ""),
 }
 """name -> (page under the site, search query, anchor)."""
 SIZES = {1400: 1800, 400: 1600}

@@ -31,7 +31,7 @@ from .translations import translate
 
 FONT_VARIABLE = "TRTDECONV_CJK_FONT"
 LANGUAGE_VARIABLE = "TRTDECONV_LANGUAGE"
-"""The site edition being built (``zh_CN``, ``en``); set by :mod:`trtdeconv_docs.sphinx_ext.language_switch`."""
+"""The site edition being built (``zh_CN``, ``en``); set by the Sphinx extension ``trtdeconv_docs.sphinx_ext.language_switch``."""
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Source Han Sans SC",

@@ -78,7 +78,7 @@ def working_bytes(input_shape, layer: Deconvolution) -> int:
 def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
     """Run the resolved ``layer`` on ``x`` in float64; see the module docstring.
 
-    Dimensions before the channels are batch dimensions (:func:`shapes.channel_axis`).
+    Dimensions before the channels are batch dimensions (:func:`~trtdeconv_docs.shapes.channel_axis`).
     """
     x = _as_array("input", x)
     out_shape = shapes.output_shape(x.shape, layer)

@@ -35,7 +35,16 @@ COPIED = ("examples",)
 LINKED = ("src", "recordings")
 """Folders beside ``docs/`` that the build only reads: linked, not copied."""
 GENERATED = ("gallery", "sg_execution_times.rst", "_build")
-"""What builds write into a source folder: never copied from the checkout."""
+"""What builds write into the top of a source folder: never copied from the checkout (deeper
+folders of the same name, such as the gallery's catalogs in ``locale/en/LC_MESSAGES/gallery``, are)."""
+
+
+def _generated_at_top(top: Path):
+    """A ``copytree`` ignore function: :data:`GENERATED` names directly under ``top``, and ``__pycache__``."""
+    def ignore(folder, names):
+        at_top = Path(folder) == top
+        return {name for name in names if name == "__pycache__" or (at_top and name in GENERATED)}
+    return ignore
 
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="{code}">
@@ -71,7 +80,7 @@ def root_page(languages=LANGUAGES) -> str:
 def private_sources(docs: Path, place: Path) -> Path:
     """Refresh ``place`` as a private copy of the checkout's sources; returns its ``docs`` folder.
 
-    ``docs/`` and :data:`COPIED` are copied (timestamps kept; generated files left out),
+    ``docs/`` and :data:`COPIED` are copied (timestamps kept; the generated files at their top left out),
     :data:`LINKED` are symbolic links to the checkout's folders.
     """
     checkout = docs.resolve().parent
@@ -81,7 +90,7 @@ def private_sources(docs: Path, place: Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         source = docs.resolve() if name == "docs" else checkout / name
         if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns(*GENERATED, "__pycache__"))
+            shutil.copytree(source, target, ignore=_generated_at_top(source))
     for name in LINKED:
         link = place / name
         if link.is_symlink() or link.exists():

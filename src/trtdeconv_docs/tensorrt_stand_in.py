@@ -1,6 +1,6 @@
 """What answers ``import tensorrt`` on a machine without TensorRT: names only, no computing.
 
-The stand-in knows TensorRT's Python API surface (:mod:`trtdeconv_docs.tensorrt_api`,
+The stand-in knows TensorRT's Python API surface (``trtdeconv_docs.tensorrt_api``,
 extracted from NVIDIA's binding sources at a release tag) and nothing else: it accepts
 a method call only if that class has the method with that many arguments, an attribute
 set only if the class has the attribute, an enum member only if the enum has it, and

@@ -6,7 +6,7 @@ on the English site. In every build whose language is not the original one, this
 
 * checks each page after Sphinx's ``Locale`` transform: every translatable paragraph,
   title or raw block that holds Chinese (:func:`~trtdeconv_docs.translation_check.needs_translation`)
-  and was left untranslated gets a warning at its source line;
+  and was left untranslated, or whose page has no catalog at all, gets a warning at its source line;
 * checks the package's own catalog (text the extension and the pictures generate) with
   :func:`~trtdeconv_docs.translation_check.catalog_problems` once per build.
 
@@ -41,10 +41,14 @@ def _shown(message: str, limit: int = 60) -> str:
 
 
 def _translated(node) -> bool:
-    """Whether Sphinx's ``Locale`` transform replaced the node's message (a toctree keeps its caption apart)."""
+    """Whether Sphinx's ``Locale`` transform replaced the node's message (a toctree keeps its caption apart).
+
+    ``Locale`` marks every message of a page that has a catalog; a page without one (a new
+    page or example whose ``.po`` was never made) leaves them unmarked: untranslated too.
+    """
     if isinstance(node, addnodes.toctree):
         return node.get("caption") != node.get("rawcaption")
-    return node.get("translated") is not False
+    return bool(node.get("translated", False))
 
 
 class UntranslatedMessages(SphinxTransform):
