@@ -45,15 +45,16 @@ with np.printoptions(precision=8, linewidth=200, suppress=True):
 
 # %%
 # 允许 FP16 只是让 FP16 内核参与计时选择；要让这一层确实以 FP16 计算，把层的精度设为 FP16，
-# 并打开 ``BuilderFlag.OBEY_PRECISION_CONSTRAINTS``（``Session(obey_precision=True)``）。
-# TensorRT 11 没有 ``ILayer.precision``（网络总是强类型的，要用 FP16 的输入和权重），这里只在 8.6 与 10 上这样做。
+# 并打开 ``BuilderFlag.OBEY_PRECISION_CONSTRAINTS`` （``Session(obey_precision=True)``）。
+# TensorRT 11 没有 ``ILayer.precision`` （网络总是强类型的，要用 FP16 的输入和权重），这里只在 8.6 与 10 上这样做。
 def run_forced_fp16(label, x, kernel, kernel_bias, num_output_maps, kernel_size_nd, show=True):
     """The same deconvolution held to FP16: layer precision FP16 and OBEY_PRECISION_CONSTRAINTS."""
     session = Session(fp16=True, obey_precision=True)
     inputT0 = session.add_input("inputT0", x)
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, num_output_maps, kernel_size_nd, kernel, kernel_bias)
     deconvolutionLayer.name = "deconv"
-    deconvolutionLayer.precision = trt.float16
+    if tensorrt_major() < 11:  # the callers below run this only there: TensorRT 11 has no ILayer.precision
+        deconvolutionLayer.precision = trt.float16
     (result,) = session.run(label, deconvolutionLayer, show=show).values()
     for name, tactic in session.tactics().items():
         print(f"tactic: {name}: {tactic}")

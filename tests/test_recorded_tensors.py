@@ -37,6 +37,13 @@ DIVERGENCES = {
 }
 """Built runs whose output is not the network's documented result, with where the site says so."""
 
+BEYOND_WORST_CASE = {
+    ("plot_15_fp16.py", "upsampling_fp16_forced"):
+        "a 256 -> 128 3x3 layer computed in FP16: 2,308 roundings per output element at u = 2^-11, so the "
+        "worst-case bound gamma(n) needs n*u < 1 and says nothing; the example prints the measured difference from FP32",
+}
+"""Runs that the worst-case rule cannot bound, with the reason; the test checks that it cannot."""
+
 
 def rebuilt_arrays():
     """``{sha256: array}`` of the large arrays the examples build (recorded by digest only)."""
@@ -78,6 +85,10 @@ def test_tensorrt_output_within_tolerance_of_reference(document, run):
     for name, replayed in replay(run, known).items():
         # the reference's shape comes from trtdeconv_docs.shapes: TensorRT must agree
         assert replayed.recorded.shape == replayed.reference.shape, name
+        if (document["example"], run["label"]) in BEYOND_WORST_CASE:
+            with pytest.raises(ValueError, match=r"gamma\(n\) needs n \* u < 1"):
+                replayed.worst_ratio
+            continue
         if divergence:
             assert replayed.worst_ratio > 1.0, f"{run['label']} now agrees with the reference: update {divergence}"
             continue
@@ -91,7 +102,8 @@ def test_only_the_large_layers_are_recorded_by_digest():
     found = {(document["example"], run["label"]) for document in DOCUMENTS for run in document["runs"]
              if "outputs" in run and digest_only(run)}
     assert found == {("plot_12_tf32.py", "tf32_cleared_256to128"), ("plot_12_tf32.py", "tf32_allowed_256to128"),
-                     ("plot_15_fp16.py", "upsampling_fp32"), ("plot_15_fp16.py", "upsampling_fp16")}
+                     ("plot_15_fp16.py", "upsampling_fp32"), ("plot_15_fp16.py", "upsampling_fp16"),
+                     ("plot_15_fp16.py", "upsampling_fp16_forced")}
 
 
 def _run(example, label):

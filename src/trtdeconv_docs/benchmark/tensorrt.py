@@ -80,7 +80,7 @@ class Builder:
         config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
         if precision == "fp32":
             config.clear_flag(trt.BuilderFlag.TF32)
-        if precision == "fp16":
+        if precision == "fp16" and hasattr(trt.BuilderFlag, "FP16"):  # TensorRT 11: strong typing only
             config.set_flag(trt.BuilderFlag.FP16)
         if precision == "int8" and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
             config.set_flag(trt.BuilderFlag.INT8)
@@ -101,7 +101,10 @@ def _q_dq(network, tensor, scale: float, keep: list):
     value = np.array([scale], dtype=np.float32)
     keep.append(value)
     constant = network.add_constant([], value).get_output(0)
-    return network.add_dequantize(network.add_quantize(tensor, constant).get_output(0), constant).get_output(0)
+    # TensorRT 8.6: add_quantize(input, scale); from 9.1 a third argument gives the output type (required in 11)
+    typed = int(trt.__version__.split(".")[0]) >= 9
+    quantized = network.add_quantize(tensor, constant, *([trt.int8] if typed else [])).get_output(0)
+    return network.add_dequantize(quantized, constant, *([trt.float32] if typed else [])).get_output(0)
 
 
 def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):

@@ -153,7 +153,9 @@ class _Checker(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         for alias in node.names:
-            if node.module != "tensorrt" and alias.name[:1].islower():  # modules and functions, not classes
+            if _is_session_trt(node, alias):
+                self.aliases.add(alias.asname or alias.name)
+            elif node.module != "tensorrt" and alias.name[:1].islower():  # modules and functions, not classes
                 self.modules.add(alias.asname or alias.name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -300,8 +302,14 @@ def check_source(source: str, path: str = "<source>", tags: Sequence[str] = CHEC
     return checker.problems
 
 
+def _is_session_trt(node: ast.ImportFrom, alias: ast.alias) -> bool:
+    """``from trtdeconv_docs.session import trt`` (or ``from .session import trt``): TensorRT as the examples get it."""
+    return alias.name == "trt" and (node.module or "").split(".")[-1] == "session"
+
+
 def imports_tensorrt(path: Path) -> bool:
-    """Whether the file imports ``tensorrt`` anywhere (module level or inside a function)."""
+    """Whether the file imports ``tensorrt`` (or the examples' ``trt`` from the session module) anywhere."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return any(isinstance(node, ast.Import) and any(a.name == "tensorrt" for a in node.names)
+    return any((isinstance(node, ast.Import) and any(a.name == "tensorrt" for a in node.names))
+               or (isinstance(node, ast.ImportFrom) and any(_is_session_trt(node, a) for a in node.names))
                for node in ast.walk(tree))
