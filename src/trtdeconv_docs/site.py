@@ -10,7 +10,9 @@ Sphinx and sphinx-gallery write generated files into the source folder (``galler
 ``sg_execution_times.rst``), so no build reads ``docs/`` in place: each language builds
 from a private copy, ``DOCTREES/<language>.sources/``, holding copies of ``docs/`` and
 ``examples/`` (their modification times kept, so a rebuild is incremental) and links to
-``src/`` and ``recordings/``. Two builds of one checkout, or a build beside ``tox``, never
+``src/`` and ``recordings/``; the executed gallery of the previous build is kept there, so that
+sphinx-gallery runs again only the examples that changed (and every example when the code or
+recordings they depend on changed: :func:`trtdeconv_docs.sphinx_ext.gallery.forget_stale_runs`). Two builds of one checkout, or a build beside ``tox``, never
 write into the checkout and never share a folder unless they are given the same output.
 An output or cache folder that cannot be written is one line and exit status 2.
 """
@@ -85,12 +87,18 @@ def private_sources(docs: Path, place: Path) -> Path:
     """
     checkout = docs.resolve().parent
     place.mkdir(parents=True, exist_ok=True)
+    kept = place / "gallery.kept"  # the last build's executed gallery: sphinx-gallery reruns only what changed
+    shutil.rmtree(kept, ignore_errors=True)
+    if (place / "docs" / "gallery").is_dir():
+        (place / "docs" / "gallery").rename(kept)
     for name in ("docs", *COPIED):
         target = place / name
         shutil.rmtree(target, ignore_errors=True)
         source = docs.resolve() if name == "docs" else checkout / name
         if source.is_dir():
             shutil.copytree(source, target, ignore=_generated_at_top(source))
+    if kept.is_dir():
+        kept.rename(place / "docs" / "gallery")
     for name in LINKED:
         link = place / name
         if link.is_symlink() or link.exists():

@@ -12,6 +12,7 @@ TensorRT is absent, and refuses their recording once their source has changed si
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from pathlib import Path
@@ -62,9 +63,41 @@ def recording_problems(examples: Path) -> List[str]:
     return sorted(set(problems))
 
 
+FINGERPRINT = ".trtdeconv-inputs"
+"""In the gallery folder: the sha256 of everything an example's run depends on besides its own source."""
+
+
+def inputs_fingerprint() -> str:
+    """sha256 over the package's code and catalogs and the recordings' manifests.
+
+    sphinx-gallery reruns an example only when its own source changed (md5); an example's
+    output also depends on the package it imports and on the recordings it replays.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".po", ".json") and p.is_file())
+    files += sorted(recordings.root().glob(f"*/{recordings.MANIFEST}"))
+    for path in files:
+        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def forget_stale_runs(gallery: Path) -> None:
+    """Drop sphinx-gallery's md5 records when the package or the recordings changed since the last build."""
+    fingerprint = inputs_fingerprint()
+    marker = gallery / FINGERPRINT
+    if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint:
+        return
+    for md5 in gallery.glob("*.md5"):
+        md5.unlink()
+    gallery.mkdir(parents=True, exist_ok=True)
+    marker.write_text(fingerprint, encoding="utf-8")
+
+
 def _check_recordings(app) -> None:
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
+    forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"])
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
