@@ -321,13 +321,16 @@ def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
         record = benchmark.run(run_id)
         stats = analysis.statistics(record["samples_ms"]) if analysis.median_ms(record) is not None else {}
         check = record.get("check", {})
-        worst = check.get("worst_ratio")
+        # a recorded INT8 verdict made against the wrong reference is no evidence: shown as such, not as a ratio
+        worst = None if analysis.int8_check_problem(record) else check.get("worst_ratio")
+        unverifiable = analysis.int8_check_problem(record) is not None
         rows.append((f"``{run_id}``", latency_cell(record),
                      f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–",
                      str(record.get("latency_ms", {}).get("iterations", "–")),
                      f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
                      " ".join(record.get("flags", [])) or record.get("memory_format", "–"),
-                     "–" if worst is None else f"{worst:.3g}", main_tactics(record) or "–"))
+                     _("不可核对") if unverifiable else "–" if worst is None else f"{worst:.3g}",
+                     main_tactics(record) or "–"))
     return (_("运行"), _("中位数 [四分位] ms"), "IQR ms", _("次数"), _("构建秒数"), _("标志"),
             _("误差/容差"), _("策略（tactic）")), rows
 
