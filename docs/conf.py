@@ -37,7 +37,7 @@ extensions = [
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "gallery/*.ipynb", "**sg_execution_times.rst"]  # no "computation times" pages
+exclude_patterns = ["_build", "gallery/*.ipynb", "**sg_execution_times.rst", "screenshots"]  # no "computation times" pages
 nitpicky = True  # every reference resolves; the package's own names resolve to api.md
 nitpick_ignore = [
     ("py:mod", "matplotlib.pyplot"),  # no intersphinx (the build needs no network)

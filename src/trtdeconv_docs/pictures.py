@@ -104,7 +104,9 @@ def _cjk_family() -> Optional[str]:
         candidates = [(font_manager.FontProperties(fname=path).get_name(), path)]
     else:
         available = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+        # the listed families first, then any other CJK family (a .ttc names its first face, e.g. "Noto Sans CJK JP")
         candidates = [(name, available[name]) for name in CJK_FAMILIES if name in available]
+        candidates += sorted((name, path) for name, path in available.items() if "CJK" in name and name not in CJK_FAMILIES)
     needed = {ord(ch) for text in TEXT.values() for ch in text if ord(ch) > 0x2E7F}
     for name, fname in candidates:
         font = FT2Font(fname)

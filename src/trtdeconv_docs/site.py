@@ -36,8 +36,9 @@ COPIED = ("examples",)
 """Folders beside ``docs/`` that the build reads and that are copied with it."""
 LINKED = ("src", "recordings")
 """Folders beside ``docs/`` that the build only reads: linked, not copied."""
-GENERATED = ("gallery", "sg_execution_times.rst", "_build")
-"""What builds write into the top of a source folder: never copied from the checkout (deeper
+GENERATED = ("gallery", "sg_execution_times.rst", "_build", "screenshots")
+"""What builds write into the top of a source folder (and the screenshots of the built site, which no
+build reads): never copied from the checkout (deeper
 folders of the same name, such as the gallery's catalogs in ``locale/en/LC_MESSAGES/gallery``, are)."""
 
 
