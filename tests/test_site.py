@@ -95,10 +95,21 @@ def parsed(built) -> Dict[str, Dict[str, Page]]:
             for code in LANGUAGES}
 
 
-def test_root_page_opens_the_original_and_links_every_language(built):
+def test_root_page_opens_the_original_without_script_and_links_every_language(built):
     root = (built / "index.html").read_text(encoding="utf-8")
-    assert 'content="0; url=zh_CN/index.html"' in root
+    assert '<noscript><meta http-equiv="refresh" content="0; url=zh_CN/index.html"></noscript>' in root
     assert all(f'href="{code}/index.html"' in root for code in LANGUAGES)
+    assert (built / "404.html").read_bytes() == (built / "zh_CN" / "404.html").read_bytes()
+
+
+@pytest.mark.parametrize("browser, edition", [("zh-CN", "zh-CN"), ("en-US", "en"), ("de-DE", "en")])
+def test_root_page_opens_the_edition_in_the_readers_language(built, browser, edition):
+    """In headless Chromium told to prefer ``browser``, the root page lands on that edition."""
+    binary = headless.chromium()
+    if binary is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium) to open the root page")
+    dom = headless.rendered_dom(headless.page_url(built / "index.html"), binary, language=browser)
+    assert re.search(f'<html[^>]* lang="{edition}"', dom), dom[:200]
 
 
 def test_every_language_has_the_same_pages(built):

@@ -44,9 +44,11 @@ def _command(binary: str, scheme: str, width: int, height: int) -> List[str]:
             f"--window-size={width},{height}", f"--virtual-time-budget={SCRIPT_TIME_MS}"]
 
 
-def rendered_dom(url: str, binary: Optional[str] = None, timeout: float = 120) -> str:
-    """The page's HTML after its scripts ran (``chromium --dump-dom``)."""
+def rendered_dom(url: str, binary: Optional[str] = None, timeout: float = 120, language: str = "") -> str:
+    """The page's HTML after its scripts ran (``chromium --dump-dom``); ``language``: the browser's (``zh-CN``)."""
     command = _command(binary or chromium(), "light", 1400, 900) + ["--dump-dom", url]
+    if language:
+        command[1:1] = [f"--lang={language}", f"--accept-lang={language}"]
     return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True).stdout
 
 

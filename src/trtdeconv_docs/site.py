@@ -1,10 +1,10 @@
-"""Build the whole site: one HTML build per language, plus a root page that opens the original.
+"""Build the whole site: one HTML build per language, plus a root page that opens the reader's edition.
 
 ``python -m trtdeconv_docs.site OUT`` (what ``tox -e docs`` runs) builds ``docs/`` once per
 language of :data:`~trtdeconv_docs.sphinx_ext.language_switch.LANGUAGES` into
 ``OUT/<language>/`` with ``-W --keep-going -n`` (zero warnings), each in its own process
-(Sphinx keeps translations per process), and writes ``OUT/index.html``, which redirects
-to the original language. It stops at the first language whose build fails.
+(Sphinx keeps translations per process; the languages build in parallel), and writes
+``OUT/index.html``, which opens the edition in the reader's language, and ``OUT/404.html``.
 
 Sphinx and sphinx-gallery write generated files into the source folder (``gallery/``,
 ``sg_execution_times.rst``), so no build reads ``docs/`` in place: each language builds
@@ -50,12 +50,20 @@ def _generated_at_top(top: Path):
     return ignore
 
 ROOT_PAGE = """<!DOCTYPE html>
-<html lang="{code}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
-<meta http-equiv="refresh" content="0; url={code}/index.html">
 <link rel="canonical" href="{code}/index.html">
+<script>
+  // the edition in the reader's language (Chinese for a zh-* browser, else English), keeping ?query and #anchor
+  (function () {{
+    var wanted = (navigator.languages || [navigator.language || ""]).join(",").toLowerCase();
+    var edition = /(^|,)zh/.test(wanted) ? "{code}" : "{other}";
+    location.replace(edition + "/index.html" + location.search + location.hash);
+  }})();
+</script>
+<noscript><meta http-equiv="refresh" content="0; url={code}/index.html"></noscript>
 </head>
 <body>
 <p>{links}</p>
@@ -73,11 +81,14 @@ def sphinx_command(language: str, out: Path, doctrees: Path, docs: Path = DOCS,
 
 
 def root_page(languages=LANGUAGES) -> str:
-    """``index.html`` of the site's root: redirects to the first (original) language, links every one."""
-    code = next(iter(languages))
+    """``index.html`` of the site's root: opens the edition in the reader's language (the original without script)."""
+    codes = list(languages)
+    code = codes[0]
+    other = next((c for c in codes if not c.startswith("zh")), code)
     links = " · ".join(f'<a href="{c}/index.html" hreflang="{c.replace("_", "-")}">{name}</a>'
                        for c, name in languages.items())
-    return ROOT_PAGE.format(code=code, title="TensorRT Deconvolution", links=links)
+    return ROOT_PAGE.format(code=code, other=other, lang=code.replace("_", "-"), title="TensorRT Deconvolution",
+                            links=links)
 
 
 def private_sources(docs: Path, place: Path) -> Path:
@@ -122,23 +133,38 @@ def writable(folder: Path) -> str:
 
 
 def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = ()) -> int:
-    """Build every language into ``out/<language>`` and write ``out/index.html``; 0 when all succeed."""
+    """Build every language into ``out/<language>`` (in parallel processes) and write the root pages; 0 when all succeed.
+
+    Each language's output is printed after its build, so that the two do not interleave.
+    """
     for folder in (out, doctrees):
         problem = writable(folder)
         if problem:
             print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
             return 2
+    builds = {}
     for language in LANGUAGES:
         try:
             sources = private_sources(docs, doctrees / f"{language}.sources")
         except OSError as error:
             print(f"trtdeconv-docs: error: cannot copy the sources into {doctrees}: {error}", file=sys.stderr)
             return 2
-        result = subprocess.run(sphinx_command(language, out, doctrees, sources, extra))
-        if result.returncode:
-            print(f"trtdeconv-docs: the {language} build failed", file=sys.stderr)
-            return result.returncode
+        builds[language] = subprocess.Popen(sphinx_command(language, out, doctrees, sources, extra),
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    failed = []
+    for language, process in builds.items():
+        printed, _ = process.communicate()
+        sys.stdout.write(printed)
+        if process.returncode:
+            failed.append((language, process.returncode))
+    for language, _ in failed:
+        print(f"trtdeconv-docs: the {language} build failed", file=sys.stderr)
+    if failed:
+        return failed[0][1]
     (out / "index.html").write_text(root_page(), encoding="utf-8")
+    original = next(iter(LANGUAGES))
+    if (out / original / "404.html").is_file():  # Read the Docs serves the root's 404 page
+        shutil.copyfile(out / original / "404.html", out / "404.html")
     print(f"site: {out / 'index.html'} ({', '.join(f'{out / code}/' for code in LANGUAGES)})")
     return 0
 
