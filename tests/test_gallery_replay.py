@@ -2,8 +2,9 @@
 
 Built with Sphinx's own test fixtures on a test root (``tests/roots/test-gallery``) that
 holds the extension and sphinx-gallery and, copied in by each test, one real example
-of ``examples/``. Also runs every example as a script under the replay: ``tox``
-therefore executes every example, and a broken one fails here.
+of ``examples/``. Also runs every example under the replay (all in one process,
+:mod:`tests.examples_in_one_process`): ``tox`` therefore executes every example, and a broken
+one fails here, by name.
 """
 
 from __future__ import annotations
@@ -20,18 +21,23 @@ from trtdeconv_docs import recordings
 from trtdeconv_docs.replay import REPLAY_VARIABLE
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
+from . import examples_in_one_process
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TEST_ROOT = Path(__file__).resolve().parent / "roots" / "test-gallery"
 REPLAYABLE = sorted(p for p in EXAMPLES.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 
 
+@pytest.fixture(scope="module")
+def replayed():
+    """Every replayable example run with TensorRT replayed, in one process."""
+    return examples_in_one_process.run(REPLAYABLE, **{REPLAY_VARIABLE: "1"})
+
+
 @pytest.mark.parametrize("example", REPLAYABLE, ids=lambda p: p.stem)
-def test_every_example_runs_on_cpu_with_tensorrt_replayed(example):
-    env = dict(os.environ, MPLBACKEND="Agg", **{REPLAY_VARIABLE: "1"})
-    done = subprocess.run([sys.executable, str(example)], cwd=EXAMPLES, env=env, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, f"{example.name}:\n{done.stdout[-1500:]}\n{done.stderr[-3000:]}"
+def test_every_example_runs_on_cpu_with_tensorrt_replayed(replayed, example):
+    assert replayed[example.name] == "", f"{example.name}:\n{replayed[example.name]}"
 
 
 def _project(tmp_path: Path, example: str, edit=None) -> Path:
@@ -92,3 +98,11 @@ def test_a_changed_recording_fails_the_build_naming_the_file(tmp_path):
     assert done.returncode != 0
     assert "recordings/tensors/plot_01_base.json: edited after the GPU run: revert the change" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_one_process_runner_keeps_each_examples_failure_apart(tmp_path):
+    broken, fine = tmp_path / "plot_broken.py", tmp_path / "plot_fine.py"
+    broken.write_text("raise ValueError('broken on purpose')\n", encoding="utf-8")
+    fine.write_text("print('fine')\n", encoding="utf-8")
+    outcome = examples_in_one_process.run([broken, fine])
+    assert "ValueError: broken on purpose" in outcome["plot_broken.py"] and outcome["plot_fine.py"] == ""
