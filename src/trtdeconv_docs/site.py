@@ -32,6 +32,9 @@ from .sphinx_ext.language_switch import LANGUAGES
 DOCS = Path("docs")
 """The documentation's source folder, relative to the repository root (the current folder)."""
 
+KEPT = ("gallery", "_static/thumbnails")
+"""Folders the build generates in its private copy of ``docs/`` and that the next build keeps
+(the executed gallery, the drawn thumbnails): each part redoes only what changed."""
 COPIED = ("examples",)
 """Folders beside ``docs/`` that the build reads and that are copied with it."""
 LINKED = ("src", "recordings")
@@ -99,18 +102,23 @@ def private_sources(docs: Path, place: Path) -> Path:
     """
     checkout = docs.resolve().parent
     place.mkdir(parents=True, exist_ok=True)
-    kept = place / "gallery.kept"  # the last build's executed gallery: sphinx-gallery reruns only what changed
+    kept = place / "kept"  # what the last build generated (KEPT): only what changed is made again
     shutil.rmtree(kept, ignore_errors=True)
-    if (place / "docs" / "gallery").is_dir():
-        (place / "docs" / "gallery").rename(kept)
+    for name in KEPT:
+        if (place / "docs" / name).is_dir():
+            (kept / name).parent.mkdir(parents=True, exist_ok=True)
+            (place / "docs" / name).rename(kept / name)
     for name in ("docs", *COPIED):
         target = place / name
         shutil.rmtree(target, ignore_errors=True)
         source = docs.resolve() if name == "docs" else checkout / name
         if source.is_dir():
             shutil.copytree(source, target, ignore=_generated_at_top(source))
-    if kept.is_dir():
-        kept.rename(place / "docs" / "gallery")
+    for name in KEPT:
+        if (kept / name).is_dir():
+            shutil.rmtree(place / "docs" / name, ignore_errors=True)
+            (place / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+            (kept / name).rename(place / "docs" / name)
     for name in LINKED:
         link = place / name
         if link.is_symlink() or link.exists():

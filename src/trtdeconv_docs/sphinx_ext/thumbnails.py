@@ -75,7 +75,17 @@ def draw_all(folder: Path) -> Dict[str, Path]:
 
 
 def _draw_for_build(app) -> None:
-    draw_all(Path(app.srcdir) / FOLDER)
+    """Draw the thumbnails unless the folder already holds those of the current code (and this edition)."""
+    from .gallery import inputs_fingerprint
+
+    folder = Path(app.srcdir) / FOLDER
+    marker = folder / ".trtdeconv-inputs"
+    fingerprint = f"{inputs_fingerprint()} {app.config.language}"
+    if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint and \
+            all((folder / f"{name}.png").is_file() for name in PICTURES):
+        return
+    draw_all(folder)
+    marker.write_text(fingerprint, encoding="utf-8")
 
 
 def setup(app):
