@@ -259,3 +259,11 @@ def test_no_computation_times_page(built):
 def test_the_chinese_edition_translates_the_themes_chrome(parsed):
     prose = "".join(parsed["zh_CN"]["stride.html"].prose)
     assert "本页内容" in prose and "On this page" not in prose
+
+
+def test_the_chinese_edition_translates_sphinx_gallerys_notes(built):
+    """sphinx-gallery writes its notes and download links in English; the Chinese pages show them in Chinese."""
+    for page in sorted((built / "zh_CN" / "gallery").glob("plot_*.html")):
+        html = page.read_text(encoding="utf-8")
+        assert "跳到页尾" in html and "下载压缩包" in html, page.name
+        assert "Go to the end" not in html and "Download zipped" not in html, page.name
