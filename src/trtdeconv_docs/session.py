@@ -21,7 +21,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import recording, replay
+from . import recording, replay, tensorrt_versions
 from .call_log import CallLog, Proxy
 from .refusal import EngineBuildError
 from .tensors import decode
@@ -55,13 +55,7 @@ trt, REPLAYING = _tensorrt()
 
 def tensorrt_major() -> int:
     """Major version of the TensorRT the examples run against (the recorded one when replaying)."""
-    return int(trt.__version__.split(".")[0])
-
-
-def tensorrt_version_at_least(major: int, minor: int = 0) -> bool:
-    """Whether that TensorRT is at least ``major.minor``."""
-    found = tuple(int(part) for part in trt.__version__.split(".")[:2])
-    return found >= (major, minor)
+    return tensorrt_versions.major(trt)
 
 
 class Session:

@@ -15,7 +15,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import tensorrt as trt
 
-from . import cuda_runtime
+from . import cuda_runtime, tensorrt_versions
 from .refusal import EngineBuildError
 
 WORKSPACE_BYTES = 1 << 30
@@ -39,12 +39,6 @@ class CapturingLogger(trt.ILogger):
         return [f"[{severity}] {msg}" for severity, msg in self.messages if severity != "WARNING"]
 
 
-def _network_flags() -> int:
-    flag = getattr(trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH", None)
-    # TensorRT 8 needs EXPLICIT_BATCH; 10 ignores it (deprecated); 11 removed it.
-    return 1 << int(flag) if flag is not None and int(trt.__version__.split(".")[0]) < 10 else 0
-
-
 class Builder:
     """One logger, builder, network and builder config with the settings of the module docstring."""
 
@@ -52,7 +46,7 @@ class Builder:
                  obey_precision: bool = False):
         self.logger = CapturingLogger()
         self.builder = trt.Builder(self.logger)
-        self.network = self.builder.create_network(_network_flags())
+        self.network = self.builder.create_network(tensorrt_versions.network_flags(trt))
         self.config = self.builder.create_builder_config()
         self.config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
         if hasattr(self.config, "builder_optimization_level"):

@@ -30,7 +30,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import cuda_runtime
+from .. import cuda_runtime, tensorrt_versions
 from ..recordings_writer import gpu_provenance, write_json
 from . import check, formulations, plan, tensorrt_file
 
@@ -56,12 +56,6 @@ class CapturingLogger(trt.ILogger):
     def errors(self) -> List[str]:
         """The messages that are not warnings."""
         return [m for m in self.messages if not m.startswith("[WARNING]")]
-
-
-def network_flags() -> int:
-    """``EXPLICIT_BATCH`` where TensorRT has it and needs it (major < 10); 0 otherwise."""
-    flag = getattr(trt.NetworkDefinitionCreationFlag, "EXPLICIT_BATCH", None)
-    return 1 << int(flag) if flag is not None and int(trt.__version__.split(".")[0]) < 10 else 0
 
 
 class Builder:
@@ -101,10 +95,8 @@ def _q_dq(network, tensor, scale: float, keep: list):
     value = np.array([scale], dtype=np.float32)
     keep.append(value)
     constant = network.add_constant([], value).get_output(0)
-    # TensorRT 8.6: add_quantize(input, scale); from 9.1 a third argument gives the output type (required in 11)
-    typed = int(trt.__version__.split(".")[0]) >= 9
-    quantized = network.add_quantize(tensor, constant, *([trt.int8] if typed else [])).get_output(0)
-    return network.add_dequantize(quantized, constant, *([trt.float32] if typed else [])).get_output(0)
+    _, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, constant)
+    return dequantize.get_output(0)
 
 
 def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):
@@ -299,7 +291,7 @@ class Runner:
         scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
         logger = self.builder.logger
         logger.messages.clear()
-        network = self.builder.builder.create_network(network_flags())
+        network = self.builder.builder.create_network(tensorrt_versions.network_flags(trt))
         config = self.builder.config(run.precision)
         keep: list = []
         build_network(network, run, arrays, scales, keep)

@@ -40,7 +40,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import recordings_writer, reference, shapes, tensorrt_engine
+from .. import recordings_writer, reference, shapes, tensorrt_engine, tensorrt_versions
 from ..attributes import LAYER_ATTRIBUTES, DeconvolutionError
 from ..network_description import describe_network
 from ..tensors import decode
@@ -88,13 +88,7 @@ def _quantize_dequantize(network, tensor, scale: float, prefix: str, keep: list)
     keep.append(value)
     constant = network.add_constant([], value)
     constant.name = f"{prefix}_scale"
-    scale_tensor = constant.get_output(0)
-    if int(trt.__version__.split(".")[0]) >= 9:  # output types: taken from 9.1 on, required in 11
-        quantize = network.add_quantize(tensor, scale_tensor, trt.int8)
-        dequantize = network.add_dequantize(quantize.get_output(0), scale_tensor, trt.float32)
-    else:  # TensorRT 8.6: (input, scale) only
-        quantize = network.add_quantize(tensor, scale_tensor)
-        dequantize = network.add_dequantize(quantize.get_output(0), scale_tensor)
+    quantize, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, constant.get_output(0))
     quantize.name = f"{prefix}_quantize"
     dequantize.name = f"{prefix}_dequantize"
     return dequantize.get_output(0)
