@@ -32,25 +32,58 @@ from .sphinx_ext.language_switch import LANGUAGES
 DOCS = Path("docs")
 """The documentation's source folder, relative to the repository root (the current folder)."""
 
-KEPT = ("gallery", "_static/thumbnails")
-"""Folders the build generates in its private copy of ``docs/`` and that the next build keeps
-(the executed gallery, the drawn thumbnails): each part redoes only what changed."""
 COPIED = ("examples",)
 """Folders beside ``docs/`` that the build reads and that are copied with it."""
 LINKED = ("src", "recordings")
 """Folders beside ``docs/`` that the build only reads: linked, not copied."""
-GENERATED = ("gallery", "sg_execution_times.rst", "_build", "screenshots")
-"""What builds write into the top of a source folder (and the screenshots of the built site, which no
-build reads): never copied from the checkout (deeper
-folders of the same name, such as the gallery's catalogs in ``locale/en/LC_MESSAGES/gallery``, are)."""
+GENERATED = ("gallery", "sg_execution_times.rst", "_build", "_static/thumbnails", "screenshots")
+"""What builds write into a source folder, relative to its top (the executed gallery, the drawn thumbnails;
+and the screenshots of the built site, which no build reads): never copied from the checkout, and kept
+in the private copy from one build to the next, so that each part redoes only what changed. Deeper
+folders of the same name, such as the gallery's catalogs in ``locale/en/LC_MESSAGES/gallery``, are copied."""
+COMPILED = {".mo": ".po"}
+"""Files Sphinx compiles beside their source (a catalog's ``.mo`` beside its ``.po``): never copied, kept
+while their source is there. A fresh ``.mo`` would make Sphinx read every page again."""
 
 
-def _generated_at_top(top: Path):
-    """A ``copytree`` ignore function: :data:`GENERATED` names directly under ``top``, and ``__pycache__``."""
-    def ignore(folder, names):
-        at_top = Path(folder) == top
-        return {name for name in names if name == "__pycache__" or (at_top and name in GENERATED)}
-    return ignore
+def _generated(relative: Path) -> bool:
+    """Whether ``relative`` (a path inside a source folder) is, or lies in, something a build makes."""
+    return (relative.name == "__pycache__" or relative.suffix in COMPILED
+            or any(relative == Path(name) or Path(name) in relative.parents for name in GENERATED))
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make ``target`` hold ``source``'s files, copying only those that differ (size or modification time).
+
+    Timestamps are kept, so Sphinx sees as changed only what changed in ``source``. Files that a build
+    generated (:func:`_generated`) are neither copied nor removed, except a compiled file whose source is gone.
+    """
+    wanted = set()
+    for folder, folders, files in os.walk(source):
+        here = Path(folder).relative_to(source)
+        folders[:] = [name for name in folders if not _generated(here / name)]
+        for name in files:
+            relative = here / name
+            if _generated(relative):
+                continue
+            wanted.add(relative)
+            old, new = target / relative, source / relative
+            mine, theirs = (old.stat() if old.is_file() else None), new.stat()
+            if mine is None or (mine.st_size, mine.st_mtime_ns) != (theirs.st_size, theirs.st_mtime_ns):
+                old.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(new, old)
+    for folder, folders, files in os.walk(target, topdown=False):
+        here = Path(folder).relative_to(target)
+        for name in files:
+            relative = here / name
+            compiled_from = COMPILED.get(relative.suffix)
+            if relative in wanted or (_generated(relative) and not compiled_from) \
+                    or (compiled_from and relative.with_suffix(compiled_from) in wanted):
+                continue
+            (target / relative).unlink()
+        if here != Path(".") and not _generated(here) and not any(Path(folder).iterdir()):
+            Path(folder).rmdir()
+
 
 ROOT_PAGE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -97,28 +130,17 @@ def root_page(languages=LANGUAGES) -> str:
 def private_sources(docs: Path, place: Path) -> Path:
     """Refresh ``place`` as a private copy of the checkout's sources; returns its ``docs`` folder.
 
-    ``docs/`` and :data:`COPIED` are copied (timestamps kept; the generated files at their top left out),
-    :data:`LINKED` are symbolic links to the checkout's folders.
+    ``docs/`` and :data:`COPIED` are mirrored (:func:`mirror`: only what changed is copied, what the last
+    build generated is kept); :data:`LINKED` are symbolic links to the checkout's folders.
     """
     checkout = docs.resolve().parent
     place.mkdir(parents=True, exist_ok=True)
-    kept = place / "kept"  # what the last build generated (KEPT): only what changed is made again
-    shutil.rmtree(kept, ignore_errors=True)
-    for name in KEPT:
-        if (place / "docs" / name).is_dir():
-            (kept / name).parent.mkdir(parents=True, exist_ok=True)
-            (place / "docs" / name).rename(kept / name)
     for name in ("docs", *COPIED):
-        target = place / name
-        shutil.rmtree(target, ignore_errors=True)
         source = docs.resolve() if name == "docs" else checkout / name
         if source.is_dir():
-            shutil.copytree(source, target, ignore=_generated_at_top(source))
-    for name in KEPT:
-        if (kept / name).is_dir():
-            shutil.rmtree(place / "docs" / name, ignore_errors=True)
-            (place / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
-            (kept / name).rename(place / "docs" / name)
+            mirror(source, place / name)
+        else:
+            shutil.rmtree(place / name, ignore_errors=True)
     for name in LINKED:
         link = place / name
         if link.is_symlink() or link.exists():

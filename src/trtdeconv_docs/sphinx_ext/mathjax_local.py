@@ -9,7 +9,7 @@ The tarball is taken from, in order: the file named by ``TRTDECONV_MATHJAX_TGZ``
 cache folder (conf value ``mathjax_local_cache``, else ``TRTDECONV_MATHJAX_CACHE``, else
 ``.mathjax-cache`` beside the output folder); the npm registry, whose download is then
 cached. A checksum mismatch or a failed download stops the build with an error that says
-how to provide the file.
+how to provide the file. The files are extracted once per cache folder; later builds reuse them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import base64
 import hashlib
 import io
 import os
+import shutil
 import tarfile
 import urllib.request
 from pathlib import Path, PurePosixPath
@@ -37,6 +38,8 @@ ROOT = "package/es5/"
 WANTED = ("tex-mml-chtml.js", "input/tex/extensions/", "output/chtml/fonts/woff-v2/")
 """Paths under ``package/es5/`` that ``tex-mml-chtml.js`` loads: itself, autoloaded TeX extensions, fonts."""
 STATIC_FOLDER = "mathjax"
+EXTRACTED = "extracted.txt"
+"""Written last into a cache's ``static-<version>`` folder: the files extracted there, all present."""
 
 
 def _how_to_provide(cache: Path) -> str:
@@ -109,7 +112,11 @@ def _install(app) -> None:
         return
     cache = cache_folder(app)
     static = cache / f"static-{VERSION}"
-    extract(tarball(cache), static / STATIC_FOLDER)
+    extracted = static / EXTRACTED
+    if not extracted.is_file():  # extracted once per cache: the tarball is read and checked only then
+        shutil.rmtree(static, ignore_errors=True)
+        written = extract(tarball(cache), static / STATIC_FOLDER)
+        extracted.write_text("\n".join(written) + "\n", encoding="utf-8")
     app.config.html_static_path = list(app.config.html_static_path) + [str(static)]
     app.config.mathjax_path = f"{STATIC_FOLDER}/{WANTED[0]}"
 
