@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from trtdeconv_docs import translations
+from trtdeconv_docs import site, translations
 from trtdeconv_docs.sphinx_ext import messages
 from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
@@ -25,8 +25,13 @@ HOW = "run `tox -e translations`, translate the entries it lists, then check wit
 
 @pytest.fixture
 def page_templates(make_app, tmp_path) -> Path:
-    """The ``.pot`` files that Sphinx's gettext builder extracts from the pages as they are now."""
-    app = make_app("gettext", srcdir=DOCS, builddir=tmp_path)
+    """The ``.pot`` files that Sphinx's gettext builder extracts from the pages as they are now.
+
+    Built as ``tox -e translations`` builds them (:func:`trtdeconv_docs.site.templates`): from a
+    private copy of the sources, with :data:`~trtdeconv_docs.site.TEMPLATE_OVERRIDES`.
+    """
+    sources = site.private_sources(DOCS, tmp_path / "sources")
+    app = make_app("gettext", srcdir=sources, builddir=tmp_path / "build", confoverrides=site.TEMPLATE_OVERRIDES)
     app.build()
     return Path(app.outdir)
 

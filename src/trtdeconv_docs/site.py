@@ -15,6 +15,10 @@ sphinx-gallery runs again only the examples that changed (and every example when
 recordings they depend on changed: :func:`trtdeconv_docs.sphinx_ext.gallery.forget_stale_runs`). Two builds of one checkout, or a build beside ``tox``, never
 write into the checkout and never share a folder unless they are given the same output.
 An output or cache folder that cannot be written is one line and exit status 2.
+
+``python -m trtdeconv_docs.site --templates OUT`` (what ``tox -e translations`` runs) instead
+extracts the pages' messages with Sphinx's ``gettext`` builder into ``OUT/**/*.pot``, from a
+private copy too, with :data:`TEMPLATE_OVERRIDES`.
 """
 
 from __future__ import annotations
@@ -108,6 +112,12 @@ ROOT_PAGE = """<!DOCTYPE html>
 """
 
 
+TEMPLATE_OVERRIDES = {"plot_gallery": "0"}
+"""Settings of the ``gettext`` build: the examples are not executed, since what they print is
+never translated (code output is not a translatable message) and running them would only make the
+extraction slower; their prose, titles and sphinx-gallery's notes are extracted all the same."""
+
+
 def sphinx_command(language: str, out: Path, doctrees: Path, docs: Path = DOCS,
                    extra: Sequence[str] = ()) -> List[str]:
     """The ``sphinx-build`` command line of one language's HTML build, warnings as errors."""
@@ -199,15 +209,34 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
     return 0
 
 
+def templates(out: Path, doctrees: Path, docs: Path = DOCS) -> int:
+    """Extract the pages' messages into ``out/**/*.pot`` (Sphinx's gettext builder, from a private copy); 0 on success."""
+    for folder in (out, doctrees):
+        problem = writable(folder)
+        if problem:
+            print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
+            return 2
+    sources = private_sources(docs, doctrees / "gettext.sources")
+    overrides = [item for name, value in TEMPLATE_OVERRIDES.items() for item in ("-D", f"{name}={value}")]
+    return subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "gettext", *overrides,
+                           "-d", str(doctrees / "gettext"), str(sources), str(out)]).returncode
+
+
 def main(argv=None) -> int:
-    """Command line: ``python -m trtdeconv_docs.site OUT [--doctrees DIR] [sphinx-build options]``."""
+    """Command line: ``python -m trtdeconv_docs.site OUT [--doctrees DIR] [--templates] [sphinx-build options]``."""
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.site", description=__doc__.split("\n")[0])
     parser.add_argument("out", type=Path, help="the site's folder (one sub-folder per language)")
     parser.add_argument("--doctrees", type=Path, help="Sphinx's cache (default: OUT/../doctrees)")
     parser.add_argument("--docs", type=Path, default=DOCS, help="the documentation's source folder (default: docs)")
+    parser.add_argument("--templates", action="store_true",
+                        help="write the pages' message templates (.pot) into OUT instead of building the site")
     args, extra = parser.parse_known_args(argv)
     if not (args.docs / "conf.py").is_file():
         parser.error(f"{args.docs / 'conf.py'} not found: run from the repository root or pass --docs")
+    if args.templates:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        return templates(args.out, args.doctrees or args.out.parent / "doctrees-gettext", args.docs)
     return build(args.out, args.doctrees or args.out.parent / "doctrees", args.docs, extra)
 
 
