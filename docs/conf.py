@@ -70,7 +70,7 @@ html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 ogp_social_cards = {"enable": False}  # no generated preview images (their font has no Chinese glyphs)
 
-from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern  # noqa: E402
+from trtdeconv_docs.sphinx_ext.gallery import SvgFigures, executed_examples_pattern  # noqa: E402
 
 abort_on_example_error = True
 sphinx_gallery_conf = {
@@ -86,5 +86,5 @@ sphinx_gallery_conf = {
     # nor a "Total running time" line per example: the time of a replayed run says nothing about TensorRT,
     # and the line would change the English catalog at every build
     "min_reported_time": float("inf"),
-    "image_srcset": ["2x"],  # figures also rendered at twice the resolution, for phones and zoom
+    "image_scrapers": (SvgFigures(),),  # figures as SVG: sharp at any zoom, drawn once
 }
