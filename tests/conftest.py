@@ -26,6 +26,17 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 
+STARTED_FIRST = ("test_site.py", "test_translations.py", "test_examples_api_versions.py")
+"""Test modules whose fixtures build the whole site, extract every message, or run every example:
+collected first, so that under ``pytest -n`` their long setup overlaps the many short tests."""
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Put the tests of :data:`STARTED_FIRST` first, in that order (the rest keep theirs)."""
+    rank = {name: index for index, name in enumerate(STARTED_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where Sphinx's ``app`` fixture finds ``test-<testroot>`` folders."""

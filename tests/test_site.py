@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Dict, List
 from urllib.parse import urlsplit
 
+import matplotlib.image
 import pytest
 
 from trtdeconv_docs import headless, site
-from trtdeconv_docs.sphinx_ext import hosting, original
+from trtdeconv_docs.sphinx_ext import hosting, original, thumbnails
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
@@ -81,6 +82,15 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     assert site.build(out / "html", out / "doctrees", DOCS) == 0
     return out / "html"
+
+
+def test_each_edition_draws_every_thumbnail_as_a_picture(built):
+    for code in LANGUAGES:
+        drawn = built.parent / "doctrees" / f"{code}.sources" / "docs" / thumbnails.FOLDER
+        assert sorted(path.stem for path in drawn.glob("*.png")) == sorted(thumbnails.PICTURES)
+        for name in thumbnails.PICTURES:
+            height, width = matplotlib.image.imread(drawn / f"{name}.png").shape[:2]
+            assert width > 300 and height > 100, (code, name, width, height)
 
 
 def pages(root: Path) -> List[str]:
