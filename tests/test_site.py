@@ -269,6 +269,7 @@ def test_no_computation_times_page(built):
 def test_the_chinese_edition_translates_the_themes_chrome(parsed):
     prose = "".join(parsed["zh_CN"]["stride.html"].prose)
     assert "本页内容" in prose and "On this page" not in prose
+    assert "跳到正文" in prose and "Skip to content" not in prose  # the keyboard users' first link
 
 
 def test_the_chinese_edition_translates_sphinx_gallerys_notes(built):

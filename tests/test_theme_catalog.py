@@ -1,0 +1,37 @@
+"""An edited theme catalog reaches every page of an incremental build (trtdeconv_docs.sphinx_ext.theme_catalog)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+CATALOG = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Navigation"\nmsgstr "{}"\n'
+
+
+def _build(source, out) -> None:
+    # a process per build: Sphinx keeps a process's translations once loaded
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(source), str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_edited_theme_catalog_rewrites_pages_whose_sources_did_not_change(tmp_path):
+    source, out = tmp_path / "source", tmp_path / "out"
+    # German: the mechanism is the same for every language, and Chinese would load jieba for the search index
+    catalog = source / "locale" / "de" / "LC_MESSAGES" / "sphinx.po"
+    catalog.parent.mkdir(parents=True)
+    (source / "conf.py").write_text('language = "de"\nlocale_dirs = ["locale"]\nhtml_theme = "basic"\n'
+                                    'extensions = ["trtdeconv_docs.sphinx_ext.theme_catalog"]\n', encoding="utf-8")
+    (source / "index.rst").write_text("Titel\n=====\n\nText.\n", encoding="utf-8")
+    catalog.write_text(CATALOG.format("Navigation A"), encoding="utf-8")
+    _build(source, out)
+    assert "Navigation A" in (out / "index.html").read_text(encoding="utf-8")
+
+    catalog.write_text(CATALOG.format("Navigation B"), encoding="utf-8")
+    _build(source, out)
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Navigation B" in page and "Navigation A" not in page
