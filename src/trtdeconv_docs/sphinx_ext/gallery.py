@@ -13,7 +13,6 @@ figures as SVG (:class:`SvgFigures`).
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 from pathlib import Path
@@ -25,7 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import recordings
 from ..recording import source_sha256
 from ..replay import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
-from . import messages
+from . import messages, package_inputs
 from .messages import _
 
 NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
@@ -88,24 +87,12 @@ FINGERPRINT = ".trtdeconv-inputs"
 """In the gallery folder: the sha256 of everything an example's run depends on besides its own source."""
 
 
-def inputs_fingerprint() -> str:
-    """sha256 over the package's code and catalogs and the recordings' manifests.
+def forget_stale_runs(gallery: Path, fingerprint: str) -> None:
+    """Drop sphinx-gallery's md5 records when ``fingerprint`` (:mod:`.package_inputs`) changed since the last build.
 
     sphinx-gallery reruns an example only when its own source changed (md5); an example's
     output also depends on the package it imports and on the recordings it replays.
     """
-    digest = hashlib.sha256()
-    package = Path(__file__).resolve().parents[1]
-    files = sorted(p for p in package.rglob("*") if p.suffix in (".py", ".po", ".json") and p.is_file())
-    files += sorted(recordings.root().glob(f"*/{recordings.MANIFEST}"))
-    for path in files:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def forget_stale_runs(gallery: Path) -> None:
-    """Drop sphinx-gallery's md5 records when the package or the recordings changed since the last build."""
-    fingerprint = inputs_fingerprint()
     marker = gallery / FINGERPRINT
     if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint:
         return
@@ -118,7 +105,8 @@ def forget_stale_runs(gallery: Path) -> None:
 def _check_recordings(app) -> None:
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
-    forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"])
+    forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
+                      getattr(app.config, package_inputs.CONFIG))
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
@@ -172,6 +160,7 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
 def setup(app):
     """Register the recording checks (before sphinx-gallery runs the examples) and the provenance note."""
     app.setup_extension(messages.__name__)
+    app.setup_extension(package_inputs.__name__)
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
     app.add_directive("trtdeconv-provenance", Provenance)

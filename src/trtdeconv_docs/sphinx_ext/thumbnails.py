@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Dict
 
+from . import package_inputs
+
 FOLDER = Path("_static") / "thumbnails"
 """Where the thumbnails go, relative to the documentation's source folder."""
 
@@ -76,11 +78,9 @@ def draw_all(folder: Path) -> Dict[str, Path]:
 
 def _draw_for_build(app) -> None:
     """Draw the thumbnails unless the folder already holds those of the current code (and this edition)."""
-    from .gallery import inputs_fingerprint
-
     folder = Path(app.srcdir) / FOLDER
     marker = folder / ".trtdeconv-inputs"
-    fingerprint = f"{inputs_fingerprint()} {app.config.language}"
+    fingerprint = f"{getattr(app.config, package_inputs.CONFIG)} {app.config.language}"
     if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint and \
             all((folder / f"{name}.png").is_file() for name in PICTURES):
         return
@@ -90,4 +90,5 @@ def _draw_for_build(app) -> None:
 
 def setup(app):
     """Draw the thumbnails before sphinx-gallery (``builder-inited``, priority 500) reads the examples."""
+    app.setup_extension(package_inputs.__name__)
     app.connect("builder-inited", _draw_for_build, priority=400)
