@@ -10,6 +10,7 @@ folder is generated (``.gitignore``).
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Callable, Dict
 
@@ -17,6 +18,8 @@ from . import package_inputs
 
 FOLDER = Path("_static") / "thumbnails"
 """Where the thumbnails go, relative to the documentation's source folder."""
+MARKER = ".trtdeconv-inputs"
+"""In :data:`FOLDER`: the inputs and the edition the thumbnails there were drawn for."""
 
 
 def _gather(output_index, **attributes) -> Callable:
@@ -77,9 +80,21 @@ def draw_all(folder: Path) -> Dict[str, Path]:
 
 
 def _draw_for_build(app) -> None:
-    """Draw the thumbnails unless the folder already holds those of the current code (and this edition)."""
+    """Draw the thumbnails unless the folder already holds those of the current code (and this edition).
+
+    A builder that shows no pictures (``gettext``) gets sphinx-gallery's own placeholder in
+    each thumbnail's place instead: sphinx-gallery only needs the files to exist.
+    """
     folder = Path(app.srcdir) / FOLDER
-    marker = folder / ".trtdeconv-inputs"
+    if app.builder.format != "html":
+        from sphinx_gallery import glr_path_static
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in PICTURES:
+            shutil.copyfile(Path(glr_path_static()) / "no_image.png", folder / f"{name}.png")
+        (folder / MARKER).unlink(missing_ok=True)
+        return
+    marker = folder / MARKER
     fingerprint = f"{getattr(app.config, package_inputs.CONFIG)} {app.config.language}"
     if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint and \
             all((folder / f"{name}.png").is_file() for name in PICTURES):
