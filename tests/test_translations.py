@@ -8,6 +8,7 @@ against every message the extension can emit (:func:`trtdeconv_docs.sphinx_ext.m
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,16 @@ def test_code_outside_sphinx_reads_the_catalog_and_refuses_a_missing_translation
         translations.translate("没有这条", "en")
     with pytest.raises(LookupError, match="no trtdeconv_docs catalog for language 'fr'"):
         translations.translate("输出通道 m", "fr")
+
+
+def test_updating_the_extensions_catalog_rewrites_it_only_when_its_messages_change(tmp_path):
+    locale = tmp_path / "locale"
+    shutil.copytree(translations.LOCALE_DIR, locale)
+    (catalog,) = translations.catalog_paths(locale)
+    before = catalog.read_bytes()
+    assert messages.update(locale) == [] and catalog.read_bytes() == before
+    entry = b'msgid "\xe8\xbe\x93\xe5\x87\xba\xe6\x9d\xa5\xe6\xba\x90"\n'  # "输出来源", whose entry is dropped here
+    assert entry in before
+    catalog.write_bytes(before.replace(entry, b'msgid "no longer in the code"\n'))
+    assert messages.update(locale) == [catalog]
+    assert entry in catalog.read_bytes()

@@ -14,6 +14,7 @@ merges every message the extension can emit (:func:`template`) into those ``.po`
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Iterable, List
@@ -75,16 +76,25 @@ def template(docs: Path = DOCS) -> Catalog:
     return catalog
 
 
+def _without_creation_date(po: bytes) -> bytes:
+    return b"\n".join(line for line in po.split(b"\n") if not line.startswith(b'"POT-Creation-Date:'))
+
+
 def update(locale_dir: Path = LOCALE_DIR) -> List[Path]:
-    """Merge :func:`template` into every language's ``.po``; returns the files written."""
+    """Merge :func:`template` into every language's ``.po``; returns the files written.
+
+    A catalog whose messages did not change is left as it is (not even its creation date is rewritten).
+    """
     written = []
     for po_path in catalog_paths(locale_dir):
-        with po_path.open("rb") as po_file:
-            catalog = read_po(po_file, locale=po_path.parts[-3])
+        old = po_path.read_bytes()
+        catalog = read_po(io.BytesIO(old), locale=po_path.parts[-3])
         catalog.update(template(), update_header_comment=False)
-        with po_path.open("wb") as po_file:
-            write_po(po_file, catalog, width=100, omit_header=False, ignore_obsolete=True, include_lineno=False)
-        written.append(po_path)
+        new = io.BytesIO()
+        write_po(new, catalog, width=100, omit_header=False, ignore_obsolete=True, include_lineno=False)
+        if _without_creation_date(new.getvalue()) != _without_creation_date(old):
+            po_path.write_bytes(new.getvalue())
+            written.append(po_path)
     return written
 
 
@@ -102,7 +112,10 @@ def main(argv=None) -> int:
     if args != ["update"]:
         print("usage: python -m trtdeconv_docs.sphinx_ext update", file=sys.stderr)
         return 2
-    for path in update():
+    written = update()
+    for path in written:
         print(f"updated {path}")
+    if not written:
+        print("the extension's catalogs already hold every message")
     return 0
 
