@@ -15,10 +15,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from trtdeconv_docs import site, translations
-from trtdeconv_docs.sphinx_ext import messages
+from trtdeconv_docs.sphinx_ext import gallery_notes, messages
 from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
-from .conftest import DOCS, ROOT
+from .conftest import DOCS, EXAMPLES, ROOT
 
 CATALOGS = DOCS / "locale" / "en" / "LC_MESSAGES"
 HOW = "run `tox -e translations`, translate the entries it lists, then check with `python -m trtdeconv_docs.translation_check`"
@@ -167,3 +167,21 @@ def test_updating_the_extensions_catalog_rewrites_it_only_when_its_messages_chan
     catalog.write_bytes(before.replace(entry, b'msgid "no longer in the code"\n'))
     assert messages.update(locale) == [catalog]
     assert entry in catalog.read_bytes()
+
+
+def test_every_example_page_has_the_chinese_catalog_of_sphinx_gallerys_notes():
+    assert gallery_notes.problems(DOCS, EXAMPLES) == [], "run `tox -e translations`"
+
+
+def test_the_gallery_notes_catalogs_follow_the_examples(tmp_path):
+    examples, docs = tmp_path / "examples", tmp_path / "docs"
+    examples.mkdir()
+    (examples / "plot_01_new.py").write_text("", encoding="utf-8")
+    orphan = gallery_notes.folder(docs) / "plot_09_gone.po"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text("", encoding="utf-8")
+    assert len(gallery_notes.problems(docs, examples)) == 2
+    assert gallery_notes.update(docs, examples) == [gallery_notes.folder(docs) / "plot_01_new.po", orphan]
+    assert gallery_notes.problems(docs, examples) == [] and not orphan.exists()
+    assert "sphx_glr_download_gallery_plot_01_new.py" in (gallery_notes.folder(docs) / "plot_01_new.po").read_text(
+        encoding="utf-8")

@@ -8,8 +8,9 @@ package's catalog (:mod:`trtdeconv_docs.translations`), which this module regist
 conventional way for a Sphinx extension (:func:`sphinx.locale.get_translation`);
 :func:`setup` compiles its ``.po`` files for the build.
 
-``python -m trtdeconv_docs.sphinx_ext update`` (run by ``tox -e translations``)
-merges every message the extension can emit (:func:`template`) into those ``.po`` files.
+``python -m trtdeconv_docs.sphinx_ext update`` (run by ``tox -e translations``, from the
+repository root) merges every message the extension can emit (:func:`template`) into those
+``.po`` files, and writes the Chinese catalogs of sphinx-gallery's notes (:mod:`.gallery_notes`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sphinx.locale import get_translation
 
 from ..translation_check import needs_translation
 from ..translations import CATALOG, LOCALE_DIR, catalog_paths
+from . import gallery_notes
 
 DOCS = Path("docs")  # the documentation's source folder, from the repository root
 
@@ -106,8 +108,12 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
+DOCS, EXAMPLES = Path("docs"), Path("examples")
+"""The documentation's and the examples' folders, relative to the repository root (where ``update`` runs)."""
+
+
 def main(argv=None) -> int:
-    """``update``: merge the extension's messages into its ``.po`` files."""
+    """``update``: merge the extension's messages into its ``.po`` files; write the gallery pages' Chinese catalogs."""
     args = sys.argv[1:] if argv is None else argv
     if args != ["update"]:
         print("usage: python -m trtdeconv_docs.sphinx_ext update", file=sys.stderr)
@@ -117,5 +123,7 @@ def main(argv=None) -> int:
         print(f"updated {path}")
     if not written:
         print("the extension's catalogs already hold every message")
+    for path in gallery_notes.update(DOCS, EXAMPLES):
+        print(f"{'wrote' if path.exists() else 'removed'} {path}")
     return 0
 
