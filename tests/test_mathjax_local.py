@@ -157,3 +157,18 @@ def test_a_sphinx_build_serves_mathjax_from_static(fake, tmp_path, monkeypatch, 
     for relative in WANTED:
         assert (out / "_static" / "mathjax" / relative).is_file()
     assert not (out / "_static" / "mathjax" / "tex-svg.js").exists()
+
+
+def test_extraction_shared_by_parallel_builds_keeps_the_first_complete_copy(fake, tmp_path, monkeypatch):
+    static = tmp_path / "cache" / f"static-{mathjax_local.VERSION}"
+    static.mkdir(parents=True)
+    (static / "half-written.js").write_bytes(b"")  # an incomplete folder, as an interrupted build leaves it
+    mathjax_local.install_static(fake, static)
+    assert (static / mathjax_local.EXTRACTED).is_file() and not (static / "half-written.js").exists()
+    first = (static / mathjax_local.EXTRACTED).stat().st_mtime_ns
+
+    monkeypatch.setattr(mathjax_local.os, "getpid", lambda: 99999)  # a second build, in its own process
+    mathjax_local.install_static(fake, static)
+    assert (static / mathjax_local.EXTRACTED).stat().st_mtime_ns == first
+    assert sorted(p.name for p in static.parent.iterdir()) == [static.name]  # its own copy was dropped
+    assert {p.relative_to(static / "mathjax").as_posix() for p in (static / "mathjax").rglob("*") if p.is_file()} == WANTED

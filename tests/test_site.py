@@ -110,6 +110,7 @@ def test_root_page_opens_the_original_without_script_and_links_every_language(bu
     assert '<noscript><meta http-equiv="refresh" content="0; url=zh_CN/index.html"></noscript>' in root
     assert all(f'href="{code}/index.html"' in root for code in LANGUAGES)
     assert (built / "404.html").read_bytes() == (built / "zh_CN" / "404.html").read_bytes()
+    assert not [path for path in built.rglob("*") if "mathjax-cache" in path.name]  # caches stay out of the site
 
 
 @pytest.mark.parametrize("browser, edition", [("zh-CN", "zh-CN"), ("en-US", "en"), ("de-DE", "en")])

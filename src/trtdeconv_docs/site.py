@@ -160,6 +160,19 @@ def private_sources(docs: Path, place: Path) -> Path:
     return place / "docs"
 
 
+def build_environment(doctrees: Path) -> dict:
+    """The language builds' environment: MathJax's cache with Sphinx's (``DOCTREES/.mathjax-cache``), unless set.
+
+    The cache is shared by the languages (:mod:`~trtdeconv_docs.sphinx_ext.mathjax_local` extracts
+    safely beside a parallel build) and kept out of the published site's folder.
+    """
+    from .sphinx_ext.mathjax_local import CACHE_VARIABLE
+
+    environment = dict(os.environ)
+    environment.setdefault(CACHE_VARIABLE, str(doctrees.resolve() / ".mathjax-cache"))
+    return environment
+
+
 def writable(folder: Path) -> str:
     """An empty string if ``folder`` can be created and written, else why not (one line)."""
     try:
@@ -190,7 +203,8 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
             print(f"trtdeconv-docs: error: cannot copy the sources into {doctrees}: {error}", file=sys.stderr)
             return 2
         builds[language] = subprocess.Popen(sphinx_command(language, out, doctrees, sources, extra),
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                            env=build_environment(doctrees))
     failed = []
     for language, process in builds.items():
         printed, _ = process.communicate()

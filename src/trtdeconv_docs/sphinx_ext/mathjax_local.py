@@ -9,7 +9,8 @@ The tarball is taken from, in order: the file named by ``TRTDECONV_MATHJAX_TGZ``
 cache folder (conf value ``mathjax_local_cache``, else ``TRTDECONV_MATHJAX_CACHE``, else
 ``.mathjax-cache`` beside the output folder); the npm registry, whose download is then
 cached. A checksum mismatch or a failed download stops the build with an error that says
-how to provide the file. The files are extracted once per cache folder; later builds reuse them.
+how to provide the file. The files are extracted once per cache folder, which builds running at
+the same time may share; later builds reuse them.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def tarball(cache: Path) -> bytes:
         raise ExtensionError(f"could not fetch {TARBALL_URL} ({error}); {_how_to_provide(cache)}") from None
     verify(data, TARBALL_URL)
     cache.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".part")
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")  # each process its own: builds run in parallel
     partial.write_bytes(data)
     partial.replace(cached)
     return data
@@ -101,6 +102,25 @@ def extract(data: bytes, target: Path) -> List[str]:
     return written
 
 
+def install_static(data: bytes, static: Path) -> None:
+    """Extract ``data`` into the folder ``static`` (then holding :data:`EXTRACTED`), safely beside other builds.
+
+    The languages build in parallel processes that share one cache: each extracts into a folder
+    of its own and renames it into place; the first rename wins, the others' copies are dropped.
+    """
+    static.parent.mkdir(parents=True, exist_ok=True)
+    mine = static.with_name(f"{static.name}.{os.getpid()}.tmp")
+    shutil.rmtree(mine, ignore_errors=True)
+    written = extract(data, mine / STATIC_FOLDER)
+    (mine / EXTRACTED).write_text("\n".join(written) + "\n", encoding="utf-8")
+    if (static.exists() and not (static / EXTRACTED).is_file()):  # left incomplete by an older build
+        shutil.rmtree(static, ignore_errors=True)
+    try:
+        mine.rename(static)
+    except OSError:  # another build put its complete copy there first
+        shutil.rmtree(mine, ignore_errors=True)
+
+
 def cache_folder(app) -> Path:
     """Where the tarball and the extracted files are kept between builds."""
     configured = app.config.mathjax_local_cache or os.environ.get(CACHE_VARIABLE)
@@ -112,11 +132,8 @@ def _install(app) -> None:
         return
     cache = cache_folder(app)
     static = cache / f"static-{VERSION}"
-    extracted = static / EXTRACTED
-    if not extracted.is_file():  # extracted once per cache: the tarball is read and checked only then
-        shutil.rmtree(static, ignore_errors=True)
-        written = extract(tarball(cache), static / STATIC_FOLDER)
-        extracted.write_text("\n".join(written) + "\n", encoding="utf-8")
+    if not (static / EXTRACTED).is_file():
+        install_static(tarball(cache), static)
     app.config.html_static_path = list(app.config.html_static_path) + [str(static)]
     app.config.mathjax_path = f"{STATIC_FOLDER}/{WANTED[0]}"
 
