@@ -60,7 +60,9 @@ class UntranslatedMessages(SphinxTransform):
         """Walk the page's messages; warn for each one still marked untranslated."""
         from sphinx.builders.gettext import MessageCatalogBuilder
 
-        if self.config.language == ORIGINAL_LANGUAGE or issubclass(self.env._builder_cls, MessageCatalogBuilder):
+        # the build's builder class: env._builder_cls since Sphinx 8.1, app.builder before (7.4, the GPU machine's)
+        builder = getattr(self.env, "_builder_cls", None) or type(self.app.builder)
+        if self.config.language == ORIGINAL_LANGUAGE or issubclass(builder, MessageCatalogBuilder):
             return
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         catalog = f"docs/locale/{self.config.language}/LC_MESSAGES/{domain}.po"
