@@ -11,7 +11,7 @@ those of examples that are gone; the tests check that the committed catalogs are
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 LANGUAGE = "zh_CN"
 """The edition these catalogs translate into (the English edition keeps sphinx-gallery's English)."""
@@ -53,31 +53,28 @@ def folder(docs: Path) -> Path:
     return docs / "locale" / LANGUAGE / "LC_MESSAGES" / "gallery"
 
 
+def _changes(docs: Path, examples: Path) -> Tuple[List[Path], List[Path]]:
+    """(the catalogs missing or not as :func:`catalog_text` writes them, the catalogs of examples that are gone)."""
+    stems = {path.stem for path in examples.glob("plot_*.py")}
+    stale = [folder(docs) / f"{stem}.po" for stem in sorted(stems)]
+    stale = [path for path in stale if not path.is_file() or path.read_text(encoding="utf-8") != catalog_text(path.stem)]
+    orphans = [path for path in sorted(folder(docs).glob("plot_*.po")) if path.stem not in stems]
+    return stale, orphans
+
+
 def problems(docs: Path, examples: Path) -> List[str]:
     """One line per example whose catalog is missing or differs from :func:`catalog_text`, and per orphan catalog."""
-    stems = {path.stem for path in examples.glob("plot_*.py")}
-    found = []
-    for stem in sorted(stems):
-        path = folder(docs) / f"{stem}.po"
-        if not path.is_file() or path.read_text(encoding="utf-8") != catalog_text(stem):
-            found.append(f"{path}: {'missing' if not path.is_file() else 'not what gallery_notes writes'}")
-    found += [f"{path}: no example {path.stem}.py" for path in sorted(folder(docs).glob("plot_*.po"))
-              if path.stem not in stems]
-    return found
+    stale, orphans = _changes(docs, examples)
+    return ([f"{path}: {'missing' if not path.is_file() else 'not what gallery_notes writes'}" for path in stale]
+            + [f"{path}: no example {path.stem}.py" for path in orphans])
 
 
 def update(docs: Path, examples: Path) -> List[Path]:
     """Write every example's catalog that is missing or differs, remove orphans; returns the files touched."""
-    stems = {path.stem for path in examples.glob("plot_*.py")}
-    touched = []
-    for stem in sorted(stems):
-        path = folder(docs) / f"{stem}.po"
-        if not path.is_file() or path.read_text(encoding="utf-8") != catalog_text(stem):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(catalog_text(stem), encoding="utf-8")
-            touched.append(path)
-    for path in sorted(folder(docs).glob("plot_*.po")):
-        if path.stem not in stems:
-            path.unlink()
-            touched.append(path)
-    return touched
+    stale, orphans = _changes(docs, examples)
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(catalog_text(path.stem), encoding="utf-8")
+    for path in orphans:
+        path.unlink()
+    return stale + orphans
