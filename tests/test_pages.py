@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs import matrix_latex, recordings
+from trtdeconv_docs.page_literals import DIRECTIVE
 from trtdeconv_docs.recompute import known_arrays, replay
 from trtdeconv_docs.recordings_writer import publish
 from trtdeconv_docs.sphinx_ext import trt_output
@@ -31,10 +32,6 @@ from .conftest import DOCS, EXAMPLES, TENSORS
 from .test_recorded_tensors import DIVERGENCES, rebuilt_arrays
 
 
-DIRECTIVE = re.compile(
-    r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)",
-    re.MULTILINE,
-)
 STATED_SHAPE = re.compile(r"形状[是为]?\s*\(([\d,\s]+)\)")
 TYPED_MATRIX_ROW = re.compile(r"-?\d+\.\d*\s*&\s*-?\d+\.\d*")
 

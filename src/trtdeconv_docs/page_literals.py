@@ -52,7 +52,9 @@ ARRAY_ROW = re.compile(r"^[\s\[\]]*[-+]?\d+(?:\.\d*)?(?:e[-+]?\d+)?(?:[\s,]+[-+]
                        re.M | re.I)
 TUPLE = re.compile(r"\(\s*-?\d+(?:\s*,\s*-?\d+)+\s*,?\s*\)")
 PRODUCT = re.compile(r"(?<![\w.])\d+(?:\s*×\s*\d+)+")
-DIRECTIVE = re.compile(r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(\S+)", re.M)
+DIRECTIVE = re.compile(
+    r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.M)
+"""A ``trt-output`` directive in a MyST page: its example (argument) and its option lines."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
@@ -255,7 +257,7 @@ def recorded_shapes(example: str) -> Set[str]:
 def sources(path: Path) -> Dict[str, Set[str]]:
     """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes."""
     text = page_text(path)
-    examples = set(DIRECTIVE.findall(path.read_text(encoding="utf-8")))
+    examples = {match["example"].strip() for match in DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
     if path.suffix == ".py":
         examples.add(path.stem)
     recorded: Set[str] = set()
