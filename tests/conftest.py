@@ -10,7 +10,9 @@ subprocess per language like ``tox -e docs`` (Sphinx keeps one language per proc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Dict
 
 import pytest
 
@@ -35,6 +37,13 @@ def pytest_collection_modifyitems(items) -> None:
     """Put the tests of :data:`STARTED_FIRST` first, in that order (the rest keep theirs)."""
     rank = {name: index for index, name in enumerate(STARTED_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def environment_with_src(**variables: str) -> Dict[str, str]:
+    """This process's environment, with the checkout's ``src/`` first on ``PYTHONPATH`` and ``variables`` set:
+    for the subprocesses that tests start, which import the package without its being installed."""
+    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    return dict(os.environ, PYTHONPATH=path, **variables)
 
 
 @pytest.fixture(scope="session")

@@ -18,13 +18,13 @@ import traceback
 from pathlib import Path
 from typing import Dict, Sequence
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(examples: Sequence[Path], **environment: str) -> Dict[str, str]:
     """``{example file name: ""}`` for each example that ran, else the end of its traceback."""
-    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=path, **environment)
+    from .conftest import environment_with_src  # here: this file also runs as a script, outside the package
+
+    env = environment_with_src(MPLBACKEND="Agg", **environment)
     done = subprocess.run([sys.executable, __file__, *map(str, examples)], env=env, capture_output=True,
                           text=True, timeout=900)
     if done.returncode:

@@ -9,7 +9,6 @@ this module is reported as skipped, never as passed.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,14 +24,13 @@ from trtdeconv_docs.replay import TENSORS  # noqa: E402
 from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
 
-from .conftest import EXAMPLES as EXAMPLES_DIR, ROOT  # noqa: E402
+from .conftest import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
 
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 
 
 def _run(example: Path, **environment) -> str:
-    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONPATH=path, **environment)
+    env = environment_with_src(MPLBACKEND="Agg", PYTHONHASHSEED="0", **environment)
     done = subprocess.run([sys.executable, str(example)], cwd=example.parent, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{example.name} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"

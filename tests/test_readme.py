@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -14,6 +13,8 @@ import numpy as np
 
 from trtdeconv_docs import reference
 from trtdeconv_docs.example_data import seed_tensors
+
+from .conftest import environment_with_src
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,7 +32,7 @@ def test_the_readme_command_line_section_runs_as_written(tmp_path):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     commands = section_commands("Command line")
     assert [command[2] for command in commands] == ["trtdeconv_docs"] * 2 + ["trtdeconv_docs.translation_check"]
-    installed = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    installed = environment_with_src()
     done = [subprocess.run([sys.executable, *command[1:]], cwd=tmp_path, capture_output=True, text=True,
                            env=installed) for command in commands]
     for command, result in zip(commands[:2], done):

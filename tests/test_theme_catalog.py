@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
-from .conftest import ROOT
+from .conftest import environment_with_src
 
 CATALOG = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Navigation"\nmsgstr "{}"\n'
 
 
 def _build(source, out) -> None:
     # a process per build: Sphinx keeps a process's translations once loaded
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
     done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(source), str(out)],
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=environment_with_src(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
 

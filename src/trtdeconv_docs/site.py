@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import List, Sequence
 
 from .sphinx_ext.language_switch import LANGUAGES
+from .sphinx_ext.mathjax_local import CACHE_VARIABLE
 
 DOCS = Path("docs")
 """The documentation's source folder, relative to the repository root (the current folder)."""
@@ -166,8 +167,6 @@ def build_environment(doctrees: Path) -> dict:
     The cache is shared by the languages (:mod:`~trtdeconv_docs.sphinx_ext.mathjax_local` extracts
     safely beside a parallel build) and kept out of the published site's folder.
     """
-    from .sphinx_ext.mathjax_local import CACHE_VARIABLE
-
     environment = dict(os.environ)
     environment.setdefault(CACHE_VARIABLE, str(doctrees.resolve() / ".mathjax-cache"))
     return environment
@@ -185,17 +184,25 @@ def writable(folder: Path) -> str:
     return ""
 
 
+def all_writable(*folders: Path) -> bool:
+    """Whether every folder can be created and written; prints one line for the first that cannot."""
+    for folder in folders:
+        problem = writable(folder)
+        if problem:
+            print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
+            return False
+    return True
+
+
 def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = ()) -> int:
     """Build every language into ``out/<language>`` (in parallel processes) and write the root pages; 0 when all succeed.
 
     Each language's output is printed after its build, so that the two do not interleave.
     """
-    for folder in (out, doctrees):
-        problem = writable(folder)
-        if problem:
-            print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
-            return 2
+    if not all_writable(out, doctrees):
+        return 2
     builds = {}
+    environment = build_environment(doctrees)
     for language in LANGUAGES:
         try:
             sources = private_sources(docs, doctrees / f"{language}.sources")
@@ -204,7 +211,7 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
             return 2
         builds[language] = subprocess.Popen(sphinx_command(language, out, doctrees, sources, extra),
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                            env=build_environment(doctrees))
+                                            env=environment)
     failed = []
     for language, process in builds.items():
         printed, _ = process.communicate()
@@ -225,11 +232,8 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
 
 def templates(out: Path, doctrees: Path, docs: Path = DOCS) -> int:
     """Extract the pages' messages into ``out/**/*.pot`` (Sphinx's gettext builder, from a private copy); 0 on success."""
-    for folder in (out, doctrees):
-        problem = writable(folder)
-        if problem:
-            print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
-            return 2
+    if not all_writable(out, doctrees):
+        return 2
     sources = private_sources(docs, doctrees / "gettext.sources")
     overrides = [item for name, value in TEMPLATE_OVERRIDES.items() for item in ("-D", f"{name}={value}")]
     return subprocess.run([sys.executable, "-m", "sphinx", "-q", "-E", "-b", "gettext", *overrides,
