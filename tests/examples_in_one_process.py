@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Dict, Sequence
 
 
-
 def run(examples: Sequence[Path], **environment: str) -> Dict[str, str]:
     """``{example file name: ""}`` for each example that ran, else the end of its traceback."""
     from .conftest import environment_with_src  # here: this file also runs as a script, outside the package
