@@ -11,9 +11,10 @@ builder writes every page again, without reading any source again.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Optional
+
+from .. import recordings
 
 CONFIG = "trtdeconv_theme_catalog"
 """The setting that holds the digest of the build language's theme catalog."""
@@ -30,7 +31,7 @@ def theme_catalog(srcdir: Path, locale_dirs, language: str) -> Optional[Path]:
 
 def _digest(app, config) -> None:
     path = theme_catalog(Path(app.srcdir), config.locale_dirs, config.language or "")
-    setattr(config, CONFIG, hashlib.sha256(path.read_bytes()).hexdigest() if path else "")
+    setattr(config, CONFIG, recordings.sha256(path) if path else "")
 
 
 def setup(app):
