@@ -2,8 +2,11 @@
 TensorRT 的报错：最小复现
 =========================
 
-每一节是一个最小的网络，TensorRT 8.6 拒绝构建它；打印的是 TensorRT 日志中的原话。
+每一节是一个最小的网络，TensorRT 8.6 拒绝构建它（构建没有产出引擎）；打印的是 TensorRT 日志中的原话。
 错误的含义和改法见 :doc:`/troubleshooting`。
+
+属性值超出范围（负的 ``padding_nd``、为 0 的 ``stride_nd`` 等）不在这里：TensorRT 在设置时记一条错误、
+保留原来的值，引擎照样构建，见 :ref:`sphx_glr_gallery_plot_26_setter_errors.py`。
 """
 
 # %%
@@ -44,10 +47,6 @@ output = refused("post_padding_past_output", data, 1, (3, 3), weight, bias, post
 if hasattr(trt.PaddingMode, "CAFFE_ROUND_DOWN"):  # removed in TensorRT 10.0
     output = refused("caffe_pre_padding_negative", data, 1, (3, 3), weight, bias, pre_padding=(3, 3),
                      padding_mode=trt.PaddingMode.CAFFE_ROUND_DOWN)
-
-# %%
-# 负的填充：``padding_nd=(-1, -1)``。
-output = refused("negative_padding_nd", data, 1, (3, 3), weight, bias, padding_nd=(-1, -1))
 
 # %%
 # 分组数不整除输入通道数：6 个输入通道、8 个输出通道、4 组。

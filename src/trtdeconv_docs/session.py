@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -62,13 +62,27 @@ class Session:
     """One network and its builder settings; see the module docstring."""
 
     def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0,
-                 obey_precision: bool = False):
+                 obey_precision: bool = False, timing_cache: str = "shared", algorithm_selector: bool = False):
+        """``timing_cache``: ``shared`` (one for the process), ``fresh`` (an empty one for this build) or a
+        name shared by the sessions that give it; ``algorithm_selector``: pin the lowest tactic
+        (:mod:`trtdeconv_docs.tactic_selector`) instead of the fastest."""
         self.settings: Dict[str, Any] = {"tf32": tf32, "int8": int8, "fp16": fp16}
         # settings beyond the first three are recorded only when they differ from the documentation's defaults
         if optimization_level != 0:
             self.settings["optimization_level"] = optimization_level
         if obey_precision:
             self.settings["obey_precision"] = True
+        if timing_cache != "shared":
+            self.settings["timing_cache"] = timing_cache
+        if algorithm_selector:
+            self.settings["algorithm_selector"] = "lowest_tactic"
+        self.definition_errors: List[str] = []
+        """Errors TensorRT logged while the network was defined, for a network it then built (known after a run)."""
+        self.setters: List[Dict[str, Any]] = []
+        """What :meth:`set_checked` saw TensorRT do, one entry per call (complete after a run)."""
+        self.description: Dict[str, Any] = {}
+        """The network as TensorRT described it at the run (:mod:`trtdeconv_docs.network_description`)."""
+        self._asked: List[Dict[str, Any]] = []  # replay: the set_checked calls, answered at the run
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
         self.profile: Dict[str, list] = {}
@@ -81,7 +95,8 @@ class Session:
         else:
             from .tensorrt_engine import Builder
             self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level,
-                                    obey_precision=obey_precision)
+                                    obey_precision=obey_precision, timing_cache=timing_cache,
+                                    algorithm_selector=algorithm_selector)
             target = self._builder.network
         self.network = Proxy(target, self.log, "network")
 
@@ -126,8 +141,11 @@ class Session:
             key = replay.run_key(self.log.entries, settings, feed)
             # the API check of another TensorRT version matches by label: its calls may differ by design
             run = replay.find(recording.caller_file(), label, None if os.environ.get(API_VERSION_VARIABLE) else key)
+            self._answer_setters(run)
+            self.description = run.get("network", {})
             if "refused" in run:
                 raise EngineBuildError(run["refused"])
+            self.definition_errors = run.get("definition_errors", [])
             results = {name: decode(data) for name, data in run["outputs"].items()}
             self._layers = run.get("engine", {}).get("layers", "")
         else:
@@ -144,6 +162,9 @@ class Session:
         from .network_description import describe_network
 
         base = {"calls": json.loads(json.dumps(self.log.entries)), "settings": settings}
+        if self.setters:
+            base["setters"] = self.setters
+        self.description = describe_network(self._builder.network)
         if self._engine is None:
             if self.profile:
                 self._builder.add_profile(self.profile)
@@ -151,16 +172,55 @@ class Session:
                 self._engine = self._builder.build()
             except EngineBuildError as error:
                 recording.record_run(recording.caller_file(), dict(
-                    base, label=label, inputs=feed, refused=error.messages,
-                    network=describe_network(self._builder.network)))
+                    base, label=label, inputs=feed, refused=error.messages, network=self.description))
                 raise
             self._layers = tensorrt_engine.layer_information(self._engine)
+            self.definition_errors = self._builder.definition_errors
+        if self.definition_errors:
+            base["definition_errors"] = self.definition_errors
         results = tensorrt_engine.execute(self._engine, feed)
         recording.record_run(recording.caller_file(), dict(
-            base, label=label, inputs=feed, outputs=results, network=describe_network(self._builder.network),
+            base, label=label, inputs=feed, outputs=results, network=self.description,
             engine={"layers": self._layers, "build_seconds": self._builder.build_seconds},
             messages=[f"[{s}] {m}" for s, m in self._builder.logger.messages]))
         return results
+
+    def set_checked(self, layer, attribute: str, value) -> None:
+        """``setattr(layer, attribute, value)``, keeping what TensorRT did in :attr:`setters`.
+
+        Live, each entry holds the attribute, the value asked for, the exception raised (or
+        ``None``), the messages TensorRT logged during the set and the value TensorRT reads
+        back right after it; the run records the entries. Replayed, the set goes to the
+        stand-in (which cannot judge a value) and the entries come from the recording at
+        :meth:`run`, so read :attr:`setters` after the run, on both sides.
+        """
+        from .call_log import encode_value, unwrap
+
+        entry: Dict[str, Any] = {"attribute": attribute, "value": encode_value(value)}
+        if REPLAYING:
+            setattr(layer, attribute, value)
+            self._asked.append(entry)
+            return
+        before = len(self._builder.logger.messages)
+        try:
+            setattr(layer, attribute, value)
+            entry["raised"] = None
+        except Exception as error:  # recorded: the replay shows it instead of raising
+            entry["raised"] = f"{type(error).__name__}: {error}"
+        entry["logged"] = [f"[{s}] {m}" for s, m in self._builder.logger.messages[before:]]
+        read = getattr(unwrap(layer), attribute)
+        entry["read_back"] = read.name if hasattr(type(read), "__members__") else (
+            int(read) if isinstance(read, int) else [int(v) for v in read])
+        self.setters.append(entry)
+
+    def _answer_setters(self, run: Dict[str, Any]) -> None:
+        """Replay: the recorded entries of :meth:`set_checked`, which must be the ones asked for."""
+        recorded = run.get("setters", [])
+        asked = [{"attribute": e["attribute"], "value": e["value"]} for e in recorded]
+        if asked != json.loads(json.dumps(self._asked)):
+            raise replay.ReplayMiss(f"trtdeconv-docs: run {run['label']!r}: the checked setters differ from the "
+                                    f"recording; {replay.RECORD_COMMAND}")
+        self.setters = recorded
 
     def tactics(self) -> Dict[str, str]:
         """``{layer name: tactic name}`` of the built engine, as TensorRT's engine inspector reports them."""

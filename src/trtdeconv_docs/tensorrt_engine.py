@@ -2,8 +2,13 @@
 
 Builder settings for tiny documentation networks: a 1 GiB workspace pool, builder
 optimization level 0 where available (unless asked for another), one timing cache shared by every builder of the
-process, DETAILED profiling verbosity (the engine inspector names the tactics) and
-``BuilderFlag.TF32`` cleared unless asked for. Uses the API common to TensorRT 8.6, 10
+process (unless a named or a fresh one is asked for), DETAILED profiling verbosity (the engine inspector names the
+tactics) and ``BuilderFlag.TF32`` cleared unless asked for.
+
+A refusal is a build that produced no engine. An error TensorRT logs while the network is
+being defined (a setter it rejected, such as a negative ``padding_nd``) is not a refusal:
+TensorRT keeps the old value and builds; :attr:`Builder.definition_errors` keeps those
+messages for the recording. Uses the API common to TensorRT 8.6, 10
 and 11 (named I/O tensors, ``execute_async_v3``, ``set_memory_pool_limit``).
 """
 
@@ -20,7 +25,10 @@ from .refusal import EngineBuildError
 
 WORKSPACE_BYTES = 1 << 30
 DTYPES = {"float32": trt.float32, "float16": trt.float16, "int8": trt.int8, "int32": trt.int32}
-_shared_timing_cache = None
+_timing_caches: Dict[str, object] = {}
+"""Timing caches by name: ``shared`` (every builder that asks for no other), and those examples name."""
+FRESH = "fresh"
+"""The timing cache name that gives a builder an empty cache of its own (every build times its tactics again)."""
 
 
 class CapturingLogger(trt.ILogger):
@@ -43,7 +51,7 @@ class Builder:
     """One logger, builder, network and builder config with the settings of the module docstring."""
 
     def __init__(self, *, tf32: bool = False, int8: bool = False, fp16: bool = False, optimization_level: int = 0,
-                 obey_precision: bool = False):
+                 obey_precision: bool = False, timing_cache: str = "shared", algorithm_selector: bool = False):
         self.logger = CapturingLogger()
         self.builder = trt.Builder(self.logger)
         self.network = self.builder.create_network(tensorrt_versions.network_flags(trt))
@@ -59,11 +67,18 @@ class Builder:
         for wanted, flag in ((int8, "INT8"), (fp16, "FP16"), (obey_precision, "OBEY_PRECISION_CONSTRAINTS")):
             if wanted and hasattr(trt.BuilderFlag, flag):
                 self.config.set_flag(getattr(trt.BuilderFlag, flag))
-        global _shared_timing_cache
-        if _shared_timing_cache is None:
-            _shared_timing_cache = self.config.create_timing_cache(b"")
-        self.config.set_timing_cache(_shared_timing_cache, False)
+        if timing_cache == FRESH:
+            cache = self.config.create_timing_cache(b"")
+        else:
+            if timing_cache not in _timing_caches:
+                _timing_caches[timing_cache] = self.config.create_timing_cache(b"")
+            cache = _timing_caches[timing_cache]
+        self.config.set_timing_cache(cache, False)
+        if algorithm_selector:
+            from .tactic_selector import LowestTactic
+            self.config.algorithm_selector = self.selector = LowestTactic()
         self.build_seconds: Optional[float] = None
+        self.definition_errors: List[str] = []
 
     def add_profile(self, shapes: Dict[str, Sequence[Sequence[int]]]) -> None:
         """One optimization profile: input name -> (min, opt, max) shapes."""
@@ -74,15 +89,16 @@ class Builder:
 
     def build(self):
         """Build and deserialize the engine (an ``ICudaEngine``), or raise :class:`EngineBuildError`."""
+        self.definition_errors = self.logger.errors()  # logged while the network was defined
         start = time.perf_counter()
         try:
             serialized = self.builder.build_serialized_network(self.network, self.config)
         except Exception as error:  # some refusals are raised rather than logged
             raise EngineBuildError(self.logger.errors() + [str(error)]) from error
         self.build_seconds = time.perf_counter() - start
-        # TensorRT 8.6 logs an error and keeps the old value for some refused setters
-        # (negative padding_nd, say) and then builds: an error logged is a refusal.
-        if serialized is None or self.logger.errors():
+        # TensorRT 8.6 logs an error and keeps the old value for a setter it rejects (negative
+        # padding_nd, say) and then builds: that is an ignored call, not a refusal (definition_errors)
+        if serialized is None:
             raise EngineBuildError(self.logger.errors())
         return trt.Runtime(self.logger).deserialize_cuda_engine(bytes(serialized))
 
