@@ -1,0 +1,59 @@
+"""What the claim checks read: the verified recordings, with the files they read noted (for rebuilds)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Set
+
+from .. import recordings
+from ..conformance import store
+
+
+class Evidence:
+    """The recordings under ``root`` (``tensors/``, ``conformance/``), read through :mod:`trtdeconv_docs.recordings`."""
+
+    def __init__(self, root=None):
+        self.root = Path(root) if root is not None else recordings.root()
+        self.read: Set[Path] = set()
+
+    def example(self, name: str) -> Dict[str, Any]:
+        """The recording of example ``name`` (``plot_14_int8_tactics``, with or without ``.py``)."""
+        path = self.root / "tensors" / f"{Path(name).stem}.json"
+        self.read.add(path)
+        if not path.is_file():
+            raise LookupError(f"no recording {path}")
+        return _json(path, path.stat().st_mtime_ns)
+
+    def run(self, example: str, label: str) -> Dict[str, Any]:
+        """One run of an example's recording, by label."""
+        for run in self.example(example)["runs"]:
+            if run["label"] == label:
+                return run
+        raise LookupError(f"{Path(example).stem}: no run labelled {label!r}")
+
+    def runs(self, example: str) -> List[Dict[str, Any]]:
+        """Every run of an example's recording."""
+        return list(self.example(example)["runs"])
+
+    def provenance(self, folder: str = "tensors") -> Dict[str, Any]:
+        """The provenance of a recordings folder (GPU, TensorRT, date...)."""
+        self.read.add(self.root / folder / recordings.MANIFEST)
+        return recordings.provenance(self.root / folder)
+
+    def conformance(self) -> store.Recording:
+        """The conformance recording (cases, runs, arrays)."""
+        folder = self.root / "conformance"
+        for name in (store.CASES_FILE, store.ARRAYS_FILE):
+            self.read.add(folder / name)
+        return _conformance(folder, (folder / store.CASES_FILE).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _json(path: Path, stamp: int) -> Dict[str, Any]:
+    return recordings.read_json(path)
+
+
+@lru_cache(maxsize=4)
+def _conformance(folder: Path, stamp: int) -> store.Recording:
+    return store.load(folder)

@@ -1,0 +1,173 @@
+"""Claims read from the examples' recordings (``recordings/tensors``): kernels chosen, outputs, setters."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Tuple
+
+import numpy as np
+
+from .. import int8_axis, recompute
+from ..tensors import decode
+from . import claim, requirement, verdict
+
+INT8_EXAMPLE = "plot_14_int8_tactics"
+
+
+def _engine(run: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return recompute.engine_layers(run.get("engine", {}).get("layers", ""))
+
+
+def _deconvolution_kernel(run: Dict[str, Any]) -> Tuple[str, str]:
+    """(tactic name, weights type) of the engine layer that holds the network's layer ``deconv``."""
+    entry = recompute.holding_layer(_engine(run), "deconv")
+    if entry is None:
+        raise LookupError(f"run {run['label']!r}: no engine layer holds 'deconv'")
+    return entry.get("TacticName", ""), entry["Weights"].get("Type", "")
+
+
+def _output(run: Dict[str, Any]) -> np.ndarray:
+    (data,) = run["outputs"].values()
+    return decode(data)
+
+
+def _name(example: str, label: str) -> str:
+    return f"{example}.py:{label}"
+
+
+@claim("recordings.provenance", "Where and when the examples' recordings were made (GPU, TensorRT, date).")
+def provenance(evidence):
+    p = evidence.provenance("tensors")
+    return verdict({"gpu": p["gpu"], "tensorrt": p["tensorrt"], "date": p["date"][:10]}, ["recordings/tensors"])
+
+
+@claim("int8.one_group_int8_kernel",
+       "The one-group 2-D Q/DQ layer runs an INT8 kernel with Int8 weights, and its output is all integers "
+       "(the quantized kernel was used).")
+def one_group_int8_kernel(evidence):
+    run = evidence.run(INT8_EXAMPLE, "int8_2d_one_group")
+    tactic, weights = _deconvolution_kernel(run)
+    output = _output(run)
+    return verdict({"tactic": tactic}, [_name(INT8_EXAMPLE, run["label"])],
+                   requirement(weights == "Int8" and "i8" in tactic, f"weights {weights}, tactic {tactic}"),
+                   requirement(np.array_equal(output, np.rint(output)), "the output is not all integers"))
+
+
+@claim("int8.grouped_and_3d_fp32_unquantized",
+       "The two-group 2-D and the 3-D Q/DQ layers run an FP32 kernel with Float weights and the unquantized "
+       "kernel (outputs with .25/.75 fractions).")
+def grouped_and_3d(evidence):
+    failures, names = [], []
+    for label in ("int8_2d_two_groups", "int8_3d"):
+        run = evidence.run(INT8_EXAMPLE, label)
+        names.append(_name(INT8_EXAMPLE, label))
+        tactic, weights = _deconvolution_kernel(run)
+        output = _output(run)
+        failures.append(requirement(weights == "Float" and "f32f32" in tactic, f"{label}: weights {weights}, tactic {tactic}"))
+        failures.append(requirement(not np.array_equal(output, np.rint(output)), f"{label}: the output is all integers"))
+    return verdict({}, names, *failures)
+
+
+@claim("int8.both_pairs_needed",
+       "With a Q/DQ pair on the kernel only, or on the input only, the one-group 2-D layer runs an FP32 kernel "
+       "with Float weights.")
+def both_pairs_needed(evidence):
+    failures, names = [], []
+    for label in ("int8_2d_kernel_qdq_only", "int8_2d_input_qdq_only"):
+        run = evidence.run(INT8_EXAMPLE, label)
+        names.append(_name(INT8_EXAMPLE, label))
+        tactic, weights = _deconvolution_kernel(run)
+        failures.append(requirement(weights == "Float" and "f32f32" in tactic, f"{label}: weights {weights}, tactic {tactic}"))
+    return verdict({}, names, *failures)
+
+
+def _per_channel(evidence, axis: int):
+    """The plot_14 per-channel run on ``axis`` as an :mod:`int8_axis` case with its tensors and the rules' errors."""
+    run = evidence.run(INT8_EXAMPLE, f"int8_per_channel_axis{axis}")
+    constants = {len(layer["attributes"]["shape"]): decode(layer["attributes"]["weights"])
+                 for layer in run["network"]["layers"] if layer["type"] == "CONSTANT"}
+    kernel_shape = next(layer["attributes"]["shape"] for layer in run["network"]["layers"]
+                        if layer["type"] == "CONSTANT" and len(layer["attributes"]["shape"]) == 4)
+    kernel = constants[4].reshape(kernel_shape)
+    case = int8_axis.Case(kernel_shape[0], kernel_shape[1], 1, False, axis)
+    x = decode(run["inputs"]["inputT0"])
+    errors = int8_axis.rule_errors(case, _output(run), x, kernel, None, constants[1])
+    return run, case, errors
+
+
+@claim("int8.per_channel_axis1_declared",
+       "Kernel scales on axis 1 (output channels): INT8 kernel, and the output is the Q/DQ result.")
+def per_channel_axis1(evidence):
+    run, case, errors = _per_channel(evidence, 1)
+    tactic, weights = _deconvolution_kernel(run)
+    return verdict({"in_channels": case.in_channels, "out_channels": case.out_channels}, [_name(INT8_EXAMPLE, run["label"])],
+                   requirement(weights == "Int8", f"weights {weights}"),
+                   requirement("declared" in int8_axis.matching_rules(errors), f"rules' errors {errors}"))
+
+
+@claim("int8.per_channel_axis0_rescaled",
+       "Kernel scales on axis 0 (input channels): TensorRT builds an INT8 kernel without an error, quantizes the "
+       "kernel per input channel but rescales output channel c by s[c] (c < C_in), else s[0]: not the Q/DQ result.")
+def per_channel_axis0(evidence):
+    run, case, errors = _per_channel(evidence, 0)
+    tactic, weights = _deconvolution_kernel(run)
+    matching = int8_axis.matching_rules(errors)
+    errors_logged = [m for m in run.get("messages", []) if not m.startswith("[WARNING]")]
+    return verdict({"in_channels": case.in_channels, "out_channels": case.out_channels,
+                    "declared_error": f"{errors['declared']:.1%}"}, [_name(INT8_EXAMPLE, run["label"])],
+                   requirement(weights == "Int8" and "i8" in tactic, f"weights {weights}, tactic {tactic}"),
+                   requirement(not errors_logged, f"TensorRT logged errors: {errors_logged}"),
+                   requirement("rescale_first" in matching and "declared" not in matching, f"matching rules {matching}"))
+
+
+def _largest_difference(a, b) -> float:
+    return float(np.abs(_output(a).astype(np.float64) - _output(b)).max())
+
+
+@claim("precision.fp16_allowed_kept_fp32",
+       "With FP16 allowed, TensorRT chose FP32 kernels for the seed layer and the 256 -> 128 layer: outputs "
+       "identical to FP32, bit for bit.")
+def fp16_allowed(evidence):
+    failures, names = [], []
+    for allowed, cleared in (("seed_fp16", "seed_fp32"), ("upsampling_fp16", "upsampling_fp32")):
+        a, b = evidence.run("plot_15_fp16", allowed), evidence.run("plot_15_fp16", cleared)
+        names += [_name("plot_15_fp16", allowed), _name("plot_15_fp16", cleared)]
+        tactic, _ = _deconvolution_kernel(a) if recompute.holding_layer(_engine(a), "deconv") else ("", "")
+        failures.append(requirement("f16" not in tactic.lower(), f"{allowed}: tactic {tactic}"))
+        failures.append(requirement(np.array_equal(_output(a), _output(b)), f"{allowed} differs from {cleared}"))
+    return verdict({}, names, *failures)
+
+
+@claim("precision.tf32_seed_layer",
+       "The seed layer built with TF32 allowed and with TF32 cleared: the recorded difference and whether a TF32 "
+       "kernel was chosen (facts only; the page prints them).")
+def tf32_seed_layer(evidence):
+    allowed, cleared = evidence.run("plot_12_tf32", "tf32_allowed"), evidence.run("plot_12_tf32", "tf32_cleared")
+    tactics = [t for t in recompute.tactic_names(allowed["engine"]["layers"]).values() if t]
+    facts = {"difference": f"{_largest_difference(allowed, cleared):.3g}",
+             "tf32_chosen": any("tf32" in t.lower() for t in tactics)}
+    return verdict(facts, [_name("plot_12_tf32", "tf32_allowed"), _name("plot_12_tf32", "tf32_cleared")])
+
+
+SETTER_SOURCES = (("plot_26_setter_errors", "padding_nd_-1_-1"), ("plot_19_errors", "negative_padding_nd"))
+"""Where the negative-padding setter is recorded: the setter example, else the older recording of plot_19."""
+
+
+@claim("setters.negative_padding_ignored",
+       "padding_nd = (-1, -1): the setter logs an API Usage Error, raises nothing and keeps the old value (0, 0).")
+def negative_padding_ignored(evidence):
+    for example, label in SETTER_SOURCES:
+        try:
+            run = evidence.run(example, label)
+        except LookupError:
+            continue
+        deconvolution = next(layer for layer in run["network"]["layers"] if layer["type"] == "DECONVOLUTION")
+        logged = run.get("definition_errors", run.get("refused", []))
+        failures = [requirement(deconvolution["attributes"]["padding_nd"] == [0, 0],
+                                f"padding_nd read back {deconvolution['attributes']['padding_nd']}"),
+                    requirement(logged and all("setPaddingNd" in m and "API Usage Error" in m for m in logged),
+                                f"logged {logged}")]
+        for setter in run.get("setters", []):
+            failures.append(requirement(setter["raised"] is None, f"the setter raised {setter['raised']}"))
+        built = "outputs" in run
+        return verdict({"built": built}, [_name(example, label)], *failures)
+    raise LookupError(f"no recording of the negative padding setter in {SETTER_SOURCES}")
