@@ -16,6 +16,8 @@ from .test_pages import PROVENANCE
 REFUSAL = ["[ERROR] 3: demo_deconv:kernel weights has count 8 but 9 was expected",
            "[ERROR] 4: [network.cpp::validate::3005] Error Code 4: Internal Error (Layer demo_deconv failed validation)"]
 
+IGNORED = ["[ERROR] 3: [deconvolutionLayer.cpp::setPaddingNd::230] Error Code 3: API Usage Error (Parameter check failed)"]
+
 
 def built(app) -> str:
     """Build the test root with a recording of a refused run ``refused`` and a built run ``built`` (made-up)."""
@@ -24,7 +26,8 @@ def built(app) -> str:
     x = encode(np.ones((1, 1, 1, 1), np.float32))
     document = {"format": 2, "example": "plot_demo.py", "provenance": PROVENANCE, "runs": [
         {"label": "refused", "inputs": {"x": x}, "refused": REFUSAL, "settings": {}},
-        {"label": "built", "inputs": {"x": x}, "outputs": {"y": x}, "settings": {}}]}
+        {"label": "built", "inputs": {"x": x}, "outputs": {"y": x}, "settings": {}},
+        {"label": "ignored", "inputs": {"x": x}, "outputs": {"y": x}, "settings": {}, "definition_errors": IGNORED}]}
     (scratch / "plot_demo.json").write_text(json.dumps(document), encoding="utf-8")
     publish(scratch, Path(app.srcdir) / "recordings", PROVENANCE, command="tests/test_trt_messages.py (made-up)")
     app.build()
@@ -38,6 +41,8 @@ def test_a_refusal_is_shown_verbatim_with_its_provenance(app):
     assert "kernel weights has count 8 but 9 was expected" in html
     assert "Error Code 4: Internal Error (Layer demo_deconv failed validation)" in html
     assert "TensorRT 9.9.9 在 Test GPU 上拒绝构建时的日志（2026-01-02）；示例 plot_demo.py，运行 refused。" in html
+    assert "setPaddingNd::230] Error Code 3: API Usage Error" in html
+    assert "TensorRT 9.9.9 在 Test GPU 上忽略这次调用、照常构建引擎时的日志（2026-01-02）；示例 plot_demo.py，运行 ignored。" in html
 
 
 @pytest.mark.sphinx("html", testroot="trt-messages", srcdir="trt-messages-errors", freshenv=True,
@@ -45,7 +50,10 @@ def test_a_refusal_is_shown_verbatim_with_its_provenance(app):
 def test_a_built_run_or_a_missing_run_fails_the_build(app):
     built(app)
     warnings = app.warning.getvalue()
-    for label, problem in (("built", "TensorRT built this run"), ("other", "no run labelled 'other'")):
-        assert f"trt-messages in page 'errors/{label}', example 'plot_demo', run '{label}'" in warnings
+    for page, label, problem in (("built", "built", "TensorRT built this run"),
+                                 ("other", "other", "no run labelled 'other'"),
+                                 ("ignored_as_refused", "ignored", "TensorRT built this run"),
+                                 ("refused_as_ignored", "refused", "TensorRT refused to build this run")):
+        assert f"trt-messages in page 'errors/{page}', example 'plot_demo', run '{label}'" in warnings
         assert problem in warnings
     assert "Traceback" not in warnings

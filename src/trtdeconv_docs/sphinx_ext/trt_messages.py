@@ -9,8 +9,10 @@ Usage in a MyST page::
 The argument names an example, ``:run:`` the label of one of its recorded runs. A refused
 run's recording holds TensorRT's error lines (``refused``); they are shown verbatim as a
 literal block (never translated) with a caption giving where and when TensorRT printed
-them. A run that TensorRT built is a build error here: the page claims a refusal that the
-recording does not show.
+them. ``:outcome: ignored`` shows instead the errors TensorRT logged for a call it rejected
+and ignored (a setter given an out-of-range value) in a network it then built
+(``definition_errors``). The outcome is the page's claim: a run whose recording shows the
+other outcome is a build error (a page never says "refused" for an engine that built).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 
 from . import messages
 from .messages import _
@@ -31,21 +34,37 @@ def refusal_messages(run: Dict[str, Any]) -> List[str]:
     return [str(line).rstrip() for line in run["refused"]]
 
 
+def ignored_messages(run: Dict[str, Any]) -> List[str]:
+    """The errors of the calls TensorRT ignored in a run it built; :class:`RecordingError` otherwise."""
+    if "refused" in run:
+        raise RecordingError("TensorRT refused to build this run: its errors are a refusal, not an ignored call")
+    if not run.get("definition_errors"):
+        raise RecordingError("TensorRT built this run without logging an error for any call")
+    return [str(line).rstrip() for line in run["definition_errors"]]
+
+
+OUTCOMES = {"refused": refusal_messages, "ignored": ignored_messages}
+
+
 class TrtMessages(RecordedRunDirective):
     """Renders a recorded refusal's messages as a literal block with a provenance caption."""
 
     name = "trt-messages"
+    option_spec = {"run": directives.unchanged_required, "outcome": lambda value: directives.choice(value, OUTCOMES)}
 
     def run(self):
-        """Look the run up in the recording; a build error if it is missing or was not refused."""
+        """Look the run up in the recording; a build error if it is missing or its outcome is not the page's."""
         example, label = self.arguments[0], self.options.get("run", "")
-        document, _run, lines = self.recorded_run(refusal_messages)
+        outcome = self.options.get("outcome", "refused")
+        document, _run, lines = self.recorded_run(OUTCOMES[outcome])
         text = "\n".join(lines)
         block = nodes.literal_block(text, text, language="text", translatable=False)
         self.set_source_info(block)
         p = document["provenance"]
-        caption = _("TensorRT {tensorrt} 在 {gpu} 上拒绝构建时的日志（{date}）；示例 {example}.py，运行 {label}。").format(
-            tensorrt=p["tensorrt"], gpu=p["gpu"], date=p["date"][:10], example=example, label=label)
+        words = (_("TensorRT {tensorrt} 在 {gpu} 上拒绝构建时的日志（{date}）；示例 {example}.py，运行 {label}。")
+                 if outcome == "refused" else
+                 _("TensorRT {tensorrt} 在 {gpu} 上忽略这次调用、照常构建引擎时的日志（{date}）；示例 {example}.py，运行 {label}。"))
+        caption = words.format(tensorrt=p["tensorrt"], gpu=p["gpu"], date=p["date"][:10], example=example, label=label)
         paragraph = nodes.paragraph(caption, caption, classes=["trt-output-caption"], translatable=False)
         self.set_source_info(paragraph)
         return [block, paragraph]
