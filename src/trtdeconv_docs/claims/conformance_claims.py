@@ -116,3 +116,34 @@ def tf32_not_chosen(evidence):
     chosen = [case_id for case_id, run in allowed if compare.precision(case_id, run) == "tf32"]
     return verdict({"runs": len(allowed)}, [RUNS], requirement(allowed, "no TF32-allowed run built"),
                    requirement(not chosen, f"TF32 kernels chosen in {', '.join(chosen)}"))
+
+
+def _half_away_from_zero(x, scale: float) -> np.ndarray:
+    q = np.clip(np.sign(x) * np.floor(np.abs(np.asarray(x, np.float64)) / scale + 0.5), *reference.INT8_RANGE)
+    return q * scale
+
+
+@claim("conformance.int8_rounding",
+       "INT8 quantization rounds half to even: on the layers whose values sit exactly halfway between two steps, "
+       "the half-to-even model agrees within the bound and the half-away-from-zero model does not.")
+def int8_rounding(evidence):
+    even, away = [], []
+    for recorded in _int8_built(evidence.conformance()):
+        if not recorded.case["int8"].get("ties"):
+            continue
+        resolved = model.layer(recorded.case)
+        output = recorded.outputs["int8"].astype(np.float64)
+        expected = model.expected(recorded.case, recorded.arrays)
+        even.append(tolerance.worst_ratio(output, expected.values, expected.absolute_terms, expected.term_counts))
+        scales = recorded.case["int8"]
+        x = _half_away_from_zero(recorded.arrays["input"], scales["input_scale"])
+        kernel = recorded.arrays["kernel"]
+        if model.int8_kernel_quantized(recorded.case):
+            kernel = _half_away_from_zero(kernel, scales["kernel_scale"])
+        other = reference.deconvolve(x, kernel, recorded.arrays.get("bias"), resolved)
+        away.append(tolerance.worst_ratio(output, other, expected.absolute_terms, expected.term_counts))
+    facts = {"layers": len(even), "even_ratio": f"{max(even, default=0):.2g}", "away_ratio": f"{max(away, default=0):.3g}",
+             "away_layers": sum(ratio > 1 for ratio in away)}
+    return verdict(facts, [RUNS], requirement(even, "no INT8 layer with ties"),
+                   requirement(max(even, default=2) <= 1, f"half to even is outside the bound ({max(even, default=0):.3g})"),
+                   requirement(max(away, default=0) > 1, "half away from zero fits as well"))
