@@ -41,6 +41,15 @@ class Evidence:
         self.read.add(self.root / folder / recordings.MANIFEST)
         return recordings.provenance(self.root / folder)
 
+    def benchmark_run(self, run_id: str) -> Dict[str, Any]:
+        """One run of the TensorRT benchmark recording (``recordings/benchmark/tensorrt.json``), by id."""
+        path = self.root / "benchmark" / "tensorrt.json"
+        self.read.add(path)
+        for run in _json(path, path.stat().st_mtime_ns)["runs"]:
+            if run["id"] == run_id:
+                return run
+        raise LookupError(f"{path}: no run {run_id!r}")
+
     def conformance(self) -> store.Recording:
         """The conformance recording (cases, runs, arrays)."""
         folder = self.root / "conformance"

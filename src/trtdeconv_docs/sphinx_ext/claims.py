@@ -6,12 +6,12 @@ Usage in a MyST page::
     放在轴 0 上，TensorRT 8.6 不报错，只是算错……
     ```
 
-    全部 {claim-value}`conformance.int8_dilated_unbuildable:count` 个……
+    全部 {claim-value}`conformance.int8_dilated_unbuildable:count` 个……，内核 {claim-code}`int8.one_group_int8_kernel:tactic`
 
 The directive's argument names a check of :mod:`trtdeconv_docs.claims`; its content is the
 page's statement, shown as written (translated like the rest of the page), followed by a
 line naming the check and the recorded runs it read. The role prints one fact of a check
-(``name:fact``), so counts and lists in prose come from the recordings. When a check does
+(``name:fact``; ``claim-code`` prints it as code), so counts and lists in prose come from the recordings. When a check does
 not hold, or a fact is missing, the build reports an error naming the page, the claim and
 the runs (the site builds with warnings as errors, so it fails). The recordings a check
 read are dependencies of the page. ``trtdeconv_claims_recordings`` (a conf value, relative
@@ -91,7 +91,7 @@ class Claim(SphinxDirective):
 
 
 def claim_value(role, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{claim-value}`name:fact``` -> the fact's value, as text; an error naming page and claim otherwise."""
+    """``{claim-value}`name:fact``` -> the fact's value as text (``claim-code``: as code); else an error naming page and claim."""
     env = inliner.document.settings.env
     name, _sep, fact = text.partition(":")
     verdict = None
@@ -104,8 +104,8 @@ def claim_value(role, rawtext, text, lineno, inliner, options=None, content=None
     except (LookupError, claims.UnknownClaim) as error:
         message = inliner.reporter.error(problem(env.docname, name, verdict, str(error)), line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
-    value = verdict.facts[fact]
-    return [nodes.Text(str(value))], []
+    value = str(verdict.facts[fact])
+    return [nodes.literal(value, value) if role == "claim-code" else nodes.Text(value)], []
 
 
 def setup(app):
@@ -114,4 +114,5 @@ def setup(app):
     app.add_config_value("trtdeconv_claims_recordings", None, "env", types=frozenset({str, type(None)}))
     app.add_directive("claim", Claim)
     app.add_role("claim-value", claim_value)
+    app.add_role("claim-code", claim_value)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
