@@ -28,7 +28,9 @@ def layers(evidence):
     ids = [r.case["id"] for r in recording.cases]
     random, fixed = sum(i.startswith("c") for i in ids), sum(i.startswith("r") for i in ids)
     provenance = recording.header["provenance"]
+    int8 = [r.case["id"] for r in recording.cases if r.case["kind"] == "int8"]
     facts = {"layers": random + fixed, "random": random, "fixed": fixed, "probes": sum(i.startswith("p") for i in ids),
+             "int8_random": sum(i.startswith("c") for i in int8), "int8_fixed": sum(i.startswith("r") for i in int8),
              "gpu": provenance["gpu"], "tensorrt": provenance["tensorrt"], "date": provenance["date"][:10]}
     return verdict(facts, [RUNS], requirement(random and fixed, "the recording has no random or no fixed layers"))
 
