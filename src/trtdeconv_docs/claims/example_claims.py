@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -144,8 +145,33 @@ def tf32_seed_layer(evidence):
     allowed, cleared = evidence.run("plot_12_tf32", "tf32_allowed"), evidence.run("plot_12_tf32", "tf32_cleared")
     tactics = [t for t in recompute.tactic_names(allowed["engine"]["layers"]).values() if t]
     facts = {"difference": f"{_largest_difference(allowed, cleared):.3g}",
-             "tf32_chosen": any("tf32" in t.lower() for t in tactics)}
+             "precision": "TF32" if any("tf32" in t.lower() for t in tactics) else "FP32"}
     return verdict(facts, [_name("plot_12_tf32", "tf32_allowed"), _name("plot_12_tf32", "tf32_cleared")])
+
+
+@claim("precision.tf32_big_layer",
+       "The 256 -> 128 layer built with TF32 allowed and cleared: whichever kernels the autotuner chose, each output "
+       "is within the error bound of the precision its kernel computes in.")
+def tf32_big_layer(evidence):
+    from ..question_data import upsampling_tensors
+
+    document = evidence.example("plot_12_tf32")
+    known = {**recompute.known_arrays(document),
+             **{hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): a.reshape(-1) for a in upsampling_tensors()}}
+    facts, failures, names = {}, [], []
+    runs = {label: evidence.run("plot_12_tf32", label) for label in ("tf32_allowed_256to128", "tf32_cleared_256to128")}
+    for label, run in runs.items():
+        names.append(_name("plot_12_tf32", label))
+        (replayed,) = recompute.replay(run, known).values()
+        key = "allowed" if "allowed" in label else "cleared"
+        engine = recompute.holding_layer(_engine(run), "deconv") or {}
+        facts[f"{key}_kernel"] = engine.get("TacticName") or engine.get("LayerType", "")
+        facts[f"{key}_precision"] = replayed.precision.upper()
+        facts[f"{key}_ratio"] = f"{replayed.worst_ratio:.2g}"
+        failures.append(requirement(replayed.worst_ratio <= 1, f"{label}: {replayed.worst_ratio:.3g} of the "
+                                                               f"{replayed.precision} bound"))
+    facts["difference"] = f"{_largest_difference(*runs.values()):.3g}"
+    return verdict(facts, names, *failures)
 
 
 SETTER_SOURCES = (("plot_26_setter_errors", "padding_nd_-1_-1"), ("plot_19_errors", "negative_padding_nd"))
@@ -173,11 +199,29 @@ def negative_padding_ignored(evidence):
     raise LookupError(f"no recording of the negative padding setter in {SETTER_SOURCES}")
 
 
+def _benchmark_kernels(run: Dict[str, Any]) -> List[str]:
+    """The tactics of a benchmark run's engine layers that compute (reformatting layers left out)."""
+    return [t["tactic"] for t in run.get("tactics", []) if t.get("type") != "Reformat"]
+
+
 @claim("benchmark.int8_3d_runs_tf32",
        "In the benchmark (TF32 allowed, TensorRT's default), the 3-D INT8 layer's fused engine layer runs a TF32 kernel.")
 def int8_3d_runs_tf32(evidence):
     run = evidence.benchmark_run("unet3d/deconvolution/int8")
-    fused = [t["tactic"] for t in run.get("tactics", []) if t["name"].endswith("deconvolution")]
+    fused = _benchmark_kernels(run)
     return verdict({"tactic": fused[0] if fused else ""}, ["recordings/benchmark: unet3d/deconvolution/int8"],
                    requirement("TF32" in run.get("flags", []), f"flags {run.get('flags')}"),
                    requirement(fused and "tf32" in fused[0], f"tactics {fused}"))
+
+
+@claim("benchmark.unet2d_tf32",
+       "In the benchmark, the U-Net 2-D upsampling layer with TF32 allowed runs a TF32 kernel and stays within the "
+       "TF32 error bound.")
+def unet2d_tf32(evidence):
+    run = evidence.benchmark_run("unet2d/deconvolution/tf32")
+    kernels = _benchmark_kernels(run)
+    check = run.get("check", {})
+    return verdict({"tactic": kernels[0] if kernels else "", "ratio": f"{check.get('worst_ratio', float('nan')):.2g}"},
+                   ["recordings/benchmark: unet2d/deconvolution/tf32"],
+                   requirement(kernels and "tf32" in kernels[0], f"tactics {kernels}"),
+                   requirement(check.get("rule") == "tf32" and check.get("worst_ratio", 2) <= 1, f"check {check}"))
