@@ -169,3 +169,15 @@ def test_installed_script_is_cli_main():
     entries = metadata.distribution("trtdeconv-docs").entry_points
     (script,) = [entry for entry in entries if entry.group == "console_scripts" and entry.name == "trtdeconv-docs"]
     assert script.load() is cli.main
+
+
+@pytest.mark.parametrize("option, value", [("--stride-nd", "0,1"), ("--dilation-nd", "1,0"), ("--pre-padding=-1,0", None)])
+def test_a_value_tensorrts_setter_ignores_is_said_to_be_ignored_not_refused(capsys, option, value):
+    """TensorRT 8.6 logs an error and keeps the old value for these (conformance r01, r11, r12): the message says so."""
+    assert cli.main([*SHAPE, *LAYER, option] + ([value] if value else [])) == 2
+    assert "its setter logs an API Usage Error and keeps the previous value" in capsys.readouterr().err
+
+
+def test_a_layer_tensorrt_refuses_to_build_is_not_said_to_be_ignored(files, capsys):
+    assert cli.main([*RUN[:3], "short_kernel.npy", *RUN[4:], *LAYER]) == 2
+    assert "keeps the previous value" not in capsys.readouterr().err

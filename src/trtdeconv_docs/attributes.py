@@ -109,6 +109,12 @@ SETTER_RANGES = {
 }
 """Per-dimension setter: (smallest, largest value TensorRT 8.6 accepts, refusal reason)."""
 
+IGNORED_BY_SETTER = frozenset({"stride", "dilation", "padding", "groups"})
+"""Reasons whose value TensorRT 8.6 rejects in the attribute's setter: it logs an API Usage Error, raises
+nothing and keeps the previous value, so the engine builds with that value instead of refusing
+(``recordings/conformance`` fixed layers r00-r02, r08, r11, r12, stage ``add``;
+``examples/plot_26_setter_errors.py``). This package refuses such a value instead of ignoring it."""
+
 
 def check_setter(name: str, value):
     """What TensorRT's setter (or ``add_deconvolution_nd``) checks for one attribute alone.

@@ -20,7 +20,8 @@ from typing import Callable, Optional, Sequence, Tuple
 import numpy as np
 
 from . import reference, shapes
-from .attributes import DEFAULT_PADDING_MODE, PADDING_MODES, PER_DIMENSION_ATTRIBUTES, DeconvolutionError, resolve
+from .attributes import (DEFAULT_PADDING_MODE, IGNORED_BY_SETTER, PADDING_MODES, PER_DIMENSION_ATTRIBUTES,
+                         DeconvolutionError, resolve)
 
 PROG = "trtdeconv-docs"
 USAGE_ERROR = 2
@@ -164,6 +165,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         run(argv)
     except (UsageError, DeconvolutionError) as error:
         one_line = " ".join(str(error).split())
+        if getattr(error, "reason", None) in IGNORED_BY_SETTER:
+            one_line += ("; TensorRT 8.6 would not refuse this layer: its setter logs an API Usage Error and "
+                         "keeps the previous value")
         print(f"{PROG}: error: {one_line}", file=sys.stderr)
         return USAGE_ERROR
     return 0

@@ -149,3 +149,20 @@ def int8_rounding(evidence):
     return verdict(facts, [RUNS], requirement(even, "no INT8 layer with ties"),
                    requirement(max(even, default=2) <= 1, f"half to even is outside the bound ({max(even, default=0):.3g})"),
                    requirement(max(away, default=0) > 1, "half away from zero fits as well"))
+
+
+@claim("conformance.negative_padding_setters",
+       "Negative padding_nd, pre_padding and post_padding: each setter logs an API Usage Error while the network is "
+       "defined, before any build (fixed layers r00-r02).")
+def negative_padding_setters(evidence):
+    cases = {r.case["id"]: r for r in evidence.conformance().cases if r.case["id"] in ("r00", "r01", "r02")}
+    failures = [requirement(set(cases) == {"r00", "r01", "r02"}, f"fixed layers found: {sorted(cases)}")]
+    for case_id, recorded in sorted(cases.items()):
+        (run,) = recorded.runs.values()
+        (name, value), = recorded.case["set"]
+        setter = {"padding_nd": "setPaddingNd", "pre_padding": "setPrePadding", "post_padding": "setPostPadding"}[name]
+        logged = run.get("messages", [])
+        failures.append(requirement(min(value) < 0 and run.get("stage") == "add"
+                                    and any(setter in m and "API Usage Error" in m for m in logged),
+                                    f"{case_id} ({name}={value}): stage {run.get('stage')}, logged {logged[:1]}"))
+    return verdict({"cases": ", ".join(sorted(cases))}, [f"{RUNS}: {', '.join(sorted(cases))}"], *failures)

@@ -194,8 +194,8 @@ def negative_padding_ignored(evidence):
                                 f"logged {logged}")]
         for setter in run.get("setters", []):
             failures.append(requirement(setter["raised"] is None, f"the setter raised {setter['raised']}"))
-        built = "outputs" in run
-        return verdict({"built": built}, [_name(example, label)], *failures)
+        facts = {"built": "outputs" in run, "message": logged[0].split("(Parameter check failed")[0].strip() if logged else ""}
+        return verdict(facts, [_name(example, label)], *failures)
     raise LookupError(f"no recording of the negative padding setter in {SETTER_SOURCES}")
 
 
