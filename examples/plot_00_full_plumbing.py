@@ -27,8 +27,8 @@ except ImportError:
     from cuda import cudart  # older cuda-python
 
 np.set_printoptions(precision=8, linewidth=200, suppress=True)
-nIn, cIn, hIn, wIn = 1, 1, 3, 3  # 输入张量 NCHW
-cOut, hW, wW = 1, 3, 3  # 输出通道数、卷积核高度和宽度
+nIn, cIn, hIn, wIn = 1, 1, 3, 3  # input tensor, NCHW
+cOut, hW, wW = 1, 3, 3  # output channels, kernel height and width
 data = np.arange(1, 1 + nIn * cIn * hIn * wIn, dtype=np.float32).reshape(nIn, cIn, hIn, wIn)
 weight = np.power(10, range(4, -5, -1), dtype=np.float32)
 bias = np.zeros(cOut, dtype=np.float32)
@@ -42,7 +42,7 @@ explicit_batch = flag is not None and int(trt.__version__.split(".")[0]) < 10
 network = builder.create_network(1 << int(flag) if explicit_batch else 0)
 config = builder.create_builder_config()
 config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, 1 << 30)
-config.clear_flag(trt.BuilderFlag.TF32)  # 用 FP32 计算，见 TF32 示例
+config.clear_flag(trt.BuilderFlag.TF32)  # compute in FP32: see the TF32 example
 inputT0 = network.add_input("inputT0", trt.float32, (nIn, cIn, hIn, wIn))
 deconvolutionLayer = network.add_deconvolution_nd(inputT0, cOut, (hW, wW), weight, bias)
 network.mark_output(deconvolutionLayer.get_output(0))

@@ -10,7 +10,7 @@
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.session import Session
 
-data, weight, bias = seed_tensors()  # 输入 1..9，卷积核 10^4..10^-4，偏置 0
+data, weight, bias = seed_tensors()  # input 1..9, kernel 10^4..10^-4, bias 0
 
 session = Session()
 inputT0 = session.add_input("inputT0", data)

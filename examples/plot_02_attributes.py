@@ -13,15 +13,15 @@ num_output_maps、kernel_size_nd、kernel 和 bias
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.session import Session
 
-data, weight, bias = seed_tensors()  # 输入 1..9，卷积核 10^4..10^-4，偏置 0
+data, weight, bias = seed_tensors()  # input 1..9, kernel 10^4..10^-4, bias 0
 
 session = Session()
 inputT0 = session.add_input("inputT0", data)
-placeHolder = weight[:1]  # 1×1 的占位卷积核
-deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (1, 1), placeHolder)  # bias 可省略
-deconvolutionLayer.num_output_maps = 1  # 重设输出通道数
-deconvolutionLayer.kernel_size_nd = (3, 3)  # 重设卷积核尺寸
-deconvolutionLayer.kernel = weight  # 重设卷积核
-deconvolutionLayer.bias = bias  # 重设偏置
+placeHolder = weight[:1]  # a 1x1 placeholder kernel
+deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (1, 1), placeHolder)  # the bias may be left out
+deconvolutionLayer.num_output_maps = 1  # set the number of output maps again
+deconvolutionLayer.kernel_size_nd = (3, 3)  # set the kernel size again
+deconvolutionLayer.kernel = weight  # set the kernel again
+deconvolutionLayer.bias = bias  # set the bias again
 output = session.run("attributes", deconvolutionLayer)
 # sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

@@ -17,8 +17,8 @@ import numpy as np
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.session import Session
 
-data, weight, _ = seed_tensors(channels=2)  # 两个通道都是 1..9
-weight = np.concatenate([weight[:9], -weight[:9]])  # 第 1 组 +核，第 2 组 -核
+data, weight, _ = seed_tensors(channels=2)  # both channels hold 1..9
+weight = np.concatenate([weight[:9], -weight[:9]])  # group 1: +kernel, group 2: -kernel
 bias = np.zeros(2, dtype=np.float32)
 
 session = Session()

@@ -15,8 +15,8 @@ from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.session import Session
 
 plane, kernel, bias = seed_tensors()
-data = np.stack([plane, plane], axis=2)  # (1, 1, 2, 3, 3)：D 维两层
-weight = np.concatenate([kernel, -kernel])  # (2, 3, 3) 的卷积核，按 D、H、W 展开
+data = np.stack([plane, plane], axis=2)  # (1, 1, 2, 3, 3): two layers along D
+weight = np.concatenate([kernel, -kernel])  # a (2, 3, 3) kernel, flattened in D, H, W order
 
 session = Session()
 inputT0 = session.add_input("inputT0", data)

@@ -48,7 +48,7 @@ def quantizeDequantize(tensor):
 dequantizedInput = quantizeDequantize(inputT0)
 dequantizedKernel = quantizeDequantize(kernelTensor)
 
-deconvolutionLayer = network.add_deconvolution_nd(dequantizedInput, 1, (3, 3), trt.Weights())  # 空权重
+deconvolutionLayer = network.add_deconvolution_nd(dequantizedInput, 1, (3, 3), trt.Weights())  # empty weights
 deconvolutionLayer.set_input(1, dequantizedKernel)
 output = session.run("int8_qdq", deconvolutionLayer)
 # sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

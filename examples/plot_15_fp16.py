@@ -64,7 +64,7 @@ def run_forced_fp16(label, x, kernel, kernel_bias, num_output_maps, kernel_size_
 if tensorrt_major() < 11:
     seedForced = run_forced_fp16("seed_fp16_forced", data, weight, bias, 1, (3, 3))
     with np.printoptions(precision=8, linewidth=200, suppress=True):
-        print(seedForced - seed32)  # FP16 计算（层精度 FP16）减 FP32
+        print(seedForced - seed32)  # computed in FP16 (layer precision FP16) minus FP32
 
 # %%
 # 通道数大的层：打印两次构建的内核、FP16 输出与 FP32 输出之差的最大值、

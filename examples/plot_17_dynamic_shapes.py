@@ -14,7 +14,7 @@ from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.example_support import run_or_print_refusal
 from trtdeconv_docs.session import Session
 
-_, weight, _ = seed_tensors(channels=2)  # (C_in=2, C_out=1, 3, 3)：两个输入通道用同一个卷积核
+_, weight, _ = seed_tensors(channels=2)  # (C_in=2, C_out=1, 3, 3): the same kernel for both input channels
 bias = np.zeros(1, dtype=np.float32)
 small = np.arange(1, 1 + 2 * 3 * 3, dtype=np.float32).reshape(1, 2, 3, 3)
 large = np.arange(1, 1 + 2 * 4 * 5, dtype=np.float32).reshape(1, 2, 4, 5)

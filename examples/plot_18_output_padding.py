@@ -31,7 +31,7 @@ session = Session()
 network = session.network
 inputT0 = session.add_input("x", x)
 deconvolutionLayer = network.add_deconvolution_nd(inputT0, attributes["num_output_maps"], attributes["kernel_size_nd"],
-                                                  weight.reshape(-1), trt.Weights())  # 不带偏置
+                                                  weight.reshape(-1), trt.Weights())  # no bias
 deconvolutionLayer.stride_nd = attributes["stride_nd"]
 deconvolutionLayer.pre_padding = attributes["pre_padding"]
 deconvolutionLayer.post_padding = attributes["post_padding"]

@@ -137,7 +137,7 @@ def test_command_line_checks_files_and_folders_and_fails_on_a_problem(tmp_path, 
     assert translation_check.main([str(tmp_path / "good" / "page.po"), str(tmp_path / "bad")]) == 1
     out = capsys.readouterr().out
     assert "bad/page.po: changed lost: number '5', number '5'; added: number '7', number '7'" in out
-    assert out.rstrip().endswith("1 problem(s) in 2 catalog(s)")
+    assert out.rstrip().endswith("1 problem(s) in 2 file(s)")
 
 
 def test_catalog_reorder_needs_the_translator_comment_in_the_po_file(tmp_path):
@@ -185,3 +185,29 @@ def test_the_gallery_notes_catalogs_follow_the_examples(tmp_path):
     assert gallery_notes.problems(docs, examples) == [] and not orphan.exists()
     assert "sphx_glr_download_gallery_plot_01_new.py" in (gallery_notes.folder(docs) / "plot_01_new.po").read_text(
         encoding="utf-8")
+
+
+def test_a_translation_that_says_its_sentence_twice_is_refused():
+    """The caption of trt-messages was pasted twice into the package catalog: the check must see it."""
+    msgid = "TensorRT {tensorrt} 在 {gpu} 上拒绝构建时的日志（{date}）；示例 {example}.py，运行 {label}。"
+    once = "What TensorRT {tensorrt} logged on {gpu} when it refused to build ({date}); example {example}.py, run {label}."
+    assert problems(msgid, once) == []
+    assert problems(msgid, once + once) == [f"a sentence said twice: {once!r}"]
+    assert problems(msgid, once + " " + once) == [f"a sentence said twice: {once!r}"]
+
+
+def test_every_example_writes_its_code_comments_in_english():
+    """Code is shown as it is in both editions: a Chinese comment in an example's code is left untranslated."""
+    from trtdeconv_docs.translation_check import chinese_code_comments
+
+    found = {example.name: chinese_code_comments(example) for example in sorted(EXAMPLES.glob("plot_*.py"))}
+    assert not {name: comments for name, comments in found.items() if comments}
+
+
+def test_a_chinese_code_comment_is_found_and_a_chinese_text_block_is_not(tmp_path):
+    from trtdeconv_docs.translation_check import chinese_code_comments
+
+    example = tmp_path / "plot_x.py"
+    example.write_text('"""\n标题\n====\n\n说明。\n"""\n\n# %%\n# 文字块。\nx = 1  # 代码注释\ny = 2  # English\n',
+                       encoding="utf-8")
+    assert chinese_code_comments(example) == [(10, "# 代码注释")]

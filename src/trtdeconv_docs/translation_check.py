@@ -8,14 +8,19 @@ computes with. For every message whose original contains Chinese, the translatio
   quotation marks (“…”), and quote only text found in the original (the original page's wording);
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
   link addresses and substitutions, as multisets (the order may change);
+* not say one of its sentences twice (a translation pasted twice renders as a doubled caption);
 * keep the numbers of its prose, each with its sign (``-1``, ``−1``), in the same order:
   ``(1, 1, 7, 5)`` translated as ``(1, 1, 5, 7)`` is refused. Where English word order
   really puts them in another order, the entry says why in a translator comment
   ``# numbers-reordered: <why>`` (kept by ``tox -e translations``); the numbers must still
   be the same multiset.
 
-``python -m trtdeconv_docs.translation_check FILE.po|FOLDER ...`` prints every problem and exits 1 if
-there is one; ``tests/test_translations.py`` runs the same checks on every catalog.
+Code is shown as it is in both editions, so its comments are written in English:
+:func:`chinese_code_comments` finds a comment with Chinese characters in the code of an
+example (``examples/*.py``; the text blocks of sphinx-gallery are translated, the code is not).
+
+``python -m trtdeconv_docs.translation_check FILE.po|FOLDER|EXAMPLE.py ...`` prints every problem and exits 1 if
+there is one; ``tests/test_translations.py`` runs the same checks on every catalog and example.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ SUBSTITUTION = re.compile(r"\|[\w-]+\|")
 QUOTATION = re.compile(r"“([^”]*)”|「([^」]*)」")
 NUMBER = re.compile(r"(?<![\w)\].])[-\u2212\uff0d]?\d+(?:\.\d+)?|\d+(?:\.\d+)?")
 """A number of prose with its sign: a minus (``-``, ``−``, ``－``) counts where no word or bracket precedes it."""
+SENTENCE_END = re.compile(r"(?<=[.!?。！？])(?:\s+|(?=[A-Z\u4e00-\u9fff]))")
+REPEATED_SENTENCE = 20
+"""A sentence of at least this many characters that a translation says twice is a pasted duplicate."""
 REORDER_MARKER = "numbers-reordered:"
 """Translator comment (``# numbers-reordered: <why>``) allowing an entry to reorder its numbers."""
 
@@ -77,6 +85,12 @@ def kept_parts(text: str) -> Counter:
     return parts
 
 
+def repeated_sentences(text: str) -> List[str]:
+    """The sentences (of :data:`REPEATED_SENTENCE` characters or more) that ``text`` says more than once."""
+    counts = Counter(sentence.strip() for sentence in SENTENCE_END.split(text))
+    return [sentence for sentence, count in counts.items() if count > 1 and len(sentence) >= REPEATED_SENTENCE]
+
+
 def reorder_reason(comments: Iterable[str]) -> str:
     """The reason given by a ``numbers-reordered:`` translator comment ("" if none)."""
     for comment in comments:
@@ -106,6 +120,9 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False, comments: Iterable[st
         quote for quote in quotes if CHINESE.search(quote) and quote not in msgid]
     if foreign:
         found.append(f"Chinese left in the translation: {' '.join(foreign)}")
+    repeated = [sentence for sentence in repeated_sentences(msgstr) if sentence not in repeated_sentences(msgid)]
+    if repeated:
+        found.append(f"a sentence said twice: {repeated[0]!r}")
     original, translated = kept_parts(msgid), kept_parts(msgstr)
     if original != translated:
         missing = ", ".join(f"{kind} {value!r}" for (kind, value) in (original - translated).elements())
@@ -135,16 +152,39 @@ def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple
     return found
 
 
+def chinese_code_comments(example: Path) -> List[Tuple[int, str]]:
+    """(line, comment) for every comment with Chinese characters in the code blocks of a sphinx-gallery example."""
+    import io
+    import tokenize
+
+    from sphinx_gallery.py_source_parser import split_code_and_text_blocks
+
+    _, blocks, *_ = split_code_and_text_blocks(str(example))
+    found = []
+    for kind, text, first_line in blocks:
+        if kind == "code":
+            found.extend((first_line + token.start[0] - 1, token.string)
+                         for token in tokenize.generate_tokens(io.StringIO(text).readline)
+                         if token.type == tokenize.COMMENT and CHINESE.search(token.string))
+    return found
+
+
 def main(argv=None) -> int:
-    """Check the given ``.po`` files (and those under given folders); exit status 1 if any entry has a problem."""
+    """Check the given ``.po`` files and examples (and those under given folders); exit status 1 on any problem."""
     arguments = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
     paths = [found for arg in arguments for found in (sorted(arg.rglob("*.po")) if arg.is_dir() else [arg])]
     count = 0
     for path in paths:
-        for msgid, problem in catalog_problems(path):
+        if path.suffix == ".py":
+            found = [(f"line {line}: {comment}", "Chinese in a code comment: code is shown as it is in every "
+                                                 "edition, write its comments in English") for line, comment
+                     in chinese_code_comments(path)]
+        else:
+            found = catalog_problems(path)
+        for msgid, problem in found:
             count += 1
             print(f"{path}: {problem}\n    msgid: {msgid[:200]}")
-    print(f"{count} problem(s) in {len(paths)} catalog(s)")
+    print(f"{count} problem(s) in {len(paths)} file(s)")
     return 1 if count else 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 19 on a GPU machine with TensorRT 8.6 (python-trt, see README): record the claim examples and the examples
-# whose calls changed, from a private copy of the checkout (recordings/ of the checkout stays as committed), then
+# whose calls changed (plot_19 lost a run; plot_00, which cannot be replayed, had its comments translated),
+# from a private copy of the checkout (recordings/ of the checkout stays as committed), then
 # check live against replayed output for each of them. Writes into OUTDIR:
 #   recordings/tensors/<example>.json and MANIFEST.json  (published by trtdeconv_docs.gpu_gallery, with provenance)
 #   gallery.log          what gpu_gallery printed (added/changed recordings, wall time, failures)
@@ -11,7 +12,7 @@ set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/claims.sh OUTDIR" >&2; exit 2; }
 mkdir -p "$1"; out=$(cd "$1" && pwd)
 PY=${PYTHON_TRT:-python-trt}
-EXAMPLES="plot_19_errors.py plot_25_int8_per_channel_axis.py plot_26_setter_errors.py plot_27_autotuner.py"
+EXAMPLES="plot_00_full_plumbing.py plot_19_errors.py plot_25_int8_per_channel_axis.py plot_26_setter_errors.py plot_27_autotuner.py"
 copy=$(mktemp -d)
 tar --exclude=./.git --exclude=./.gpu --exclude=./build --exclude=./.tox -cf - . | tar -xf - -C "$copy"
 cd "$copy"
