@@ -16,12 +16,16 @@ import numpy as np
 
 from trtdeconv_docs import reference, tolerance
 from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.example_support import run_or_print_refusal
 from trtdeconv_docs.question_data import UPSAMPLING, upsampling_tensors
 from trtdeconv_docs.session import Session
 
 
 def build_and_run(label, data, layer, weight, bias, settings, profile=None, stride=None):
-    """One fresh builder: build the layer, run it, print its tactic and error/bound ratio; returns output, tactic."""
+    """One fresh builder: build the layer, run it, print its tactic and error/bound ratio; returns output, tactic.
+
+    ``None`` if TensorRT refused to build (its messages are printed).
+    """
     session = Session(optimization_level=3, **settings)
     inputT0 = session.add_input("inputT0", data, profile=profile)
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, layer.num_output_maps, layer.kernel_size_nd,
@@ -29,7 +33,10 @@ def build_and_run(label, data, layer, weight, bias, settings, profile=None, stri
     if stride is not None:
         deconvolutionLayer.stride_nd = stride
     deconvolutionLayer.name = "deconv"
-    (output,) = session.run(label, deconvolutionLayer, show=False).values()
+    outputs = run_or_print_refusal(session, label, deconvolutionLayer, show=False)
+    if outputs is None:
+        return None
+    (output,) = outputs.values()
     tactic = "; ".join(f"{name}: {tactic}" for name, tactic in session.tactics().items())
     precision = "tf32" if "tf32" in tactic.lower() else "fp32"
     exact = reference.deconvolve(data, weight, bias, layer)
@@ -43,7 +50,10 @@ def build_and_run(label, data, layer, weight, bias, settings, profile=None, stri
 
 def compare(outputs):
     """Print which builds chose the same tactic and the largest difference between any two outputs."""
-    labels = list(outputs)
+    labels = [label for label, result in outputs.items() if result is not None]
+    if not labels:
+        print("no build to compare")
+        return
     tactics = {outputs[label][1] for label in labels}
     largest = max(float(np.abs(outputs[a][0] - outputs[b][0]).max()) for a in labels for b in labels)
     print(f"{len(labels)} builds, {len(tactics)} different tactic(s); "

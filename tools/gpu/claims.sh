@@ -7,7 +7,7 @@
 #   gallery.log          what gpu_gallery printed (added/changed recordings, wall time, failures)
 #   live_vs_replay.log   tests/test_live_tensorrt.py for the same examples (byte-identical live and replayed output)
 # Then, in the checkout: cp OUTDIR/recordings/tensors/* recordings/tensors/  (the manifest lists every file).
-# About 2 minutes on an H100/H200 (LIVE_BUDGET seconds for the live-vs-replay check, default 100).
+# About 2 minutes on an H100/H200 (LIVE_BUDGET seconds for the live-vs-replay check, default 70).
 set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/claims.sh OUTDIR" >&2; exit 2; }
 mkdir -p "$1"; out=$(cd "$1" && pwd)
@@ -28,7 +28,7 @@ for example in $EXAMPLES; do
 done
 echo "== live against replayed output"
 selection=$(echo "$EXAMPLES" | sed 's/\.py//g; s/ / or /g')
-timeout "${LIVE_BUDGET:-100}" "$PY" -m pytest -p no:cacheprovider -q tests/test_live_tensorrt.py -k "$selection" \
+timeout "${LIVE_BUDGET:-70}" "$PY" -m pytest -p no:cacheprovider -q tests/test_live_tensorrt.py -k "$selection" \
   2>&1 | tail -40 | tee "$out/live_vs_replay.log"
 cd / && rm -rf "$copy"
 ls -la "$out" "$out/recordings/tensors"
