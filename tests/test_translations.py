@@ -211,3 +211,4 @@ def test_a_chinese_code_comment_is_found_and_a_chinese_text_block_is_not(tmp_pat
     example.write_text('"""\n标题\n====\n\n说明。\n"""\n\n# %%\n# 文字块。\nx = 1  # 代码注释\ny = 2  # English\n',
                        encoding="utf-8")
     assert chinese_code_comments(example) == [(10, "# 代码注释")]
+

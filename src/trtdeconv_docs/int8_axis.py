@@ -9,7 +9,7 @@ below are the ways TensorRT could compute the layer; each is computed in float64
 
 * ``declared``: the Q/DQ semantics, the kernel quantized and dequantized along ``axis``;
 * ``unquantized``: the kernel as given, its Q/DQ pair dropped (what TensorRT 8.6 does where it
-  runs an FP32 kernel, :func:`trtdeconv_docs.recompute.kernel_quantize_dropped`);
+  runs an FP32 kernel, ``trtdeconv_docs.recompute.kernel_quantize_dropped``);
 * ``rescale_first``, ``rescale_clamped``, ``rescale_modulo``: the kernel quantized along
   ``axis`` (its integers), the integer sum of each output channel ``c`` then multiplied by
   one scale of ``s``: ``s[c]`` for ``c < n`` else ``s[0]``; ``s[min(c, n - 1)]``;

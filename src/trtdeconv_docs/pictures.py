@@ -1,4 +1,4 @@
-"""Pictures of which input elements and kernel taps form one output element.
+"""Pictures of which input elements and kernel elements form one output element.
 
 Everything drawn here comes from the layer's geometry (:mod:`trtdeconv_docs.shapes`):
 output element ``o`` of a deconvolution is the sum of ``x[i] * w[k]`` over every input

@@ -81,7 +81,7 @@ class Session:
         self.setters: List[Dict[str, Any]] = []
         """What :meth:`set_checked` saw TensorRT do, one entry per call (complete after a run)."""
         self.description: Dict[str, Any] = {}
-        """The network as TensorRT described it at the run (:mod:`trtdeconv_docs.network_description`)."""
+        """The network as TensorRT described it at the run (``trtdeconv_docs.network_description``)."""
         self._asked: List[Dict[str, Any]] = []  # replay: the set_checked calls, answered at the run
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}

@@ -5,11 +5,11 @@ old value", "N of M layers failed to build") next to a check registered here by 
 (:func:`claim`). The check reads the recordings through :class:`~.evidence.Evidence` and
 returns a :class:`Verdict`: whether the statement holds, the facts that the page's prose
 prints (counts and lists come from here, never typed), and the runs it read. The Sphinx
-directive and role of :mod:`trtdeconv_docs.sphinx_ext.claims` evaluate the checks at build
+directive and role of ``trtdeconv_docs.sphinx_ext.claims`` evaluate the checks at build
 time; a re-recording that makes a claim false fails the build, naming the page, the claim
 and the runs. ``python -m trtdeconv_docs.claims`` lists every claim and its verdict.
 
-The checks live in the topic modules of this package (:data:`TOPICS`); importing the
+The checks live in the topic modules of this package (``TOPICS``); importing the
 package registers them all. Nothing here imports Sphinx or TensorRT.
 """
 
