@@ -137,12 +137,12 @@ RULE_WORDS = {
     "rescale_modulo": "output channel c rescaled by s[c mod n]",
 }
 MATCH = 1e-6
-"""A rule matches when max |TensorRT - rule| <= MATCH * max |rule|: float32 rounding of the
+"""A rule matches when ``max |TensorRT - rule| <= MATCH * max |rule|``: float32 rounding of the
 rescale and the bias (a few ulps), far below the 1e-2 relative a wrong scale moves an output."""
 
 
 def rule_errors(case: Case, output, x, kernel, bias, scales) -> Dict[str, float]:
-    """Rule name -> max |TensorRT output - rule| / max |rule| (relative)."""
+    """Rule name -> ``max |TensorRT output - rule| / max |rule|`` (relative)."""
     errors = {}
     for name, rule in RULES.items():
         expected = rule(case, x, kernel, bias, scales)

@@ -5,8 +5,10 @@ environment variable ``TRTDECONV_RECORD_DIR`` (set by :mod:`trtdeconv_docs.gpu_g
 which then publishes the folder with its manifest). Each file holds the format version,
 the example's source sha256, the provenance (TensorRT, CUDA runtime and driver, GPU,
 Python, NumPy, date) and the runs: label, logged network calls, builder settings,
-inputs, outputs (or TensorRT's refusal), the network as TensorRT describes it, and the
-engine's tactics and build time.
+inputs, outputs (or TensorRT's refusal: a build that produced no engine), the errors
+TensorRT logged for calls it ignored in a network it then built (``definition_errors``),
+what ``Session.set_checked`` saw (``setters``), the network as TensorRT describes it, and
+the engine's tactics and build time.
 """
 
 from __future__ import annotations
