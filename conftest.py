@@ -9,7 +9,8 @@ import pytest
 
 pytest_plugins = ("sphinx.testing.fixtures",)
 
-collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*"]
+collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*",
+                       "tests/fake_tensorrt/*"]  # a fake `tensorrt` module: never imported for doctests
 
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
 if importlib.util.find_spec("tensorrt") is None:

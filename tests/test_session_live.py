@@ -106,7 +106,7 @@ def test_the_algorithm_selector_takes_the_lowest_implementation_and_tactic(monke
         spec.loader.exec_module(module)
         return module
 
-    load("tensorrt", FAKE / "tensorrt" / "__init__.py")
+    load("tensorrt", FAKE / "tensorrt.py")
     selector = load("trtdeconv_docs.tactic_selector",
                     Path(__file__).resolve().parents[1] / "src" / "trtdeconv_docs" / "tactic_selector.py")
     choices = [SimpleNamespace(algorithm_variant=SimpleNamespace(implementation=i, tactic=t))

@@ -137,7 +137,7 @@ def test_command_line_checks_files_and_folders_and_fails_on_a_problem(tmp_path, 
     assert translation_check.main([str(tmp_path / "good" / "page.po"), str(tmp_path / "bad")]) == 1
     out = capsys.readouterr().out
     assert "bad/page.po: changed lost: number '5', number '5'; added: number '7', number '7'" in out
-    assert out.rstrip().endswith("1 problem(s) in 2 file(s)")
+    assert out.rstrip().endswith("1 problem(s) in 2 catalog(s)")
 
 
 def test_catalog_reorder_needs_the_translator_comment_in_the_po_file(tmp_path):

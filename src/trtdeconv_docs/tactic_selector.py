@@ -2,8 +2,8 @@
 
 TensorRT's autotuner times every candidate implementation of a layer and keeps the
 fastest; when two candidates time alike, two builds of the same network may keep
-different ones. :class:`LowestTactic` (an ``IAlgorithmSelector``, bound in TensorRT's
-Python API since 8.x) answers every choice with the candidate of the lowest
+different ones. :class:`LowestTactic` (an ``IAlgorithmSelector``, in TensorRT's Python API
+up to 10; TensorRT 11 has none) answers every choice with the candidate of the lowest
 (implementation, tactic) pair instead, so the choice depends only on which candidates
 exist, not on how fast they ran. The engine inspector names what it chose.
 """
@@ -15,17 +15,17 @@ from typing import List
 import tensorrt as trt
 
 
-class LowestTactic(trt.IAlgorithmSelector):
-    """Select, for every layer, the candidate with the lowest (implementation, tactic)."""
+if int(trt.__version__.split(".")[0]) < 11:  # TensorRT 11 removed IAlgorithmSelector (deprecated in 10.8)
+    class LowestTactic(trt.IAlgorithmSelector):
+        """Select, for every layer, the candidate with the lowest (implementation, tactic)."""
 
-    def __init__(self):
-        trt.IAlgorithmSelector.__init__(self)
+        def __init__(self):
+            trt.IAlgorithmSelector.__init__(self)
 
-    def select_algorithms(self, context, choices) -> List[int]:
-        """The index of the lowest (implementation, tactic) among ``choices``."""
-        keys = [(int(c.algorithm_variant.implementation), int(c.algorithm_variant.tactic)) for c in choices]
-        return [min(range(len(keys)), key=keys.__getitem__)]
+        def select_algorithms(self, context, choices) -> List[int]:
+            """The index of the lowest (implementation, tactic) among ``choices``."""
+            keys = [(int(c.algorithm_variant.implementation), int(c.algorithm_variant.tactic)) for c in choices]
+            return [min(range(len(keys)), key=keys.__getitem__)]
 
-    def report_algorithms(self, contexts, choices) -> None:
-        """TensorRT reports the final choices here; the engine inspector records them already."""
-
+        def report_algorithms(self, contexts, choices) -> None:
+            """TensorRT reports the final choices here; the engine inspector records them already."""

@@ -74,9 +74,11 @@ class Builder:
                 _timing_caches[timing_cache] = self.config.create_timing_cache(b"")
             cache = _timing_caches[timing_cache]
         self.config.set_timing_cache(cache, False)
-        if algorithm_selector:
+        if algorithm_selector and hasattr(self.config, "algorithm_selector"):
             from .tactic_selector import LowestTactic
             self.config.algorithm_selector = self.selector = LowestTactic()
+        elif algorithm_selector:  # IAlgorithmSelector: deprecated in TensorRT 10.8, removed in 11
+            raise ValueError(f"TensorRT {trt.__version__} has no algorithm selector (IAlgorithmSelector)")
         self.build_seconds: Optional[float] = None
         self.definition_errors: List[str] = []
 

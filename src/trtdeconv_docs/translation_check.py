@@ -184,7 +184,8 @@ def main(argv=None) -> int:
         for msgid, problem in found:
             count += 1
             print(f"{path}: {problem}\n    msgid: {msgid[:200]}")
-    print(f"{count} problem(s) in {len(paths)} file(s)")
+    examples = sum(path.suffix == ".py" for path in paths)
+    print(f"{count} problem(s) in {len(paths) - examples} catalog(s)" + (f" and {examples} example(s)" if examples else ""))
     return 1 if count else 0
 
 
