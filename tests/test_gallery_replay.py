@@ -60,11 +60,11 @@ def _build(make_app, source: Path):
 def test_an_edited_comment_and_prose_rebuild_with_the_recorded_output(make_app, tmp_path):
     def edit(text):
         text = text.replace("对 1×1×3×3 的输入做 3×3 反卷积", "改过的说明文字：对 1×1×3×3 的输入做 3×3 反卷积")
-        return text.replace("# 输入 1..9，卷积核 10^4..10^-4，偏置 0", "# 改过的注释")
+        return text.replace("# input 1..9, kernel 10^4..10^-4, bias 0", "# an edited comment")
 
     app = _build(make_app, _project(tmp_path, "plot_01_base.py", edit))
     page = (Path(app.outdir) / "gallery" / "plot_01_base.html").read_text(encoding="utf-8")
-    assert "改过的说明文字" in page and "改过的注释" in page
+    assert "改过的说明文字" in page and "an edited comment" in page
     assert "98765.43" in page and "outputs" not in app.warning.getvalue()
 
 
