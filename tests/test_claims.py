@@ -88,3 +88,14 @@ def test_a_claim_whose_run_is_missing_does_not_hold_and_says_which(tmp_path):
         p.name for p in TENSORS.glob("*.json") if p.name != EXAMPLE])
     verdict = evaluate("int8.per_channel_axis0_rescaled", Evidence(tmp_path))
     assert not verdict.holds and "no run labelled 'int8_per_channel_axis0'" in verdict.reason
+
+
+def test_the_command_lists_every_claim_and_fails_when_one_does_not_hold(tmp_path, capsys):
+    from trtdeconv_docs.claims.__main__ import main
+
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(registry())} of {len(registry())} claims hold" in out
+    assert "holds  int8.per_channel_axis0_rescaled:" in out
+    assert main([str(tmp_path)]) == 1  # no recordings there
+    assert "FAILS  int8.one_group_int8_kernel:" in capsys.readouterr().out

@@ -19,6 +19,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List
 
+from ..recordings import RecordingError
 from .evidence import Evidence
 
 TOPICS = ("conformance_claims", "example_claims")
@@ -75,7 +76,8 @@ def evaluate(name: str, evidence: Evidence) -> Verdict:
         raise UnknownClaim(f"no claim named {name!r}; known: {', '.join(sorted(claims))}")
     try:
         return claims[name].check(evidence)
-    except (LookupError, ValueError, OSError) as error:  # a missing run or file: the claim is not shown to hold
+    except (LookupError, ValueError, OSError, RecordingError) as error:  # a missing or untrusted recording
+        # or run: the claim is not shown to hold
         return Verdict(False, reason=f"{type(error).__name__}: {error}")
 
 

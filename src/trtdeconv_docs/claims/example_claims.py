@@ -72,8 +72,13 @@ def grouped_and_3d(evidence):
        "With a Q/DQ pair on the kernel only, or on the input only, the one-group 2-D layer runs an FP32 kernel "
        "with Float weights.")
 def both_pairs_needed(evidence):
-    failures, names = [], []
-    for label in ("int8_2d_kernel_qdq_only", "int8_2d_input_qdq_only"):
+    labels = [run["label"] for run in evidence.runs(INT8_EXAMPLE)]
+    wanted = ["int8_2d_kernel_qdq_only", "int8_2d_input_qdq_only"]
+    positions = [labels.index(label) + 1 if label in labels else 0 for label in wanted]
+    failures = [requirement(positions == [4, 5] and len(labels) == 7,
+                            f"the runs are {positions} of {len(labels)}, the page says 4 and 5 of 7")]
+    names = []
+    for label in wanted:
         run = evidence.run(INT8_EXAMPLE, label)
         names.append(_name(INT8_EXAMPLE, label))
         tactic, weights = _deconvolution_kernel(run)
@@ -194,8 +199,14 @@ def negative_padding_ignored(evidence):
                                 f"logged {logged}")]
         for setter in run.get("setters", []):
             failures.append(requirement(setter["raised"] is None, f"the setter raised {setter['raised']}"))
+        names = [_name(example, label)]
+        if example == SETTER_SOURCES[0][0]:  # the setter example also built the layer without the set: same output
+            unchanged = evidence.run(example, "unchanged")
+            names.append(_name(example, "unchanged"))
+            failures.append(requirement("outputs" in run and np.array_equal(_output(run), _output(unchanged)),
+                                        "the engine was not built, or computes another layer than the unchanged one"))
         facts = {"built": "outputs" in run, "message": logged[0].split("(Parameter check failed")[0].strip() if logged else ""}
-        return verdict(facts, [_name(example, label)], *failures)
+        return verdict(facts, names, *failures)
     raise LookupError(f"no recording of the negative padding setter in {SETTER_SOURCES}")
 
 
