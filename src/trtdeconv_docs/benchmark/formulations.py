@@ -1,6 +1,6 @@
 """Networks that compute the same as a deconvolution: the plan of a sub-pixel convolution.
 
-A deconvolution with stride ``S`` writes input element ``i`` through kernel element ``t`` to
+A deconvolution with stride ``S`` writes input element ``i`` through kernel tap ``t`` to
 full-output position ``i * S + t``. Split each output position ``o`` (after the leading
 crop ``B``) into a block ``p = o // S`` and a phase ``r' = o % S``; with ``c = (r' + B) // S``
 and ``r = (r' + B) % S``, output ``o`` sums ``x[p + c - a] * w[a * S + r]`` over

@@ -7,7 +7,7 @@ Counted per workload and precision:
   INT8 1 for input and kernel (the Q/DQ pair's integers) and 4 for the FP32 bias and output
   (the benchmarked INT8 networks output FP32);
 * flops: 2 x the deconvolution's multiply-adds (:meth:`~.workloads.Workload.macs`: every
-  input element times every kernel element of its group, border products included); the
+  input element times every kernel tap of its group, border products included); the
   sub-pixel formulations compute more (zero taps) and are measured against the same floor;
 * floor = max(bytes / copy bandwidth, flops / matmul throughput of the precision), the
   bandwidth and throughputs from :func:`.analysis.ceilings`; % of roofline = floor / latency.

@@ -45,7 +45,7 @@ class Workload:
         return reference.kernel_shape(self.layer, self.input_shape[1])
 
     def macs(self) -> int:
-        """Multiply-adds of the deconvolution: every input element times its group's kernel elements.
+        """Multiply-adds of the deconvolution: every input element times its group's kernel taps.
 
         Each input element ``x[n, c, i]`` is multiplied by ``M / groups * prod(K)`` kernel
         taps; products that fall into the cropped border are counted too (a direct
