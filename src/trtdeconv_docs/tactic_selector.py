@@ -15,7 +15,11 @@ from typing import List
 import tensorrt as trt
 
 
-if int(trt.__version__.split(".")[0]) < 11:  # TensorRT 11 removed IAlgorithmSelector (deprecated in 10.8)
+_VERSION = str(trt.__version__)
+TENSORRT_MAJOR = int(_VERSION.split(".")[0]) if _VERSION[:1].isdigit() else 0  # 0: Sphinx's autodoc mock
+"""The major version of the TensorRT imported."""
+
+if TENSORRT_MAJOR < 11:  # TensorRT 11 removed IAlgorithmSelector (deprecated in 10.8)
     class LowestTactic(trt.IAlgorithmSelector):
         """Select, for every layer, the candidate with the lowest (implementation, tactic)."""
 
