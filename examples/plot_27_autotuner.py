@@ -17,7 +17,8 @@ import numpy as np
 from trtdeconv_docs import reference, tolerance
 from trtdeconv_docs.attributes import resolve
 from trtdeconv_docs.example_support import run_or_print_refusal
-from trtdeconv_docs.question_data import UPSAMPLING, upsampling_tensors
+from trtdeconv_docs.question_data import (DYNAMIC_UPSAMPLING, UPSAMPLING, dynamic_upsampling_tensors,
+                                          upsampling_tensors)
 from trtdeconv_docs.session import Session
 
 
@@ -90,17 +91,15 @@ compare({**fresh, **cached, **selected})
 # %%
 # 动态形状的层：输入 (1, 64, -1, -1)，H、W 在 4 到 16 之间，64 → 32 个通道，3×3 卷积核，步长 2；
 # 运行 8×8 的输入。三次构建各用新的计时缓存，再两次复用同一个计时缓存：
-rng = np.random.default_rng(27)
-dynamicData = rng.standard_normal((1, 64, 8, 8)).astype(np.float32)
-dynamicWeight = (rng.standard_normal(64 * 32 * 9) * np.sqrt(2 / (64 * 9))).astype(np.float32)
-dynamicBias = rng.uniform(-0.1, 0.1, 32).astype(np.float32)
-dynamicLayer = resolve(num_output_maps=32, kernel_size_nd=(3, 3), stride_nd=(2, 2))
+dynamicData, dynamicWeight, dynamicBias = dynamic_upsampling_tensors()
+dynamicLayer = resolve(**{k: DYNAMIC_UPSAMPLING[k] for k in ("num_output_maps", "kernel_size_nd", "stride_nd")})
 profile = ((1, 64, 4, 4), (1, 64, 8, 8), (1, 64, 16, 16))
 dynamic = {}
 for label, cache in [("dynamic_fresh_1", "fresh"), ("dynamic_fresh_2", "fresh"), ("dynamic_fresh_3", "fresh"),
                      ("dynamic_cached_1", "autotuner_dynamic"), ("dynamic_cached_2", "autotuner_dynamic")]:
     dynamic[label] = build_and_run(label, dynamicData, dynamicLayer, dynamicWeight, dynamicBias,
-                                   {"tf32": True, "timing_cache": cache}, profile=profile, stride=(2, 2))
+                                   {"tf32": True, "timing_cache": cache}, profile=profile,
+                                   stride=DYNAMIC_UPSAMPLING["stride_nd"])
 compare({label: value for label, value in dynamic.items() if "fresh" in label})
 compare({label: value for label, value in dynamic.items() if "cached" in label})
 

@@ -25,6 +25,21 @@ def upsampling_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarra
     return data, weight, bias
 
 
+DYNAMIC_UPSAMPLING = {"channels": 64, "num_output_maps": 32, "size": 8, "kernel_size_nd": (3, 3), "stride_nd": (2, 2)}
+"""The dynamic-shape layer of the autotuner example: 64 -> 32 channels, a 3x3 kernel, stride 2, run on 8x8."""
+
+
+def dynamic_upsampling_tensors(seed: int = 27) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input ``(1, 64, 8, 8)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
+    rng = np.random.default_rng(seed)
+    c, m, size, kernel = (DYNAMIC_UPSAMPLING[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
+    data = rng.standard_normal((1, c, size, size)).astype(np.float32)
+    fan_in = c * int(np.prod(kernel))
+    weight = (rng.standard_normal(c * m * int(np.prod(kernel))) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+    bias = rng.uniform(-0.1, 0.1, m).astype(np.float32)
+    return data, weight, bias
+
+
 def output_padding_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Small-integer input ``(1, 1, 3, 3)``, kernel ``(1, 1, 3, 3)`` and bias for :data:`OUTPUT_PADDING_CASE`: sums are exact."""
     rng = np.random.default_rng(seed)
