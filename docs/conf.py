@@ -70,7 +70,7 @@ html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 ogp_social_cards = {"enable": False}  # no generated preview images (their font has no Chinese glyphs)
 
-from trtdeconv_docs.sphinx_ext.gallery import SvgFigures, executed_examples_pattern  # noqa: E402
+from trtdeconv_docs.sphinx_ext.gallery import SvgFigures, executed_examples_pattern
 
 abort_on_example_error = True
 sphinx_gallery_conf = {

@@ -13,7 +13,7 @@ import numpy as np
 
 from trtdeconv_docs.benchmark import col2im, plan, pytorch_file, tensorrt_file
 from trtdeconv_docs.benchmark.workloads import WORKLOADS
-from trtdeconv_docs.recordings_writer import publish, write_json
+from trtdeconv_docs.cassette.publisher import publish, write_json
 
 FAKE = "FAKE (made by tests/benchmark_fake.py, not measured)"
 

@@ -16,7 +16,7 @@ from typing import Dict
 
 import pytest
 
-from trtdeconv_docs.attributes import PADDING_MODES
+from trtdeconv_docs.layer.attributes import PADDING_MODES
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from trtdeconv_docs import reference
-from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import PADDING_MODES, DeconvolutionError, resolve
 from trtdeconv_docs.benchmark import check, formulations
 from trtdeconv_docs.benchmark.workloads import Workload
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.benchmark import analysis, col2im, merge, plan, roofline
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 from trtdeconv_docs.sphinx_ext import benchmark as directive

@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trtdeconv_docs import cli, limits, reference, shapes, tolerance
-from trtdeconv_docs.attributes import DeconvolutionError
+from trtdeconv_docs import cli
+from trtdeconv_docs.layer import limits, reference, shapes, tolerance
+from trtdeconv_docs.layer.attributes import DeconvolutionError
 from trtdeconv_docs.conformance import compare, model
 
 from .test_conformance import CASES

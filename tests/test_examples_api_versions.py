@@ -1,6 +1,6 @@
 """Every example runs against the API lists of TensorRT 10 and 11, not only 8.6's.
 
-Each example executes with the stand-in of :mod:`trtdeconv_docs.tensorrt_stand_in` built
+Each example executes with the stand-in of :mod:`trtdeconv_docs.trt.stand_in` built
 from that version's binding sources (``TRTDECONV_API_VERSION``): a class, method,
 attribute, enum value or number of arguments the version lacks fails the example. The
 recorded 8.6 runs answer by label only (the calls may differ by design between

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs import recordings
-from trtdeconv_docs.replay import REPLAY_VARIABLE
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.cassette.player import REPLAY_VARIABLE
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
 from . import examples_in_one_process

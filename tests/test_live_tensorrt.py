@@ -17,12 +17,12 @@ import pytest
 
 pytest.importorskip("tensorrt", reason="live checks need TensorRT and a GPU")
 
-from trtdeconv_docs.recordings import ROOT_VARIABLE  # noqa: E402
-from trtdeconv_docs.recordings_writer import gpu_provenance, publish  # noqa: E402
-from trtdeconv_docs.recording import ENVIRONMENT_VARIABLE  # noqa: E402
-from trtdeconv_docs.replay import TENSORS  # noqa: E402
-from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
-from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
+from trtdeconv_docs.cassette.store import ROOT_VARIABLE
+from trtdeconv_docs.cassette.publisher import gpu_provenance, publish
+from trtdeconv_docs.cassette.recorder import ENVIRONMENT_VARIABLE
+from trtdeconv_docs.cassette.player import TENSORS
+from trtdeconv_docs.cassette.player import REPLAY_VARIABLE
+from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
 from .conftest import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Every row of the PyTorch / ONNX mapping table (:data:`trtdeconv_docs.mappings.ROWS`), run.
+"""Every row of the PyTorch / ONNX mapping table (:data:`trtdeconv_docs.layer.mappings.ROWS`), run.
 
 Each case of a row is translated into TensorRT's attributes and run through the reference
 model; the result must equal an independent oracle:
@@ -22,9 +22,9 @@ from docutils import nodes
 from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
-from trtdeconv_docs import mappings, reference, shapes
-from trtdeconv_docs.attributes import SAME_MODES, resolve
-from trtdeconv_docs.mappings import ROWS, Inexpressible
+from trtdeconv_docs.layer import mappings, reference, shapes
+from trtdeconv_docs.layer.attributes import SAME_MODES, resolve
+from trtdeconv_docs.layer.mappings import ROWS, Inexpressible
 
 
 def convolution(y, w, stride, dilation, begin, input_spatial, groups):
@@ -83,7 +83,7 @@ def data(case, seed: int = 0):
 
 
 def translate(case):
-    """TensorRT attributes of the case, by :mod:`trtdeconv_docs.mappings`."""
+    """TensorRT attributes of the case, by :mod:`trtdeconv_docs.layer.mappings`."""
     if case.framework == "pytorch":
         return mappings.from_pytorch(len(case.input_shape) - 2, **case.attributes)
     return mappings.from_onnx(case.attributes, case.weight_shape)

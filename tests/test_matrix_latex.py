@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from trtdeconv_docs import matrix_latex
+from trtdeconv_docs.sphinx_ext import matrix_latex
 
 from . import seed_page
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from .test_mappings import transpose_by_adjoint
 
-from trtdeconv_docs import mappings, recordings, reference
+from trtdeconv_docs.layer import mappings, reference
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.question_data import OUTPUT_PADDING_CASE, output_padding_tensors
 from trtdeconv_docs.tensors import decode
 from trtdeconv_docs.sphinx_ext.trt_output import RERUN, find_run

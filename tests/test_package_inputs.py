@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from trtdeconv_docs import recordings
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext import package_inputs
 
 

@@ -21,10 +21,11 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import pytest
 
-from trtdeconv_docs import matrix_latex, recordings
-from trtdeconv_docs.page_literals import DIRECTIVE
-from trtdeconv_docs.recompute import known_arrays, replay
-from trtdeconv_docs.recordings_writer import publish
+from trtdeconv_docs.sphinx_ext import matrix_latex
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.sphinx_ext.page_literals import DIRECTIVE
+from trtdeconv_docs.cassette.recompute import known_arrays, replay
+from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.sphinx_ext import trt_output
 from trtdeconv_docs.tensors import encode
 

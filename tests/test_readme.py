@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trtdeconv_docs import reference
+from trtdeconv_docs.layer import reference
 from trtdeconv_docs.example_data import seed_tensors
 
 from .conftest import environment_with_src

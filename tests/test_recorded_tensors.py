@@ -18,10 +18,11 @@ import hashlib
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, reference
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.question_data import upsampling_tensors
-from trtdeconv_docs.recompute import NotRecomputable, known_arrays, replay
+from trtdeconv_docs.cassette.recompute import NotRecomputable, known_arrays, replay
 from trtdeconv_docs.tensors import decode
 
 from .conftest import TENSORS
@@ -83,7 +84,7 @@ def test_tensorrt_output_within_tolerance_of_reference(document, run):
         known.update(rebuilt)
     divergence = DIVERGENCES.get((document["example"], run["label"]))
     for name, replayed in replay(run, known).items():
-        # the reference's shape comes from trtdeconv_docs.shapes: TensorRT must agree
+        # the reference's shape comes from trtdeconv_docs.layer.shapes: TensorRT must agree
         assert replayed.recorded.shape == replayed.reference.shape, name
         if (document["example"], run["label"]) in BEYOND_WORST_CASE:
             with pytest.raises(ValueError, match=r"gamma\(n\) needs n \* u < 1"):

@@ -24,9 +24,9 @@ import numpy as np
 import pytest
 from onnx import helper
 
-from trtdeconv_docs import mappings, reference, tolerance
-from trtdeconv_docs.attributes import resolve
-from trtdeconv_docs.mappings import Inexpressible
+from trtdeconv_docs.layer import mappings, reference, tolerance
+from trtdeconv_docs.layer.attributes import resolve
+from trtdeconv_docs.layer.mappings import Inexpressible
 
 INEXPRESSIBLE = {
     "test_convtranspose_1d": "1-D",

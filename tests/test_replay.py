@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, replay
-from trtdeconv_docs.call_log import CallLog, Proxy, ReplayError, encode_value
-from trtdeconv_docs.recordings_writer import publish
+from trtdeconv_docs.cassette import store as recordings, player as replay
+from trtdeconv_docs.cassette.call_log import CallLog, Proxy, encode_value
+from trtdeconv_docs.errors import ReplayError
+from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.tensors import encode
 
 from .conftest import ROOT

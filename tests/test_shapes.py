@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import (LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution,
-                                      DeconvolutionError, resolve)
+from trtdeconv_docs.layer import reference, shapes
+from trtdeconv_docs.layer.attributes import LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution, DeconvolutionError, resolve
 
 from .conftest import layers
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs.recordings_writer import publish
+from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.tensors import encode
 
 from .test_pages import PROVENANCE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from . import tensorrt_versions
+from .trt import versions as tensorrt_versions
 from .session import EngineBuildError, trt
 
 

@@ -4,11 +4,11 @@ An example creates a :class:`Session`, adds layers to ``session.network`` with T
 own API and calls :meth:`Session.run`, which builds the engine, executes it, prints the
 inputs and outputs and returns the outputs by name. ``trt`` is the TensorRT module the
 examples use: the real one where it is installed, else the stand-in of
-:mod:`trtdeconv_docs.tensorrt_stand_in`, which knows TensorRT's names but computes
-nothing. Either way every network call goes through :class:`~trtdeconv_docs.call_log.Proxy`
+:mod:`trtdeconv_docs.trt.stand_in`, which knows TensorRT's names but computes
+nothing. Either way every network call goes through :class:`~trtdeconv_docs.cassette.call_log.Proxy`
 and is logged; with real TensorRT the run is executed (and recorded when
-``TRTDECONV_RECORD_DIR`` is set, :mod:`trtdeconv_docs.recording`); with the stand-in it is
-answered from ``recordings/tensors`` (:mod:`trtdeconv_docs.replay`), matched by the
+``TRTDECONV_RECORD_DIR`` is set, :mod:`trtdeconv_docs.cassette.recorder`); with the stand-in it is
+answered from ``recordings/tensors`` (:mod:`trtdeconv_docs.cassette.player`), matched by the
 logged calls, the builder settings and the input bytes, or refused.
 ``TRTDECONV_REPLAY=1`` replays even where TensorRT is installed.
 """
@@ -21,9 +21,10 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import recording, replay, tensorrt_versions
-from .call_log import CallLog, Proxy
-from .refusal import EngineBuildError
+from .cassette import recorder as recording, player as replay
+from .trt import versions as tensorrt_versions
+from .cassette.call_log import CallLog, Proxy
+from .errors import EngineBuildError
 from .tensors import decode
 
 __all__ = ["Session", "EngineBuildError", "trt", "REPLAYING", "record"]
@@ -42,7 +43,7 @@ def _tensorrt() -> Tuple[Any, bool]:
             return tensorrt, False
         except ImportError:
             pass
-    from . import tensorrt_api, tensorrt_stand_in
+    from .trt import api as tensorrt_api, stand_in as tensorrt_stand_in
     if checked:
         api = tensorrt_api.load(checked)
         return tensorrt_stand_in.module(api, api.tag.lstrip("v") + ".0" * (2 - api.tag.count("."))), True
@@ -75,11 +76,11 @@ class Session:
         self._engine = None
         self._layers = ""  # the engine inspector's JSON of the built (or recorded) engine
         if REPLAYING:
-            from .tensorrt_stand_in import object_of
+            from .trt.stand_in import object_of
             target = object_of("INetworkDefinition", trt.__surface__)
             self._builder = None
         else:
-            from .tensorrt_engine import Builder
+            from .trt.engine import Builder
             self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level,
                                     obey_precision=obey_precision)
             target = self._builder.network
@@ -140,8 +141,8 @@ class Session:
         return results
 
     def _run_live(self, label: str, feed, settings) -> Dict[str, np.ndarray]:
-        from . import tensorrt_engine
-        from .network_description import describe_network
+        from .trt import engine as tensorrt_engine
+        from .trt.network_description import describe_network
 
         base = {"calls": json.loads(json.dumps(self.log.entries)), "settings": settings}
         if self._engine is None:
@@ -164,7 +165,7 @@ class Session:
 
     def tactics(self) -> Dict[str, str]:
         """``{layer name: tactic name}`` of the built engine, as TensorRT's engine inspector reports them."""
-        from .recompute import tactic_names
+        from .cassette.recompute import tactic_names
 
         if not self._layers:
             raise ValueError("tactics() needs a run first")
@@ -173,7 +174,7 @@ class Session:
 
 def record(label: str, network, inputs, outputs) -> None:
     """Record a run made without a :class:`Session` (the full-plumbing example); GPU recording only."""
-    from .network_description import describe_network
+    from .trt.network_description import describe_network
 
     if not REPLAYING:
         recording.record_run(recording.caller_file(), {

@@ -1,7 +1,7 @@
 """Read ``recordings/benchmark/`` and derive what the guide shows: latencies, ratios, ceilings.
 
 Everything is recomputed from the raw per-iteration samples in the recording (the runners'
-own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.recordings`.
+own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.cassette.store`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from .. import recordings
+from ..cassette import store as recordings
 from . import pytorch_file, tensorrt_file
 from .check import INT8_REFERENCE
 

@@ -39,7 +39,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..recordings_writer import write_json
+from ..cassette.publisher import write_json
 from . import check, col2im, pytorch_file
 from .workloads import WORKLOADS, Workload
 

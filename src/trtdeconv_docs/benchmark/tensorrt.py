@@ -30,8 +30,8 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import cuda_runtime, tensorrt_versions
-from ..recordings_writer import gpu_provenance, write_json
+from ..trt import cuda_runtime, versions as tensorrt_versions
+from ..cassette.publisher import gpu_provenance, write_json
 from . import check, formulations, plan, tensorrt_file
 
 WORKSPACE_BYTES = 4 << 30

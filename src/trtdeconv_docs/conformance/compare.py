@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from .. import limits, shapes, tolerance
-from ..attributes import DeconvolutionError
-from .. import recompute
-from ..recompute import used_tf32
+from ..layer import limits, shapes, tolerance
+from ..layer.attributes import DeconvolutionError
+from ..cassette import recompute
+from ..cassette.recompute import used_tf32
 from . import model, store
 
 DEFAULT_DIRECTORY = Path("recordings") / "conformance"
@@ -87,7 +87,7 @@ def disagreement(recorded: store.RecordedCase) -> Optional[str]:
     """How TensorRT and the reference model disagree on a case (verdict, or reason), or ``None``.
 
     A refusal agrees only when TensorRT's logged messages match the pattern of the
-    reference's reason (:data:`trtdeconv_docs.limits.REASONS`).
+    reference's reason (:data:`trtdeconv_docs.layer.limits.REASONS`).
     """
     statuses, refusal = verdicts(recorded)
     if "not_run" in statuses.values():

@@ -21,7 +21,7 @@ built layer the engine inspector's entries are kept, with the chosen tactic's na
 the attributes TensorRT reports back. Limit probes are added to one network that is never
 built ("add" probes), or built without being run ("build" probes, last). Results are saved
 as the run goes on into a scratch folder beside ``--out``; at the end
-:func:`trtdeconv_docs.recordings_writer.publish` replaces ``--out`` with it and writes its
+:func:`trtdeconv_docs.cassette.publisher.publish` replaces ``--out`` with it and writes its
 manifest, and a summary is printed (:mod:`.compare`). After ``--time-budget`` seconds the
 remaining networks are recorded as ``not_run``.
 """
@@ -40,9 +40,11 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import recordings_writer, reference, shapes, tensorrt_engine, tensorrt_versions
-from ..attributes import LAYER_ATTRIBUTES, DeconvolutionError
-from ..network_description import describe_network
+from ..cassette import publisher as recordings_writer
+from ..layer import reference, shapes
+from ..trt import engine as tensorrt_engine, versions as tensorrt_versions
+from ..layer.attributes import LAYER_ATTRIBUTES, DeconvolutionError
+from ..trt.network_description import describe_network
 from ..tensors import decode
 from . import compare, generate, model, plan, probes, store
 

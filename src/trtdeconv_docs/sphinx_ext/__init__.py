@@ -7,9 +7,7 @@ as the tests' small Sphinx projects use them. Each part that translates register
 message catalog (:mod:`.messages`) itself.
 """
 
-from . import (api_citation, benchmark, formula_table, gallery, hosting, language_switch, mapping_table,
-               mathjax_local, original, scripts, search_chinese, theme_catalog, thumbnails, translation_gate,
-               trt_messages, trt_output)
+from . import api_citation, benchmark, formula_table, gallery, hosting, language_switch, mapping_table, mathjax_local, original, scripts, search_chinese, theme_catalog, thumbnails, translation_gate, trt_messages, trt_output
 
 
 def setup(app):

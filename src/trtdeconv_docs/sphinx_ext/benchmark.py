@@ -19,7 +19,7 @@ measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` ``f
 cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
-read through :mod:`trtdeconv_docs.recordings`; a missing or edited recording is a build error.
+read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording is a build error.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
+from ..cassette import store as recordings
 from ..benchmark import analysis, roofline
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name

@@ -1,4 +1,4 @@
-"""``deconv-formula-table``: the output size per padding mode, from :data:`trtdeconv_docs.shapes.FORMULAS`.
+"""``deconv-formula-table``: the output size per padding mode, from :data:`trtdeconv_docs.layer.shapes.FORMULAS`.
 
 Usage in a MyST page::
 
@@ -17,7 +17,7 @@ from typing import List, Sequence
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from ..shapes import FORMULAS
+from ..layer.shapes import FORMULAS
 from . import messages
 from .messages import _
 
@@ -52,7 +52,7 @@ class FormulaTable(Directive):
     """Renders one row per padding mode: P, its split into B and A, and the output size."""
 
     def run(self):
-        """Build the table from :data:`~trtdeconv_docs.shapes.FORMULAS`."""
+        """Build the table from :data:`~trtdeconv_docs.layer.shapes.FORMULAS`."""
         rows = [tuple(f"``{text}``" for text in (rule.mode, rule.total, rule.split, rule.output)) for rule in FORMULAS]
         return [table_node(headers(), rows, widths=(3, 3, 3, 5))]
 

@@ -21,9 +21,9 @@ from typing import List
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
-from ..recording import source_sha256
-from ..replay import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
+from ..cassette import store as recordings
+from ..cassette.recorder import source_sha256
+from ..cassette.player import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
 from . import messages, package_inputs
 from .messages import _
 

@@ -1,4 +1,4 @@
-"""``deconv-mapping-table``: the PyTorch / ONNX / TensorRT table of :data:`trtdeconv_docs.mappings.ROWS`.
+"""``deconv-mapping-table``: the PyTorch / ONNX / TensorRT table of :data:`trtdeconv_docs.layer.mappings.ROWS`.
 
 Usage in a MyST page::
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from ..mappings import ROWS
+from ..layer.mappings import ROWS
 from . import messages
 from .formula_table import inline, table_node
 from .messages import _
@@ -27,7 +27,7 @@ def headers():
 
 
 class MappingTable(Directive):
-    """Renders :data:`~trtdeconv_docs.mappings.ROWS` as a table and a list of notes."""
+    """Renders :data:`~trtdeconv_docs.layer.mappings.ROWS` as a table and a list of notes."""
 
     def run(self):
         """Build the table, one row per mapping row, then the notes."""

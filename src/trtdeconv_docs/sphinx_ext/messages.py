@@ -59,7 +59,7 @@ def template(docs: Path = DOCS) -> Catalog:
     """Every generated message: the ``_()`` calls, mapping rows, picture labels and titles in ``docs/conf.py``."""
     import runpy
 
-    from ..mappings import ROWS
+    from ..layer.mappings import ROWS
     from ..pictures import TEXT
 
     catalog = Catalog(domain=CATALOG, project="trtdeconv-docs", fuzzy=False)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .. import recordings
+from ..cassette import store as recordings
 
 CONFIG = "trtdeconv_package_inputs"
 """The setting that holds :func:`fingerprint` for this build."""

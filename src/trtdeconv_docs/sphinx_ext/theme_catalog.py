@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from .. import recordings
+from ..cassette import store as recordings
 
 CONFIG = "trtdeconv_theme_catalog"
 """The setting that holds the digest of the build language's theme catalog."""

@@ -25,7 +25,7 @@ MARKER = ".trtdeconv-inputs"
 def _gather(output_index, **attributes) -> Callable:
     """A gather picture (as in ``plot_20``) of one output element of a 3x3 layer on the seed data."""
     def draw():
-        from ..attributes import resolve
+        from ..layer.attributes import resolve
         from ..example_data import seed_tensors
         from ..pictures import gather_figure
 
@@ -36,14 +36,14 @@ def _gather(output_index, **attributes) -> Callable:
 
 
 def _groups() -> object:
-    from ..attributes import resolve
+    from ..layer.attributes import resolve
     from ..pictures import groups_figure
 
     return groups_figure(resolve(num_output_maps=4, kernel_size_nd=(3, 3), num_groups=2), 6, 3)
 
 
 def _sizes() -> object:
-    from ..attributes import resolve
+    from ..layer.attributes import resolve
     from ..pictures import output_size_figure
 
     return output_size_figure(resolve(num_output_maps=1, kernel_size_nd=(3, 3), stride_nd=(2, 2), padding_nd=(1, 1)),

@@ -13,7 +13,7 @@ its recorded runs; ``:tensor:`` is ``output`` (the default: the run's only outpu
 ``input`` (its only input) or a tensor name; ``:color:`` colours single elements
 (``green``, ``blue``, ``red``). The directive reads ``<trtdeconv_recordings_dir>/<name>.json``
 (a conf value; default: ``recordings/tensors`` beside the documentation's folder) and emits the tensor as
-display math (:mod:`trtdeconv_docs.matrix_latex`) with a caption giving its shape and where
+display math (:mod:`trtdeconv_docs.sphinx_ext.matrix_latex`) with a caption giving its shape and where
 and when TensorRT printed it. A missing recording, run or tensor is a build error naming
 the page, the example and the run; the recording is a dependency of the page.
 """
@@ -29,7 +29,8 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import matrix_latex, recordings
+from . import matrix_latex
+from ..cassette import store as recordings
 from ..tensors import decode
 from . import messages
 from .messages import _

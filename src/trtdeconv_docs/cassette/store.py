@@ -2,7 +2,7 @@
 
 Every folder under ``recordings/`` that a GPU command writes (``tensors/``,
 ``conformance/``, ``benchmark/``, ...) holds a ``MANIFEST.json`` written by that command
-(:mod:`trtdeconv_docs.recordings_writer`): the format version, the provenance of the run
+(:mod:`trtdeconv_docs.cassette.publisher`): the format version, the provenance of the run
 and the sha256 of every file it produced. Sphinx, the tests, the CLI and the conformance
 checks read recordings only through this module, which refuses, with one line naming
 the file, a file that is missing from its manifest, changed since the GPU run, missing,
@@ -20,16 +20,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List
 
+from ..errors import RecordingError
+
 FORMAT = 2
 """Version of the recording format; a recording of another version is refused."""
 MANIFEST = "MANIFEST.json"
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 """The checkout this package was loaded from (``src/`` layout; editable install)."""
 FIX = "edited after the GPU run: revert the change (git checkout -- recordings/) or record again on a GPU"
-
-
-class RecordingError(RuntimeError):
-    """A recording that cannot be trusted or read; the message is one line naming the file."""
 
 
 ROOT_VARIABLE = "TRTDECONV_RECORDINGS"

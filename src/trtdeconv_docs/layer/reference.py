@@ -1,10 +1,10 @@
 """A float64 NumPy model of what TensorRT's deconvolution layer computes.
 
 ``deconvolution(x, kernel, bias, **attributes)`` takes TensorRT's attribute names
-(see :mod:`trtdeconv_docs.attributes`) and TensorRT's kernel layout
+(see :mod:`trtdeconv_docs.layer.attributes`) and TensorRT's kernel layout
 ``(C_in, num_output_maps / num_groups, *kernel_size_nd)``. Each input element
 ``x[n, c, i]`` adds ``x[n, c, i] * kernel[c, m, k]`` to the output at ``i * S + k * D``
-of the full output; the padding mode's crop (:mod:`trtdeconv_docs.shapes`) is then cut
+of the full output; the padding mode's crop (:mod:`trtdeconv_docs.layer.shapes`) is then cut
 away and the bias added. ``quantize_dequantize`` emulates an INT8 Q/DQ pair.
 """
 
@@ -78,7 +78,7 @@ def working_bytes(input_shape, layer: Deconvolution) -> int:
 def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
     """Run the resolved ``layer`` on ``x`` in float64; see the module docstring.
 
-    Dimensions before the channels are batch dimensions (:func:`~trtdeconv_docs.shapes.channel_axis`).
+    Dimensions before the channels are batch dimensions (:func:`~trtdeconv_docs.layer.shapes.channel_axis`).
     """
     x = _as_array("input", x)
     out_shape = shapes.output_shape(x.shape, layer)
@@ -114,9 +114,9 @@ def deconvolve(x, kernel, bias, layer: Deconvolution) -> np.ndarray:
 def deconvolution(x, kernel, bias=None, **attributes) -> np.ndarray:
     """What TensorRT's deconvolution outputs for ``x``, computed in float64.
 
-    ``attributes`` are TensorRT's names and defaults, as :func:`~trtdeconv_docs.attributes.resolve`
+    ``attributes`` are TensorRT's names and defaults, as :func:`~trtdeconv_docs.layer.attributes.resolve`
     takes them (``num_output_maps``, ``kernel_size_nd``, ``stride_nd``, ...); invalid
-    layers raise :class:`~trtdeconv_docs.attributes.DeconvolutionError`.
+    layers raise :class:`~trtdeconv_docs.layer.attributes.DeconvolutionError`.
     """
     return deconvolve(x, kernel, bias, resolve(**attributes))
 

@@ -8,8 +8,8 @@ header gives: their values here are what the conformance recording measured
 naming the value the recording supports, when one of them disagrees with the recording.
 ``python -m trtdeconv_docs.conformance.limits_found`` prints what a recording measured.
 
-:data:`REASONS` maps each reason a refusal of :mod:`trtdeconv_docs.attributes`,
-:mod:`trtdeconv_docs.shapes` or :mod:`trtdeconv_docs.reference` can give to a pattern of
+:data:`REASONS` maps each reason a refusal of :mod:`trtdeconv_docs.layer.attributes`,
+:mod:`trtdeconv_docs.layer.shapes` or :mod:`trtdeconv_docs.layer.reference` can give to a pattern of
 the message TensorRT 8.6.0 logged for that reason, so the tests compare the reason of a
 refusal and not only the verdict.
 """

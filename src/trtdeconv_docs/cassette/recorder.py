@@ -1,7 +1,7 @@
-"""The GPU side's recorder of example runs (it only writes; :mod:`trtdeconv_docs.recordings` reads).
+"""The GPU side's recorder of example runs (it only writes; :mod:`trtdeconv_docs.cassette.store` reads).
 
 One JSON file per example, ``<example stem>.json``, in the scratch folder named by the
-environment variable ``TRTDECONV_RECORD_DIR`` (set by :mod:`trtdeconv_docs.gpu_gallery`,
+environment variable ``TRTDECONV_RECORD_DIR`` (set by :mod:`trtdeconv_docs.cassette.runner`,
 which then publishes the folder with its manifest). Each file holds the format version,
 the example's source sha256, the provenance (TensorRT, CUDA runtime and driver, GPU,
 Python, NumPy, date) and the runs: label, logged network calls, builder settings,
@@ -19,8 +19,8 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from .recordings import FORMAT
-from .tensors import encode, encode_or_digest
+from .store import FORMAT
+from ..tensors import encode, encode_or_digest
 
 ENVIRONMENT_VARIABLE = "TRTDECONV_RECORD_DIR"
 _runs: Dict[str, List[Dict[str, Any]]] = {}
@@ -58,7 +58,7 @@ def record_run(caller_file: str, run: Dict[str, Any]) -> Optional[Path]:
     """
     if not enabled():
         return None
-    from .recordings_writer import gpu_provenance, write_json
+    from .publisher import gpu_provenance, write_json
 
     source = Path(caller_file)
     runs = _runs.setdefault(str(source), [])

@@ -1,14 +1,14 @@
 """What answers ``import tensorrt`` on a machine without TensorRT: names only, no computing.
 
-The stand-in knows TensorRT's Python API surface (``trtdeconv_docs.tensorrt_api``,
+The stand-in knows TensorRT's Python API surface (``trtdeconv_docs.trt.api``,
 extracted from NVIDIA's binding sources at a release tag) and nothing else: it accepts
 a method call only if that class has the method with that many arguments, an attribute
 set only if the class has the attribute, an enum member only if the enum has it, and
 ``hasattr`` answers as TensorRT would. It computes nothing: reading an attribute that
-TensorRT would compute is a :class:`~trtdeconv_docs.call_log.ReplayError`, and what a
-network outputs comes from a GPU recording (:mod:`trtdeconv_docs.replay`). Objects come
+TensorRT would compute is a :class:`~trtdeconv_docs.errors.ReplayError`, and what a
+network outputs comes from a GPU recording (:mod:`trtdeconv_docs.cassette.player`). Objects come
 back with TensorRT's class names (``ITensor``, ``IDeconvolutionLayer``...), so that
-:class:`~trtdeconv_docs.call_log.Proxy` logs the same calls on both sides.
+:class:`~trtdeconv_docs.cassette.call_log.Proxy` logs the same calls on both sides.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any, Dict
 
 import numpy as np
 
-from .call_log import ReplayError
+from ..errors import ReplayError
 
 RETURNS = {
     "add_input": "ITensor", "get_input": "ITensor", "get_output": "ITensor",
@@ -128,7 +128,7 @@ class _Method:
                             f"it takes {surface.overloads(cls, self.name)}")
         if self.name not in RETURNS:
             raise ReplayError(f"the replay does not know what {cls}.{self.name} returns; "
-                              f"add it to trtdeconv_docs.tensorrt_stand_in.RETURNS")
+                              f"add it to trtdeconv_docs.trt.stand_in.RETURNS")
         returned = RETURNS[self.name]
         return None if returned is None else object_of(returned, surface)
 

@@ -1,8 +1,8 @@
 """Answer a session's TensorRT run from its GPU recording, or refuse with one message.
 
 A recorded run is found by its example and label and must match the run asked for
-exactly: the same logged network calls (:mod:`trtdeconv_docs.call_log`), the same
-builder settings and the same input bytes. Anything else is :class:`ReplayMiss`, which
+exactly: the same logged network calls (:mod:`trtdeconv_docs.cassette.call_log`), the same
+builder settings and the same input bytes. Anything else is :class:`~trtdeconv_docs.errors.ReplayMiss`, which
 names the example, the run, what differs and the command that records it on a GPU; the
 replay never computes an output itself.
 """
@@ -13,8 +13,9 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from . import recordings
-from .tensors import digest, digest_of
+from . import store as recordings
+from ..errors import ReplayMiss
+from ..tensors import digest, digest_of
 
 REPLAY_VARIABLE = "TRTDECONV_REPLAY"
 """Set to ``1``, it makes the examples replay even where TensorRT is installed (the GPU test of both ways)."""
@@ -22,14 +23,6 @@ TENSORS = "tensors"
 """The folder of ``recordings/`` that holds the examples' runs, one JSON per example."""
 RECORD_COMMAND = ("record it on a machine with TensorRT and a GPU: `python -m trtdeconv_docs.gpu_gallery` "
                   "(README: Refreshing the recordings), then commit recordings/")
-
-
-class ReplayMiss(SystemExit):
-    """The run asked for was never recorded on a GPU.
-
-    A ``SystemExit``, not an ``Exception``: Sphinx and sphinx-gallery answer exceptions
-    with tracebacks and crash reports, while this needs one message and a failed build.
-    """
 
 
 def recorded_tensorrt_version() -> str:
@@ -76,7 +69,7 @@ def _first_difference(recorded: Dict[str, Any], asked: Dict[str, Any]) -> str:
 
 
 def find(example: str, label: str, key: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-    """The recorded run of ``example`` labelled ``label`` whose key equals ``key``, else :class:`ReplayMiss`.
+    """The recorded run of ``example`` labelled ``label`` whose key equals ``key``, else :class:`~trtdeconv_docs.errors.ReplayMiss`.
 
     ``key=None`` matches by label alone: only for checking an example against another
     TensorRT version's API, never for showing output.

@@ -3,7 +3,7 @@
 A GPU command collects what it produced in a scratch folder, then calls
 :func:`publish`, which replaces one folder of ``recordings/`` with it, writes the folder's
 ``MANIFEST.json`` (format, provenance, sha256 of every file) and prints every file it
-added, changed or removed. :mod:`trtdeconv_docs.recordings` reads and verifies.
+added, changed or removed. :mod:`trtdeconv_docs.cassette.store` reads and verifies.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, Iterable, Optional
 
-from .recordings import FORMAT, MANIFEST, sha256
+from .store import FORMAT, MANIFEST, sha256
 
 
 def gpu_provenance() -> Dict[str, Any]:
@@ -23,7 +23,7 @@ def gpu_provenance() -> Dict[str, Any]:
     import numpy as np
     import tensorrt as trt
 
-    from . import cuda_runtime
+    from ..trt import cuda_runtime
 
     cudart = cuda_runtime.runtime_module()
     call = cuda_runtime.call

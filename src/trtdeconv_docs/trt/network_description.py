@@ -14,8 +14,8 @@ from typing import Any, Dict, List
 import numpy as np
 import tensorrt as trt
 
-from .attributes import LAYER_ATTRIBUTES
-from .tensors import encode_or_digest
+from ..layer.attributes import LAYER_ATTRIBUTES
+from ..tensors import encode_or_digest
 
 NUMERIC_ATTRIBUTES = tuple(name for name, kind in LAYER_ATTRIBUTES.items() if kind != "PaddingMode")
 """The attributes read back as numbers; ``padding_mode`` is read back by its enum name."""

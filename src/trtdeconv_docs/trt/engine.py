@@ -15,8 +15,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import tensorrt as trt
 
-from . import cuda_runtime, tensorrt_versions
-from .refusal import EngineBuildError
+from . import cuda_runtime, versions as tensorrt_versions
+from ..errors import EngineBuildError
 
 WORKSPACE_BYTES = 1 << 30
 DTYPES = {"float32": trt.float32, "float16": trt.float16, "int8": trt.int8, "int32": trt.int32}

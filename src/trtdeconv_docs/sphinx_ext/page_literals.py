@@ -19,7 +19,7 @@ else numeric that a reader could take for TensorRT's output is a *literal*:
 
 A literal is *sourced* when it is computed by a doctest on the same page (it appears in
 a ``>>>`` example or its output there), when TensorRT recorded it for an example the page
-shows (``recordings/tensors/<example>.json``, read through :mod:`trtdeconv_docs.recordings`:
+shows (``recordings/tensors/<example>.json``, read through :mod:`trtdeconv_docs.cassette.store`:
 a tensor's shape, a layer attribute TensorRT read back, or a row of an integral input or
 kernel; see :func:`recorded_shapes`), or when it is an attribute value written in
 the code of that page or example. Every other literal must be listed, with a reason,
@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Set
 
-from . import recordings
-from .attributes import DeconvolutionError, resolve
-from .reference import kernel_shape
-from .shapes import volume
+from ..cassette import store as recordings
+from ..layer.attributes import DeconvolutionError, resolve
+from ..layer.reference import kernel_shape
+from ..layer.shapes import volume
 
 ROOT = recordings.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
@@ -207,7 +207,7 @@ def _engine_dimensions(run: Dict) -> List[List[int]]:
 
 
 def _kernel_layout(attributes: Dict) -> List[List[int]]:
-    """A recorded deconvolution's kernel shape in TensorRT's layout (:func:`trtdeconv_docs.reference.kernel_shape`)."""
+    """A recorded deconvolution's kernel shape in TensorRT's layout (:func:`trtdeconv_docs.layer.reference.kernel_shape`)."""
     count = len(attributes.get("kernel", {}).get("values", []))
     try:
         layer = resolve(num_output_maps=attributes["num_output_maps"], kernel_size_nd=attributes["kernel_size_nd"],

@@ -2,7 +2,7 @@
 
 Usage (``DIR`` is a git directory of https://github.com/NVIDIA/TensorRT, bare or not)::
 
-    python -m trtdeconv_docs.tensorrt_api.extract --git-dir DIR --tag v8.6.0 --out FILE.json
+    python -m trtdeconv_docs.trt.api.extract --git-dir DIR --tag v8.6.0 --out FILE.json
 
 What is read, all at ``TAG``:
 
@@ -620,7 +620,7 @@ def extract(git_dir: Path, tag: str) -> Dict[str, Any]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """Command line: extract one tag into one JSON file."""
-    parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.tensorrt_api.extract",
+    parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.trt.api.extract",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--git-dir", type=Path, required=True, help="git directory of NVIDIA/TensorRT")
     parser.add_argument("--tag", required=True, help="release tag, e.g. v8.6.0")

@@ -1,7 +1,7 @@
 """How PyTorch's ``ConvTranspose2d/3d`` and ONNX's ``ConvTranspose`` map onto TensorRT's deconvolution.
 
 :func:`from_pytorch` and :func:`from_onnx` translate a layer of either framework into
-TensorRT's attribute names (:func:`trtdeconv_docs.attributes.resolve` takes them), or raise
+TensorRT's attribute names (:func:`trtdeconv_docs.layer.attributes.resolve` takes them), or raise
 :class:`Inexpressible` saying why no single deconvolution layer computes it. :data:`ROWS`
 is the table shown in the documentation; each row carries the cases that
 ``tests/test_mappings.py`` runs through the reference model and an independent oracle.

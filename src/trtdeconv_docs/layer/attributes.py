@@ -53,7 +53,7 @@ RESOLVED_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name != "paddin
 class DeconvolutionError(ValueError):
     """A layer that TensorRT refuses to build; the message names the attribute.
 
-    ``reason`` is a key of :data:`trtdeconv_docs.limits.REASONS`: what TensorRT's own
+    ``reason`` is a key of :data:`trtdeconv_docs.layer.limits.REASONS`: what TensorRT's own
     refusal of the same layer says, so that the tests compare reasons, not only verdicts.
     """
 

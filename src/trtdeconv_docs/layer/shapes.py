@@ -147,9 +147,9 @@ def _check_input(shape: Tuple[int, ...], layer: Deconvolution) -> None:
 def output_shape(input_shape: Sequence[int], layer: Deconvolution) -> Tuple[int, ...]:
     """Shape TensorRT gives the output for ``input_shape`` (N, C, [D,] H, W).
 
-    Raises :class:`~trtdeconv_docs.attributes.DeconvolutionError` when the input does not fit the layer, the
+    Raises :class:`~trtdeconv_docs.layer.attributes.DeconvolutionError` when the input does not fit the layer, the
     padding crops more than the full output, or a tensor passes TensorRT's limits
-    (:mod:`trtdeconv_docs.limits`). An output dimension of 0 is allowed: TensorRT 8.6
+    (:mod:`trtdeconv_docs.layer.limits`). An output dimension of 0 is allowed: TensorRT 8.6
     builds and runs such a layer (measured: ``post_padding=(5, 5)`` on a 5×5 full output
     gives shape ``(1, 1, 0, 0)``). Dimensions before the channels are batch dimensions
     (see :func:`channel_axis`).

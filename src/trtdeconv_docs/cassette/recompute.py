@@ -30,9 +30,9 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
-from . import reference, tolerance
-from .attributes import RESOLVED_ATTRIBUTES, resolve
-from .tensors import decode
+from ..layer import reference, tolerance
+from ..layer.attributes import RESOLVED_ATTRIBUTES, resolve
+from ..tensors import decode
 
 
 class UnsupportedLayer(ValueError):

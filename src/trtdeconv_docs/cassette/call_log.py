@@ -1,7 +1,7 @@
 """The network-building calls an example makes, logged the same way on a GPU and on CPU.
 
 :class:`Proxy` stands between an example and a TensorRT object (the real one on a GPU,
-the stand-in of :mod:`trtdeconv_docs.tensorrt_stand_in` on CPU): every method call and
+the stand-in of :mod:`trtdeconv_docs.trt.stand_in` on CPU): every method call and
 every attribute set goes through it, is written to the session's :class:`CallLog` as
 plain JSON-able data, and is forwarded to the object behind it. Objects the call
 returns come back wrapped too, named by the order they appeared (``network``, ``t1``,
@@ -16,11 +16,8 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from .tensors import digest as array_digest
-
-
-class ReplayError(RuntimeError):
-    """An example asked the replay for something it cannot answer honestly."""
+from ..tensors import digest as array_digest
+from ..errors import ReplayError
 
 
 def encode_value(value) -> Any:

@@ -2,7 +2,7 @@
 
 Each function takes the ``tensorrt`` module it should use: the real one (GPU commands), or
 the one the examples get from :mod:`trtdeconv_docs.session` (real, or the replay stand-in).
-The version facts are those of :mod:`trtdeconv_docs.tensorrt_api` (NVIDIA's binding sources).
+The version facts are those of :mod:`trtdeconv_docs.trt.api` (NVIDIA's binding sources).
 """
 
 from __future__ import annotations
