@@ -15,7 +15,7 @@ from trtdeconv_docs.benchmark import col2im, roofline
 from trtdeconv_docs.benchmark.formulations import NotApplicable
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 
-from .test_benchmark_formulations import layers
+from .support.strategies import small_layers as layers
 
 
 @settings(max_examples=150, deadline=None)

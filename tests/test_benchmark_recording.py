@@ -17,7 +17,7 @@ from trtdeconv_docs.benchmark import analysis, col2im, merge, plan, roofline
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 from trtdeconv_docs.sphinx_ext import benchmark as directive
 
-from . import benchmark_fake
+from .support import benchmark_fake
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = recordings.root() / "benchmark"

@@ -20,14 +20,13 @@ import pytest
 
 from trtdeconv_docs.layer import reference, shapes, tolerance
 from trtdeconv_docs.layer.attributes import PADDING_MODES, RESOLVED_ATTRIBUTES, TENSORRT_10_PADDING_MODES
-from trtdeconv_docs.conformance import compare, generate, model, probes, store
+from trtdeconv_docs.conformance import compare, generate, model, probes
 
-from .conftest import CONFORMANCE
+from .support.paths import CONFORMANCE
+from .support.recorded import CONFORMANCE_CASES as CASES, CONFORMANCE_RECORDING as RECORDING
 
-RECORDING = store.load(CONFORMANCE) if (CONFORMANCE / store.CASES_FILE).exists() else None
 PROBES = [pytest.param(r, id=model.label(r.case)) for r in (RECORDING.cases if RECORDING else [])
           if "probe" in r.case]
-CASES = RECORDING.cases if RECORDING else []
 DRAWN = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" not in r.case]
 FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case and "probe" not in r.case]
 MISSING = (f"the GPU recording {CONFORMANCE} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "

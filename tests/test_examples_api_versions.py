@@ -18,7 +18,7 @@ import pytest
 
 from trtdeconv_docs.session import API_VERSION_VARIABLE
 
-from . import examples_in_one_process
+from .support import examples_in_one_process
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
 ROOT = Path(__file__).resolve().parents[1]

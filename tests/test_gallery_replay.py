@@ -21,7 +21,7 @@ from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.cassette.player import REPLAY_VARIABLE
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
-from . import examples_in_one_process
+from .support import examples_in_one_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

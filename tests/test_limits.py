@@ -13,8 +13,8 @@ from trtdeconv_docs.layer import limits
 from trtdeconv_docs.layer.attributes import DeconvolutionError, check_setter
 from trtdeconv_docs.conformance import probes
 
-from .conftest import CONFORMANCE as DIRECTORY
-from .test_conformance import RECORDING
+from .support.paths import CONFORMANCE as DIRECTORY
+from .support.recorded import CONFORMANCE_RECORDING as RECORDING
 
 RECORD = ("python -m trtdeconv_docs.conformance.run_on_tensorrt --count 320 --seed 0 "
           "--out recordings/conformance")

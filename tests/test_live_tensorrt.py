@@ -24,7 +24,7 @@ from trtdeconv_docs.cassette.player import TENSORS
 from trtdeconv_docs.cassette.player import REPLAY_VARIABLE
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
-from .conftest import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
+from .support.paths import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
 
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 

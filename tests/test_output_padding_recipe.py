@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from .test_mappings import transpose_by_adjoint
+from .support.adjoint import transpose_by_adjoint
 
 from trtdeconv_docs.layer import mappings, reference
 from trtdeconv_docs.cassette import store as recordings

@@ -29,8 +29,8 @@ from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.sphinx_ext import trt_output
 from trtdeconv_docs.tensors import encode
 
-from .conftest import DOCS, EXAMPLES, TENSORS
-from .test_recorded_tensors import DIVERGENCES, rebuilt_arrays
+from .support.paths import DOCS, EXAMPLES, TENSORS
+from .support.recorded import DIVERGENCES, PROVENANCE, rebuilt_arrays
 
 
 STATED_SHAPE = re.compile(r"形状[是为]?\s*\(([\d,\s]+)\)")
@@ -138,8 +138,6 @@ def test_shape_stated_in_the_text_is_the_recorded_one(use):
 
 # The directive in a small Sphinx project -------------------------------------------------
 
-PROVENANCE = {"tensorrt": "9.9.9", "cuda_runtime": "1.2", "cuda_driver": "1.3", "gpu": "Test GPU",
-              "compute_capability": "0.0", "python": "3.x", "numpy": "x", "date": "2026-01-02T03:04:05Z"}
 
 
 def write_recording(folder: Path, values: np.ndarray) -> Path:

@@ -28,7 +28,7 @@ from trtdeconv_docs.layer import reference, shapes
 from trtdeconv_docs.layer.attributes import TENSORRT_10_PADDING_MODES, DeconvolutionError, resolve
 from trtdeconv_docs.example_data import seed_tensors
 
-from .conftest import layers  # noqa: E402
+from .support.strategies import layers  # noqa: E402
 
 
 @st.composite

@@ -13,7 +13,6 @@ Each recorded run falls in exactly one group:
 
 from __future__ import annotations
 
-import hashlib
 
 import numpy as np
 import pytest
@@ -21,22 +20,15 @@ import pytest
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.layer import reference
 from trtdeconv_docs.layer.attributes import resolve
-from trtdeconv_docs.question_data import upsampling_tensors
 from trtdeconv_docs.cassette.recompute import NotRecomputable, known_arrays, replay
 from trtdeconv_docs.tensors import decode
 
-from .conftest import TENSORS
+from .support.paths import TENSORS
+from .support.recorded import DIVERGENCES, rebuilt_arrays
 
 DOCUMENTS = [recordings.read_json(path) for path in recordings.listed(TENSORS, ".json")]
 RUNS = [pytest.param(document, run, id=f"{document['example'].rsplit('.', 1)[0]}:{run['label']}")
         for document in DOCUMENTS for run in document["runs"]]
-
-DIVERGENCES = {
-    ("plot_14_int8_tactics.py", "int8_per_channel_axis0"):
-        "per-channel kernel scales on axis 0 (input channels): built with an INT8 tactic, wrong output "
-        "(docs/int8.md); test_per_channel_scales_on_axis_0_rescale_the_output_channels pins what TensorRT computes",
-}
-"""Built runs whose output is not the network's documented result, with where the site says so."""
 
 BEYOND_WORST_CASE = {
     ("plot_15_fp16.py", "upsampling_fp16_forced"):
@@ -44,12 +36,6 @@ BEYOND_WORST_CASE = {
         "worst-case bound gamma(n) needs n*u < 1 and says nothing; the example prints the measured difference from FP32",
 }
 """Runs that the worst-case rule cannot bound, with the reason; the test checks that it cannot."""
-
-
-def rebuilt_arrays():
-    """``{sha256: array}`` of the large arrays the examples build (recorded by digest only)."""
-    return {hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest(): array.reshape(-1)
-            for array in upsampling_tensors()}
 
 
 def digest_only(run):

@@ -24,7 +24,7 @@ from onnx.reference import ReferenceEvaluator
 from trtdeconv_docs.layer import reference, shapes
 from trtdeconv_docs.layer.attributes import SAME_MODES, TENSORRT_10_PADDING_MODES, resolve
 
-from .conftest import layers
+from .support.strategies import layers
 
 MODES = TENSORRT_10_PADDING_MODES
 """Modes with an oracle; what TensorRT 8.6 does in the CAFFE modes is measured on the GPU."""

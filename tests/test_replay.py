@@ -15,7 +15,7 @@ from trtdeconv_docs.errors import ReplayError
 from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.tensors import encode
 
-from .conftest import ROOT
+from .support.paths import ROOT
 
 MADE_UP = {"tensorrt": "8.6.0", "gpu": "made-up values written by tests/test_replay.py"}
 

@@ -21,7 +21,7 @@ from typing import Callable, Dict, FrozenSet, Optional, Set, Tuple
 import numpy as np
 import pytest
 
-from . import seed_page
+from .support import seed_page
 from trtdeconv_docs.layer import reference, shapes, tolerance
 from trtdeconv_docs.layer.attributes import resolve
 

@@ -18,7 +18,7 @@ from trtdeconv_docs import site, translations
 from trtdeconv_docs.sphinx_ext import gallery_notes, messages
 from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
-from .conftest import DOCS, EXAMPLES, ROOT
+from .support.paths import DOCS, EXAMPLES, ROOT
 
 CATALOGS = DOCS / "locale" / "en" / "LC_MESSAGES"
 HOW = "run `tox -e translations`, translate the entries it lists, then check with `python -m trtdeconv_docs.translation_check`"

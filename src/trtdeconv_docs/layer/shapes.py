@@ -3,25 +3,38 @@
 Per spatial dimension, with input size ``I``, stride ``S`` and dilated kernel
 ``DK = 1 + D * (K - 1)``, the full (uncropped) deconvolution has :data:`FULL_SIZE`
 elements; the padding mode then decides how many leading (``B``) and trailing (``A``)
-elements are cropped away. :data:`FORMULAS` holds one :class:`Rule` per padding mode as
-formula text; :func:`crop` and :func:`full_size` evaluate that text, the documentation's
-formula table shows it, and the table below is generated from it.
+elements are cropped away. :data:`FORMULAS` holds one :class:`Rule` per padding mode: the
+function that computes the crop and the formula text that the site prints (the formula table,
+this docstring's table, and calculators generated from the text); the tests check that
+each text computes what its function does.
 
 The CAFFE rows were measured, not taken from NVIDIA's documentation (which is silent):
 on TensorRT 8.6.0 the CAFFE modes crop ``pre_padding`` at both ends and ignore
 ``post_padding`` (90 of 90 recorded CAFFE layers in ``recordings/conformance``).
+
+===================  ===================  =========================
+padding_mode         cropped total ``P``  split
+===================  ===================  =========================
+EXPLICIT_ROUND_DOWN  ``pre + post``       ``B = pre, A = post``
+EXPLICIT_ROUND_UP    ``pre + post``       ``B = pre, A = post``
+CAFFE_ROUND_DOWN     ``2 * pre``          ``B = pre, A = pre``
+CAFFE_ROUND_UP       ``2 * pre``          ``B = pre, A = pre``
+SAME_UPPER           ``max(DK - S, 0)``   ``B = P // 2, A = P - B``
+SAME_LOWER           ``max(DK - S, 0)``   ``A = P // 2, B = P - A``
+===================  ===================  =========================
+
+so ``O = (I-1)*S + DK - P``; in the SAME modes ``O = (I-1)*S + DK - P = min(I*S, (I-1)*S + DK)``.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 from . import limits
 from .attributes import CAFFE_MODES, EXPLICIT_MODES, SAME_MODES, Deconvolution, DeconvolutionError
 
 FULL_SIZE = "(I-1)*S + DK"
-"""Elements of the full (uncropped) output of one spatial dimension."""
+"""Elements of the full (uncropped) output of one spatial dimension (:func:`full_size` computes it)."""
 
 OUTPUT = f"O = {FULL_SIZE} - P"
 """The output size of one spatial dimension, in every padding mode."""
@@ -31,13 +44,15 @@ SAME_OUTPUT = OUTPUT + f" = min(I*S, {FULL_SIZE})"
 
 
 class Rule(NamedTuple):
-    """One padding mode's crop of a spatial dimension, as formulas over ``pre``, ``post``, ``DK`` and ``S``."""
+    """One padding mode's crop of a spatial dimension: its function and its printed formulas."""
 
     mode: str
     total: str
-    """The total cropped ``P``."""
+    """The total cropped ``P``, over ``pre``, ``post``, ``DK`` and ``S``."""
     split: str
-    """``P`` split into ``B`` leading and ``A`` trailing elements: two assignments, evaluated in order."""
+    """``P`` split into ``B`` leading and ``A`` trailing elements: two assignments, in order."""
+    crop: Callable[[int, int, int, int], Tuple[int, int]]
+    """``(pre, post, DK, S) -> (B, A)``: what :attr:`total` and :attr:`split` say."""
 
     @property
     def output(self) -> str:
@@ -45,65 +60,45 @@ class Rule(NamedTuple):
         return SAME_OUTPUT if self.mode in SAME_MODES else OUTPUT
 
 
+def _explicit(pre: int, post: int, dk: int, s: int) -> Tuple[int, int]:
+    return pre, post
+
+
+def _caffe(pre: int, post: int, dk: int, s: int) -> Tuple[int, int]:
+    return pre, pre  # measured: post_padding is ignored
+
+
+def _same_upper(pre: int, post: int, dk: int, s: int) -> Tuple[int, int]:
+    total = max(dk - s, 0)
+    return total // 2, total - total // 2
+
+
+def _same_lower(pre: int, post: int, dk: int, s: int) -> Tuple[int, int]:
+    total = max(dk - s, 0)
+    return total - total // 2, total // 2
+
+
 FORMULAS: Tuple[Rule, ...] = (
-    *(Rule(mode, "pre + post", "B = pre, A = post") for mode in EXPLICIT_MODES),
-    *(Rule(mode, "2 * pre", "B = pre, A = pre") for mode in CAFFE_MODES),  # measured: post_padding is ignored
-    Rule("SAME_UPPER", "max(DK - S, 0)", "B = P // 2, A = P - B"),
-    Rule("SAME_LOWER", "max(DK - S, 0)", "A = P // 2, B = P - A"),
+    *(Rule(mode, "pre + post", "B = pre, A = post", _explicit) for mode in EXPLICIT_MODES),
+    *(Rule(mode, "2 * pre", "B = pre, A = pre", _caffe) for mode in CAFFE_MODES),
+    Rule("SAME_UPPER", "max(DK - S, 0)", "B = P // 2, A = P - B", _same_upper),
+    Rule("SAME_LOWER", "max(DK - S, 0)", "A = P // 2, B = P - A", _same_lower),
 )
 """The output-size rule of every padding mode: the only definition :func:`crop` and the docs use."""
 
 RULES: Dict[str, Rule] = {rule.mode: rule for rule in FORMULAS}
 
 
-@lru_cache(maxsize=None)
-def _compiled(expression: str):
-    return compile(expression, f"<formula {expression}>", "eval")
-
-
-def evaluate(expression: str, **names: int) -> int:
-    """The value of one formula of this module (``+ - * //``, ``max``, ``min``) for integer ``names``."""
-    return eval(_compiled(expression), {"__builtins__": {}, "max": max, "min": min}, names)  # noqa: S307 (own constants)
-
-
-def _crop_one(rule: Rule, pre: int, post: int, dk: int, s: int) -> Tuple[int, int]:
-    """``(B, A)`` of one spatial dimension under ``rule``, evaluated from its formulas."""
-    names = {"pre": pre, "post": post, "DK": dk, "S": s}
-    names["P"] = evaluate(rule.total, **names)
-    for assignment in rule.split.split(", "):
-        target, expression = assignment.split(" = ")
-        names[target] = evaluate(expression, **names)
-    return names["B"], names["A"]
-
-
 def crop(layer: Deconvolution) -> List[Tuple[int, int]]:
     """Leading and trailing elements cropped from the full output, per spatial dimension."""
     rule = RULES[layer.padding_mode]
-    return [_crop_one(rule, pre, post, dk, s) for pre, post, dk, s in
+    return [rule.crop(pre, post, dk, s) for pre, post, dk, s in
             zip(layer.pre_padding, layer.post_padding, layer.dilated_kernel, layer.stride_nd)]
 
 
 def full_size(layer: Deconvolution, spatial: Sequence[int]) -> Tuple[int, ...]:
     """Uncropped output size (:data:`FULL_SIZE`) per spatial dimension."""
-    return tuple(evaluate(FULL_SIZE, I=i, S=s, DK=dk) for i, s, dk in zip(spatial, layer.stride_nd, layer.dilated_kernel))
-
-
-def rst_table() -> str:
-    """:data:`FORMULAS` as a reStructuredText table (the one in this module's docstring)."""
-    rows = [("padding_mode", "cropped total ``P``", "split")]
-    rows += [(rule.mode, f"``{rule.total}``", f"``{rule.split}``") for rule in FORMULAS]
-    widths = [max(len(row[column]) for row in rows) for column in range(3)]
-    rule_line = "  ".join("=" * width for width in widths)
-    lines = [rule_line, "  ".join(text.ljust(width) for text, width in zip(rows[0], widths)).rstrip(), rule_line]
-    lines += ["  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip() for row in rows[1:]]
-    return "\n".join(lines + [rule_line])
-
-
-__doc__ = (__doc__ or "") + f"""
-{rst_table()}
-
-so ``{OUTPUT}``; in the SAME modes ``{SAME_OUTPUT}``.
-"""
+    return tuple((i - 1) * s + dk for i, s, dk in zip(spatial, layer.stride_nd, layer.dilated_kernel))
 
 
 def channel_axis(input_shape: Sequence[int], layer: Deconvolution) -> int:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from .conftest import DATA
+from .paths import DATA
 
 SEED = DATA / "seed_deconvolution_zh.md"
 

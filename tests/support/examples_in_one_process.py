@@ -21,7 +21,7 @@ from typing import Dict, Sequence
 
 def run(examples: Sequence[Path], **environment: str) -> Dict[str, str]:
     """``{example file name: ""}`` for each example that ran, else the end of its traceback."""
-    from .conftest import environment_with_src  # here: this file also runs as a script, outside the package
+    from .paths import environment_with_src  # here: this file also runs as a script, outside the package
 
     env = environment_with_src(MPLBACKEND="Agg", **environment)
     done = subprocess.run([sys.executable, __file__, *map(str, examples)], env=env, capture_output=True,
