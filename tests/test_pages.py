@@ -22,12 +22,13 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs.sphinx_ext import matrix_latex
-from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext.page_literals import DIRECTIVE
 from trtdeconv_docs.cassette.recompute import known_arrays, replay
 from trtdeconv_docs.cassette.publisher import publish
+from trtdeconv_docs.cassette.recording import Recording
+from trtdeconv_docs.errors import RECORD_ON_GPU, RecordingError
 from trtdeconv_docs.sphinx_ext import trt_output
-from trtdeconv_docs.tensors import encode
+from trtdeconv_docs.cassette.tensors import encode
 
 from .support.paths import DOCS, EXAMPLES, TENSORS
 from .support.recorded import DIVERGENCES, PROVENANCE, rebuilt_arrays
@@ -86,14 +87,14 @@ def recorded(use: Use):
     path = TENSORS / f"{use.example}.json"
     if not path.is_file():
         pytest.fail(f"{use.where}: the GPU recording recordings/tensors/{use.example}.json is missing; "
-                    f"{trt_output.RERUN}")
-    document = recordings.read_json(path)
+                    f"{RECORD_ON_GPU}")
+    recording = Recording.read(path)
     try:
-        run = trt_output.find_run(document, use.options.get("run", ""))
-        kind, name, array = trt_output.find_tensor(run, use.options.get("tensor", "output"))
-    except trt_output.RecordingError as error:
+        run = recording.run(use.options.get("run", ""))
+        kind, name, array = run.tensor(use.options.get("tensor", "output"))
+    except RecordingError as error:
         pytest.fail(f"{use.where}: {use.example}: {error}")
-    return document, run, kind, name, array
+    return recording.document, run.data, kind, name, array
 
 
 def test_the_pages_show_recorded_tensors():

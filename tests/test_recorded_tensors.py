@@ -21,7 +21,7 @@ from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.layer import reference
 from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.cassette.recompute import NotRecomputable, known_arrays, replay
-from trtdeconv_docs.tensors import decode
+from trtdeconv_docs.cassette.tensors import decode
 
 from .support.paths import TENSORS
 from .support.recorded import DIVERGENCES, rebuilt_arrays

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs.cassette.publisher import publish
-from trtdeconv_docs.tensors import encode
+from trtdeconv_docs.cassette.tensors import encode
 
 from .support.recorded import PROVENANCE
 

@@ -26,4 +26,9 @@ class ReplayMiss(SystemExit):
 
 
 class RecordingError(RuntimeError):
-    """A recording that cannot be trusted or read; the message is one line naming the file."""
+    """A recording that cannot be trusted or read, or lacks the run or tensor asked for; the message is one line."""
+
+
+RECORD_ON_GPU = ("record it on a machine with TensorRT and a GPU: `python -m trtdeconv_docs.gpu_gallery` "
+                 "(README: Refreshing the recordings), then commit recordings/")
+"""The one sentence that says how to record an example's runs again."""

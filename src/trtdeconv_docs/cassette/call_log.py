@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from ..tensors import digest as array_digest
+from .tensors import digest as array_digest
 from ..errors import ReplayError
 
 

@@ -1,8 +1,8 @@
-"""The GPU side's recorder of example runs (it only writes; :mod:`trtdeconv_docs.cassette.store` reads).
+"""The GPU side's recorder of example runs (it only writes; :mod:`.recording` reads).
 
-One JSON file per example, ``<example stem>.json``, in the scratch folder named by the
-environment variable ``TRTDECONV_RECORD_DIR`` (set by :mod:`trtdeconv_docs.cassette.runner`,
-which then publishes the folder with its manifest). Each file holds the format version,
+One JSON file per example, ``<example stem>.json``, in the folder of the ``record`` mode
+(:mod:`.mode`; the runner, :mod:`.runner`, chooses it and then publishes the folder with
+its manifest). Each file holds the format version,
 the example's source sha256, the provenance (TensorRT, CUDA runtime and driver, GPU,
 Python, NumPy, date) and the runs: label, logged network calls, builder settings,
 inputs, outputs (or TensorRT's refusal), the network as TensorRT describes it, and the
@@ -13,22 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import os
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import numpy as np
 
+from .tensors import encode, encode_or_digest
 from .store import FORMAT
-from ..tensors import encode, encode_or_digest
-
-ENVIRONMENT_VARIABLE = "TRTDECONV_RECORD_DIR"
-_runs: Dict[str, List[Dict[str, Any]]] = {}
-
-
-def enabled() -> bool:
-    """Whether runs are being recorded (``TRTDECONV_RECORD_DIR`` is set)."""
-    return bool(os.environ.get(ENVIRONMENT_VARIABLE))
 
 
 def source_sha256(path) -> str:
@@ -50,26 +41,46 @@ def caller_file() -> str:
     return frame.f_code.co_filename
 
 
-def record_run(caller_file: str, run: Dict[str, Any]) -> Optional[Path]:
-    """Append one run (label, calls, settings, inputs, outputs or refusal, ...) to the example's recording.
+def _encode_arrays(value):
+    """``value`` with every NumPy array in it replaced by :func:`.tensors.encode_or_digest`."""
+    if isinstance(value, np.ndarray):
+        return encode_or_digest(value)
+    if isinstance(value, dict):
+        return {key: _encode_arrays(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encode_arrays(item) for item in value]
+    return value
 
-    Does nothing unless ``TRTDECONV_RECORD_DIR`` is set. Arrays in ``inputs`` and
-    ``outputs`` are stored exactly (:mod:`trtdeconv_docs.tensors`).
-    """
-    if not enabled():
-        return None
-    from .publisher import gpu_provenance, write_json
 
-    source = Path(caller_file)
-    runs = _runs.setdefault(str(source), [])
-    if any(recorded["label"] == run["label"] for recorded in runs):
-        raise ValueError(f"{source.name}: two runs are labelled {run['label']!r}; labels must be unique")
-    run = dict(run)
-    if "inputs" in run:  # the example rebuilds its inputs: large ones are matched by digest
-        run["inputs"] = {name: encode_or_digest(value) for name, value in run["inputs"].items()}
-    if "outputs" in run:  # TensorRT's results: always every value
-        run["outputs"] = {name: encode(np.asarray(value)) for name, value in run["outputs"].items()}
-    runs.append(run)
-    document = {"format": FORMAT, "example": source.name, "source_sha256": source_sha256(source),
-                "provenance": gpu_provenance(), "runs": runs}
-    return write_json(Path(os.environ[ENVIRONMENT_VARIABLE]) / f"{source.stem}.json", document)
+class Recorder:
+    """Writes the runs of the examples into one folder; the provenance is read once, at the first run."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self._runs: Dict[str, List[Dict[str, Any]]] = {}
+        self._provenance: Optional[Dict[str, Any]] = None
+
+    def record_run(self, example: str, run: Dict[str, Any]) -> Path:
+        """Append one run (label, calls, settings, inputs, outputs or refusal, ...) to the example's recording.
+
+        Arrays in ``inputs`` and ``outputs`` are stored exactly (:mod:`trtdeconv_docs.cassette.tensors`).
+        """
+        from .publisher import gpu_provenance, write_json
+
+        source = Path(example)
+        runs = self._runs.setdefault(str(source), [])
+        if any(recorded["label"] == run["label"] for recorded in runs):
+            raise ValueError(f"{source.name}: two runs are labelled {run['label']!r}; labels must be unique")
+        run = dict(run)
+        if "inputs" in run:  # the example rebuilds its inputs: large ones are matched by digest
+            run["inputs"] = {name: encode_or_digest(value) for name, value in run["inputs"].items()}
+        if "outputs" in run:  # TensorRT's results: always every value
+            run["outputs"] = {name: encode(np.asarray(value)) for name, value in run["outputs"].items()}
+        if "network" in run:  # the weights TensorRT reports back, like the inputs
+            run["network"] = _encode_arrays(run["network"])
+        runs.append(run)
+        if self._provenance is None:
+            self._provenance = gpu_provenance()
+        document = {"format": FORMAT, "example": source.name, "source_sha256": source_sha256(source),
+                    "provenance": self._provenance, "runs": runs}
+        return write_json(self.folder / f"{source.stem}.json", document)

@@ -4,8 +4,8 @@ Usage, from the repository root of a machine with TensorRT, cuda-python and a GP
 
     python -m trtdeconv_docs.gpu_gallery [--prune]
 
-Each example under ``examples/`` is run as a script with real TensorRT while
-:mod:`trtdeconv_docs.cassette.recorder` writes its runs to a scratch folder; the folder is then
+Each example under ``examples/`` is run as a script with real TensorRT in the ``record``
+mode (:mod:`.mode`), in which :mod:`.recorder` writes its runs to a scratch folder; the folder is then
 published to ``recordings/tensors`` with its manifest
 (:func:`trtdeconv_docs.cassette.publisher.publish`), printing every recording added,
 changed or removed. Recordings of examples that no longer record anything are kept,
@@ -27,14 +27,14 @@ import traceback
 from pathlib import Path
 from typing import List, Tuple
 
-from . import recorder as recording, store as recordings
+from . import mode, store
 from .publisher import gpu_provenance, publish
-from .player import TENSORS
+from .recording import TENSORS
 
 
 def record_examples(examples, scratch: Path) -> Tuple[float, List[str]]:
     """Run each example script with recording into ``scratch``; returns the seconds it took and the failures."""
-    os.environ[recording.ENVIRONMENT_VARIABLE] = str(scratch)
+    mode.choose(mode.Mode("record", str(scratch)))
     start = time.perf_counter()
     failures = []
     for example in examples:
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     if args.only:
         examples = [e for e in examples if e.name in set(args.only)]
     target = root / "recordings" / TENSORS
-    old = set(recordings.manifest(target)["files"]) if (target / recordings.MANIFEST).is_file() else set()
+    old = set(store.manifest(target)["files"]) if (target / store.MANIFEST).is_file() else set()
     with tempfile.TemporaryDirectory() as scratch:
         wall, failures = record_examples(examples, Path(scratch))
         made = {p.name for p in Path(scratch).glob("*.json")}

@@ -20,8 +20,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..layer import limits, shapes, tolerance
 from ..layer.attributes import DeconvolutionError
-from ..cassette import recompute
-from ..cassette.recompute import used_tf32
+from ..trt import inspector
+from ..trt.inspector import used_tf32
 from . import model, store
 
 DEFAULT_DIRECTORY = Path("recordings") / "conformance"
@@ -41,7 +41,7 @@ def precision(case_id: str, run: Dict[str, Any]) -> str:
 def weights_type(case_id: str, run: Dict[str, Any]) -> Optional[str]:
     """The type of the weights in the engine layer holding the case's deconvolution (``Int8``, ``Float``), if recorded."""
     entries = [entry for entry in run.get("engine_layers", []) if isinstance(entry, dict)]
-    return recompute.weights_type(entries, deconvolution_name(case_id))
+    return inspector.weights_type(entries, deconvolution_name(case_id))
 
 
 @dataclass

@@ -45,7 +45,6 @@ from ..layer import reference, shapes
 from ..trt import engine as tensorrt_engine, versions as tensorrt_versions
 from ..layer.attributes import LAYER_ATTRIBUTES, DeconvolutionError
 from ..trt.network_description import describe_network
-from ..tensors import decode
 from . import compare, generate, model, plan, probes, store
 
 SMOKE_DRAWN = 10
@@ -177,7 +176,7 @@ def _reported(network, cases: List[Dict[str, Any]], arrays: Dict[str, Dict[str, 
     for case in cases:
         attributes = layers[compare.deconvolution_name(case["id"])]
         reported = {name: attributes[name] for name in REPORTED}
-        kernel, bias = decode(attributes["kernel"]), decode(attributes["bias"])
+        kernel, bias = attributes["kernel"], attributes["bias"]
         given = arrays[case["id"]]
         reported["kernel_values"] = int(kernel.size)
         reported["kernel_equal"] = bool(np.array_equal(kernel, given["kernel"])) if kernel.size else None

@@ -13,17 +13,16 @@ figures as SVG (:class:`SvgFigures`).
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 from typing import List
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..cassette import store as recordings
+from ..cassette import mode, store
 from ..cassette.recorder import source_sha256
-from ..cassette.player import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
+from ..cassette.recording import Recording, path_of
+from ..errors import RECORD_ON_GPU, RecordingError
 from . import messages, package_inputs
 from .messages import _
 
@@ -51,35 +50,28 @@ class SvgFigures:
             return matplotlib_scraper(block, block_vars, gallery_conf, format="svg", metadata={"Date": None})
 
 
-def tensorrt_present() -> bool:
-    """Whether examples run on real TensorRT in this process (installed, and replay not forced)."""
-    return os.environ.get(REPLAY_VARIABLE) != "1" and importlib.util.find_spec("tensorrt") is not None
-
-
 def executed_examples_pattern() -> str:
     """sphinx-gallery's ``filename_pattern``: every example, less :data:`NOT_REPLAYABLE` without TensorRT."""
-    if tensorrt_present():
+    if mode.current().uses_tensorrt:
         return r"/plot_"
     return r"/(?!" + "|".join(name.replace(".", r"\.") for name in NOT_REPLAYABLE) + r")plot_"
 
 
 def recording_problems(examples: Path) -> List[str]:
     """One line per recordings folder or file that fails its manifest, and per stale unreplayable example."""
-    root = recordings.root()
     problems = []
-    for manifest in sorted(root.glob(f"*/{recordings.MANIFEST}")):
-        problems += recordings.verify_folder(manifest.parent)
-    if not tensorrt_present():
+    for manifest in sorted(store.root().glob(f"*/{store.MANIFEST}")):
+        problems += store.verify_folder(manifest.parent)
+    if not mode.current().uses_tensorrt:
         for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
-            path = root / TENSORS / f"{Path(name).stem}.json"
             try:
-                recorded = recordings.read_json(path)["source_sha256"]
-            except recordings.RecordingError as error:
+                recorded = Recording.read(path_of(name)).source_sha256
+            except RecordingError as error:
                 problems.append(str(error))
                 continue
             if recorded != source_sha256(examples / name):
                 problems.append(f"{name}: changed since its GPU recording, and it cannot be replayed "
-                                f"(it calls CUDA itself); {RECORD_COMMAND}")
+                                f"(it calls CUDA itself); {RECORD_ON_GPU}")
     return sorted(set(problems))
 
 
@@ -120,9 +112,9 @@ class Provenance(SphinxDirective):
 
     def run(self):
         """An admonition built from ``recordings/tensors/<example>.json``."""
-        path = recordings.root() / TENSORS / f"{self.arguments[0]}.json"
+        path = path_of(self.arguments[0])
         self.env.note_dependency(str(path))
-        p = recordings.read_json(path)["provenance"]
+        p = Recording.read(path).provenance
         recorded = _("本页的 TensorRT 输出由 TensorRT {tensorrt} 在 {gpu} 上记录（CUDA {cuda}，驱动 CUDA {driver}，"
                      "Python {python}，{date}）。").format(
             tensorrt=p["tensorrt"], gpu=p["gpu"], cuda=p["cuda_runtime"], driver=p["cuda_driver"],
@@ -145,7 +137,7 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
     if not docname.startswith(f"{gallery_dir}/plot_"):
         return
     stem = docname.split("/")[-1]
-    if not (recordings.root() / TENSORS / f"{stem}.json").exists():
+    if not path_of(stem).exists():
         return
     note = f".. trtdeconv-provenance:: {stem}\n\n"
     lines = source[0].split("\n")

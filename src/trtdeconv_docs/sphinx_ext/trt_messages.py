@@ -15,20 +15,22 @@ recording does not show.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 from docutils import nodes
 
 from . import messages
 from .messages import _
-from .trt_output import RecordedRunDirective, RecordingError
+from ..cassette.recording import Run
+from ..errors import RecordingError
+from .trt_output import RecordedRunDirective
 
 
-def refusal_messages(run: Dict[str, Any]) -> List[str]:
-    """TensorRT's error lines of a refused run; :class:`RecordingError` if TensorRT built it."""
-    if "refused" not in run:
+def refusal_messages(run: Run) -> List[str]:
+    """TensorRT's error lines of a refused run; :class:`~trtdeconv_docs.errors.RecordingError` if TensorRT built it."""
+    if run.refused is None:
         raise RecordingError("TensorRT built this run: it has no refusal messages")
-    return [str(line).rstrip() for line in run["refused"]]
+    return [str(line).rstrip() for line in run.refused]
 
 
 class TrtMessages(RecordedRunDirective):
@@ -39,11 +41,11 @@ class TrtMessages(RecordedRunDirective):
     def run(self):
         """Look the run up in the recording; a build error if it is missing or was not refused."""
         example, label = self.arguments[0], self.options.get("run", "")
-        document, _run, lines = self.recorded_run(refusal_messages)
+        recording, _run, lines = self.recorded_run(refusal_messages)
         text = "\n".join(lines)
         block = nodes.literal_block(text, text, language="text", translatable=False)
         self.set_source_info(block)
-        p = document["provenance"]
+        p = recording.provenance
         caption = _("TensorRT {tensorrt} 在 {gpu} 上拒绝构建时的日志（{date}）；示例 {example}.py，运行 {label}。").format(
             tensorrt=p["tensorrt"], gpu=p["gpu"], date=p["date"][:10], example=example, label=label)
         paragraph = nodes.paragraph(caption, caption, classes=["trt-output-caption"], translatable=False)

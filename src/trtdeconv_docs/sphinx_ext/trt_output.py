@@ -22,55 +22,22 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Dict, Tuple
-
-import numpy as np
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import matrix_latex
-from ..cassette import store as recordings
-from ..tensors import decode
-from . import messages
+from ..cassette import recording
+from ..cassette.recording import Recording, Run
+from ..errors import RECORD_ON_GPU, RecordingError
+from . import matrix_latex, messages
 from .messages import _
-
-RERUN = "run `python -m trtdeconv_docs.gpu_gallery` on a machine with TensorRT and a GPU, then commit recordings/"
-
-
-class RecordingError(LookupError):
-    """The recording, run or tensor that a ``trt-output`` asks for is not there."""
 
 
 def recordings_dir(config, srcdir) -> Path:
-    """``trtdeconv_recordings_dir`` (relative to the source folder), else ``recordings/tensors`` beside it."""
+    """``trtdeconv_recordings_dir`` (relative to the source folder), else ``recordings/tensors``."""
     configured = config.trtdeconv_recordings_dir
-    return Path(srcdir, configured) if configured else recordings.root() / "tensors"
-
-
-def find_run(document: Dict[str, Any], label: str) -> Dict[str, Any]:
-    """The run of a recording with this label."""
-    for run in document["runs"]:
-        if run["label"] == label:
-            return run
-    labels = ", ".join(repr(run["label"]) for run in document["runs"])
-    raise RecordingError(f"no run labelled {label!r}; the recording has {labels or 'no runs'}")
-
-
-def find_tensor(run: Dict[str, Any], which: str) -> Tuple[str, str, np.ndarray]:
-    """(``"input"`` or ``"output"``, name, array) for ``output``, ``input`` or a tensor name."""
-    groups = {"output": run["outputs"], "input": run["inputs"]}
-    if which in groups:
-        if len(groups[which]) != 1:
-            raise RecordingError(f"the run has {len(groups[which])} {which}s ({', '.join(groups[which])}): "
-                                 f"name one with :tensor:")
-        (name, data), = groups[which].items()
-        return which, name, decode(data)
-    for kind, tensors in groups.items():
-        if which in tensors:
-            return kind, which, decode(tensors[which])
-    names = ", ".join(list(run["outputs"]) + list(run["inputs"]))
-    raise RecordingError(f"no tensor named {which!r}; the run has {names}")
+    return Path(srcdir, configured) if configured else recording.folder()
 
 
 def parse_highlights(text: str) -> Dict[Tuple[int, ...], str]:
@@ -88,10 +55,10 @@ def parse_highlights(text: str) -> Dict[Tuple[int, ...], str]:
     return highlights
 
 
-def caption_text(document: Dict[str, Any], run: Dict[str, Any], kind: str, name: str, shape) -> str:
+def caption_text(recording: Recording, run: Run, kind: str, name: str, shape) -> str:
     """Shape and provenance, e.g. ``形状 (1, 1, 7, 7)；由 TensorRT 8.6.0 在 … 上打印（2026-11-24，CUDA 12.9）；``."""
-    p = document["provenance"]
-    settings = run.get("settings", {})
+    p = recording.provenance
+    settings = run.settings
     details = [p["date"][:10], f"CUDA {p['cuda_runtime']}"]
     if settings.get("tf32"):
         details.append(_("允许 TF32"))
@@ -112,8 +79,8 @@ class RecordedRunDirective(SphinxDirective):
     option_spec = {"run": directives.unchanged_required}
     name = "trt-output"
 
-    def recorded_run(self, use) -> Tuple[Dict[str, Any], Dict[str, Any], Any]:
-        """(document, run, ``use(run)``) of the recording; any problem is a build error naming page, example and run."""
+    def recorded_run(self, use) -> Tuple[Recording, Run, Any]:
+        """(recording, run, ``use(run)``); any problem is a build error naming page, example and run."""
         example, label = self.arguments[0], self.options.get("run", "")
         path = recordings_dir(self.config, self.env.srcdir) / f"{example}.json"
         self.env.note_dependency(str(path))
@@ -121,11 +88,11 @@ class RecordedRunDirective(SphinxDirective):
             if not label:
                 raise RecordingError("the :run: option (the run's label) is required")
             if not path.is_file():
-                raise RecordingError(f"no GPU recording {path}; {RERUN}")
-            document = recordings.read_json(path)
-            run = find_run(document, label)
-            return document, run, use(run)
-        except (RecordingError, recordings.RecordingError, ValueError) as error:
+                raise RecordingError(f"no GPU recording {path}; {RECORD_ON_GPU}")
+            recording = Recording.read(path)
+            run = recording.run(label)
+            return recording, run, use(run)
+        except (RecordingError, ValueError) as error:
             raise self.error(f"{self.name} in page {self.env.docname!r}, example {example!r}, "
                              f"run {label!r}: {error}") from None
 
@@ -141,21 +108,21 @@ class TrtOutput(RecordedRunDirective):
         example, label = self.arguments[0], self.options.get("run", "")
 
         def tensor_and_latex(run):
-            kind, name, array = find_tensor(run, self.options.get("tensor", "output").strip())
+            kind, name, array = run.tensor(self.options.get("tensor", "output").strip())
             return kind, name, array, matrix_latex.tensor(array, parse_highlights(self.options.get("color", "")))
 
-        document, run, (kind, name, array, latex) = self.recorded_run(tensor_and_latex)
+        recording, run, (kind, name, array, latex) = self.recorded_run(tensor_and_latex)
         math = nodes.math_block(latex, latex, docname=self.env.docname, number=None, label=None, nowrap=False,
                                 translatable=False)  # recorded numbers: nothing to translate
         self.set_source_info(math)
-        return [math, self._caption(document, run, kind, name, array.shape, example, label)]
+        return [math, self._caption(recording, run, kind, name, array.shape, example, label)]
 
-    def _caption(self, document, run, kind, name, shape, example, label) -> nodes.paragraph:
+    def _caption(self, recording, run, kind, name, shape, example, label) -> nodes.paragraph:
         gallery = self.config.sphinx_gallery_conf["gallery_dirs"]
         link = addnodes.pending_xref("", nodes.literal(f"{example}.py", f"{example}.py"), refdomain="std",
                                      reftype="doc", reftarget=f"/{gallery}/{example}", refexplicit=True,
                                      refwarn=True, refdoc=self.env.docname)
-        text = caption_text(document, run, kind, name, shape)
+        text = caption_text(recording, run, kind, name, shape)
         paragraph = nodes.paragraph("", "", nodes.Text(text + _("示例 ")), link,
                                     nodes.Text(_("，运行 ")), nodes.literal(label, label), nodes.Text(_("。")),
                                     classes=["trt-output-caption"], translatable=False)

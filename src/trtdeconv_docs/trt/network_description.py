@@ -15,7 +15,6 @@ import numpy as np
 import tensorrt as trt
 
 from ..layer.attributes import LAYER_ATTRIBUTES
-from ..tensors import encode_or_digest
 
 NUMERIC_ATTRIBUTES = tuple(name for name, kind in LAYER_ATTRIBUTES.items() if kind != "PaddingMode")
 """The attributes read back as numbers; ``padding_mode`` is read back by its enum name."""
@@ -45,14 +44,14 @@ def _deconvolution(layer) -> Dict[str, Any]:
     layer.__class__ = trt.IDeconvolutionLayer
     described: Dict[str, Any] = {name: _plain(getattr(layer, name)) for name in NUMERIC_ATTRIBUTES}
     described["padding_mode"] = layer.padding_mode.name
-    described["kernel"] = encode_or_digest(_weights(layer.kernel))
-    described["bias"] = encode_or_digest(_weights(layer.bias))
+    described["kernel"] = _weights(layer.kernel)
+    described["bias"] = _weights(layer.bias)
     return described
 
 
 def _constant(layer) -> Dict[str, Any]:
     layer.__class__ = trt.IConstantLayer
-    return {"shape": _plain(layer.shape), "weights": encode_or_digest(_weights(layer.weights))}
+    return {"shape": _plain(layer.shape), "weights": _weights(layer.weights)}
 
 
 def _quantize(layer) -> Dict[str, Any]:
@@ -75,7 +74,7 @@ def _plain(value):
 
 
 def describe_network(network) -> Dict[str, Any]:
-    """Inputs, outputs and layers of ``network`` as JSON-able data."""
+    """Inputs, outputs and layers of ``network`` as plain data (weights as NumPy arrays)."""
     inputs = [network.get_input(i) for i in range(network.num_inputs)]
     outputs = [network.get_output(i) for i in range(network.num_outputs)]
     layers: List[Dict[str, Any]] = []
