@@ -46,7 +46,7 @@ nitpick_ignore = [
 # api.md: signatures without type hints (NumPy and typing have no pages here to link to).
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
-autodoc_mock_imports = ["tensorrt", "cuda"]  # trtdeconv_docs.session runs on a GPU machine only
+autodoc_mock_imports = ["tensorrt", "cuda"]  # TensorRT and cuda-python exist on the GPU machine only
 
 # Chinese search: jieba segments the pages' text; the dictionary adds the layer's terms
 # (trtdeconv_docs.sphinx_ext.search_chinese also works around Sphinx 9.0's ChineseStemmer bug).

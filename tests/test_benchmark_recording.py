@@ -29,13 +29,6 @@ def fake(tmp_path_factory):
     return benchmark_fake.make(tmp_path_factory.mktemp("fake") / "benchmark")
 
 
-def recorded_folders(fake_folder):
-    folders = [fake_folder]
-    if (REAL / recordings.MANIFEST).is_file():
-        folders.append(REAL)
-    return folders
-
-
 def consistency_problems(folder):
     """Every inconsistency of a benchmark recording, as lines."""
     problems = recordings.verify_folder(folder)

@@ -33,11 +33,6 @@ MISSING = (f"the GPU recording {CONFORMANCE} is missing: run `python -m trtdecon
            f"--count 320 --seed 0 --out recordings/conformance` on a machine with TensorRT and a GPU")
 
 
-def _failed_runs(recorded):
-    return {s: f"{run['status']} ({run.get('stage')}): {run.get('messages')}"
-            for s, run in recorded.runs.items() if run["status"] != "built"}
-
-
 def _check_outputs(recorded):
     for measured in compare.measure(recorded):
         run = recorded.runs[measured.setting]

@@ -54,7 +54,7 @@ def _folder_of(path: Path) -> Path:
 
 
 @lru_cache(maxsize=None)
-def _manifest(folder: Path, stamp: float) -> Dict[str, Any]:
+def _manifest(folder: Path, _stamp: float) -> Dict[str, Any]:
     path = folder / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))

@@ -6,7 +6,6 @@ TensorRT's internal constants (``kMAX_STRIDE``, ``kMAX_PADDING``, ...) that no p
 header gives: their values here are what the conformance recording measured
 (``recordings/conformance``, the ``p…`` probe cases), and ``tests/test_limits.py`` fails,
 naming the value the recording supports, when one of them disagrees with the recording.
-``python -m trtdeconv_docs.conformance.limits_found`` prints what a recording measured.
 
 :data:`REASONS` maps each reason a refusal of :mod:`trtdeconv_docs.layer.attributes`,
 :mod:`trtdeconv_docs.layer.shapes` or :mod:`trtdeconv_docs.layer.reference` can give to a pattern of

@@ -36,7 +36,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..cassette import store as recordings
 from ..benchmark import analysis, roofline
 from ..benchmark.formulations import FORMULATIONS
-from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
+from ..benchmark.workloads import PRECISIONS, WORKLOADS
 from . import messages
 from .formula_table import inline, table_node
 from .messages import _

@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from .language_switch import LANGUAGES
-
 DEFAULT_SITE_URL = "https://trtdeconv-docs.readthedocs.io/zh-cn/latest/"
 """The published site's root when the build does not say (Read the Docs sets ``READTHEDOCS_CANONICAL_URL``)."""
 

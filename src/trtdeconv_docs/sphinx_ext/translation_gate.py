@@ -75,7 +75,7 @@ class UntranslatedMessages(SphinxTransform):
 
 def check_package_catalog(app) -> None:
     """Warn about every unfinished entry of the package's catalog for the build's language."""
-    from .messages import template
+    from .catalog_update import template
 
     language = app.config.language
     if language == ORIGINAL_LANGUAGE or app.builder.name == "gettext":

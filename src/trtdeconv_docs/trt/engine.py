@@ -134,7 +134,7 @@ class _Buffers:
             self.context.set_tensor_address(name, int(self.device[name]))
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *_exc) -> None:
         for pointer in self.device.values():
             self.call(self.cudart.cudaFree, pointer)
 

@@ -195,11 +195,6 @@ class TensorRTApi:
         return [None if o["args"] is None else [a["name"] for a in o["args"]]
                 for o in self._overload_entries(class_name, method)]
 
-    def arity_known(self, class_name: Optional[str], method: str) -> bool:
-        """Whether every overload's arguments are known (see :func:`.extract.Bindings._arguments`)."""
-        entries = self._overload_entries(class_name, method)
-        return bool(entries) and all(o["args"] is not None for o in entries)
-
     def accepts(self, class_name: Optional[str], method: str, n_positional: int,
                 keywords: Iterable[str] = ()) -> bool:
         """Whether some overload takes ``n_positional`` positional arguments plus ``keywords``.
