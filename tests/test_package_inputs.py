@@ -1,15 +1,15 @@
-"""A change to the package or the recordings makes the next build read every page again (sphinx_ext.package_inputs)."""
+"""A change to the package or the recordings makes the next build read every page again (sphinx_ext.digests)."""
 
 from __future__ import annotations
 
 import pytest
 from trtdeconv_docs.cassette import store as recordings
-from trtdeconv_docs.sphinx_ext import package_inputs
+from trtdeconv_docs.sphinx_ext import digests
 
 
 def _build(make_app, srcdir, monkeypatch, digest: str):
-    monkeypatch.setattr(package_inputs, "fingerprint", lambda: digest)
-    app = make_app("html", srcdir=srcdir, confoverrides={"extensions": [package_inputs.__name__]})
+    monkeypatch.setattr(digests, "fingerprint", lambda: digest)
+    app = make_app("html", srcdir=srcdir, confoverrides={"extensions": [digests.__name__]})
     app.build()
     return app
 
@@ -34,7 +34,7 @@ def test_a_changed_package_rereads_every_page_and_an_unchanged_one_none(make_app
 
     changed = _build(make_app, source, monkeypatch, "second")
     # Sphinx reads every page of a changed configuration again, as new ones
-    assert f"[config changed ('{package_inputs.CONFIG}')] 2 added" in _updating(changed)
+    assert f"[config changed ('{digests.CONFIG}')] 2 added" in _updating(changed)
 
 
 def test_the_fingerprint_changes_with_a_recordings_manifest(tmp_path, monkeypatch):
@@ -42,8 +42,8 @@ def test_the_fingerprint_changes_with_a_recordings_manifest(tmp_path, monkeypatc
     manifest = tmp_path / "tensors" / recordings.MANIFEST
     manifest.parent.mkdir()
     manifest.write_text('{"files": {}}', encoding="utf-8")
-    before = package_inputs.fingerprint()
+    before = digests.fingerprint()
     (tmp_path / "tensors" / "unlisted.json").write_text("{}", encoding="utf-8")  # not a manifest: not digested
-    assert package_inputs.fingerprint() == before
+    assert digests.fingerprint() == before
     manifest.write_text('{"files": {"plot_01_base.json": "0"}}', encoding="utf-8")
-    assert package_inputs.fingerprint() != before
+    assert digests.fingerprint() != before

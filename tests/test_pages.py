@@ -27,7 +27,7 @@ from trtdeconv_docs.cassette.recompute import known_arrays, replay
 from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.cassette.recording import Recording
 from trtdeconv_docs.errors import RECORD_ON_GPU, RecordingError
-from trtdeconv_docs.sphinx_ext import trt_output
+from trtdeconv_docs.sphinx_ext import recorded as trt_output
 from trtdeconv_docs.cassette.tensors import encode
 
 from .support.paths import DOCS, EXAMPLES, TENSORS

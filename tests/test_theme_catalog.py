@@ -1,4 +1,4 @@
-"""An edited theme catalog reaches every page of an incremental build (trtdeconv_docs.sphinx_ext.theme_catalog)."""
+"""An edited theme catalog reaches every page of an incremental build (trtdeconv_docs.sphinx_ext.digests)."""
 
 from __future__ import annotations
 

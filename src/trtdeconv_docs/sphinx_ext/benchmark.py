@@ -1,11 +1,11 @@
-"""``deconv-benchmark``: tables, charts and cited rows of the performance guide, from ``recordings/benchmark/``.
+"""``trt-benchmark``: tables, charts and cited rows of the performance guide, from ``recordings/benchmark/``.
 
 Usage in a MyST page::
 
-    ```{deconv-benchmark} tensorrt
+    ```{trt-benchmark} tensorrt
     ```
 
-    ```{deconv-benchmark} compare
+    ```{trt-benchmark} compare
     :runs: depthwise/subpixel/fp16, depthwise/deconvolution/fp16
     ```
 
@@ -38,7 +38,7 @@ from ..benchmark import analysis, roofline
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS
 from . import messages
-from .formula_table import inline, table_node
+from .tables import inline, table_node
 from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
@@ -414,7 +414,7 @@ class BenchmarkDirective(SphinxDirective):
             return self.render(kind, benchmark)
         except (recordings.RecordingError, KeyError, ValueError) as error:
             message = error.args[0] if isinstance(error, KeyError) else str(error)
-            raise self.error(f"deconv-benchmark {kind} in page {self.env.docname!r}: {message}; "
+            raise self.error(f"trt-benchmark {kind} in page {self.env.docname!r}: {message}; "
                              "record with the benchmark runners on a GPU (see trtdeconv_docs.benchmark)") from None
 
     def render(self, kind: str, benchmark: analysis.Benchmark) -> List[nodes.Node]:
@@ -445,8 +445,8 @@ class BenchmarkDirective(SphinxDirective):
 
 
 def setup(app):
-    """Register ``deconv-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
+    """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
-    app.add_directive("deconv-benchmark", BenchmarkDirective)
+    app.add_directive("trt-benchmark", BenchmarkDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -23,7 +23,7 @@ from ..cassette import mode, store
 from ..cassette.recorder import source_sha256
 from ..cassette.recording import Recording, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
-from . import messages, package_inputs
+from . import digests, messages
 from .messages import _
 
 NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
@@ -80,7 +80,7 @@ FINGERPRINT = ".trtdeconv-inputs"
 
 
 def forget_stale_runs(gallery: Path, fingerprint: str) -> None:
-    """Drop sphinx-gallery's md5 records when ``fingerprint`` (:mod:`.package_inputs`) changed since the last build.
+    """Drop sphinx-gallery's md5 records when ``fingerprint`` (:mod:`.digests`) changed since the last build.
 
     sphinx-gallery reruns an example only when its own source changed (md5); an example's
     output also depends on the package it imports and on the recordings it replays.
@@ -98,7 +98,7 @@ def _check_recordings(app) -> None:
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
     forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
-                      getattr(app.config, package_inputs.CONFIG))
+                      getattr(app.config, digests.CONFIG))
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
@@ -106,7 +106,7 @@ def _check_recordings(app) -> None:
 
 
 class Provenance(SphinxDirective):
-    """``.. trtdeconv-provenance:: <example>``: which TensorRT and GPU recorded the page's TensorRT output, and how it is shown."""
+    """``.. trt-provenance:: <example>``: which TensorRT and GPU recorded the page's TensorRT output, and how it is shown."""
 
     required_arguments = 1
 
@@ -139,7 +139,7 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
     stem = docname.split("/")[-1]
     if not path_of(stem).exists():
         return
-    note = f".. trtdeconv-provenance:: {stem}\n\n"
+    note = f".. trt-provenance:: {stem}\n\n"
     lines = source[0].split("\n")
     for index in range(1, len(lines)):  # insert after the title's underline
         underline = lines[index].strip()
@@ -152,7 +152,7 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
 def setup(app):
     """Register the recording checks (before sphinx-gallery runs the examples) and the provenance note."""
     app.setup_extension(messages.__name__)
-    app.setup_extension(package_inputs.__name__)
+    app.setup_extension(digests.__name__)
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
-    app.add_directive("trtdeconv-provenance", Provenance)
+    app.add_directive("trt-provenance", Provenance)

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Dict
 
-from . import package_inputs
+from . import digests
 
 FOLDER = Path("_static") / "thumbnails"
 """Where the thumbnails go, relative to the documentation's source folder."""
@@ -95,7 +95,7 @@ def _draw_for_build(app) -> None:
         (folder / MARKER).unlink(missing_ok=True)
         return
     marker = folder / MARKER
-    fingerprint = f"{getattr(app.config, package_inputs.CONFIG)} {app.config.language}"
+    fingerprint = f"{getattr(app.config, digests.CONFIG)} {app.config.language}"
     if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint and \
             all((folder / f"{name}.png").is_file() for name in PICTURES):
         return
@@ -105,5 +105,5 @@ def _draw_for_build(app) -> None:
 
 def setup(app):
     """Draw the thumbnails before sphinx-gallery (``builder-inited``, priority 500) reads the examples."""
-    app.setup_extension(package_inputs.__name__)
+    app.setup_extension(digests.__name__)
     app.connect("builder-inited", _draw_for_build, priority=400)

@@ -4,7 +4,7 @@ from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern
 
 # the parts under test: the replayed gallery (and trt-output, which plot_00's page uses)
 extensions = ["myst_parser", "sphinx_gallery.gen_gallery", "trtdeconv_docs.sphinx_ext.gallery",
-              "trtdeconv_docs.sphinx_ext.trt_output"]
+              "trtdeconv_docs.sphinx_ext.recorded"]
 html_search_language = "en"  # see test-trt-output/conf.py
 language = "zh_CN"
 exclude_patterns = ["gallery/*.ipynb"]

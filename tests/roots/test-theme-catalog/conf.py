@@ -2,4 +2,4 @@
 language = "de"
 locale_dirs = ["locale"]
 html_theme = "basic"
-extensions = ["trtdeconv_docs.sphinx_ext.theme_catalog"]
+extensions = ["trtdeconv_docs.sphinx_ext.digests"]
