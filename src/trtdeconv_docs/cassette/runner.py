@@ -25,11 +25,37 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List, Tuple
 
 from . import mode, store
 from .publisher import gpu_provenance, publish
 from .recording import TENSORS
+
+
+def run_examples(examples, announce: bool = False) -> Dict[str, str]:
+    """Run each example script in this process, in fresh globals, from its own folder, its printing swallowed.
+
+    Returns ``{file name: ""}`` for each example that ran, else its traceback: one failure
+    (a :class:`~trtdeconv_docs.errors.ReplayMiss` included) never stops the others. The
+    tests run every example this way under each mode; the GPU command records them.
+    """
+    results = {}
+    for example in map(Path, examples):
+        if announce:
+            print(f"running  {example.name}", flush=True)
+        cwd = os.getcwd()
+        os.chdir(example.parent)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                runpy.run_path(str(example), run_name="__main__")
+            results[example.name] = ""
+        except (Exception, SystemExit):
+            results[example.name] = traceback.format_exc()
+        finally:
+            os.chdir(cwd)
+            if "matplotlib.pyplot" in sys.modules:  # the examples' figures, once shown
+                sys.modules["matplotlib.pyplot"].close("all")
+    return results
 
 
 def record_examples(examples, scratch: Path) -> Tuple[float, List[str]]:
@@ -37,18 +63,10 @@ def record_examples(examples, scratch: Path) -> Tuple[float, List[str]]:
     mode.choose(mode.Mode("record", str(scratch)))
     start = time.perf_counter()
     failures = []
-    for example in examples:
-        print(f"running  {example.name}", flush=True)
-        cwd = os.getcwd()
-        os.chdir(example.parent)
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                runpy.run_path(str(example), run_name="__main__")
-        except Exception:  # one broken example must not lose the others' recordings
-            failures.append(f"{example.name}:\n{traceback.format_exc()}")
-            (scratch / f"{example.stem}.json").unlink(missing_ok=True)
-        finally:
-            os.chdir(cwd)
+    for name, problem in run_examples(examples, announce=True).items():
+        if problem:  # one broken example must not lose the others' recordings
+            failures.append(f"{name}:\n{problem}")
+            (scratch / f"{Path(name).stem}.json").unlink(missing_ok=True)
     return time.perf_counter() - start, failures
 
 
