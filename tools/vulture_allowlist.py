@@ -8,6 +8,7 @@ _.profiling_verbosity  # IBuilderConfig.profiling_verbosity: a setting TensorRT 
 _.shuffle  # cassette/recompute.py: _Replay's handler of SHUFFLE layers, found by getattr from the layer type
 _.elementwise  # cassette/recompute.py: _Replay's handler of ELEMENTWISE layers, found by getattr
 _.resize  # cassette/recompute.py: _Replay's handler of RESIZE layers, found by getattr
+setup  # a Sphinx extension's entry point, called by Sphinx (app.setup_extension)
 required_arguments  # docutils Directive attribute, read by docutils
 option_spec  # docutils Directive attribute, read by docutils
 default_priority  # docutils Transform attribute, read by docutils
