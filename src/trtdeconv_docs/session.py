@@ -26,7 +26,7 @@ from .cassette.recording import run_key
 from .cassette.recorder import Recorder, caller_file
 from .errors import EngineBuildError
 
-__all__ = ["Session", "EngineBuildError", "trt", "record", "tensorrt_major", "MODE"]
+__all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
 
 MODE = modes.current()
 """This process's mode (``live``, ``record``, ``replay`` or ``api-check``)."""

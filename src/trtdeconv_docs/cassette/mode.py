@@ -1,8 +1,8 @@
 """Which way the examples' TensorRT runs go, decided once per process: live, record, replay, or API check.
 
 ``live``: real TensorRT builds and runs. ``record``: live, and every run is written to a
-folder (:mod:`.recorder`). ``replay``: the stand-in of :mod:`trtdeconv_docs.trt.stand_in`
-takes TensorRT's place and each run is answered from its recording (:mod:`.player`), matched
+folder (:mod:`trtdeconv_docs.cassette.recorder`). ``replay``: the stand-in of :mod:`trtdeconv_docs.trt.stand_in`
+takes TensorRT's place and each run is answered from its recording (:mod:`trtdeconv_docs.cassette.player`), matched
 by calls, settings and input bytes. ``api-check``: the stand-in takes another TensorRT
 version's API list and runs are matched by label alone (the examples' API check).
 
@@ -22,6 +22,7 @@ from typing import Mapping, Optional
 VARIABLE = "TRTDECONV_MODE"
 """``live``, ``replay``, ``record:<folder>`` or ``api-check:<TensorRT version>``; unset: live if TensorRT is installed."""
 NAMES = ("live", "record", "replay", "api-check")
+"""The modes, by name."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Answer a session's TensorRT run from its GPU recording, or refuse with one message.
 
 A recorded run is found by its example and label and must match the run asked for
-exactly (the matcher ``key``): the same logged network calls (:mod:`.call_log`), the same
+exactly (the matcher ``key``): the same logged network calls (:mod:`trtdeconv_docs.cassette.call_log`), the same
 builder settings and the same input bytes; the API check of another TensorRT version
 matches on the label alone (``key=None``). Anything else is
 :class:`~trtdeconv_docs.errors.ReplayMiss`, which names the example, the run, what differs

@@ -1,7 +1,7 @@
-"""The GPU side's recorder of example runs (it only writes; :mod:`.recording` reads).
+"""The GPU side's recorder of example runs (it only writes; :mod:`trtdeconv_docs.cassette.recording` reads).
 
 One JSON file per example, ``<example stem>.json``, in the folder of the ``record`` mode
-(:mod:`.mode`; the runner, :mod:`.runner`, chooses it and then publishes the folder with
+(:mod:`trtdeconv_docs.cassette.mode`; the runner, :mod:`trtdeconv_docs.cassette.runner`, chooses it and then publishes the folder with
 its manifest). Each file holds the format version,
 the example's source sha256, the provenance (TensorRT, CUDA runtime and driver, GPU,
 Python, NumPy, date) and the runs: label, logged network calls, builder settings,
@@ -42,7 +42,7 @@ def caller_file() -> str:
 
 
 def _encode_arrays(value):
-    """``value`` with every NumPy array in it replaced by :func:`.tensors.encode_or_digest`."""
+    """``value`` with every NumPy array in it replaced by :func:`trtdeconv_docs.cassette.tensors.encode_or_digest`."""
     if isinstance(value, np.ndarray):
         return encode_or_digest(value)
     if isinstance(value, dict):

@@ -2,7 +2,7 @@
 
 Every reader of ``recordings/tensors`` goes through these: the player, the ``trt-output`` and
 ``trt-messages`` directives, the gallery's provenance note and the float64 recompute. The
-files are read and verified by :mod:`.store`; nothing here writes.
+files are read and verified by :mod:`trtdeconv_docs.cassette.store`; nothing here writes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ TENSORS = "tensors"
 
 
 def folder() -> Path:
-    """``recordings/tensors`` of :func:`.store.root`: where the examples' recordings are."""
+    """``recordings/tensors`` of :func:`trtdeconv_docs.cassette.store.root`: where the examples' recordings are."""
     return store.root() / TENSORS
 
 

@@ -5,7 +5,7 @@ Usage, from the repository root of a machine with TensorRT, cuda-python and a GP
     python -m trtdeconv_docs.gpu_gallery [--prune]
 
 Each example under ``examples/`` is run as a script with real TensorRT in the ``record``
-mode (:mod:`.mode`), in which :mod:`.recorder` writes its runs to a scratch folder; the folder is then
+mode (:mod:`trtdeconv_docs.cassette.mode`), in which :mod:`trtdeconv_docs.cassette.recorder` writes its runs to a scratch folder; the folder is then
 published to ``recordings/tensors`` with its manifest
 (:func:`trtdeconv_docs.cassette.publisher.publish`), printing every recording added,
 changed or removed. Recordings of examples that no longer record anything are kept,
