@@ -22,6 +22,7 @@ _.mathjax_path  # Sphinx config value set in sphinx_ext/mathjax_local.py
 language_name  # sphinx.search.SearchLanguage attribute, read by Sphinx
 __getattr__  # trt/stand_in.py: the stand-in module's attribute hook (PEP 562), called by Python
 SvgFigures  # sphinx_ext/gallery.py: sphinx-gallery's image scraper, named in docs/conf.py
+ExampleStarts  # sphinx_ext/gallery.py: sphinx-gallery's reset_modules hook, named in docs/conf.py
 pytest_collection_modifyitems  # tests/conftest.py: a pytest hook
 rootdir  # tests/conftest.py: the fixture Sphinx's pytest plugin asks for
 _.linkname  # tests/test_mathjax_local.py: tarfile.TarInfo.linkname of a crafted tarball

@@ -23,7 +23,7 @@ from .cassette import mode as modes
 from .cassette import player
 from .cassette.call_log import CallLog, Proxy
 from .cassette.recording import run_key
-from .cassette.recorder import Recorder, caller_file
+from .cassette.recorder import Recorder
 from .errors import EngineBuildError
 
 __all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
@@ -123,7 +123,7 @@ class Session:
         if not MODE.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
             key = None if MODE.name == "api-check" else run_key(self.log.entries, settings, feed)
-            run = player.find(caller_file(), label, key)
+            run = player.find(modes.running_example(), label, key)
             if run.refused is not None:
                 raise EngineBuildError(run.refused)
             results = run.outputs()
@@ -162,7 +162,7 @@ class Session:
     @staticmethod
     def _record(run: Dict[str, Any]) -> None:
         if _RECORDER is not None:
-            _RECORDER.record_run(caller_file(), run)
+            _RECORDER.record_run(modes.running_example(), run)
 
     def tactics(self) -> Dict[str, str]:
         """``{layer name: tactic name}`` of the built engine, as TensorRT's engine inspector reports them."""
@@ -178,6 +178,6 @@ def record(label: str, network, inputs, outputs) -> None:
     from .trt.network_description import describe_network
 
     if _RECORDER is not None:
-        _RECORDER.record_run(caller_file(), {
+        _RECORDER.record_run(modes.running_example(), {
             "label": label, "calls": None, "settings": {"tf32": False, "int8": False, "fp16": False}, "inputs": inputs, "outputs": outputs,
             "network": describe_network(network)})

@@ -10,12 +10,17 @@ The one variable :data:`VARIABLE` says which (``replay``, ``record:<folder>``,
 ``api-check:<version>`` or ``live``); unset, the mode is ``live`` where TensorRT is
 installed and ``replay`` elsewhere. A runner may :func:`choose` the mode before the first
 example runs (the GPU command records this way).
+
+Which example runs is said, not guessed: the runner (:mod:`trtdeconv_docs.cassette.runner`) and
+the gallery's sphinx-gallery hook call :func:`example_starts` before each example; a script run
+by hand is the one Python runs (``__main__``).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
@@ -71,3 +76,22 @@ def current() -> Mode:
     if _chosen is None:
         choose(decide())
     return _chosen
+
+
+_example: Optional[str] = None
+
+
+def example_starts(path) -> None:
+    """Say that the example at ``path`` (a path, or a file name) runs now; its runs are recorded or replayed as its own."""
+    global _example
+    _example = str(path)
+
+
+def running_example() -> str:
+    """The example running now: the one :func:`example_starts` named last, else the script Python runs."""
+    if _example is not None:
+        return _example
+    script = getattr(sys.modules.get("__main__"), "__file__", None)
+    if not script:
+        raise RuntimeError("no example is running: run it as a script, or through trtdeconv_docs.cassette.runner")
+    return script

@@ -12,7 +12,6 @@ engine's tactics and build time.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -25,20 +24,6 @@ from .store import FORMAT
 def source_sha256(path) -> str:
     """sha256 of a source file read as text with universal newlines (as sphinx-gallery reads it)."""
     return hashlib.sha256(Path(path).read_text(encoding="utf-8").encode("utf-8")).hexdigest()
-
-
-def caller_file() -> str:
-    """Source file of the nearest caller outside this package (the example being run).
-
-    Read from the frame's code object: sphinx-gallery compiles each example with its
-    file name but does not set ``__file__`` in the example's globals.
-    """
-    frame = inspect.currentframe()
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("trtdeconv_docs"):
-        frame = frame.f_back
-    if frame is None or not Path(frame.f_code.co_filename).is_file():
-        raise RuntimeError("recording needs to be called from a script file")
-    return frame.f_code.co_filename
 
 
 def _encode_arrays(value):

@@ -45,6 +45,7 @@ def run_examples(examples, announce: bool = False) -> Dict[str, str]:
             print(f"running  {example.name}", flush=True)
         cwd = os.getcwd()
         os.chdir(example.parent)
+        mode.example_starts(example.resolve())
         try:
             with contextlib.redirect_stdout(io.StringIO()):
                 runpy.run_path(str(example), run_name="__main__")

@@ -50,6 +50,18 @@ class SvgFigures:
             return matplotlib_scraper(block, block_vars, gallery_conf, format="svg", metadata={"Date": None})
 
 
+class ExampleStarts:
+    """sphinx-gallery's ``reset_modules`` hook (``conf.py``): says which example runs next (:func:`trtdeconv_docs.cassette.mode.example_starts`)."""
+
+    def __repr__(self) -> str:  # sphinx-gallery compares the configuration by repr between builds
+        return f"{__name__}.{type(self).__name__}()"
+
+    def __call__(self, _gallery_conf, fname) -> None:
+        """Called with the example's file name before it runs (``None`` when a folder of examples starts)."""
+        if fname:
+            mode.example_starts(fname)
+
+
 def executed_examples_pattern() -> str:
     """sphinx-gallery's ``filename_pattern``: every example, less :data:`NOT_REPLAYABLE` without TensorRT."""
     if mode.current().uses_tensorrt:
