@@ -36,12 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Set
 
-from ..cassette import store as recordings
+from ..cassette import store
+from ..cassette.recording import Recording, path_of
 from ..layer.attributes import DeconvolutionError, resolve
 from ..layer.reference import kernel_shape
 from ..layer.shapes import volume
 
-ROOT = recordings.REPOSITORY_ROOT
+ROOT = store.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
 """``[{"page", "kind", "literal", "reason"}, ...]``: the hand-written numbers a page may show, and why."""
 
@@ -229,12 +230,11 @@ def recorded_shapes(example: str) -> Set[str]:
     of a layer's kernel in TensorRT's layout (from its recorded count and attributes), and the
     values of integral inputs and kernels, whole or row by row (an input row (7, 8, 9)).
     """
-    path = ROOT / "recordings" / "tensors" / f"{example}.json"
+    path = path_of(example)
     if not path.is_file():
         return set()
-    document = recordings.read_json(path)
     found: Set[str] = set()
-    for run in document.get("runs", []):
+    for run in (recorded.data for recorded in Recording.read(path).runs):
         network = run.get("network", {})
         shapes = [tensor["shape"] for tensor in network.get("inputs", [])] + _engine_dimensions(run)
         for tensors in (run.get("inputs", {}), run.get("outputs", {})):
