@@ -168,3 +168,4 @@ def setup(app):
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
     app.add_directive("trt-provenance", Provenance)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

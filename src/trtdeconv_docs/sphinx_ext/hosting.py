@@ -47,3 +47,4 @@ def setup(app):
         app.setup_extension(extension)
     app.add_config_value("trtdeconv_site_url", site_url(), "html", types=frozenset({str}))
     app.connect("config-inited", _configure, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

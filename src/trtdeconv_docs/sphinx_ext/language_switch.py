@@ -67,3 +67,4 @@ def setup(app):
     app.connect("config-inited", _translate_titles)
     app.connect("config-inited", _tell_pictures_the_language)
     app.connect("html-page-context", _add_links)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

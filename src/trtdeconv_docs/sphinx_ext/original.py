@@ -92,3 +92,4 @@ def setup(app):
     app.setup_extension(messages.__name__)
     app.add_transform(LinkOriginal)
     app.connect("html-page-context", _add_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -107,3 +107,4 @@ def setup(app):
     """Draw the thumbnails before sphinx-gallery (``builder-inited``, priority 500) reads the examples."""
     app.setup_extension(digests.__name__)
     app.connect("builder-inited", _draw_for_build, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -95,3 +95,4 @@ def setup(app):
     """Register the page transform and the package catalog's check."""
     app.add_transform(UntranslatedMessages)
     app.connect("builder-inited", check_package_catalog)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
