@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext import digests
 
+from .support.paths import ROOTS
+
 
 def _build(make_app, srcdir, monkeypatch, digest: str):
     monkeypatch.setattr(digests, "fingerprint", lambda: digest)
-    app = make_app("html", srcdir=srcdir, confoverrides={"extensions": [digests.__name__]})
+    app = make_app("html", srcdir=srcdir)
     app.build()
     return app
 
 
 @pytest.fixture
 def source(tmp_path):
-    (tmp_path / "conf.py").write_text("", encoding="utf-8")
-    (tmp_path / "index.rst").write_text("Index\n=====\n\n.. toctree::\n\n   other\n", encoding="utf-8")
-    (tmp_path / "other.rst").write_text("Other\n=====\n", encoding="utf-8")
-    return tmp_path
+    shutil.copytree(ROOTS / "test-digests", tmp_path / "source")
+    return tmp_path / "source"
 
 
 def _updating(app) -> str:
