@@ -23,7 +23,7 @@ import pytest
 
 from trtdeconv_docs.sphinx_ext import matrix_latex
 from trtdeconv_docs.sphinx_ext.page_literals import DIRECTIVE
-from trtdeconv_docs.cassette.recompute import known_arrays, replay
+from trtdeconv_docs.cassette.recompute import known_arrays, recompute
 from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.cassette.recording import Recording
 from trtdeconv_docs.errors import RECORD_ON_GPU, RecordingError
@@ -120,15 +120,15 @@ def test_recorded_tensor_agrees_with_the_reference(use):
     document, run, kind, name, array = recorded(use)
     matrix_latex.tensor(array, trt_output.parse_highlights(use.options.get("color", "")))
     if kind == "output":
-        replayed = replay(run, {**known_arrays(document), **rebuilt_arrays()})[name]
-        assert replayed.recorded.shape == replayed.reference.shape, use.where
+        recomputed = recompute(run, {**known_arrays(document), **rebuilt_arrays()})[name]
+        assert recomputed.recorded.shape == recomputed.reference.shape, use.where
         divergence = DIVERGENCES.get((document["example"], run["label"]))
         if divergence:  # shown because TensorRT computes something else; the page must say so
-            assert replayed.worst_ratio > 1.0, f"{use.where}: {run['label']} now agrees with the reference"
+            assert recomputed.worst_ratio > 1.0, f"{use.where}: {run['label']} now agrees with the reference"
             return
-        assert replayed.worst_ratio <= 1.0, (
-            f"{use.where}: TensorRT differs from the reference by {replayed.worst_ratio:.3g} x the "
-            f"{replayed.precision} bound")
+        assert recomputed.worst_ratio <= 1.0, (
+            f"{use.where}: TensorRT differs from the reference by {recomputed.worst_ratio:.3g} x the "
+            f"{recomputed.precision} bound")
 
 
 @pytest.mark.parametrize("use", [p for p in PARAMS if p.values[0].stated_shape is not None])

@@ -85,11 +85,11 @@ def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
 
 def _run_bounds(old_run: Dict[str, Any], new_run: Dict[str, Any], known) -> Optional[Dict[str, float]]:
     try:
-        replayed = recompute.replay(new_run, known)
+        recomputed = recompute.recompute(new_run, known)
     except (recompute.NotRecomputable, recompute.UnsupportedLayer):
         return None
     result = {}
-    for name, item in replayed.items():
+    for name, item in recomputed.items():
         old = decode(old_run["outputs"][name]).astype(np.float64)
         result[name] = tolerance.worst_ratio(item.recorded, old, item.absolute_terms, item.term_counts, item.precision)
     return result

@@ -1,7 +1,7 @@
 """Recompute a recorded TensorRT run with the reference model and measure the difference.
 
 A recording stores the network as TensorRT described it (:mod:`network_description`)
-and the network calls the example made (:mod:`call_log`), so the run can be replayed
+and the network calls the example made (:mod:`call_log`), so the run can be recomputed
 layer by layer, in dependency order: inputs, constants, quantize/dequantize (one scale or
 one per channel along ``axis``), deconvolutions, and the few other layers the examples
 use (shuffle, padding, element-wise sum, nearest resize, stride-1 convolution), whose
@@ -44,8 +44,8 @@ class NotRecomputable(LookupError):
 
 
 @dataclass
-class Replayed:
-    """One output tensor of a replayed run."""
+class Recomputed:
+    """One output tensor of a recomputed run."""
 
     recorded: np.ndarray
     reference: np.ndarray
@@ -109,7 +109,7 @@ def logged_layers(calls: Optional[List[Dict[str, Any]]]) -> List[Dict[str, Any]]
 
 CREATING_CALL = {"SHUFFLE": "add_shuffle", "PADDING": "add_padding_nd", "ELEMENTWISE": "add_elementwise",
                  "RESIZE": "add_resize", "CONVOLUTION": "add_convolution_nd"}
-"""The network call that creates each layer type replayed from the call log."""
+"""The network call that creates each layer type recomputed from the call log."""
 
 
 def _along(scale: np.ndarray, axis: int, ndim: int) -> np.ndarray:
@@ -136,8 +136,8 @@ def _reshaped(shape, dims) -> List[int]:
     return [shape[i] if d == 0 else d for i, d in enumerate(dims)]
 
 
-class _Replay:
-    """The state of one replay: values, absolute terms and term counts by tensor name."""
+class _Recomputation:
+    """The state of one recomputation: values, absolute terms and term counts by tensor name."""
 
     def __init__(self, run: Dict[str, Any], known: Dict[str, np.ndarray]):
         self.run, self.known = run, known
@@ -176,7 +176,7 @@ class _Replay:
                 raise UnsupportedLayer(f"layer {layer['name']!r} ({kind}): its creating call is not in the call log")
             getattr(self, kind.lower())(ins, out, logged)
         else:
-            raise UnsupportedLayer(f"layer {layer['name']!r} has type {kind}, which the reference model does not replay")
+            raise UnsupportedLayer(f"layer {layer['name']!r} has type {kind}, which the reference model does not recompute")
 
     def deconvolution(self, layer, attributes, ins, out) -> None:
         deconvolution = layer_from_attributes(attributes)
@@ -196,7 +196,7 @@ class _Replay:
     def _unsupported_settings(self, logged, allowed) -> None:
         extra = sorted(set(logged["set"]) - set(allowed) - {"name"})
         if extra:
-            raise UnsupportedLayer(f"{logged['call']['call']}: the replay does not model {', '.join(extra)}")
+            raise UnsupportedLayer(f"{logged['call']['call']}: the recompute does not model {', '.join(extra)}")
 
     def shuffle(self, ins, out, logged) -> None:
         self._unsupported_settings(logged, {"reshape_dims"})
@@ -223,7 +223,7 @@ class _Replay:
         self._unsupported_settings(logged, ())
         operation = logged["call"]["args"][2]["enum"].rsplit(".", 1)[-1]
         if operation != "SUM":
-            raise UnsupportedLayer(f"add_elementwise: the replay models SUM only, not {operation}")
+            raise UnsupportedLayer(f"add_elementwise: the recompute models SUM only, not {operation}")
         a, b = ins
         value = self.values[a] + self.values[b]
         self.set(out, value, np.broadcast_to(self.terms[a] + self.terms[b], value.shape).copy(),
@@ -234,7 +234,7 @@ class _Replay:
         mode = logged["set"].get("resize_mode", {}).get("enum", "")
         scales = logged["set"].get("scales", [])
         if not mode.endswith("NEAREST") or any(float(s) != int(s) or s < 1 for s in scales):
-            raise UnsupportedLayer(f"add_resize: the replay models NEAREST with whole scales only, not {mode} {scales}")
+            raise UnsupportedLayer(f"add_resize: the recompute models NEAREST with whole scales only, not {mode} {scales}")
 
         def repeat(array):
             for axis, factor in enumerate(scales):
@@ -262,7 +262,7 @@ class _Replay:
                  reference.term_counts(x.shape, deconvolution))
 
 
-def replay(run: Dict[str, Any], known: Optional[Dict[str, np.ndarray]] = None) -> Dict[str, Replayed]:
+def recompute(run: Dict[str, Any], known: Optional[Dict[str, np.ndarray]] = None) -> Dict[str, Recomputed]:
     """Replay one recorded run; returns every network output by tensor name.
 
     ``known``: arrays by sha256 for what the recording kept by digest only (see
@@ -271,7 +271,7 @@ def replay(run: Dict[str, Any], known: Optional[Dict[str, np.ndarray]] = None) -
     """
     if "refused" in run or "outputs" not in run:
         raise NotRecomputable(f"run {run['label']!r}: TensorRT refused the network; there is no output to recompute")
-    state = _Replay(run, known or {})
+    state = _Recomputation(run, known or {})
     layers = run["network"]["layers"]
     logged = logged_layers(run.get("calls"))
     pending = [(layer, logged[index] if index < len(logged) else None) for index, layer in enumerate(layers)]
@@ -285,7 +285,7 @@ def replay(run: Dict[str, Any], known: Optional[Dict[str, np.ndarray]] = None) -
             state.layer(layer, log)
         pending = [(layer, log) for layer, log in pending if layer["outputs"][0] not in state.values]
     return {
-        name: Replayed(decode(array).astype(np.float64), state.values[name], state.terms[name], state.counts[name],
+        name: Recomputed(decode(array).astype(np.float64), state.values[name], state.terms[name], state.counts[name],
                        state.precisions.get(name, "fp32"))
         for name, array in run["outputs"].items()
     }
