@@ -9,7 +9,7 @@ ConvTranspose 的权重），所以这里把两个轴放在一组层上逐一测
 （含互质的通道数），1 组和 2 组，有偏置和无偏置；scale 不是 2 的幂，部分卷积核元素超出 127 被截断。
 
 每个层打印 TensorRT 选用的内核，以及 TensorRT 的输出与几种候选算法（float64 参考模型，
-:mod:`trtdeconv_docs.int8_axis`）之差（相对于输出的最大绝对值）：
+:mod:`trtdeconv_docs.layer.int8_axis`）之差（相对于输出的最大绝对值）：
 
 * ``declared``：Q/DQ 的语义，沿声明的轴量化、反量化卷积核；
 * ``unquantized``：直接用原卷积核（丢掉卷积核的 Q/DQ，TensorRT 8.6 选用 FP32 内核时就是这样）；
@@ -23,7 +23,7 @@ ConvTranspose 的权重），所以这里把两个轴放在一组层上逐一测
 # %%
 import numpy as np
 
-from trtdeconv_docs import int8_axis
+from trtdeconv_docs.layer import int8_axis
 from trtdeconv_docs.example_support import quantize_dequantize, run_or_print_refusal
 from trtdeconv_docs.session import Session, trt
 

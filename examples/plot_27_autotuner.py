@@ -4,7 +4,7 @@
 
 构建引擎时，TensorRT 的自动调优（autotuner）给每一层试若干个内核（tactic），按实测时间选最快的。
 时间相近的两个内核，两次构建可能各选一个，输出在末几位不同。这里把同一个层构建多次，记录每次选的内核、
-每次输出与 float64 参考模型之差相对于误差界（:mod:`trtdeconv_docs.tolerance`）的比值，以及各次输出之间的最大差；
+每次输出与 float64 参考模型之差相对于误差界（:mod:`trtdeconv_docs.layer.tolerance`）的比值，以及各次输出之间的最大差；
 然后看什么能固定内核：复用同一个计时缓存（timing cache），或用算法选择器（``IAlgorithmSelector``）。
 
 每次构建都用新的 builder；“新计时缓存”表示这次构建有自己的空计时缓存，每个内核都重新计时。
@@ -14,8 +14,8 @@
 # %%
 import numpy as np
 
-from trtdeconv_docs import reference, tolerance
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.layer import reference, tolerance
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.example_support import run_or_print_refusal
 from trtdeconv_docs.question_data import (DYNAMIC_UPSAMPLING, UPSAMPLING, dynamic_upsampling_tensors,
                                           upsampling_tensors)
@@ -77,7 +77,7 @@ cached = {f"cached_{i}": build_and_run(f"cached_{i}", data, layer, weight, bias,
 compare(cached)
 
 # %%
-# 算法选择器：每一层都选（实现, tactic）编号最小的候选内核，与计时无关（:mod:`trtdeconv_docs.tactic_selector`）。
+# 算法选择器：每一层都选（实现, tactic）编号最小的候选内核，与计时无关（:mod:`trtdeconv_docs.trt.tactic_selector`）。
 # 两次构建各用新的计时缓存：
 selected = {f"selector_{i}": build_and_run(f"selector_{i}", data, layer, weight, bias,
                                            {"tf32": True, "timing_cache": "fresh", "algorithm_selector": True})

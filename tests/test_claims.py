@@ -1,7 +1,7 @@
 """Claims checked at build time (test root ``test-claims``): a re-recorded fact that makes a claim false fails the build.
 
 The recordings are the checkout's own, copied into the test root and published there with
-the project's recording writer (:func:`trtdeconv_docs.recordings_writer.publish`); one
+the project's recording writer (:func:`trtdeconv_docs.cassette.publisher.publish`); one
 test changes one recorded fact (the tactic TensorRT chose) the same way and expects the
 build to fail naming the claim, the page and the run.
 """
@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from sphinx.errors import SphinxWarning
 
-from trtdeconv_docs import recordings
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.claims import evaluate, registry
 from trtdeconv_docs.claims.evidence import Evidence
-from trtdeconv_docs.recordings_writer import publish, write_json
+from trtdeconv_docs.cassette.publisher import publish, write_json
 
-from .conftest import TENSORS
+from .support.paths import TENSORS
 
 EXAMPLE = "plot_14_int8_tactics.json"
 

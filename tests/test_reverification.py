@@ -14,10 +14,11 @@ import shutil
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, reverification
-from trtdeconv_docs.recordings_writer import publish
+from trtdeconv_docs import reverification
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.cassette.publisher import publish
 
-from .conftest import RECORDINGS
+from .support.paths import RECORDINGS
 
 
 def fresh_tensors(tmp_path, edit):

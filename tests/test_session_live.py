@@ -17,15 +17,16 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .conftest import environment_with_src
+from .support.paths import environment_with_src
 
 FAKE = Path(__file__).resolve().parent / "fake_tensorrt"
 
 LIVE = textwrap.dedent('''
     import numpy as np
-    from trtdeconv_docs import recordings_writer, tensorrt_engine
-    recordings_writer.gpu_provenance = lambda: {"tensorrt": "8.6.0", "gpu": "fake (tests/fake_tensorrt)",
-                                                "date": "2026-01-02T03:04:05Z"}
+    from trtdeconv_docs.cassette import publisher
+    from trtdeconv_docs.trt import engine as tensorrt_engine
+    publisher.gpu_provenance = lambda: {"tensorrt": "8.6.0", "gpu": "fake (tests/fake_tensorrt)",
+                                        "date": "2026-01-02T03:04:05Z"}
     tensorrt_engine.execute = lambda engine, feed, context=None: {
         "y": np.full((1, engine.plan["maps"], 2, 2), float(sum(engine.plan["stride"])), np.float32)}
     import runpy, sys
@@ -66,12 +67,12 @@ def _python(script: Path, example: Path, fake: bool = False, **environment) -> s
 
 
 def test_an_ignored_setter_is_recorded_as_built_and_a_refusal_as_refused_and_replay_prints_the_same(tmp_path):
-    from trtdeconv_docs.recordings_writer import publish
+    from trtdeconv_docs.cassette.publisher import publish
 
     example, runner, scratch = tmp_path / "plot_fake.py", tmp_path / "live.py", tmp_path / "scratch"
     example.write_text(EXAMPLE, encoding="utf-8")
     runner.write_text(LIVE, encoding="utf-8")
-    live = _python(runner, example, fake=True, TRTDECONV_RECORD_DIR=str(scratch))
+    live = _python(runner, example, fake=True, TRTDECONV_MODE=f"record:{scratch}")
     runs = {run["label"]: run for run in json.loads((scratch / "plot_fake.json").read_text())["runs"]}
 
     ignored = runs["ignored"]
@@ -91,7 +92,7 @@ def test_an_ignored_setter_is_recorded_as_built_and_a_refusal_as_refused_and_rep
 
     publish(scratch, tmp_path / "recordings" / "tensors", json.loads((scratch / "plot_fake.json").read_text())[
         "provenance"], command="tests/test_session_live.py (fake)")
-    replayed = _python(example, example, TRTDECONV_REPLAY="1", TRTDECONV_RECORDINGS=str(tmp_path / "recordings"))
+    replayed = _python(example, example, TRTDECONV_MODE="replay", TRTDECONV_RECORDINGS=str(tmp_path / "recordings"))
     assert replayed == live
 
 
@@ -107,8 +108,8 @@ def test_the_algorithm_selector_takes_the_lowest_implementation_and_tactic(monke
         return module
 
     load("tensorrt", FAKE / "tensorrt.py")
-    selector = load("trtdeconv_docs.tactic_selector",
-                    Path(__file__).resolve().parents[1] / "src" / "trtdeconv_docs" / "tactic_selector.py")
+    selector = load("trtdeconv_docs.trt.tactic_selector",
+                    Path(__file__).resolve().parents[1] / "src" / "trtdeconv_docs" / "trt" / "tactic_selector.py")
     choices = [SimpleNamespace(algorithm_variant=SimpleNamespace(implementation=i, tactic=t))
                for i, t in [(5, 1), (2, 9), (2, -3), (7, -100)]]
     assert selector.LowestTactic().select_algorithms(None, choices) == [2]

@@ -19,7 +19,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List
 
-from ..recordings import RecordingError
+from ..errors import RecordingError
 from .evidence import Evidence
 
 TOPICS = ("conformance_claims", "example_claims")

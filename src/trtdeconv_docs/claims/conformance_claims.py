@@ -6,7 +6,7 @@ from typing import List
 
 import numpy as np
 
-from .. import reference, tolerance
+from ..layer import reference, tolerance
 from ..conformance import compare, model
 from ..conformance.store import RecordedCase
 from . import claim, requirement, verdict

@@ -6,12 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Set
 
-from .. import recordings
+from ..cassette import store as recordings
 from ..conformance import store
 
 
 class Evidence:
-    """The recordings under ``root`` (``tensors/``, ``conformance/``), read through :mod:`trtdeconv_docs.recordings`."""
+    """The recordings under ``root`` (``tensors/``, ``conformance/``), read through :mod:`trtdeconv_docs.cassette.store`."""
 
     def __init__(self, root=None):
         self.root = Path(root) if root is not None else recordings.root()

@@ -7,20 +7,22 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
-from .. import int8_axis, recompute
-from ..tensors import decode
+from ..cassette import recompute
+from ..cassette.tensors import decode
+from ..layer import int8_axis
+from ..trt import inspector
 from . import claim, requirement, verdict
 
 INT8_EXAMPLE = "plot_14_int8_tactics"
 
 
 def _engine(run: Dict[str, Any]) -> List[Dict[str, Any]]:
-    return recompute.engine_layers(run.get("engine", {}).get("layers", ""))
+    return inspector.engine_layers(run.get("engine", {}).get("layers", ""))
 
 
 def _deconvolution_kernel(run: Dict[str, Any]) -> Tuple[str, str]:
     """(tactic name, weights type) of the engine layer that holds the network's layer ``deconv``."""
-    entry = recompute.holding_layer(_engine(run), "deconv")
+    entry = inspector.holding_layer(_engine(run), "deconv")
     if entry is None:
         raise LookupError(f"run {run['label']!r}: no engine layer holds 'deconv'")
     return entry.get("TacticName", ""), entry["Weights"].get("Type", "")
@@ -137,7 +139,7 @@ def fp16_allowed(evidence):
     for allowed, cleared in (("seed_fp16", "seed_fp32"), ("upsampling_fp16", "upsampling_fp32")):
         a, b = evidence.run("plot_15_fp16", allowed), evidence.run("plot_15_fp16", cleared)
         names += [_name("plot_15_fp16", allowed), _name("plot_15_fp16", cleared)]
-        tactic, _ = _deconvolution_kernel(a) if recompute.holding_layer(_engine(a), "deconv") else ("", "")
+        tactic, _ = _deconvolution_kernel(a) if inspector.holding_layer(_engine(a), "deconv") else ("", "")
         failures.append(requirement("f16" not in tactic.lower(), f"{allowed}: tactic {tactic}"))
         failures.append(requirement(np.array_equal(_output(a), _output(b)), f"{allowed} differs from {cleared}"))
     return verdict({}, names, *failures)
@@ -148,7 +150,7 @@ def fp16_allowed(evidence):
        "kernel was chosen (facts only; the page prints them).")
 def tf32_seed_layer(evidence):
     allowed, cleared = evidence.run("plot_12_tf32", "tf32_allowed"), evidence.run("plot_12_tf32", "tf32_cleared")
-    tactics = [t for t in recompute.tactic_names(allowed["engine"]["layers"]).values() if t]
+    tactics = [t for t in inspector.tactic_names(allowed["engine"]["layers"]).values() if t]
     facts = {"difference": f"{_largest_difference(allowed, cleared):.3g}",
              "precision": "TF32" if any("tf32" in t.lower() for t in tactics) else "FP32"}
     return verdict(facts, [_name("plot_12_tf32", "tf32_allowed"), _name("plot_12_tf32", "tf32_cleared")])
@@ -167,9 +169,9 @@ def tf32_big_layer(evidence):
     runs = {label: evidence.run("plot_12_tf32", label) for label in ("tf32_allowed_256to128", "tf32_cleared_256to128")}
     for label, run in runs.items():
         names.append(_name("plot_12_tf32", label))
-        (replayed,) = recompute.replay(run, known).values()
+        (replayed,) = recompute.recompute(run, known).values()
         key = "allowed" if "allowed" in label else "cleared"
-        engine = recompute.holding_layer(_engine(run), "deconv") or {}
+        engine = inspector.holding_layer(_engine(run), "deconv") or {}
         facts[f"{key}_kernel"] = engine.get("TacticName") or engine.get("LayerType", "")
         facts[f"{key}_precision"] = replayed.precision.upper()
         facts[f"{key}_ratio"] = f"{replayed.worst_ratio:.2g}"

@@ -27,7 +27,8 @@ from typing import FrozenSet, Optional, Tuple
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import claims, recordings
+from .. import claims
+from ..cassette import store as recordings
 from ..claims.evidence import Evidence
 from . import messages
 from .messages import _
