@@ -4,7 +4,8 @@ Each recorded run falls in exactly one group:
 
 * recomputed from the recording alone and within tolerance of the reference model;
 * recomputed with large arrays that the recording kept by digest only: the test rebuilds
-  them (:func:`trtdeconv_docs.question_data.upsampling_tensors`), their sha256 must equal
+  them (:func:`trtdeconv_docs.question_data.upsampling_tensors` and
+  :func:`~trtdeconv_docs.question_data.dynamic_upsampling_tensors`), their sha256 must equal
   the recorded digests, and without them the recompute must refuse;
 * refused by TensorRT: nothing to recompute, and the run must carry TensorRT's messages;
 * :data:`DIVERGENCES`: TensorRT built the network but computed something else than its
@@ -85,12 +86,16 @@ def test_tensorrt_output_within_tolerance_of_reference(document, run):
 
 
 def test_only_the_large_layers_are_recorded_by_digest():
-    """The digest-only runs are exactly the 256 -> 128 layers of the TF32 and FP16 examples."""
+    """The digest-only runs are exactly the 256 -> 128 layers of the TF32, FP16 and autotuner examples and the
+    autotuner's dynamic 64 -> 32 layer."""
     found = {(document["example"], run["label"]) for document in DOCUMENTS for run in document["runs"]
              if "outputs" in run and digest_only(run)}
+    autotuner = [f"fresh_{i}" for i in (1, 2, 3)] + ["cached_1", "cached_2", "selector_1", "selector_2"]
+    autotuner += [f"dynamic_fresh_{i}" for i in (1, 2, 3)] + ["dynamic_cached_1", "dynamic_cached_2"]
     assert found == {("plot_12_tf32.py", "tf32_cleared_256to128"), ("plot_12_tf32.py", "tf32_allowed_256to128"),
                      ("plot_15_fp16.py", "upsampling_fp32"), ("plot_15_fp16.py", "upsampling_fp16"),
-                     ("plot_15_fp16.py", "upsampling_fp16_forced")}
+                     ("plot_15_fp16.py", "upsampling_fp16_forced")} | {("plot_27_autotuner.py", label)
+                                                                       for label in autotuner}
 
 
 def _run(example, label):

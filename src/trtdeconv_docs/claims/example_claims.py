@@ -20,7 +20,7 @@ def _engine(run: Dict[str, Any]) -> List[Dict[str, Any]]:
     return inspector.engine_layers(run.get("engine", {}).get("layers", ""))
 
 
-def _deconvolution_kernel(run: Dict[str, Any]) -> Tuple[str, str]:
+def deconvolution_kernel(run: Dict[str, Any]) -> Tuple[str, str]:
     """(tactic name, weights type) of the engine layer that holds the network's layer ``deconv``."""
     entry = inspector.holding_layer(_engine(run), "deconv")
     if entry is None:
@@ -28,12 +28,12 @@ def _deconvolution_kernel(run: Dict[str, Any]) -> Tuple[str, str]:
     return entry.get("TacticName", ""), entry["Weights"].get("Type", "")
 
 
-def _output(run: Dict[str, Any]) -> np.ndarray:
+def output_of(run: Dict[str, Any]) -> np.ndarray:
     (data,) = run["outputs"].values()
     return decode(data)
 
 
-def _name(example: str, label: str) -> str:
+def run_name(example: str, label: str) -> str:
     return f"{example}.py:{label}"
 
 
@@ -48,9 +48,9 @@ def provenance(evidence):
        "(the quantized kernel was used).")
 def one_group_int8_kernel(evidence):
     run = evidence.run(INT8_EXAMPLE, "int8_2d_one_group")
-    tactic, weights = _deconvolution_kernel(run)
-    output = _output(run)
-    return verdict({"tactic": tactic}, [_name(INT8_EXAMPLE, run["label"])],
+    tactic, weights = deconvolution_kernel(run)
+    output = output_of(run)
+    return verdict({"tactic": tactic}, [run_name(INT8_EXAMPLE, run["label"])],
                    requirement(weights == "Int8" and "i8" in tactic, f"weights {weights}, tactic {tactic}"),
                    requirement(np.array_equal(output, np.rint(output)), "the output is not all integers"))
 
@@ -62,9 +62,9 @@ def grouped_and_3d(evidence):
     failures, names = [], []
     for label in ("int8_2d_two_groups", "int8_3d"):
         run = evidence.run(INT8_EXAMPLE, label)
-        names.append(_name(INT8_EXAMPLE, label))
-        tactic, weights = _deconvolution_kernel(run)
-        output = _output(run)
+        names.append(run_name(INT8_EXAMPLE, label))
+        tactic, weights = deconvolution_kernel(run)
+        output = output_of(run)
         failures.append(requirement(weights == "Float" and "f32f32" in tactic, f"{label}: weights {weights}, tactic {tactic}"))
         failures.append(requirement(not np.array_equal(output, np.rint(output)), f"{label}: the output is all integers"))
     return verdict({}, names, *failures)
@@ -82,8 +82,8 @@ def both_pairs_needed(evidence):
     names = []
     for label in wanted:
         run = evidence.run(INT8_EXAMPLE, label)
-        names.append(_name(INT8_EXAMPLE, label))
-        tactic, weights = _deconvolution_kernel(run)
+        names.append(run_name(INT8_EXAMPLE, label))
+        tactic, weights = deconvolution_kernel(run)
         failures.append(requirement(weights == "Float" and "f32f32" in tactic, f"{label}: weights {weights}, tactic {tactic}"))
     return verdict({}, names, *failures)
 
@@ -98,7 +98,7 @@ def _per_channel(evidence, axis: int):
     kernel = constants[4].reshape(kernel_shape)
     case = int8_axis.Case(kernel_shape[0], kernel_shape[1], 1, False, axis)
     x = decode(run["inputs"]["inputT0"])
-    errors = int8_axis.rule_errors(case, _output(run), x, kernel, None, constants[1])
+    errors = int8_axis.rule_errors(case, output_of(run), x, kernel, None, constants[1])
     return run, case, errors
 
 
@@ -106,8 +106,8 @@ def _per_channel(evidence, axis: int):
        "Kernel scales on axis 1 (output channels): INT8 kernel, and the output is the Q/DQ result, bit for bit.")
 def per_channel_axis1(evidence):
     run, case, errors = _per_channel(evidence, 1)
-    tactic, weights = _deconvolution_kernel(run)
-    return verdict({"in_channels": case.in_channels, "out_channels": case.out_channels}, [_name(INT8_EXAMPLE, run["label"])],
+    tactic, weights = deconvolution_kernel(run)
+    return verdict({"in_channels": case.in_channels, "out_channels": case.out_channels}, [run_name(INT8_EXAMPLE, run["label"])],
                    requirement(weights == "Int8", f"weights {weights}"),
                    requirement(errors["declared"] == 0, f"the Q/DQ result differs by {errors['declared']:.3g} (relative)"))
 
@@ -117,18 +117,24 @@ def per_channel_axis1(evidence):
        "kernel per input channel but rescales output channel c by s[c] (c < C_in), else s[0]: not the Q/DQ result.")
 def per_channel_axis0(evidence):
     run, case, errors = _per_channel(evidence, 0)
-    tactic, weights = _deconvolution_kernel(run)
+    tactic, weights = deconvolution_kernel(run)
     matching = int8_axis.matching_rules(errors)
     errors_logged = [m for m in run.get("messages", []) if not m.startswith("[WARNING]")]
     return verdict({"in_channels": case.in_channels, "out_channels": case.out_channels,
-                    "declared_error": f"{errors['declared']:.1%}"}, [_name(INT8_EXAMPLE, run["label"])],
+                    "declared_error": f"{errors['declared']:.1%}"}, [run_name(INT8_EXAMPLE, run["label"])],
                    requirement(weights == "Int8" and "i8" in tactic, f"weights {weights}, tactic {tactic}"),
                    requirement(not errors_logged, f"TensorRT logged errors: {errors_logged}"),
                    requirement("rescale_first" in matching and "declared" not in matching, f"matching rules {matching}"))
 
 
+def known_arrays(document: Dict[str, Any], rebuilt) -> Dict[str, np.ndarray]:
+    """The arrays a recording holds in full, and ``rebuilt`` ones, by sha256 (for :func:`recompute.recompute`)."""
+    return {**recompute.known_arrays(document),
+            **{hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): a.reshape(-1) for a in rebuilt}}
+
+
 def _largest_difference(a, b) -> float:
-    return float(np.abs(_output(a).astype(np.float64) - _output(b)).max())
+    return float(np.abs(output_of(a).astype(np.float64) - output_of(b)).max())
 
 
 @claim("precision.fp16_allowed_kept_fp32",
@@ -138,10 +144,10 @@ def fp16_allowed(evidence):
     failures, names = [], []
     for allowed, cleared in (("seed_fp16", "seed_fp32"), ("upsampling_fp16", "upsampling_fp32")):
         a, b = evidence.run("plot_15_fp16", allowed), evidence.run("plot_15_fp16", cleared)
-        names += [_name("plot_15_fp16", allowed), _name("plot_15_fp16", cleared)]
-        tactic, _ = _deconvolution_kernel(a) if inspector.holding_layer(_engine(a), "deconv") else ("", "")
+        names += [run_name("plot_15_fp16", allowed), run_name("plot_15_fp16", cleared)]
+        tactic, _ = deconvolution_kernel(a) if inspector.holding_layer(_engine(a), "deconv") else ("", "")
         failures.append(requirement("f16" not in tactic.lower(), f"{allowed}: tactic {tactic}"))
-        failures.append(requirement(np.array_equal(_output(a), _output(b)), f"{allowed} differs from {cleared}"))
+        failures.append(requirement(np.array_equal(output_of(a), output_of(b)), f"{allowed} differs from {cleared}"))
     return verdict({}, names, *failures)
 
 
@@ -153,7 +159,7 @@ def tf32_seed_layer(evidence):
     tactics = [t for t in inspector.tactic_names(allowed["engine"]["layers"]).values() if t]
     facts = {"difference": f"{_largest_difference(allowed, cleared):.3g}",
              "precision": "TF32" if any("tf32" in t.lower() for t in tactics) else "FP32"}
-    return verdict(facts, [_name("plot_12_tf32", "tf32_allowed"), _name("plot_12_tf32", "tf32_cleared")])
+    return verdict(facts, [run_name("plot_12_tf32", "tf32_allowed"), run_name("plot_12_tf32", "tf32_cleared")])
 
 
 @claim("precision.tf32_big_layer",
@@ -162,13 +168,11 @@ def tf32_seed_layer(evidence):
 def tf32_big_layer(evidence):
     from ..question_data import upsampling_tensors
 
-    document = evidence.example("plot_12_tf32")
-    known = {**recompute.known_arrays(document),
-             **{hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): a.reshape(-1) for a in upsampling_tensors()}}
+    known = known_arrays(evidence.example("plot_12_tf32"), upsampling_tensors())
     facts, failures, names = {}, [], []
     runs = {label: evidence.run("plot_12_tf32", label) for label in ("tf32_allowed_256to128", "tf32_cleared_256to128")}
     for label, run in runs.items():
-        names.append(_name("plot_12_tf32", label))
+        names.append(run_name("plot_12_tf32", label))
         (replayed,) = recompute.recompute(run, known).values()
         key = "allowed" if "allowed" in label else "cleared"
         engine = inspector.holding_layer(_engine(run), "deconv") or {}
@@ -179,37 +183,6 @@ def tf32_big_layer(evidence):
                                                                f"{replayed.precision} bound"))
     facts["difference"] = f"{_largest_difference(*runs.values()):.3g}"
     return verdict(facts, names, *failures)
-
-
-SETTER_SOURCES = (("plot_26_setter_errors", "padding_nd_-1_-1"), ("plot_19_errors", "negative_padding_nd"))
-"""Where the negative-padding setter is recorded: the setter example, else the older recording of plot_19."""
-
-
-@claim("setters.negative_padding_ignored",
-       "padding_nd = (-1, -1): the setter logs an API Usage Error, raises nothing and keeps the old value (0, 0).")
-def negative_padding_ignored(evidence):
-    for example, label in SETTER_SOURCES:
-        try:
-            run = evidence.run(example, label)
-        except LookupError:
-            continue
-        deconvolution = next(layer for layer in run["network"]["layers"] if layer["type"] == "DECONVOLUTION")
-        logged = run.get("definition_errors", run.get("refused", []))
-        failures = [requirement(deconvolution["attributes"]["padding_nd"] == [0, 0],
-                                f"padding_nd read back {deconvolution['attributes']['padding_nd']}"),
-                    requirement(logged and all("setPaddingNd" in m and "API Usage Error" in m for m in logged),
-                                f"logged {logged}")]
-        for setter in run.get("setters", []):
-            failures.append(requirement(setter["raised"] is None, f"the setter raised {setter['raised']}"))
-        names = [_name(example, label)]
-        if example == SETTER_SOURCES[0][0]:  # the setter example also built the layer without the set: same output
-            unchanged = evidence.run(example, "unchanged")
-            names.append(_name(example, "unchanged"))
-            failures.append(requirement("outputs" in run and np.array_equal(_output(run), _output(unchanged)),
-                                        "the engine was not built, or computes another layer than the unchanged one"))
-        facts = {"built": "outputs" in run, "message": logged[0].split("(Parameter check failed")[0].strip() if logged else ""}
-        return verdict(facts, names, *failures)
-    raise LookupError(f"no recording of the negative padding setter in {SETTER_SOURCES}")
 
 
 def _benchmark_kernels(run: Dict[str, Any]) -> List[str]:

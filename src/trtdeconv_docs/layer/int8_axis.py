@@ -136,6 +136,12 @@ RULE_WORDS = {
     "rescale_clamped": "output channel c rescaled by s[min(c, n - 1)]",
     "rescale_modulo": "output channel c rescaled by s[c mod n]",
 }
+RULE_FORMULAS = {
+    "rescale_first": "s[c] if c < n else s[0]",
+    "rescale_clamped": "s[min(c, n - 1)]",
+    "rescale_modulo": "s[c % n]",
+}
+"""The scale each rescale rule multiplies output channel ``c`` by, as code (``n`` scales ``s``)."""
 MATCH = 1e-6
 """A rule matches when ``max |TensorRT - rule| <= MATCH * max |rule|``: float32 rounding of the
 rescale and the bias (a few ulps), far below the 1e-2 relative a wrong scale moves an output."""
