@@ -231,6 +231,25 @@ class Session:
         return tactic_names(self._layers)
 
 
+    def kernels(self) -> Dict[str, str]:
+        """``{layer name: kernel}`` of the built engine: the tactic name, else the engine layer's type and tactic
+        value (:func:`trtdeconv_docs.trt.inspector.kernel_name`)."""
+        from .trt.inspector import kernel_names
+
+        if not self._layers:
+            raise ValueError("kernels() needs a run first")
+        return kernel_names(self._layers)
+
+    def precision(self, layer_name: str) -> str:
+        """The precision whose error bound holds ``layer_name`` in the built engine (``int8``, ``tf32``, ``fp16``,
+        ``fp32``; :func:`trtdeconv_docs.trt.inspector.precision_of`)."""
+        from .trt.inspector import engine_layers, precision_of
+
+        if not self._layers:
+            raise ValueError("precision() needs a run first")
+        return precision_of(engine_layers(self._layers), layer_name, self.settings)
+
+
 def record(label: str, network, inputs, outputs) -> None:
     """Record a run made without a :class:`Session` (the full-plumbing example); GPU recording only."""
     from .trt.network_description import describe_network

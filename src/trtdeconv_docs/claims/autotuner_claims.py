@@ -15,6 +15,7 @@ from typing import Any, Dict, List
 import numpy as np
 
 from ..cassette import recompute
+from ..layer import tolerance
 from . import claim, requirement, verdict
 from ..trt import inspector
 from .example_claims import known_arrays, output_of, run_name
@@ -31,12 +32,11 @@ def _runs(evidence, labels) -> Dict[str, Dict[str, Any]]:
 
 
 def kernel(run: Dict[str, Any]) -> str:
-    """The kernel of the engine layer holding ``deconv``: its tactic name, else its layer type and tactic value
-    (the engine inspector names no tactic for some engine layers, such as ``CaskGemmDeconvolution``)."""
+    """The kernel of the engine layer holding ``deconv`` (:func:`~trtdeconv_docs.trt.inspector.kernel_name`)."""
     entry = inspector.holding_layer(inspector.engine_layers(run.get("engine", {}).get("layers", "")), "deconv")
     if entry is None:
         raise LookupError(f"run {run['label']!r}: no engine layer holds 'deconv'")
-    return entry.get("TacticName") or f"{entry.get('LayerType', '')} {entry.get('TacticValue', '')}".strip()
+    return inspector.kernel_name(entry)
 
 
 def _tactics(runs: Dict[str, Dict[str, Any]]) -> List[str]:
@@ -55,15 +55,18 @@ def _largest(runs: Dict[str, Dict[str, Any]]) -> float:
     return max((float(np.abs(a - b).max()) for a, b in combinations(outputs, 2)), default=0.0)
 
 
-def _ratios(evidence, runs: Dict[str, Dict[str, Any]]) -> Dict[str, float]:
-    """Label -> worst error/bound ratio against the float64 reference, bound of the precision the kernel ran."""
+def _ratios(evidence, runs: Dict[str, Dict[str, Any]], precision: str = "") -> Dict[str, float]:
+    """Label -> worst error/bound ratio against the float64 reference: the bound of ``precision``, else that of
+    the precision which holds the run's kernel (:func:`~trtdeconv_docs.trt.inspector.precision_of`)."""
     from ..question_data import dynamic_upsampling_tensors, upsampling_tensors
 
     known = known_arrays(evidence.example(EXAMPLE), upsampling_tensors() + dynamic_upsampling_tensors())
     ratios = {}
     for label, run in runs.items():
         (recomputed,) = recompute.recompute(run, known).values()
-        ratios[label] = recomputed.worst_ratio
+        ratios[label] = (tolerance.worst_ratio(recomputed.recorded, recomputed.reference, recomputed.absolute_terms,
+                                               recomputed.term_counts, precision) if precision
+                         else recomputed.worst_ratio)
     return ratios
 
 
@@ -77,10 +80,13 @@ def _names(labels) -> List[str]:
 def fresh_builds(evidence):
     static, dynamic = _runs(evidence, FRESH), _runs(evidence, DYNAMIC_FRESH)
     ratios = _ratios(evidence, {**static, **dynamic})
+    fp32 = _ratios(evidence, {**static, **dynamic}, "fp32")
     facts = {"builds": len(static), "tactics": ", ".join(_tactics(static)), "tactic_count": len(_tactics(static)),
              "difference": f"{_largest(static):.3g}", "dynamic_builds": len(dynamic),
              "dynamic_tactics": ", ".join(_tactics(dynamic)), "dynamic_tactic_count": len(_tactics(dynamic)),
-             "dynamic_difference": f"{_largest(dynamic):.3g}", "worst_ratio": f"{max(ratios.values()):.2g}"}
+             "dynamic_difference": f"{_largest(dynamic):.3g}", "worst_ratio": f"{max(ratios.values()):.2g}",
+             "worst_fp32_ratio": f"{max(fp32.values()):.3g}", "worst_fp32_kernel": kernel({**static, **dynamic}[
+                 max(fp32, key=fp32.__getitem__)])}
     return verdict(facts, _names(FRESH + DYNAMIC_FRESH),
                    *(requirement(ratio <= 1, f"{label}: {ratio:.3g} of its bound") for label, ratio in ratios.items()))
 

@@ -32,12 +32,13 @@ class Measured(NamedTuple):
     indices: List[Optional[int]]
     tactic: str
     weights: str
+    logged_errors: List[str]
 
 
 def _measured(evidence, case: int8_axis.Case) -> Measured:
     run = evidence.run(EXAMPLE, case.label)
     if "refused" in run:
-        return Measured(case, list(run["refused"]), [], {}, [], "", "")
+        return Measured(case, list(run["refused"]), [], {}, [], "", "", [])
     x, kernel, bias, scales = int8_axis.tensors(case)
     if not np.array_equal(decode(run["inputs"]["inputT0"]), x):
         raise ValueError(f"{case.label}: the recorded input is not int8_axis.tensors(case)'s")
@@ -47,7 +48,8 @@ def _measured(evidence, case: int8_axis.Case) -> Measured:
     entry = inspector.holding_layer(inspector.engine_layers(run.get("engine", {}).get("layers", "")), "deconv") or {}
     return Measured(case, None, int8_axis.matching_rules(errors), errors,
                     int8_axis.inferred_scale_indices(case, output, x, kernel, bias, scales),
-                    entry.get("TacticName", ""), entry.get("Weights", {}).get("Type", ""))
+                    entry.get("TacticName", ""), entry.get("Weights", {}).get("Type", ""),
+                    [m for m in run.get("messages", []) if not m.startswith("[WARNING]")])
 
 
 def matrix(evidence, groups: int, axis: Optional[int] = None) -> List[Measured]:
@@ -77,8 +79,8 @@ def _shapes(measured: List[Measured]) -> str:
 
 
 @claim("int8.axis_matrix_axis0",
-       "One-group layers, kernel scales on axis 0 (input channels): TensorRT builds an INT8 kernel, never computes "
-       "the Q/DQ result, and every run matches one rescale rule (output channel c times one scale of s), the one "
+       "One-group layers, kernel scales on axis 0 (input channels): TensorRT builds an INT8 kernel without logging "
+       "an error, never computes the Q/DQ result, and every run matches one rescale rule (output channel c times one scale of s), the one "
        "that the layers with C_in < C_out single out.")
 def axis_matrix_axis0(evidence):
     measured = matrix(evidence, 1, 0)
@@ -96,6 +98,7 @@ def axis_matrix_axis0(evidence):
                    requirement(len(built) == len(measured), "some runs were refused"),
                    requirement(all(m.weights == "Int8" and "i8" in m.tactic for m in built),
                                "not every run has Int8 weights and an INT8 kernel"),
+                   requirement(not any(m.logged_errors for m in built), "TensorRT logged an error"),
                    requirement(fewer_inputs, "no layer with C_in < C_out decides between the rescale rules"),
                    requirement(len(rescale) == 1, f"the rescale rules every run matches: {rescale or 'none'}"),
                    requirement(not any("declared" in m.matching for m in built), "a run matches the Q/DQ result"))

@@ -113,7 +113,11 @@ IGNORED_BY_SETTER = frozenset({"stride", "dilation", "padding", "groups"})
 """Reasons whose value TensorRT 8.6 rejects in the attribute's setter: it logs an API Usage Error, raises
 nothing and keeps the previous value, so the engine builds with that value instead of refusing
 (``recordings/conformance`` fixed layers r00-r02, r08, r11, r12, stage ``add``;
-``examples/plot_26_setter_errors.py``). This package refuses such a value instead of ignoring it."""
+``examples/plot_26_setter_errors.py``, checked by ``tests/test_setter_matrix.py``). This package refuses
+such a value instead of ignoring it. The ``kernel_size_nd`` and ``num_output_maps`` setters ignore an
+invalid value the same way (plot_26), but they are also arguments of ``add_deconvolution_nd``, which the
+command line's layer is created with; what TensorRT does with an invalid value there is not recorded
+(conformance r19: logged at creation, no engine), so their reasons are left out."""
 
 
 def check_setter(name: str, value):
