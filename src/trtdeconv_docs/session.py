@@ -79,7 +79,7 @@ class Session:
         self.setters: List[Dict[str, Any]] = []
         """What :meth:`set_checked` saw TensorRT do, one entry per call (complete after a run)."""
         self.description: Dict[str, Any] = {}
-        """The network as TensorRT described it at the run (:mod:`trtdeconv_docs.trt.network_description`)."""
+        """The network as TensorRT described it at the run (``trtdeconv_docs.trt.network_description``)."""
         self._asked: List[Dict[str, Any]] = []  # replay: the set_checked calls, answered at the run
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
@@ -233,7 +233,7 @@ class Session:
 
     def kernels(self) -> Dict[str, str]:
         """``{layer name: kernel}`` of the built engine: the tactic name, else the engine layer's type and tactic
-        value (:func:`trtdeconv_docs.trt.inspector.kernel_name`)."""
+        value (``trtdeconv_docs.trt.inspector.kernel_name``)."""
         from .trt.inspector import kernel_names
 
         if not self._layers:
@@ -242,7 +242,7 @@ class Session:
 
     def precision(self, layer_name: str) -> str:
         """The precision whose error bound holds ``layer_name`` in the built engine (``int8``, ``tf32``, ``fp16``,
-        ``fp32``; :func:`trtdeconv_docs.trt.inspector.precision_of`)."""
+        ``fp32``; ``trtdeconv_docs.trt.inspector.precision_of``)."""
         from .trt.inspector import engine_layers, precision_of
 
         if not self._layers:
