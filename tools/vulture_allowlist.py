@@ -36,3 +36,9 @@ html_search_language  # tests/roots/*/conf.py: a name Sphinx reads
 exclude_patterns  # tests/roots/*/conf.py: a name Sphinx reads
 abort_on_example_error  # tests/roots/*/conf.py: a name sphinx-gallery reads
 html_theme  # tests/roots/*/conf.py: a name Sphinx reads
+has_content  # sphinx_ext/claims.py: a directive attribute docutils reads
+report_algorithms  # trt/tactic_selector.py: the IAlgorithmSelector method TensorRT calls
+contexts  # trt/tactic_selector.py: an argument of IAlgorithmSelector.report_algorithms, the signature TensorRT calls
+INTERNAL_ERROR  # tests/fake_tensorrt/tensorrt.py: the severities TensorRT's ILogger.Severity has, in its order
+INFO  # tests/fake_tensorrt/tensorrt.py: as above
+VERBOSE  # tests/fake_tensorrt/tensorrt.py: as above

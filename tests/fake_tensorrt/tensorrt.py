@@ -131,7 +131,7 @@ class _Config:
     def create_timing_cache(self, data):
         return object()
 
-    def set_timing_cache(self, cache, ignore_mismatch):
+    def set_timing_cache(self, cache, _ignore_mismatch):
         self.cache = cache
 
 
@@ -172,5 +172,5 @@ class _Engine:
     def create_engine_inspector(self):
         return self
 
-    def get_engine_information(self, fmt):
+    def get_engine_information(self, _fmt):
         return json.dumps({"Layers": [{"Name": self.plan["name"], "TacticName": "fake_f32_tactic"}]})

@@ -59,10 +59,10 @@ class Evidence:
 
 
 @lru_cache(maxsize=64)
-def _json(path: Path, stamp: int) -> Dict[str, Any]:
+def _json(path: Path, _stamp: int) -> Dict[str, Any]:
     return recordings.read_json(path)
 
 
 @lru_cache(maxsize=4)
-def _conformance(folder: Path, stamp: int) -> store.Recording:
+def _conformance(folder: Path, _stamp: int) -> store.Recording:
     return store.load(folder)

@@ -44,7 +44,7 @@ def _stamp(root: Path) -> Tuple[int, ...]:
 
 
 @lru_cache(maxsize=256)
-def _checked(name: str, root: Path, stamp: Tuple[int, ...]) -> Tuple[claims.Verdict, FrozenSet[Path]]:
+def _checked(name: str, root: Path, _stamp: Tuple[int, ...]) -> Tuple[claims.Verdict, FrozenSet[Path]]:
     evidence = Evidence(root)
     return claims.evaluate(name, evidence), frozenset(evidence.read)
 
