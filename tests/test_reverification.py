@@ -14,7 +14,7 @@ import shutil
 import numpy as np
 import pytest
 
-from trtdeconv_docs import reverification
+from trtdeconv_docs.conformance import reverification
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.cassette.publisher import publish
 
@@ -83,3 +83,39 @@ def test_conformance_runs_compare_case_by_case(tmp_path):
 ])
 def test_compare_outputs_without_bounds(old, new, status):
     assert reverification.compare_outputs(old, new, None)["status"] == status
+
+
+def test_the_provenance_note_shows_the_last_reproduction(tmp_path, monkeypatch):
+    from trtdeconv_docs.cassette import reverification as core
+    from trtdeconv_docs.sphinx_ext.gallery import reproduced_sentence
+
+    def edit(documents):
+        values = first_output(documents["plot_03_stride.json"], "stride_nd=(2,2)")
+        values[3] = float(np.nextafter(np.float32(values[3]), np.float32(np.inf)))
+    fresh = fresh_tensors(tmp_path, edit)
+    report = reverification.build_report(RECORDINGS.parent, fresh)
+    root = tmp_path / "recordings"
+    shutil.copytree(RECORDINGS / "tensors", root / "tensors")
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(root))
+    assert core.latest() is None and reproduced_sentence() == ""
+    report["fresh_provenance"] = dict(report["fresh_provenance"], gpu="NVIDIA H100 80GB HBM3")
+    core.publish_report(report, root / core.FOLDER, "test")
+    last = core.latest()
+    assert (last.gpu, last.date, last.counts["last_bits"]) == ("NVIDIA H100 80GB HBM3", report["compared"][:10], 1)
+    sentence = reproduced_sentence()
+    assert f"{last.total} 次运行中 {last.total - 1} 次逐位相同，1 次仅末位不同" in sentence
+    assert "NVIDIA H100 80GB HBM3" in sentence and last.date in sentence
+
+
+def test_a_report_edited_after_publishing_is_refused(tmp_path, monkeypatch):
+    from trtdeconv_docs.cassette import reverification as core
+
+    root = tmp_path / "recordings"
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(root))
+    report = {"format": core.FORMAT, "compared": "2026-12-01T00:00:00Z", "fresh_provenance": {"gpu": "G", "tensorrt": "8.6.0"},
+              "summary": {"examples": {"identical": 3, "last_bits": 0, "differs": 0}}, "examples": []}
+    core.publish_report(report, root / core.FOLDER, "test")
+    path = root / core.FOLDER / core.REPORT
+    path.write_text(path.read_text(encoding="utf-8").replace('"identical": 3', '"identical": 56'), encoding="utf-8")
+    with pytest.raises(recordings.RecordingError, match="report.json: edited after the GPU run"):
+        core.latest()

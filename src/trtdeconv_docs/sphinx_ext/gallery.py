@@ -7,7 +7,8 @@ sphinx-gallery executes every example, on any machine. Where TensorRT is absent,
 with one line per changed, missing or unlisted file; (2) keeps the examples that cannot
 be replayed (:data:`NOT_REPLAYABLE`: they call CUDA themselves) from executing where
 TensorRT is absent, and refuses their recording once their source has changed since;
-(3) adds a provenance note to every page whose example ran TensorRT; (4) saves the examples'
+(3) adds a provenance note to every page whose example ran TensorRT, with the summary of the last
+GPU re-verification of the recordings (:mod:`trtdeconv_docs.cassette.reverification`) when there is one; (4) saves the examples'
 figures as SVG (:class:`SvgFigures`).
 """
 
@@ -19,7 +20,7 @@ from typing import List
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from ..cassette import mode, store
+from ..cassette import mode, reverification, store
 from ..cassette.recorder import source_sha256
 from ..cassette.recording import Recording, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
@@ -137,11 +138,21 @@ class Provenance(SphinxDirective):
             how = _("构建本站时示例会重新运行：打印的文字和图片来自当前代码，而每次 TensorRT 构建与运行都按网络调用、"
                     "构建设置和输入字节与记录逐一核对后，由记录给出结果；对不上的运行会让构建失败。")
         title = _("输出来源")
-        body = nodes.paragraph("", "", nodes.Text(recorded + how))
+        body = nodes.paragraph("", "", nodes.Text(recorded + how + reproduced_sentence()))
         # generated text: the extension's catalog translates it, the page's catalog must not see it
         heading = nodes.title(title, title, translatable=False)
         body["translatable"] = False
         return [nodes.admonition("", heading, body, classes=["trtdeconv-provenance"])]
+
+
+def reproduced_sentence() -> str:
+    """When and where a GPU last reproduced the recordings, and how the runs compared; empty if never."""
+    last = reverification.latest()
+    if last is None:
+        return ""
+    return _("{date}，TensorRT {tensorrt} 在 {gpu} 上重新运行了全部记录并与之比较：{total} 次运行中 {identical} 次逐位相同，"
+             "{last_bits} 次仅末位不同（自动调优选了其他内核），{differs} 次不同。").format(
+        date=last.date, tensorrt=last.tensorrt, gpu=last.gpu, total=last.total, **last.counts)
 
 
 def _add_provenance(app, docname: str, source: List[str]) -> None:
