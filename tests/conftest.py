@@ -22,6 +22,16 @@ STARTED_FIRST = ("test_site.py", "test_translations.py", "test_examples_api_vers
 collected first, so that under ``pytest -n`` their long setup overlaps the many short tests."""
 
 
+def pytest_configure(config) -> None:
+    """Refuse the API-check mode (it matches runs by label alone): the tests replay, or run TensorRT live."""
+    from trtdeconv_docs.cassette.mode import refuse_api_check
+
+    try:
+        refuse_api_check("the test suite")
+    except SystemExit as refusal:
+        pytest.exit(str(refusal), returncode=2)
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Put the tests of :data:`STARTED_FIRST` first, in that order (the rest keep theirs)."""
     rank = {name: index for index, name in enumerate(STARTED_FIRST)}

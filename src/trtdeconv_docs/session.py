@@ -67,6 +67,7 @@ class Session:
             self.settings["optimization_level"] = optimization_level
         if obey_precision:
             self.settings["obey_precision"] = True
+        modes.check_unchanged()
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
         self.profile: Dict[str, list] = {}
@@ -120,6 +121,8 @@ class Session:
             self.network.mark_output(output.get_output(0) if hasattr(output, "get_output") else output)
         feed = {**self.inputs, **{name: np.ascontiguousarray(value) for name, value in (inputs or {}).items()}}
         settings = self._builder_settings()
+        if modes.check_unchanged() != MODE:
+            raise modes.ModeChanged(f"trtdeconv-docs: session.MODE was changed from {modes.current()} inside a run")
         if not MODE.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
             key = None if MODE.name == "api-check" else run_key(self.log.entries, settings, feed)

@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
+from .cassette.mode import refuse_api_check
 from .sphinx_ext.language_switch import LANGUAGES
 from .sphinx_ext.mathjax_local import CACHE_VARIABLE
 
@@ -249,6 +250,7 @@ def main(argv=None) -> int:
     parser.add_argument("--templates", action="store_true",
                         help="write the pages' message templates (.pot) into OUT instead of building the site")
     args, extra = parser.parse_known_args(argv)
+    refuse_api_check("the site build")
     if not (args.docs / "conf.py").is_file():
         parser.error(f"{args.docs / 'conf.py'} not found: run from the repository root or pass --docs")
     if args.templates:

@@ -108,6 +108,7 @@ def forget_stale_runs(gallery: Path, fingerprint: str) -> None:
 
 
 def _check_recordings(app) -> None:
+    mode.refuse_api_check("the site build")
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
     forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
