@@ -125,7 +125,7 @@ class Session:
             raise modes.ModeChanged(f"trtdeconv-docs: session.MODE was changed from {modes.current()} inside a run")
         if not MODE.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
-            key = None if MODE.name == "api-check" else run_key(self.log.entries, settings, feed)
+            key = None if MODE.name == "api-check" else run_key(self.log.at_build(), settings, feed)
             run = player.find(modes.running_example(), label, key)
             if run.refused is not None:
                 raise EngineBuildError(run.refused)
@@ -144,7 +144,7 @@ class Session:
         from .trt import engine as tensorrt_engine
         from .trt.network_description import describe_network
 
-        base = {"calls": json.loads(json.dumps(self.log.entries)), "settings": settings}
+        base = {"calls": json.loads(json.dumps(self.log.at_build())), "settings": settings}
         if self._engine is None:
             if self.profile:
                 self._builder.add_profile(self.profile)
