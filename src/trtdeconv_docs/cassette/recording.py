@@ -133,8 +133,8 @@ class Recording:
 
     @property
     def provenance(self) -> Dict[str, Any]:
-        """TensorRT, CUDA runtime and driver, GPU, Python, NumPy and date of the recording run."""
-        return self.document["provenance"]
+        """TensorRT, CUDA runtime and driver, GPU, Python, NumPy and date of the recording run (from the manifest)."""
+        return store.provenance(store.folder_of(self.path))
 
     @property
     def runs(self) -> List[Run]:

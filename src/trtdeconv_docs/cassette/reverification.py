@@ -139,6 +139,7 @@ def examples_report(committed: Path, fresh: Path, known_extra=None) -> Dict[str,
     return {"format": FORMAT, "fresh_provenance": recordings.provenance(fresh),
             "compared": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "committed_provenance": {"tensors": recordings.provenance(committed)},
+            "committed_manifests": {committed.name: recordings.sha256(committed / recordings.MANIFEST)},
             "examples": entries, "summary": {"examples": summary(entries)}}
 
 
@@ -163,6 +164,28 @@ class Reproduced:
     def total(self) -> int:
         """Runs compared."""
         return sum(self.counts.values())
+
+
+RERUN = ("run it again: `bash tools/gpu/reverify.sh OUT` on a GPU, then "
+         "`python -m trtdeconv_docs.conformance.reverification OUT` (README: GPU re-verification)")
+
+
+def stale_problems() -> List[str]:
+    """One line per recordings folder changed since the last re-verification reproduced it (by its manifest's sha256).
+
+    A report written before the manifests were tied to it (no ``committed_manifests``) names none.
+    """
+    path = recordings.root() / FOLDER / REPORT
+    if not path.is_file():
+        return []
+    report = recordings.read_json(path)
+    problems = []
+    for folder, digest in sorted(report.get("committed_manifests", {}).items()):
+        manifest = recordings.root() / folder / recordings.MANIFEST
+        if not manifest.is_file() or recordings.sha256(manifest) != digest:
+            problems.append(f"{manifest}: changed since the GPU re-verification of {report['compared'][:10]} "
+                            f"reproduced it ({path}); a recording not reproduced on a GPU is not shown: {RERUN}")
+    return problems
 
 
 def latest() -> Optional[Reproduced]:

@@ -67,6 +67,7 @@ def build_report(root: Path, fresh: Path) -> Dict[str, Any]:
     report = examples_report(committed / "tensors", fresh / "tensors", rebuilt)
     if (fresh / "conformance").is_dir():
         report["committed_provenance"]["conformance"] = recordings.provenance(committed / "conformance")
+        report["committed_manifests"]["conformance"] = recordings.sha256(committed / "conformance" / recordings.MANIFEST)
         report["conformance"] = compare_conformance(committed / "conformance", fresh / "conformance")
         report["summary"]["conformance"] = summary(report["conformance"])
     return report

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import List
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..cassette import mode, reverification, store
@@ -26,6 +27,8 @@ from ..cassette.recording import Recording, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
 from . import digests, messages
 from .messages import _
+
+logger = logging.getLogger(__name__)
 
 NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
 """Examples that call TensorRT's runtime and CUDA directly: shown from their recording where TensorRT is absent."""
@@ -72,9 +75,11 @@ def executed_examples_pattern() -> str:
 
 def recording_problems(examples: Path) -> List[str]:
     """One line per recordings folder or file that fails its manifest, and per stale unreplayable example."""
-    problems = []
+    problems = store.root_problems(store.root())
     for manifest in sorted(store.root().glob(f"*/{store.MANIFEST}")):
         problems += store.verify_folder(manifest.parent)
+    if not problems:
+        problems += reverification.stale_problems()
     if not mode.current().uses_tensorrt:
         for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
             try:
@@ -113,6 +118,8 @@ def _check_recordings(app) -> None:
     problems = recording_problems(examples)
     forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
                       getattr(app.config, digests.CONFIG))
+    if not problems:
+        logger.info(f"trtdeconv-docs: recordings/ verified, root {store.chain(store.root())['root']}")
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
