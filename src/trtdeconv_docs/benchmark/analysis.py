@@ -6,6 +6,8 @@ own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.c
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -61,10 +63,35 @@ class Benchmark:
 
 
 def load(folder) -> Benchmark:
-    """The verified recording in ``folder`` (``recordings/benchmark``)."""
+    """The verified recording in ``folder`` (``recordings/benchmark``); its stored summaries must match its samples."""
     folder = Path(folder)
-    return Benchmark(recordings.read_json(folder / tensorrt_file), recordings.read_json(folder / pytorch_file),
-                     recordings.provenance(folder))
+    documents = [recordings.read_json(folder / name) for name in (tensorrt_file, pytorch_file)]
+    for name, document in zip((tensorrt_file, pytorch_file), documents):
+        problems = summary_problems(document)
+        if problems:
+            raise recordings.RecordingError(f"{folder / name}: {problems[0]}; the figures are computed from the "
+                                            f"samples, never from stored summaries: record again on a GPU")
+    return Benchmark(*documents, recordings.provenance(folder))
+
+
+def summary_problems(document: Any, where: str = "") -> List[str]:
+    """One line per stored ``latency_ms`` (median, q1, q3, iterations) that its ``samples_ms`` do not give again."""
+    problems: List[str] = []
+    if isinstance(document, dict):
+        stored, samples = document.get("latency_ms"), document.get("samples_ms")
+        if isinstance(stored, dict) and samples:
+            label = document.get("id", where)
+            if stored.get("iterations", len(samples)) != len(samples):
+                problems.append(f"{label}: {len(samples)} samples, the stored summary says {stored['iterations']} iterations")
+            for key, value in statistics(samples).items():
+                if key in stored and not math.isclose(stored[key], value, rel_tol=1e-12, abs_tol=0.0):
+                    problems.append(f"{label}: stored {key} {stored[key]!r} ms is not the {key} of its samples ({value!r})")
+        for key, item in document.items():
+            problems += summary_problems(item, f"{where}/{key}")
+    elif isinstance(document, list):
+        for index, item in enumerate(document):
+            problems += summary_problems(item, f"{where}/{index}")
+    return problems
 
 
 def int8_check_problem(record: Dict[str, Any]) -> Optional[str]:
