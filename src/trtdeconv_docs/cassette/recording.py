@@ -119,7 +119,10 @@ class Recording:
     @classmethod
     def read(cls, path) -> "Recording":
         """The recording at ``path``; :class:`~trtdeconv_docs.errors.RecordingError` if missing or not trusted."""
-        return cls(Path(path), store.read_json(path))
+        document = store.read_json(path)
+        if not isinstance(document, dict) or not isinstance(document.get("runs"), list) or "example" not in document:
+            raise RecordingError(f"{path}: not an example's recording (no example and runs)")
+        return cls(Path(path), document)
 
     @property
     def example(self) -> str:
