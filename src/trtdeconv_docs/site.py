@@ -195,12 +195,31 @@ def all_writable(*folders: Path) -> bool:
     return True
 
 
+TEXT_SOURCES = (".md", ".rst", ".po", ".py", ".txt")
+
+
+def undecodable(*folders: Path) -> List[str]:
+    """One line per page, catalog or example under ``folders`` that is not UTF-8 (Sphinx would crash on it)."""
+    problems = []
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in TEXT_SOURCES and p.is_file()):
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(f"{path}: not UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start}); "
+                                f"save it as UTF-8")
+    return problems
+
+
 def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = ()) -> int:
     """Build every language into ``out/<language>`` (in parallel processes) and write the root pages; 0 when all succeed.
 
     Each language's output is printed after its build, so that the two do not interleave.
     """
     if not all_writable(out, doctrees):
+        return 2
+    for problem in undecodable(docs.resolve(), docs.resolve().parent / "examples"):
+        print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
         return 2
     builds = {}
     environment = build_environment(doctrees)
