@@ -29,7 +29,8 @@ from .errors import EngineBuildError
 __all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
 
 MODE = modes.current()
-"""This process's mode (``live``, ``record``, ``replay`` or ``api-check``)."""
+"""This process's mode (``live``, ``record``, ``replay`` or ``api-check``), for reading: sessions ask
+:func:`trtdeconv_docs.cassette.mode.check_unchanged`, so that overwriting this changes nothing."""
 _RECORDER = Recorder(MODE.argument) if MODE.name == "record" else None
 
 
@@ -67,13 +68,13 @@ class Session:
             self.settings["optimization_level"] = optimization_level
         if obey_precision:
             self.settings["obey_precision"] = True
-        modes.check_unchanged()
+        mode = modes.check_unchanged()  # the process's mode, never a value an example may have overwritten
         self.log = CallLog()
         self.inputs: Dict[str, np.ndarray] = {}
         self.profile: Dict[str, list] = {}
         self._engine = None
         self._layers = ""  # the engine inspector's JSON of the built (or recorded) engine
-        if not MODE.uses_tensorrt:
+        if not mode.uses_tensorrt:
             from .trt.stand_in import object_of
             target = object_of("INetworkDefinition", trt.__surface__)
             self._builder = None
@@ -121,11 +122,10 @@ class Session:
             self.network.mark_output(output.get_output(0) if hasattr(output, "get_output") else output)
         feed = {**self.inputs, **{name: np.ascontiguousarray(value) for name, value in (inputs or {}).items()}}
         settings = self._builder_settings()
-        if modes.check_unchanged() != MODE:
-            raise modes.ModeChanged(f"trtdeconv-docs: session.MODE was changed from {modes.current()} inside a run")
-        if not MODE.uses_tensorrt:
+        mode = modes.check_unchanged()
+        if not mode.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
-            key = None if MODE.name == "api-check" else run_key(self.log.at_build(), settings, feed)
+            key = None if mode.name == "api-check" else run_key(self.log.at_build(), settings, feed)
             run = player.find(modes.running_example(), label, key)
             if run.refused is not None:
                 raise EngineBuildError(run.refused)

@@ -116,9 +116,18 @@ _example: Optional[str] = None
 
 
 def example_starts(path) -> None:
-    """Say that the example at ``path`` (a path, or a file name) runs now; its runs are recorded or replayed as its own."""
+    """Say that the example at ``path`` (a path, or a file name) runs now; its runs are recorded or replayed as its own.
+
+    :data:`VARIABLE` is put back as it was when the mode was decided: what an example did to it
+    fails that example (:func:`check_unchanged`), never the next one.
+    """
     global _example
     _example = str(path)
+    if _chosen is not None and os.environ.get(VARIABLE) != _variable_at_decision:
+        if _variable_at_decision is None:
+            del os.environ[VARIABLE]
+        else:
+            os.environ[VARIABLE] = _variable_at_decision
 
 
 def running_example_or_none() -> Optional[str]:
