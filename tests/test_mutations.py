@@ -237,6 +237,17 @@ EXAMPLE_MUTATIONS = {
                                       "differs from its GPU recording in network call"),
     "bias-changed-after-the-call": ("plot_01_base.py", BASE_LAYER, BASE_LAYER + "bias += 1\n",
                                     "differs from its GPU recording in network call"),
+    "weights-object-changed-before-the-build": ("plot_01_base.py", BASE_LAYER, "from trtdeconv_docs.session import trt\n" + BASE_LAYER.replace(
+        "weight, bias)", "trt.Weights(weight), bias)") + "weight[4] = 0\n", "differs from its GPU recording in network call"),
+    # one ulp of the input
+    "input-one-ulp": ("plot_01_base.py", "session = Session()\n",
+                      "import numpy as np; data.flat[4] = np.nextafter(data.flat[4], np.float32(99))\nsession = Session()\n",
+                      "differs from its GPU recording in input bytes of inputT0"),
+    # inputs TensorRT 8.6's deconvolution never takes
+    "int64-input": ("plot_01_base.py", 'session.add_input("inputT0", data)', 'session.add_input("inputT0", data.astype("int64"))',
+                    "ValueError: input 'inputT0': dtype int64 is not one of"),
+    "bool-input": ("plot_01_base.py", 'session.add_input("inputT0", data)', 'session.add_input("inputT0", data > 4)',
+                   "ValueError: input 'inputT0': dtype bool is not one of"),
 }
 
 
@@ -372,3 +383,62 @@ def test_a_trt_output_outside_the_recordings_folder_is_one_error_naming_it(app):
     warnings = app.warning.getvalue()
     assert "'../benchmark/tensorrt' names a file outside" in warnings and "give the example's name" in warnings
     assert "KeyError" not in warnings
+
+
+# Translations ---------------------------------------------------------------------------------------
+
+TRANSLATION_MUTATIONS = {
+    # (msgid, msgstr, translator comments, what the check says)
+    "unit-ms-to-microseconds": ("TensorRT 的中位延迟为 0.57 毫秒。", "TensorRT's median latency is 0.57 microseconds.", [],
+                                "lost: number '0.57 ms'; added: number '0.57 us'"),
+    "superscript-squared-to-cubed": ("两个 8192² 的矩阵相乘。", "Two 8192³ matrices are multiplied.", [],
+                                     "lost: number '8192^2'; added: number '8192^3'"),
+    "minus-after-chinese": ("步长为-1 时报错。", "A stride of 1 is refused.", [], "lost: number '-1'"),
+    "placeholder-dropped": ("由 TensorRT {tensorrt} 在 {gpu} 上打印", "printed by TensorRT {tensorrt}", [],
+                            "lost: placeholder '{gpu}'"),
+    "shape-swapped-under-a-reorder-comment": ("输出形状 (1, 1, 7, 5)。", "The output shape is (1, 1, 5, 7).",
+                                              ["numbers-reordered: English puts W first"],
+                                              "lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"),
+    "message-without-chinese": ("`stride_nd=(2, 2)` gives (1, 1, 7, 7)", "`stride_nd=(2, 2)` gives (1, 1, 7, 8)", [],
+                                "lost: number '(1,1,7,7)'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSLATION_MUTATIONS))
+def test_a_mutated_translation_fails_in_translation_check(tmp_path, capsys, name):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from trtdeconv_docs import translation_check
+
+    msgid, msgstr, comments, message = TRANSLATION_MUTATIONS[name]
+    catalog = Catalog(locale="en")
+    catalog.add(msgid, msgstr, user_comments=comments)
+    path = tmp_path / "en" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    assert translation_check.main([str(tmp_path)]) == 1
+    assert f"{path}: changed {message}" in capsys.readouterr().out
+
+
+def test_a_deleted_entry_fails_in_translation_check_as_in_the_docs_build(tmp_path, capsys):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from trtdeconv_docs import translation_check
+
+    template, catalog = Catalog(), Catalog(locale="en")
+    template.add("第一段。")
+    template.add("第二段。")
+    catalog.add("第一段。", "First paragraph.")
+    (tmp_path / "templates").mkdir()
+    with (tmp_path / "templates" / "page.pot").open("wb") as file:
+        write_po(file, template)
+    path = tmp_path / "locale" / "en" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    assert translation_check.main([str(tmp_path / "locale")]) == 0  # the catalog alone cannot tell
+    assert translation_check.main(["--templates", str(tmp_path / "templates"), str(tmp_path / "locale")]) == 1
+    assert f"{path}: missing from the catalog: run `tox -e translations`" in capsys.readouterr().out

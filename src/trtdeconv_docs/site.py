@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
+from .cassette import store
 from .cassette.mode import refuse_api_check
 from .sphinx_ext.language_switch import LANGUAGES
 from .sphinx_ext.mathjax_local import CACHE_VARIABLE
@@ -247,6 +248,7 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
     if (out / original / "404.html").is_file():  # Read the Docs serves the root's 404 page
         shutil.copyfile(out / original / "404.html", out / "404.html")
     print(f"site: {out / 'index.html'} ({', '.join(f'{out / code}/' for code in LANGUAGES)})")
+    print(f"recordings: root {store.chain(store.root())['root']} (recordings/ROOT.json, checked by the build)")
     return 0
 
 
