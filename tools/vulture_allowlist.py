@@ -24,6 +24,7 @@ __getattr__  # trt/stand_in.py: the stand-in module's attribute hook (PEP 562), 
 SvgFigures  # sphinx_ext/gallery.py: sphinx-gallery's image scraper, named in docs/conf.py
 ExampleStarts  # sphinx_ext/gallery.py: sphinx-gallery's reset_modules hook, named in docs/conf.py
 pytest_collection_modifyitems  # tests/conftest.py: a pytest hook
+pytest_configure  # tests/conftest.py: a pytest hook (refuses the API-check mode)
 rootdir  # tests/conftest.py: the fixture Sphinx's pytest plugin asks for
 _.linkname  # tests/test_mathjax_local.py: tarfile.TarInfo.linkname of a crafted tarball
 _.do_GET  # tests/test_mathjax_local.py: http.server handler method
