@@ -196,15 +196,11 @@ def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple
 
 
 def template_ids(templates: Path, catalog: Path) -> List[str]:
-    """The messages a catalog must hold: its page's template under ``templates`` (``docs/locale/en/LC_MESSAGES/X.po``
-    -> ``templates/X.pot``), or the extension's messages for the extension's catalog; none for other catalogs."""
+    """The messages a page's catalog must hold: its template under ``templates`` (``docs/locale/en/LC_MESSAGES/X.po``
+    -> ``templates/X.pot``); none for other catalogs (the extension's: ``python -m trtdeconv_docs.sphinx_ext check``)."""
     parts = catalog.parts
     if "LC_MESSAGES" not in parts or parts[parts.index("LC_MESSAGES") - 1] != "en":
         return []
-    if catalog.stem == "trtdeconv_docs":
-        from .sphinx_ext.catalog_update import template
-
-        return [message.id for message in template() if message.id]
     pot = templates.joinpath(*parts[parts.index("LC_MESSAGES") + 1:]).with_suffix(".pot")
     if not pot.is_file():
         return []

@@ -120,8 +120,8 @@ class Recording:
     def read(cls, path) -> "Recording":
         """The recording at ``path``; :class:`~trtdeconv_docs.errors.RecordingError` if missing or not trusted."""
         document = store.read_json(path)
-        if not isinstance(document, dict) or not isinstance(document.get("runs"), list) or "example" not in document:
-            raise RecordingError(f"{path}: not an example's recording (no example and runs)")
+        if not isinstance(document, dict) or not isinstance(document.get("runs"), list):
+            raise RecordingError(f"{path}: not an example's recording (it has no runs)")
         return cls(Path(path), document)
 
     @property
