@@ -198,3 +198,18 @@ def test_the_gallery_notes_catalogs_follow_the_examples(tmp_path):
     assert gallery_notes.problems(docs, examples) == [] and not orphan.exists()
     assert "sphx_glr_download_gallery_plot_01_new.py" in (gallery_notes.folder(docs) / "plot_01_new.po").read_text(
         encoding="utf-8")
+
+
+def test_the_extensions_catalog_check_finds_a_deleted_entry(tmp_path, capsys):
+    from trtdeconv_docs.sphinx_ext import catalog_update
+    from trtdeconv_docs.translations import LOCALE_DIR
+
+    assert catalog_update.check() == 0
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    path = tmp_path / "locale" / "en" / "LC_MESSAGES" / "trtdeconv_docs.po"
+    text = path.read_text(encoding="utf-8")
+    entry = '#: sphinx_ext/gallery.py\nmsgid "输出来源"\nmsgstr "Where this output comes from"\n\n'
+    assert entry in text
+    path.write_text(text.replace(entry, ""), encoding="utf-8")
+    assert catalog_update.check(tmp_path / "locale") == 1
+    assert "missing from the catalog" in capsys.readouterr().out
