@@ -22,8 +22,9 @@ a ``>>>`` example or its output there), when TensorRT recorded it for an example
 shows (``recordings/tensors/<example>.json``, read through :mod:`trtdeconv_docs.cassette.store`:
 a tensor's shape, a layer attribute TensorRT read back, or a row of an integral input or
 kernel; see :func:`recorded_shapes`), or when it is an attribute value written in
-the code of that page or example. Every other literal must be listed, with a reason,
-in the one allow-list file ``docs/literals.json`` (:data:`ALLOW_LIST`). Literals are
+the code of that page or example. Every other literal must be listed in the one allow-list
+file ``docs/literals.json`` (:data:`ALLOW_LIST`) with the source it comes from, a file of the
+repository and a key in it that the check resolves (:func:`source_problem`), not a free-text reason. Literals are
 compared with their whitespace removed, so changing one digit of an allowed matrix or
 formula makes it a new, unlisted literal.
 """
@@ -44,7 +45,7 @@ from ..layer.shapes import volume
 
 ROOT = store.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
-"""``[{"page", "kind", "literal", "reason"}, ...]``: the hand-written numbers a page may show, and why."""
+"""``[{"page", "kind", "literal", "source", "key"}, ...]``: the hand-written numbers a page may show, and where from."""
 
 MATH_BLOCK = re.compile(r"^\$\$[ \t]*\n(.*?)^\$\$|^(`{3,}|:{3,})\{math\}[^\n]*\n(.*?)^\2", re.M | re.S)
 OPENING = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
@@ -287,13 +288,75 @@ def pages(root: Path = ROOT) -> Dict[str, Path]:
     return found
 
 
-def load_allow_list(path: Path = ALLOW_LIST) -> List[Dict[str, str]]:
-    """The allow-list's entries; each must have a page, a kind, a literal and a reason."""
+def _json_at(document, key: str):
+    """The value at ``key`` in a JSON document: ``/``-separated names, list indexes, or ``field=value`` to pick
+    the list element whose ``field`` (``id``, ``label``) is ``value``; ``KeyError`` naming the step that fails."""
+    value = document
+    for step in filter(None, key.split("/")):
+        field, equals, wanted = step.partition("=")
+        if isinstance(value, list) and equals:
+            value = next((item for item in value if isinstance(item, dict) and str(item.get(field)) == wanted), None)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            value = None
+        if value is None:
+            raise KeyError(step)
+    return value
+
+
+def source_problem(entry: Dict[str, str], root: Path = ROOT) -> str:
+    """Why an allow-list entry's source does not resolve ("" when it does).
+
+    ``source`` is a file of the repository; ``key`` names where in it the literal comes from:
+    a top-level name defined in a ``.py`` file (a function, class or constant that computes
+    or holds it); a path into a ``.json`` file (a recording, through the verified reader);
+    in any other text file (the seed page, a page), a passage of the file that holds the
+    literal itself (whitespace aside).
+    """
+    source, key = entry.get("source", ""), entry.get("key", "")
+    path = root / source
+    if not source or not key:
+        return "names no source and key"
+    if not path.is_file():
+        return f"source {source}: no such file"
+    if path.suffix == ".py":
+        import ast
+
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        names |= {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                  for target in getattr(node, "targets", [getattr(node, "target", None)]) if isinstance(target, ast.Name)}
+        return "" if key in names else f"source {source}: defines no {key!r} at its top level"
+    if path.suffix == ".json":
+        document = store.read_json(path) if store.MANIFEST in {p.name for p in path.parent.iterdir()} \
+            else json.loads(path.read_text(encoding="utf-8"))
+        try:
+            _json_at(document, key)
+        except KeyError as step:
+            return f"source {source}: key {key!r} does not resolve (at {step})"
+        return ""
+    text = path.read_text(encoding="utf-8")
+    if key not in text:
+        return f"source {source}: the passage {key!r} is not in it"
+    if normalized(entry["literal"]) not in normalized(key):
+        return f"source {source}: the passage {key!r} does not hold the literal"
+    return ""
+
+
+def load_allow_list(path: Path = ALLOW_LIST, root: Path = ROOT) -> List[Dict[str, str]]:
+    """The allow-list's entries; each has a page, a kind, a literal and a ``source`` with a ``key`` that resolves."""
     entries = json.loads(path.read_text(encoding="utf-8"))
     for entry in entries:
-        missing = {"page", "kind", "literal", "reason"} - set(entry) or (not entry.get("reason", "").strip())
+        missing = {"page", "kind", "literal", "source", "key"} - set(entry)
         if missing:
-            raise ValueError(f"{path}: entry {entry} lacks {missing if missing is not True else 'a reason'}")
+            raise ValueError(f"{path}: entry {entry} lacks {', '.join(sorted(missing))}")
+        problem = source_problem(entry, root)
+        if problem:
+            raise ValueError(f"{path}: the entry for {entry['kind']} {entry['literal'][:60]!r} of {entry['page']}: "
+                             f"{problem}; name the file and the key the number comes from")
     return entries
 
 
