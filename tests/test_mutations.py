@@ -442,3 +442,50 @@ def test_a_deleted_entry_fails_in_translation_check_as_in_the_docs_build(tmp_pat
     assert translation_check.main([str(tmp_path / "locale")]) == 0  # the catalog alone cannot tell
     assert translation_check.main(["--templates", str(tmp_path / "templates"), str(tmp_path / "locale")]) == 1
     assert f"{path}: missing from the catalog: run `tox -e translations`" in capsys.readouterr().out
+
+
+# Numbers typed by hand on a page ---------------------------------------------------------------------
+
+PAGE_MUTATIONS = {
+    # (what the page says, the literal kind the rendered check reports)
+    "value-in-prose": ("中心元素是 98765.47。\n", "value '98765.47'"),
+    "one-line-display-math": ("$$ \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix} $$\n", "matrix"),
+    "inline-math-matrix": ("见 $\\begin{bmatrix} 1 & 2 \\end{bmatrix}$。\n", "matrix"),
+    "inline-math-value": ("中心元素 $y = 98765.47$。\n", "value '98765.47'"),
+    "bare-amsmath": ("\\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix}\n", "matrix"),
+    "formula-with-a-constant": ("$$\ny = 3 x + 1\n$$\n", "formula"),
+    "note-block": ("```{note}\n输出形状为 (1, 1, 9, 9)。\n```\n", "shape '(1, 1, 9, 9)'"),
+    "figure-caption": ("```{figure} nothing.png\n输出 9×9 的图\n```\n", "size '9×9'"),
+    "glossary": ("```{glossary}\n输出\n  形状 (1, 1, 9, 9) 的张量\n```\n", "shape '(1, 1, 9, 9)'"),
+    "eval-rst": ("```{eval-rst}\n.. note:: 输出 (1, 1, 9, 9)\n```\n", "shape '(1, 1, 9, 9)'"),
+    "ascii-x-size": ("输出 1x1x9x9。\n", "size '1×1×9×9'"),
+    "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
+    "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
+    "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
+}
+
+
+@pytest.fixture(scope="module")
+def rendered_pages(tmp_path_factory):
+    """One Sphinx build (Chinese, as the site's) of a page per mutation; its warnings."""
+    source = tmp_path_factory.mktemp("pages") / "docs"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.rendered_literals"]\n'
+        'myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]\n'
+        'language = "zh_CN"\nhtml_search_language = "en"\nsuppress_warnings = ["image.not_readable"]\n', encoding="utf-8")
+    names = sorted(PAGE_MUTATIONS)
+    (source / "index.md").write_text("# 首页\n\n```{toctree}\n" + "\n".join(names) + "\n```\n", encoding="utf-8")
+    for name in names:
+        (source / f"{name}.md").write_text(f"# {name}\n\n{PAGE_MUTATIONS[name][0]}", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(source.parent / "html")],
+                          capture_output=True, text=True, timeout=300, env=environment_with_src())
+    return done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_MUTATIONS))
+def test_a_number_typed_by_hand_fails_wherever_it_sits(rendered_pages, name):
+    _, reported = PAGE_MUTATIONS[name]
+    lines = [line for line in rendered_pages.splitlines() if f"{name}.md" in line]
+    assert any(reported in line and "is typed by hand (docs/" in line and "docs/literals.json" in line
+               for line in lines), f"{name}: {lines or rendered_pages[-2000:]}"

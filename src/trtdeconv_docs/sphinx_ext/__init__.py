@@ -1,5 +1,6 @@
 """Sphinx glue: replayed gallery, recorded tensors in pages, generated tables, local MathJax, languages,
-search, hosting, the original's attribution, and the check that no translation is missing.
+search, hosting, the original's attribution, the check that no translation is missing and that
+every number the reader sees has a source.
 
 ``extensions = ["trtdeconv_docs.sphinx_ext"]`` registers every part below; each part's own
 ``setup(app)`` also works alone (``extensions = ["trtdeconv_docs.sphinx_ext.recorded"]``),
@@ -8,12 +9,12 @@ message catalog (:mod:`.messages`) itself.
 """
 
 from . import (api_citation, benchmark, digests, gallery, hosting, language_switch, mathjax_local, original,
-               recorded, scripts, search_chinese, tables, thumbnails, translation_gate)
+               recorded, rendered_literals, scripts, search_chinese, tables, thumbnails, translation_gate)
 
 
 def setup(app):
     """Register every part of the extension."""
     for part in (digests, thumbnails, gallery, recorded, tables, api_citation, mathjax_local, language_switch,
-                 benchmark, hosting, search_chinese, original, translation_gate, scripts):
+                 benchmark, hosting, search_chinese, original, translation_gate, scripts, rendered_literals):
         app.setup_extension(part.__name__)  # once each, whoever asks first
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -57,6 +57,8 @@ PRODUCT = re.compile(r"(?<![\w.])\d+(?:\s*×\s*\d+)+")
 DIRECTIVE = re.compile(
     r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.M)
 """A ``trt-output`` directive in a MyST page: its example (argument) and its option lines."""
+CODE_DIRECTIVES = ("{code", "{literalinclude", "{doctest", "{testcode", "{testoutput", "{trt-output", "{math")
+"""Fenced directives whose body is code (a source); the other directives' bodies are prose."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
@@ -162,13 +164,39 @@ def _doctest_text(text: str) -> str:
     return normalized("\n".join(kept))
 
 
-def _code_text(path: Path, text: str) -> str:
-    """The code of a page: fenced blocks (with trt-output run labels) and inline code, or an example's script."""
-    if path.suffix == ".py":  # the script without its text blocks (those are the page)
-        script = re.sub(r'"""(.*?)"""', " ", path.read_text(encoding="utf-8"), flags=re.S)
-        return normalized(re.sub(r"^#[^\n]*$", " ", script, flags=re.M))
-    parts = [fence.body for fence in fences(text)]  # a trt-output's :run: names the recorded run's attributes
-    parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
+def _without_comments(script: str) -> str:
+    """A Python script without its comments and string-only statements (docstrings, text blocks): its code."""
+    import io
+    import tokenize
+
+    kept = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(script).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return re.sub(r"#[^\n]*", " ", script)
+    previous = tokenize.NEWLINE
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            continue
+        if token.type == tokenize.STRING and previous in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            previous = token.type
+            continue  # a string on its own: a docstring or text block, prose
+        kept.append(token.string)
+        if token.type not in (tokenize.NL, tokenize.COMMENT):
+            previous = token.type
+    return " ".join(kept)
+
+
+def _code_text(path: Path, text: str, inline: bool = True) -> str:
+    """The code of a page: fenced code blocks (with trt-output run labels) and, if ``inline``, inline code;
+    or an example's script without its comments and text blocks (those are the page)."""
+    if path.suffix == ".py":
+        return normalized(_without_comments(path.read_text(encoding="utf-8")))
+    # code fences only: a directive fence ({note}, {figure}, {glossary}, {eval-rst}) holds prose, no source;
+    # a trt-output's :run: names the recorded run's attributes
+    parts = [fence.body for fence in fences(text) if not fence.info.startswith("{") or fence.info.startswith(CODE_DIRECTIVES)]
+    if inline:
+        parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
     return normalized("\n".join(parts))
 
 
@@ -256,7 +284,8 @@ def recorded_shapes(example: str) -> Set[str]:
 
 
 def sources(path: Path) -> Dict[str, Set[str]]:
-    """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes."""
+    """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes (and ``blocks``:
+    the code without inline code spans, the source of a literal that is an inline code span itself)."""
     text = page_text(path)
     examples = {match["example"].strip() for match in DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
     if path.suffix == ".py":
@@ -264,7 +293,8 @@ def sources(path: Path) -> Dict[str, Set[str]]:
     recorded: Set[str] = set()
     for example in examples:
         recorded |= recorded_shapes(example)
-    return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded}
+    return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded,
+            "blocks": {_code_text(path, text, inline=False)}}
 
 
 def source_of(literal: Literal, found: Dict[str, Set[str]]) -> str:
