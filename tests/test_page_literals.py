@@ -124,3 +124,13 @@ def test_what_tensorrt_recorded_for_a_shown_example_is_sourced_and_nothing_else(
     assert page_literals.unsourced(checkout, ALLOWED) == []
     path.write_text(original + f"\n{sourced}，{unsourced}。\n", encoding="utf-8")
     assert [(l.page, l.literal) for l in page_literals.unsourced(checkout, ALLOWED)] == [(page, unsourced)]
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("98765.43", True), ("98765.4", True), ("98765.47", False), ("-1.25", True), ("-1.3", True), ("-1.4", False),
+    ("2.5", True), ("2.50001", False),
+])
+def test_a_value_is_sourced_only_as_a_recorded_value_rounded_to_its_digits(text, quoted):
+    from trtdeconv_docs.sphinx_ext.rendered_literals import quotes_a_recorded_value
+
+    assert quotes_a_recorded_value(text, tuple(sorted([-1.25, 2.5, 98765.4296875]))) == quoted

@@ -21,6 +21,8 @@ unsourced literal is a warning at its node (an error under ``-W``), naming the f
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -126,7 +128,7 @@ def recorded_values(examples: Tuple[str, ...]) -> Tuple[float, ...]:
             for run in Recording.read(path).runs:
                 if run.refused is None:
                     for array in run.outputs().values():
-                        found.update(float(v) for v in array.reshape(-1).tolist())
+                        found.update(float(v) for v in array.reshape(-1).tolist() if math.isfinite(v))
     return tuple(sorted(found))
 
 
@@ -134,7 +136,14 @@ def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
     """Whether the decimal ``text`` is a recorded value rounded to the digits it shows."""
     literal = Decimal(text.replace("\u2212", "-"))
     half = Decimal(1).scaleb(literal.as_tuple().exponent) / 2
-    return any(abs(Decimal(repr(value)) - literal) <= half for value in values)
+    low = float(literal - half)
+    start = bisect.bisect_left(values, low - abs(low) * 1e-12 - 1e-300)  # values are sorted; float rounding aside
+    for value in values[start:]:
+        if Decimal(repr(value)) > literal + half:
+            return False
+        if abs(Decimal(repr(value)) - literal) <= half:
+            return True
+    return False
 
 
 def page_source(srcdir: Path, docname: str, gallery: str) -> Optional[Tuple[Path, str]]:
