@@ -65,6 +65,11 @@ copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
 html_theme = "furo"
+# The repository that every page links (its source, its example, the recordings it shows):
+# trtdeconv_docs.sphinx_ext.repository; on Read the Docs, the clone URL and commit of the build.
+from trtdeconv_docs.sphinx_ext.repository import repository  # noqa: E402
+
+html_context = dict(zip(("trtdeconv_repository", "trtdeconv_repository_ref"), repository()))
 html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]

@@ -7,15 +7,15 @@ as the tests' small Sphinx projects use them. Each part that translates register
 message catalog (:mod:`.messages`) itself.
 """
 
-from . import (api_citation, benchmark, calculator, formula_table, gallery, hosting, language_switch, mapping_table,
-               mathjax_local, original, scripts, search_chinese, theme_catalog, thumbnails, translation_gate,
-               trt_messages, trt_output)
+from . import (api_citation, benchmark, calculator, formula_table, gallery, hosting, language_switch,
+               mapping_table, mathjax_local, optional_doc, original, repository, scripts, search_chinese,
+               theme_catalog, thumbnails, translation_gate, trt_messages, trt_output)
 
 
 def setup(app):
     """Register every part of the extension."""
-    for part in (thumbnails, gallery, trt_output, trt_messages, formula_table, calculator, mapping_table, api_citation,
-                 mathjax_local, language_switch, benchmark, hosting, search_chinese, theme_catalog, original,
-                 translation_gate, scripts):
+    for part in (thumbnails, gallery, trt_output, trt_messages, formula_table, calculator, mapping_table,
+                 api_citation, mathjax_local, optional_doc, language_switch, repository, benchmark, hosting,
+                 search_chinese, theme_catalog, original, translation_gate, scripts):
         part.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
