@@ -111,7 +111,7 @@ class ShapeCalculator(Directive):
 
     def run(self):
         """One raw HTML node."""
-        return [nodes.raw("", form_html(), format="html")]
+        return [nodes.raw("", form_html(), format="html", translatable=False)]  # written in the build's language
 
 
 def _write_rules(app) -> None:
