@@ -1,6 +1,6 @@
 """The output-size rule and TensorRT's limits as JavaScript, generated from the package's one table.
 
-The site's output-shape calculator (:mod:`trtdeconv_docs.sphinx_ext.calculator`) runs in the
+The site's output-shape calculator (``trtdeconv_docs.sphinx_ext.calculator``) runs in the
 reader's browser, so the rule must exist in JavaScript too. Rather than a second copy that could
 drift, :func:`javascript` translates the formula strings of :data:`trtdeconv_docs.shapes.FORMULAS`
 and :data:`~trtdeconv_docs.shapes.FULL_SIZE` mechanically (Python's own parser reads each formula;

@@ -97,21 +97,36 @@ def form_html() -> str:
     rows.insert(9, f'<label><span class="trtdeconv-calculator-label">padding_mode</span>'
                    f'<select name="padding_mode">{options}</select></label>')
     words = json.dumps(texts(), ensure_ascii=False).replace("</", "<\\/")
+    title, without_script = html.escape(_("输出形状计算器")), html.escape(_("计算器需要 JavaScript；公式见下文。"))
     return ('<div class="trtdeconv-calculator">'
-            f'<form class="trtdeconv-calculator-form" aria-label="{html.escape(_("输出形状计算器"))}">'
+            f'<form class="trtdeconv-calculator-form" aria-label="{title}">'
             + "".join(rows) + "</form>"
             '<div class="trtdeconv-calculator-result" aria-live="polite"></div>'
             f'<script type="application/json" class="trtdeconv-calculator-text">{words}</script>'
-            f'<noscript><p>{html.escape(_("计算器需要 JavaScript；公式见下文。"))}</p></noscript>'
+            f'<noscript><p>{without_script}</p></noscript>'
             "</div>")
+
+
+class calculator(nodes.General, nodes.Element):
+    """Where the calculator goes; written as :func:`form_html` by the HTML builders (a raw node would be
+    extracted for translation, since the project translates raw blocks: the form is in the build's language)."""
+
+
+def _visit_html(translator, node) -> None:
+    translator.body.append(form_html())
+    raise nodes.SkipNode
+
+
+def _skip(translator, node) -> None:
+    raise nodes.SkipNode
 
 
 class ShapeCalculator(Directive):
     """The calculator's form; the script fills the result in."""
 
     def run(self):
-        """One raw HTML node."""
-        return [nodes.raw("", form_html(), format="html", translatable=False)]  # written in the build's language
+        """One :class:`calculator` node."""
+        return [calculator()]
 
 
 def _write_rules(app) -> None:
@@ -128,6 +143,8 @@ def _write_rules(app) -> None:
 def setup(app):
     """Register ``shape-calculator`` and the two scripts (the rules' generated at every build)."""
     app.setup_extension(messages.__name__)
+    app.add_node(calculator, html=(_visit_html, None), latex=(_skip, None), text=(_skip, None), man=(_skip, None),
+                 texinfo=(_skip, None))
     app.add_directive("shape-calculator", ShapeCalculator)
     app.connect("builder-inited", _write_rules)
     app.add_js_file(RULES_SCRIPT)
