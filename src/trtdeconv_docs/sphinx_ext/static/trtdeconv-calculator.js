@@ -146,7 +146,7 @@
       const row = element("tr");
       for (let c = 0; c < columns; c += 1) {
         const hit = hits.has(`${r},${c}`);
-        row.append(element("td", hit ? { class: "hit" } : {}, `${symbol}${r},${c}`));
+        row.append(element("td", hit ? { class: "hit", title: `${symbol}[${r},${c}]` } : { title: `${symbol}[${r},${c}]` }, hit ? `${r},${c}` : ""));
       }
       table.append(row);
     }
@@ -187,19 +187,24 @@
     const rule = RULES().rules[computed.layer.mode];
     const list = element("ol", { class: "trtdeconv-calculator-formulas" });
     computed.dimensions.forEach((v, d) => {
+      const line = (name, formula, value) => {
+        const numbers = filled(formula, v);
+        return numbers === String(value) ? `${name} = ${formula} = ${value}` : `${name} = ${formula} = ${numbers} = ${value}`;
+      };
       const lines = [
-        `DK = 1 + D*(K-1) = ${filled("1 + D*(K-1)", v)} = ${v.DK}`,
-        `${RULES().fullSize.text} = ${filled(RULES().fullSize.text, v)} = ${v.full}`,
-        `P = ${rule.total.text} = ${filled(rule.total.text, v)} = ${v.P}`,
-        ...rule.split.map((step) => `${step.target} = ${step.text} = ${filled(step.text, v)} = ${v[step.target]}`),
-        `O = ${RULES().fullSize.text} - B - A = ${v.full} - ${v.B} - ${v.A} = ${v.O}`,
+        line("DK", "1 + D*(K-1)", v.DK),
+        line("full", RULES().fullSize.text, v.full),
+        line("P", rule.total.text, v.P),
+        ...rule.split.map((step) => line(step.target, step.text, v[step.target])),
+        `O = full - B - A = ${v.full} - ${v.B} - ${v.A} = ${v.O}`,
       ];
-      list.append(element("li", {}, format(text.dimension, { dim: computed.axis + 1 + d }), element("pre", {}, lines.join("\n"))));
+      const names = computed.layer.rank === 2 ? ["H", "W"] : ["D", "H", "W"];
+      list.append(element("li", {}, format(text.dimension, { dim: computed.axis + 1 + d, name: names[d] }), element("pre", {}, lines.join("\n"))));
     });
     out.append(list);
     const spatialIn = computed.dimensions.map((v) => v.I);
     const spatialOut = computed.dimensions.map((v) => v.O);
-    const small = computed.layer.rank === 2 && spatialIn.every((n) => n <= 12) && spatialOut.every((n) => n >= 1 && n <= 32)
+    const small = computed.layer.rank === 2 && spatialIn.every((n) => n <= 20) && spatialOut.every((n) => n >= 1 && n <= 48)
       && computed.layer.kernel.every((k) => k <= 9);
     if (!small) {
       out.append(element("p", { class: "trtdeconv-calculator-gather-note" }, text.gather_small));
