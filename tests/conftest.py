@@ -28,7 +28,7 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOTS = Path(__file__).resolve().parent / "roots"
 
 
-STARTED_FIRST = ("test_site.py", "test_translations.py", "test_examples_api_versions.py")
+STARTED_FIRST = ("test_site.py", "test_reader.py", "test_translations.py", "test_examples_api_versions.py")
 """Test modules whose fixtures build the whole site, extract every message, or run every example:
 collected first, so that under ``pytest -n`` their long setup overlaps the many short tests."""
 
@@ -44,6 +44,26 @@ def environment_with_src(**variables: str) -> Dict[str, str]:
     for the subprocesses that tests start, which import the package without its being installed."""
     path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
     return dict(os.environ, PYTHONPATH=path, **variables)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built once per test process as ``tox -e docs`` builds it (``tests/test_site.py`` and
+    ``tests/test_reader.py`` read it); ``TRTDECONV_TEST_SITE=build/html`` reads a site built already instead."""
+    from trtdeconv_docs import site
+
+    given = os.environ.get("TRTDECONV_TEST_SITE")
+    if given:
+        return Path(given).resolve()
+    out = tmp_path_factory.mktemp("site")
+    assert site.build(out / "html", out / "doctrees", DOCS) == 0
+    return out / "html"
+
+
+@pytest.fixture
+def built(built_site) -> Path:
+    """The built site (see :func:`built_site`)."""
+    return built_site
 
 
 @pytest.fixture(scope="session")

@@ -77,11 +77,9 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The whole site, built as ``tox -e docs`` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    assert site.build(out / "html", out / "doctrees", DOCS) == 0
-    return out / "html"
+def built(built_site) -> Path:
+    """The whole site, built as ``tox -e docs`` builds it (once per test process: ``tests/conftest.py``)."""
+    return built_site
 
 
 def test_each_edition_draws_every_thumbnail_as_a_picture(built):

@@ -12,7 +12,8 @@ with the standard library alone::
         browser.evaluate("document.documentElement.scrollWidth")
 
 Network access is cut off (``Network.emulateNetworkConditions`` offline) unless asked for: the
-site must work from disk.
+site must work from disk. Pages may read other files of the site (``--allow-file-access-from-files``), as
+the search page reads the pages it quotes: what a reader's browser does on the hosted site.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Browser:
 
         self.process = subprocess.Popen(
             [self.binary, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             "--remote-debugging-pipe", "--no-first-run", "--disable-extensions", "--mute-audio", "about:blank"],
+             "--remote-debugging-pipe", "--allow-file-access-from-files", "--no-first-run", "--disable-extensions", "--mute-audio", "about:blank"],
             preexec_fn=wire_fds, pass_fds=(3, 4),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_browser_read)
@@ -136,6 +137,26 @@ class Browser:
         self._wait_for("Page.loadEventFired")
         if settle:
             self.wait_until(settle)
+
+    def click(self, selector: str, settle: str = "") -> str:
+        """Click the first element matching ``selector`` as a reader would, wait for the page it opens; its URL."""
+        return self.navigate_by(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); "
+                                f"if (!e) return false; e.click(); return true; }})()", selector, settle)
+
+    def submit(self, selector: str, settle: str = "") -> str:
+        """Submit the form matching ``selector`` (the reader pressing Enter), wait for the page it opens; its URL."""
+        return self.navigate_by(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); "
+                                f"if (!e) return false; e.requestSubmit(); return true; }})()", selector, settle)
+
+    def navigate_by(self, action: str, what: str, settle: str = "") -> str:
+        """Run ``action`` (JavaScript that returns whether it found its element and navigates), wait for the load."""
+        self._events.clear()
+        if not self.evaluate(action):
+            raise BrowserError(f"not found: {what} on {self.evaluate('location.href')}")
+        self._wait_for("Page.loadEventFired")
+        if settle:
+            self.wait_until(settle)
+        return self.evaluate("location.href")
 
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (promises awaited; JSON-serialisable values)."""
