@@ -204,3 +204,18 @@ def test_no_page_shows_a_sphinx_gallery_setting_in_its_code(built):
             html = (built / language / name).read_text(encoding="utf-8")
             code = "".join(re.findall(r"<pre>(.*?)</pre>", html, re.DOTALL))
             assert "sphinx_gallery_" not in code, f"{language}/{name}"
+
+
+PICTURES = {"base": "plot_20_pictures_gather_001", "stride": "plot_20_pictures_gather_003",
+            "padding": "plot_20_pictures_gather_004", "pre_post_padding": "plot_20_pictures_gather_005",
+            "dilation": "plot_20_pictures_gather_006", "num_groups": "plot_21_pictures_groups_and_sizes_001",
+            "padding_mode": "plot_21_pictures_groups_and_sizes_002"}
+"""Parameter page -> the gallery picture that explains it, shown on the page itself."""
+
+
+def test_the_parameter_pages_show_the_gallery_pictures_that_explain_them(built):
+    for language in LANGUAGES:
+        for page, picture in PICTURES.items():
+            html = (built / language / f"{page}.html").read_text(encoding="utf-8")
+            assert re.search(rf'<img [^>]*src="_images/sphx_glr_{picture}\.svg"', html), f"{language}/{page}"
+            assert (built / language / "_images" / f"sphx_glr_{picture}.svg").is_file()
