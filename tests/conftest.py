@@ -46,6 +46,23 @@ def environment_with_src(**variables: str) -> Dict[str, str]:
     return dict(os.environ, PYTHONPATH=path, **variables)
 
 
+REQUIRE_CHROMIUM = "TRTDECONV_REQUIRE_CHROMIUM"
+"""Set (``.ci/run`` sets it after installing Chromium): a browser test fails instead of skipping without Chromium."""
+
+
+def chromium_or_skip(what: str) -> str:
+    """The Chromium binary for a browser test; skips saying ``what`` needs it, or fails if :data:`REQUIRE_CHROMIUM` is set."""
+    from trtdeconv_docs import headless
+
+    binary = headless.chromium()
+    if binary is None:
+        message = f"no Chromium on this machine (apt-get install chromium) to {what}"
+        if os.environ.get(REQUIRE_CHROMIUM):
+            pytest.fail(f"{message}, and {REQUIRE_CHROMIUM} is set")
+        pytest.skip(message)
+    return binary
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The whole site, built once per test process as ``tox -e docs`` builds it (``tests/test_site.py`` and

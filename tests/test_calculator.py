@@ -23,6 +23,7 @@ from trtdeconv_docs.conformance import model
 from trtdeconv_docs.shapes import output_shape
 from trtdeconv_docs.sphinx_ext import calculator
 
+from .conftest import chromium_or_skip
 from .test_conformance import CASES
 
 STATIC = Path(calculator.__file__).with_name("static")
@@ -103,10 +104,9 @@ def harness(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module, network off."""
-    from trtdeconv_docs import browser as chromium_browser, headless
+    from trtdeconv_docs import browser as chromium_browser
 
-    if headless.chromium() is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium): the calculator runs only in a browser")
+    chromium_or_skip("run the calculator")
     with chromium_browser.Browser(offline=True) as instance:
         yield instance
 

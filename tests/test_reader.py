@@ -22,6 +22,8 @@ from trtdeconv_docs.shapes import output_shape
 from trtdeconv_docs.sphinx_ext import repository
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES
 
+from .conftest import chromium_or_skip
+
 PASTED = ("[12/07/2026-18:30:02] [TRT] [E] 10: [optimizer.cpp::computeCosts::3869] Error Code 10: Internal Error "
           "(Could not find any implementation for node /decoder/up1/ConvTranspose_123.)")
 """A reader's pasted TensorRT message: log prefixes, a source location and a node name their model made up."""
@@ -48,8 +50,7 @@ def browser():
     """One headless Chromium for the module, network off (the site must work from disk)."""
     from trtdeconv_docs import browser as chromium_browser
 
-    if headless.chromium() is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium): these checks need a real browser")
+    chromium_or_skip("check what a reader's browser shows")
     with chromium_browser.Browser(offline=True) as instance:
         yield instance
 

@@ -21,7 +21,7 @@ from trtdeconv_docs.sphinx_ext import hosting, original, thumbnails
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
-from .conftest import DOCS
+from .conftest import DOCS, chromium_or_skip
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
@@ -114,9 +114,7 @@ def test_root_page_opens_the_original_without_script_and_links_every_language(bu
 @pytest.mark.parametrize("browser, edition", [("zh-CN", "zh-CN"), ("en-US", "en"), ("de-DE", "en")])
 def test_root_page_opens_the_edition_in_the_readers_language(built, browser, edition):
     """In headless Chromium told to prefer ``browser``, the root page lands on that edition."""
-    binary = headless.chromium()
-    if binary is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium) to open the root page")
+    binary = chromium_or_skip("open the root page")
     dom = headless.rendered_dom(headless.page_url(built / "index.html"), binary, language=browser)
     assert re.search(f'<html[^>]* lang="{edition}"', dom), dom[:200]
 
@@ -224,9 +222,7 @@ SEARCHES = [("zh_CN", "步长", "stride.html"), ("zh_CN", "stride", "stride.html
 @pytest.mark.parametrize("language, query, expected", SEARCHES)
 def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query, expected):
     """Sphinx's own search page, run by headless Chromium, lists the page among its results."""
-    binary = headless.chromium()
-    if binary is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium) to run the search page")
+    binary = chromium_or_skip("run the search page")
     dom = headless.rendered_dom(headless.page_url(built / language / "search.html", query), binary)
     results = re.findall(r'<li class="kind-[^"]*"><a href="([^"#?]+)', dom)
     assert expected in results, (query, results[:10])
