@@ -220,3 +220,20 @@ def test_the_parameter_pages_show_the_gallery_pictures_that_explain_them(built):
             html = (built / language / f"{page}.html").read_text(encoding="utf-8")
             assert re.search(rf'<img [^>]*src="_images/sphx_glr_{picture}\.svg"', html), f"{language}/{page}"
             assert (built / language / "_images" / f"sphx_glr_{picture}.svg").is_file()
+
+
+PASTED_FORMS = [
+    ("Could not find any implementation for node ConvTranspose_123.", "Could not find any implementation for node"),
+    ("[TRT] [E] 10: Could not find any implementation for node {ForeignNode[/up/ConvTranspose_7...Add_9]}.",
+     "Could not find any implementation for node"),
+    ("[12/07/2026-18:30:02] [TRT] [E] 3: [network.cpp::addDeconvolutionNd::123] Error Code 3: "
+     "API Usage Error (Parameter check failed at: network.cpp::addDeconvolutionNd::1 condition: nbGroups > 0)",
+     "API Usage Error Parameter check failed at condition nbGroups > 0"),
+    ("kernel weights has count 18 but 9 was expected", "kernel weights has count 18 but 9 was expected"),
+]
+
+
+def test_the_search_page_drops_what_a_readers_model_made_up(built, browser):
+    browser.open(headless.page_url(built / "en" / "search.html"), width=1400)
+    for pasted, kept in PASTED_FORMS:
+        assert browser.evaluate(f"window.trtdeconvNormaliseQuery({json.dumps(pasted)})") == kept

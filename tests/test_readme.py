@@ -48,7 +48,7 @@ def test_the_readme_command_line_section_runs_as_written(tmp_path):
     # tests/test_translations.py's question, so a translation problem fails there, not here.
     catalogs = len(list((tmp_path / "docs/locale").rglob("*.po")) + list((tmp_path / "src").rglob("*.po")))
     summary = re.fullmatch(r"(?s).*?(\d+) problem\(s\) in (\d+) catalog\(s\)\n", done[3].stdout)
-    assert summary and int(summary.group(2)) == catalogs, (done[3].stdout[-300:], done[2].stderr)
+    assert summary and int(summary.group(2)) == catalogs, (done[3].stdout[-300:], done[3].stderr)
     assert done[3].stderr == "" and done[3].returncode == (1 if int(summary.group(1)) else 0)
 
 

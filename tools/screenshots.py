@@ -1,4 +1,4 @@
-"""Screenshots of the built site in headless Chromium: the views issue 13 asks a reader's eye for.
+"""Screenshots of the built site in headless Chromium: the views issues 13 and 22 ask a reader's eye for.
 
     python tools/screenshots.py build/html /work/screenshots
 
@@ -18,6 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from trtdeconv_docs import headless  # noqa: E402
 
 VIEWS = {
+    "zh-home": ("zh_CN/index.html", "", ""),
+    "en-home": ("en/index.html", "", ""),
+    "zh-calculator": ("zh_CN/shape_calculator.html", "", ""),
+    "en-calculator": ("en/shape_calculator.html", "", ""),
+    "en-search-pasted-error": ("en/search.html", "[TRT] [E] 10: Could not find any implementation for node ConvTranspose_123.", ""),
+    "zh-search-pasted-error": ("zh_CN/search.html", "[TRT] [E] 10: Could not find any implementation for node ConvTranspose_123.", ""),
+    "en-padding-mode": ("en/padding_mode.html", "", ""),
     "zh-search-buchang": ("zh_CN/search.html", "步长", ""),
     "zh-search-stride": ("zh_CN/search.html", "stride", ""),
     "en-search-stride": ("en/search.html", "stride", ""),
