@@ -221,7 +221,7 @@
       element("figure", {}, grid(computed.layer.kernel[0], computed.layer.kernel[1], new Set(pairs.map(([, k]) => k.join(","))), text.kernel, "w"), element("figcaption", {}, text.kernel)));
     section.append(grids);
     if (params.input_shape[computed.axis] > 1) {
-      section.append(element("p", {}, format(text.channels, { groups: computed.layer.groups })));
+      section.append(element("p", {}, computed.layer.groups > 1 ? format(text.channels, { groups: computed.layer.groups }) : text.channels_one));
     }
     out.append(section);
   }
