@@ -40,3 +40,10 @@ def test_the_same_modes_ignore_every_padding_and_caffe_the_post_padding():
     assert ignored_paddings("SAME_UPPER") == ("padding_nd", "pre_padding", "post_padding")
     assert ignored_paddings("CAFFE_ROUND_UP") == ("post_padding",)
     assert ignored_paddings("EXPLICIT_ROUND_UP") == ()
+
+
+def test_a_usage_error_says_where_the_help_is(capsys):
+    assert cli.main(["shape", "--input-shape", "1,3,17,17"]) == cli.USAGE_ERROR
+    err = capsys.readouterr().err
+    assert err == ("trtdeconv-docs: error: the following arguments are required: --num-output-maps, --kernel-size-nd "
+                   "(see: trtdeconv-docs shape --help)\n")

@@ -38,8 +38,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not usage text and ``exit(2)``."""
 
     def error(self, message: str):
-        """Raise :class:`UsageError` instead of printing usage and exiting."""
-        raise UsageError(message)
+        """Raise :class:`UsageError` (the message and where the help is) instead of printing usage and exiting."""
+        raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
 def _integers(name: str) -> Callable[[str], Tuple[int, ...]]:
