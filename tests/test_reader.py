@@ -174,12 +174,16 @@ def test_every_page_links_its_source_and_recordings_on_the_repository(built):
             links = re.search(r'<nav class="trtdeconv-source-links"[^>]*>(.*?)</nav>', html, re.DOTALL)
             assert links, f"{language}/{name}"
             page = name[:-len(".html")]
-            if page.startswith("gallery/plot_"):
-                assert repository.blob_url(base, ref, f"examples/{page.split('/')[1]}.py") in links.group(1), name
+            source = (f"examples/{page.split('/')[1]}.py" if page.startswith("gallery/plot_")
+                      else "examples/GALLERY_HEADER.rst" if page == "gallery/index" else None)
+            if source:
+                assert repository.blob_url(base, ref, source) in links.group(1), name
             else:
                 assert repository.blob_url(base, ref, f"docs/{page}.") in links.group(1), name
-                if language != "zh_CN":
-                    assert f"docs/locale/{language}/LC_MESSAGES/{page}.po" in links.group(1), name
+            linked = re.findall(r'href="https://[^"]+/blob/[^/"]+/([^"#]+)"', links.group(1))
+            assert all((recordings.root().parent / path).exists() for path in linked), (name, linked)
+            if language != "zh_CN":
+                assert f"docs/locale/{language}/LC_MESSAGES/{page}.po" in links.group(1), name
             for shown in re.findall(r"<code>(recordings/[^<]+)</code>", links.group(1)):
                 assert (recordings.root().parent / shown).exists(), shown
     stride = (built / "en" / "stride.html").read_text(encoding="utf-8")

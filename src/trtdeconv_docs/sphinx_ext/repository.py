@@ -5,9 +5,9 @@ The repository's address is configurable: ``html_context = {"trtdeconv_repositor
 ``READTHEDOCS_GIT_CLONE_URL`` and ``READTHEDOCS_GIT_COMMIT_HASH`` where the build runs there,
 else :data:`DEFAULT_REPOSITORY` at ``main``). Every page then links, in the reader's language:
 
-* its source: ``docs/<page>.md`` (the Chinese original) and, in the English edition, the
-  translation that the reader is reading, ``docs/locale/en/LC_MESSAGES/<page>.po``;
-* for a gallery page, the example ``examples/<name>.py``;
+* its source: ``docs/<page>.md`` (the Chinese original; for a gallery page the example
+  ``examples/<name>.py``, for the gallery's index ``examples/GALLERY_HEADER.rst``) and, in the English
+  edition, the translation that the reader is reading, ``docs/locale/en/LC_MESSAGES/<page>.po``;
 * every recording the page shows (``recordings/...``, the files the page's build read).
 
 A page that shows a recording says at its top which TensorRT and GPU recorded it, read from the
@@ -83,12 +83,13 @@ def recorded_with(shown: List[str]) -> str:
 def source_links(pagename: str, source_suffix: str, language: str, shown: List[str],
                  base: str, ref: str) -> List[Dict[str, str]]:
     """The page's links to the repository: its source (and translation), its example, its recordings."""
-    links = [{"label": _("本页源文件（中文原文）") if language != "zh_CN" else _("本页源文件"),
-              "href": blob_url(base, ref, f"docs/{pagename}{source_suffix}")}]
-    if pagename.startswith("gallery/") and pagename != "gallery/index":
-        example = pagename.split("/", 1)[1]
-        links = [{"label": _("示例脚本"), "href": blob_url(base, ref, f"examples/{example}.py")}]
-    elif language != "zh_CN":
+    translated = language != "zh_CN"
+    if pagename.startswith("gallery/") and pagename != "gallery/index":  # generated from the example
+        links = [{"label": _("示例脚本"), "href": blob_url(base, ref, f"examples/{pagename.split('/', 1)[1]}.py")}]
+    else:
+        source = "examples/GALLERY_HEADER.rst" if pagename == "gallery/index" else f"docs/{pagename}{source_suffix}"
+        links = [{"label": _("本页源文件（中文原文）") if translated else _("本页源文件"), "href": blob_url(base, ref, source)}]
+    if translated:
         links.append({"label": _("本页英文译文"),
                       "href": blob_url(base, ref, f"docs/locale/{language}/LC_MESSAGES/{pagename}.po")})
     for path in shown:
