@@ -46,7 +46,7 @@ nitpick_ignore = [
 # api.md: signatures without type hints (NumPy and typing have no pages here to link to).
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
-autodoc_mock_imports = ["tensorrt", "cuda"]  # trtdeconv_docs.session runs on a GPU machine only
+autodoc_mock_imports = ["tensorrt", "cuda"]  # TensorRT and cuda-python exist on the GPU machine only
 
 # Chinese search: jieba segments the pages' text; the dictionary adds the layer's terms
 # (trtdeconv_docs.sphinx_ext.search_chinese also works around Sphinx 9.0's ChineseStemmer bug).
@@ -65,17 +65,23 @@ copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
 html_theme = "furo"
-# The repository that every page links (its source, its example, the recordings it shows):
-# trtdeconv_docs.sphinx_ext.repository; on Read the Docs, the clone URL and commit of the build.
+# The repository that every page links (its source, its example, the recordings it shows; see
+# trtdeconv_docs.sphinx_ext.repository). On Read the Docs the build's own clone URL and commit win.
+# PLACEHOLDER: REPOSITORY_URL is not the project's real address yet. It MUST be set to the real public
+# repository (https://github.com/OWNER/NAME) before the site is published, or every "on the repository"
+# link of every page points to a repository that does not exist.
+REPOSITORY_URL = "https://github.com/trtdeconv-docs/trtdeconv-docs"
+REPOSITORY_REF = "main"  # the branch (or commit) that the links show
+
 from trtdeconv_docs.sphinx_ext.repository import repository  # noqa: E402
 
-html_context = dict(zip(("trtdeconv_repository", "trtdeconv_repository_ref"), repository()))
+html_context = dict(zip(("trtdeconv_repository", "trtdeconv_repository_ref"), repository(REPOSITORY_URL, REPOSITORY_REF)))
 html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 ogp_social_cards = {"enable": False}  # no generated preview images (their font has no Chinese glyphs)
 
-from trtdeconv_docs.sphinx_ext.gallery import SvgFigures, executed_examples_pattern  # noqa: E402
+from trtdeconv_docs.sphinx_ext.gallery import ExampleStarts, SvgFigures, executed_examples_pattern
 
 abort_on_example_error = True
 sphinx_gallery_conf = {
@@ -92,4 +98,6 @@ sphinx_gallery_conf = {
     # and the line would change the English catalog at every build
     "min_reported_time": float("inf"),
     "image_scrapers": (SvgFigures(),),  # figures as SVG: sharp at any zoom, drawn once
+    # Matplotlib's defaults again before each example, and the replay told which example runs
+    "reset_modules": ("matplotlib", ExampleStarts()),
 }

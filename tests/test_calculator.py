@@ -1,10 +1,10 @@
 """The page's output-shape calculator agrees with the Python rule, in headless Chromium, offline.
 
 The calculator's script (``trtdeconv-calculator.js``) and the rules generated from
-:data:`trtdeconv_docs.shapes.FORMULAS` (:mod:`trtdeconv_docs.shape_rules_js`) are loaded into an
+:data:`trtdeconv_docs.layer.shapes.FORMULAS` (:mod:`trtdeconv_docs.sphinx_ext.shape_rules_js`) are loaded into an
 empty page with the network cut off; every layer below goes through the script's ``compute`` and
-through :func:`trtdeconv_docs.attributes.resolve` + :func:`trtdeconv_docs.shapes.output_shape`: the
-same output shape, or a refusal for the same reason (:data:`trtdeconv_docs.limits.REASONS`). The
+through :func:`trtdeconv_docs.layer.attributes.resolve` + :func:`trtdeconv_docs.layer.shapes.output_shape`: the
+same output shape, or a refusal for the same reason (:data:`trtdeconv_docs.layer.limits.REASONS`). The
 layers: every case and limit probe of the conformance recording (what TensorRT built or refused on
 the GPU), and 1,500 drawn at random around the limits, in all six padding modes.
 """
@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs import limits, pictures, shape_rules_js
-from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs import pictures
 from trtdeconv_docs.conformance import model
-from trtdeconv_docs.shapes import output_shape
-from trtdeconv_docs.sphinx_ext import calculator
+from trtdeconv_docs.layer import limits
+from trtdeconv_docs.layer.attributes import PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs.layer.shapes import output_shape
+from trtdeconv_docs.sphinx_ext import calculator, shape_rules_js
 
-from .conftest import chromium_or_skip
-from .test_conformance import CASES
+from .support.browser import browser_or_skip
+from .support.recorded import CONFORMANCE_CASES as CASES
 
 STATIC = Path(calculator.__file__).with_name("static")
 KEYS = ("num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_padding", "post_padding",
@@ -32,7 +33,7 @@ KEYS = ("num_output_maps", "kernel_size_nd", "stride_nd", "padding_nd", "pre_pad
 RULE_REASONS = {"int32", "kernel_rank", "kernel_size", "kernel_volume", "output_maps", "groups", "stride", "dilation",
                 "padding", "dimension_count", "padding_mode", "input_rank", "input_size", "groups_divide_channels",
                 "groups_divide_maps", "output_negative", "tensor_volume"}
-"""Every reason of :data:`trtdeconv_docs.limits.REASONS` that the output-size rule itself can give."""
+"""Every reason of :data:`trtdeconv_docs.layer.limits.REASONS` that the output-size rule itself can give."""
 
 
 def python_rule(case: dict) -> dict:
@@ -104,10 +105,7 @@ def harness(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module, network off."""
-    from trtdeconv_docs import browser as chromium_browser
-
-    chromium_or_skip("run the calculator")
-    with chromium_browser.Browser(offline=True) as instance:
+    with browser_or_skip("run the calculator") as instance:
         yield instance
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from trtdeconv_docs import cli
-from trtdeconv_docs.attributes import PADDING_MODES
-from trtdeconv_docs.padding_use import ignored_paddings
+from trtdeconv_docs.layer.attributes import PADDING_MODES
+from trtdeconv_docs.layer.padding_use import ignored_paddings
 
 
 def _actions():

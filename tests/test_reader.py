@@ -16,13 +16,16 @@ from typing import Dict, List
 
 import pytest
 
-from trtdeconv_docs import headless, recordings
-from trtdeconv_docs.attributes import resolve
-from trtdeconv_docs.shapes import output_shape
+from trtdeconv_docs import headless
+from trtdeconv_docs.cassette import store
+from trtdeconv_docs.cassette.recording import Recording
+from trtdeconv_docs.layer.attributes import resolve
+from trtdeconv_docs.layer.shapes import output_shape
 from trtdeconv_docs.sphinx_ext import repository
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES
 
-from .conftest import chromium_or_skip
+from .support.browser import browser_or_skip
+from .support.paths import docs_conf_value
 
 PASTED = ("[12/07/2026-18:30:02] [TRT] [E] 10: [optimizer.cpp::computeCosts::3869] Error Code 10: Internal Error "
           "(Could not find any implementation for node /decoder/up1/ConvTranspose_123.)")
@@ -48,10 +51,7 @@ def pages(root: Path) -> List[str]:
 @pytest.fixture(scope="module")
 def browser():
     """One headless Chromium for the module, network off (the site must work from disk)."""
-    from trtdeconv_docs import browser as chromium_browser
-
-    chromium_or_skip("check what a reader's browser shows")
-    with chromium_browser.Browser(offline=True) as instance:
+    with browser_or_skip("check what a reader's browser shows") as instance:
         yield instance
 
 
@@ -117,9 +117,27 @@ def test_search_excerpts_start_with_the_page_not_the_language_switch(built, brow
                  settle="document.querySelectorAll('#search-results p.context').length > 2")
     excerpts = browser.evaluate("Array.from(document.querySelectorAll('#search-results p.context'), (p) => p.textContent)")
     assert not [e for e in excerpts if "中文English" in e.replace(" ", "").replace("\n", "")], excerpts[:3]
-    gallery = browser.evaluate("Array.from(document.querySelectorAll('#search-results li a[href*=\"gallery/\"]'),"
-                               " (a) => a.textContent)")
-    assert gallery and all(text.startswith(("示例库 · ", "Gallery · ")) for text in gallery)
+    results = browser.evaluate("Array.from(document.querySelectorAll('#search-results li > a'),"
+                               " (a) => [a.getAttribute('href'), a.textContent])")
+    gallery = [text for href, text in results if href.startswith("gallery/plot_")]
+    assert gallery and all(text.startswith(EXAMPLE_PREFIX[language]) for text in gallery), gallery
+    assert not [text for href, text in results if not href.startswith("gallery/") and text.startswith(EXAMPLE_PREFIX[language])]
+
+
+EXAMPLE_PREFIX = {"zh_CN": "示例：", "en": "Example: "}
+"""What an example's title starts with, in each edition (the pages it illustrates have the same name)."""
+
+
+def test_every_example_is_titled_as_an_example_where_its_title_names_it(built):
+    for language, prefix in EXAMPLE_PREFIX.items():
+        index = json.loads(re.search(r"Search\.setIndex\((.*)\)\s*$",
+                                     (built / language / "searchindex.js").read_text(encoding="utf-8"), re.S).group(1))
+        titles = dict(zip(index["docnames"], index["titles"]))
+        examples = {name: title for name, title in titles.items() if name.startswith("gallery/plot_")}
+        assert len(examples) >= 20 and all(title.startswith(prefix) for title in examples.values()), examples
+        assert not [name for name, title in titles.items() if name not in examples and title.startswith(prefix)]
+        page = (built / language / "gallery" / "plot_03_stride.html").read_text(encoding="utf-8")
+        assert re.search(f"<title>{re.escape(prefix)}", page)
 
 
 @pytest.mark.parametrize("scheme", headless.SCHEMES)
@@ -167,7 +185,7 @@ def test_no_column_is_cut_off_on_wide_screens(built, browser, language, scheme):
 
 
 def test_every_page_links_its_source_and_recordings_on_the_repository(built):
-    base, ref = repository.repository({})
+    base, ref = repository.repository(docs_conf_value("REPOSITORY_URL"), docs_conf_value("REPOSITORY_REF"), {})
     for language in LANGUAGES:
         for name in pages(built / language):
             html = (built / language / name).read_text(encoding="utf-8")
@@ -181,13 +199,13 @@ def test_every_page_links_its_source_and_recordings_on_the_repository(built):
             else:
                 assert repository.blob_url(base, ref, f"docs/{page}.") in links.group(1), name
             linked = re.findall(r'href="https://[^"]+/blob/[^/"]+/([^"#]+)"', links.group(1))
-            assert all((recordings.root().parent / path).exists() for path in linked), (name, linked)
+            assert all((store.root().parent / path).exists() for path in linked), (name, linked)
             if language != "zh_CN":
                 assert f"docs/locale/{language}/LC_MESSAGES/{page}.po" in links.group(1), name
             for shown in re.findall(r"<code>(recordings/[^<]+)</code>", links.group(1)):
-                assert (recordings.root().parent / shown).exists(), shown
+                assert (store.root().parent / shown).exists(), shown
     stride = (built / "en" / "stride.html").read_text(encoding="utf-8")
-    tensorrt = recordings.read_json(recordings.root() / "tensors" / "plot_03_stride.json")["provenance"]["tensorrt"]
+    tensorrt = Recording.read(store.root() / "tensors" / "plot_03_stride.json").provenance["tensorrt"]
     assert re.search(rf'class="trtdeconv-recorded-with">[^<]*TensorRT {re.escape(tensorrt)} ', stride)
     assert "_sources/" not in stride  # Sphinx's "show source" showed the Chinese source in the English edition
 

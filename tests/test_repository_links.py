@@ -6,14 +6,16 @@ import re
 
 from trtdeconv_docs.sphinx_ext import repository
 
-from .conftest import DOCS, EXAMPLES
+from .support.paths import DOCS, EXAMPLES, docs_conf_value
 
 
-def test_the_repository_comes_from_read_the_docs_or_the_default():
-    assert repository.repository({}) == (repository.DEFAULT_REPOSITORY, "main")
-    assert repository.repository({"READTHEDOCS_GIT_CLONE_URL": "https://github.com/a/b.git",
-                                  "READTHEDOCS_GIT_COMMIT_HASH": "abc123"}) == ("https://github.com/a/b", "abc123")
-    assert repository.repository({"READTHEDOCS_GIT_CLONE_URL": "git@github.com:a/b.git"})[0] == "https://github.com/a/b"
+def test_the_repository_comes_from_read_the_docs_or_conf_py():
+    configured = docs_conf_value("REPOSITORY_URL")
+    assert re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", configured)
+    assert repository.repository(configured, "main", {}) == (configured, "main")
+    assert repository.repository(configured, "main", {"READTHEDOCS_GIT_CLONE_URL": "https://github.com/a/b.git",
+                                                      "READTHEDOCS_GIT_COMMIT_HASH": "abc123"}) == ("https://github.com/a/b", "abc123")
+    assert repository.repository(configured, "main", {"READTHEDOCS_GIT_CLONE_URL": "git@github.com:a/b.git"})[0] == "https://github.com/a/b"
     assert repository.blob_url("https://github.com/a/b", "main", "docs/x.md") == "https://github.com/a/b/blob/main/docs/x.md"
 
 
@@ -29,6 +31,10 @@ def test_the_api_page_documents_every_module_that_a_page_or_an_example_names():
                                                              *EXAMPLES.glob("*.py")]]
     named = set()
     for text in texts:
+        for package, names in re.findall(r"from (trtdeconv_docs[\w.]*) import ([\w, ]+)", text):  # modules of a package
+            imported = [f"{package}.{name.strip()}" for name in names.split(",")]
+            named.update(name if _is_module(name) else package for name in imported)
+        text = re.sub(r"from trtdeconv_docs[\w.]* import [\w, ]+", "", text)
         for name in re.findall(r"\btrtdeconv_docs(?:\.[a-z_][a-z_0-9]*)+", text):
             parts = name.split(".")
             # the module: the longest prefix that is a package module (a trailing function name is dropped)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from trtdeconv_docs import headless  # noqa: E402
+from trtdeconv_docs import headless
 
 VIEWS = {
     "zh-home": ("zh_CN/index.html", "", ""),
@@ -52,13 +52,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if headless.chromium() is None:
         parser.error("no Chromium found: apt-get install chromium")
-    for name, (page, query, anchor) in VIEWS.items():
-        if not (args.site / page).is_file():
-            parser.error(f"{args.site / page} not found: build the site first (tox -e docs)")
-        url = headless.page_url(args.site / page, query, anchor)
-        for width, height in SIZES.items():
-            for scheme in headless.SCHEMES:
-                print(headless.screenshot(url, args.out / f"{name}-{width}-{scheme}.png", width, height, scheme))
+    missing = [page for page, _query, _anchor in VIEWS.values() if not (args.site / page).is_file()]
+    if missing:
+        parser.error(f"{args.site / missing[0]} not found: build the site first (tox -e docs)")
+    with headless.Browser() as browser:
+        for name, (page, query, anchor) in VIEWS.items():
+            for width, height in SIZES.items():
+                for scheme in headless.SCHEMES:
+                    browser.open(headless.page_url(args.site / page, query, anchor), width, height, scheme,
+                                 settle=headless.SEARCH_FINISHED if query else "")
+                    print(browser.screenshot(args.out / f"{name}-{width}-{scheme}.png"))
     return 0
 
 

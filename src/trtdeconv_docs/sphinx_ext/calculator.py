@@ -1,13 +1,13 @@
-"""``shape-calculator``: the output-shape calculator, in the page, in the reader's language, offline.
+"""``trt-shape-calculator``: the output-shape calculator, in the page, in the reader's language, offline.
 
 Usage in a MyST page::
 
-    ```{shape-calculator}
+    ```{trt-shape-calculator}
     ```
 
 The directive writes the form (labels and messages in the build's language); the rule runs in the
 browser: ``trtdeconv-shape-rules.js`` is generated at every build from the package's one rule table
-(:mod:`trtdeconv_docs.shape_rules_js`), ``static/trtdeconv-calculator.js`` does the checks, fills the
+(:mod:`trtdeconv_docs.sphinx_ext.shape_rules_js`), ``static/trtdeconv-calculator.js`` does the checks, fills the
 formulas in and draws which input elements and kernel taps form a chosen output element. A link can
 fill the form: ``shape_calculator.html?input_shape=1,3,17,17&kernel_size_nd=4,4&...`` (the fields'
 names are TensorRT's attribute names).
@@ -23,9 +23,8 @@ from typing import Dict, List, Tuple
 from docutils import nodes
 from docutils.parsers.rst import Directive
 
-from .. import shape_rules_js
-from ..attributes import PADDING_MODES
-from . import messages
+from ..layer.attributes import PADDING_MODES
+from . import messages, shape_rules_js
 from .messages import _
 
 RULES_SCRIPT = "trtdeconv-shape-rules.js"
@@ -142,11 +141,11 @@ def _write_rules(app) -> None:
 
 
 def setup(app):
-    """Register ``shape-calculator`` and the two scripts (the rules' generated at every build)."""
+    """Register ``trt-shape-calculator`` and the two scripts (the rules' generated at every build)."""
     app.setup_extension(messages.__name__)
     app.add_node(calculator, html=(_visit_html, None), latex=(_skip, None), text=(_skip, None), man=(_skip, None),
                  texinfo=(_skip, None))
-    app.add_directive("shape-calculator", ShapeCalculator)
+    app.add_directive("trt-shape-calculator", ShapeCalculator)
     app.connect("builder-inited", _write_rules)
     app.add_js_file(RULES_SCRIPT)
     app.add_js_file(SCRIPT)

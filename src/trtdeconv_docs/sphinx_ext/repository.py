@@ -1,9 +1,10 @@
 """Links to the code on every page, and the TensorRT that recorded what the page shows, at its top.
 
-The repository's address is configurable: ``html_context = {"trtdeconv_repository": URL,
-"trtdeconv_repository_ref": BRANCH_OR_COMMIT}`` in ``conf.py`` (the defaults: Read the Docs'
-``READTHEDOCS_GIT_CLONE_URL`` and ``READTHEDOCS_GIT_COMMIT_HASH`` where the build runs there,
-else :data:`DEFAULT_REPOSITORY` at ``main``). Every page then links, in the reader's language:
+The repository's address is set in one place, ``docs/conf.py`` (``REPOSITORY_URL``, passed as
+``html_context = {"trtdeconv_repository": URL, "trtdeconv_repository_ref": BRANCH_OR_COMMIT}``;
+:func:`repository` lets Read the Docs' ``READTHEDOCS_GIT_CLONE_URL`` and ``READTHEDOCS_GIT_COMMIT_HASH``
+win where the build runs there). A project that sets no ``trtdeconv_repository`` gets no links.
+Every page then links, in the reader's language:
 
 * its source: ``docs/<page>.md`` (the Chinese original; for a gallery page the example
   ``examples/<name>.py``, for the gallery's index ``examples/GALLERY_HEADER.rst``) and, in the English
@@ -21,24 +22,23 @@ import os
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
-from .. import recordings
+from ..cassette import store
+from ..cassette.recording import Recording
 from . import messages
 from .messages import _
-
-DEFAULT_REPOSITORY = "https://github.com/trtdeconv-docs/trtdeconv-docs"
-"""Where the repository lives when neither ``conf.py`` nor Read the Docs says."""
 
 HOW_PAGE = "provenance"
 """The page that tells how every number of the site was produced."""
 
 
-def repository(environ=os.environ) -> Tuple[str, str]:
-    """The repository's web address and the branch or commit to link, from Read the Docs or the default."""
-    url = environ.get("READTHEDOCS_GIT_CLONE_URL", "") or DEFAULT_REPOSITORY
+def repository(url: str, ref: str = "main", environ=os.environ) -> Tuple[str, str]:
+    """The repository's web address and the branch or commit to link: Read the Docs' where the build runs there,
+    else ``url`` at ``ref``."""
+    url = environ.get("READTHEDOCS_GIT_CLONE_URL", "") or url
     if url.startswith("git@github.com:"):
         url = "https://github.com/" + url[len("git@github.com:"):]
     url = url[:-4] if url.endswith(".git") else url
-    return url.rstrip("/"), environ.get("READTHEDOCS_GIT_COMMIT_HASH", "") or "main"
+    return url.rstrip("/"), environ.get("READTHEDOCS_GIT_COMMIT_HASH", "") or ref
 
 
 def blob_url(base: str, ref: str, path: str) -> str:
@@ -47,12 +47,12 @@ def blob_url(base: str, ref: str, path: str) -> str:
 
 
 def _repository_root() -> Path:
-    return recordings.root().parent
+    return store.root().parent
 
 
 def recordings_shown(dependencies) -> List[str]:
     """The recording files among a page's build dependencies, relative to the repository (sorted)."""
-    root, folder = _repository_root(), recordings.root()
+    root, folder = _repository_root(), store.root()
     shown = set()
     for dependency in dependencies:
         path = Path(dependency)
@@ -65,9 +65,9 @@ def _provenance(relative: str) -> Optional[Dict[str, str]]:
     """TensorRT version and GPU of the GPU run that wrote a recording (its folder's manifest)."""
     path = _repository_root() / relative
     if path.suffix == ".json" and path.parent.name == "tensors":
-        provenance = recordings.read_json(path).get("provenance", {})
+        provenance = Recording.read(path).provenance
     else:
-        provenance = recordings.provenance(path.parent if path.is_file() else path)
+        provenance = store.provenance(path.parent if path.is_file() else path)
     provenance = provenance.get("tensorrt", provenance) if isinstance(provenance.get("tensorrt"), dict) else provenance
     if "tensorrt" not in provenance:
         return None
@@ -97,16 +97,15 @@ def source_links(pagename: str, source_suffix: str, language: str, shown: List[s
     return links
 
 
-def _context(app, pagename, templatename, context, doctree) -> None:
+def _context(app, pagename, _templatename, context, doctree) -> None:
     if doctree is None:
         return
-    base, ref = app.config.html_context.get("trtdeconv_repository"), app.config.html_context.get("trtdeconv_repository_ref")
-    default_base, default_ref = repository()
-    base, ref = (base or default_base).rstrip("/"), ref or default_ref
+    base = app.config.html_context.get("trtdeconv_repository", "").rstrip("/")
+    ref = app.config.html_context.get("trtdeconv_repository_ref") or "main"
     shown = recordings_shown(app.env.dependencies.get(pagename, ()))
     suffix = Path(app.env.doc2path(pagename)).suffix if pagename in app.env.found_docs else ".md"
     context["trtdeconv_source_label"] = _("在代码仓库中查看：")
-    context["trtdeconv_source_links"] = source_links(pagename, suffix, app.config.language, shown, base, ref)
+    context["trtdeconv_source_links"] = source_links(pagename, suffix, app.config.language, shown, base, ref) if base else []
     context["trtdeconv_recorded_with"] = recorded_with(shown) if shown else ""
     context["trtdeconv_recorded_label"] = _("本页显示的输出与数字由 {what} 在 GPU 上记录；")
     context["trtdeconv_how_label"] = _("它们是怎么得到的")

@@ -1,7 +1,7 @@
 // The output-shape calculator (trtdeconv_docs.sphinx_ext.calculator): TensorRT's output-size rule and its
 // refusals, in the page, offline. The rule's formulas and the limits come from trtdeconv-shape-rules.js,
-// generated at build time from trtdeconv_docs.shapes.FORMULAS and trtdeconv_docs.limits; the checks below
-// follow trtdeconv_docs.attributes.resolve and trtdeconv_docs.shapes.output_shape in the same order, and
+// generated at build time from trtdeconv_docs.layer.shapes.FORMULAS and trtdeconv_docs.layer.limits; the checks below
+// follow trtdeconv_docs.layer.attributes.resolve and trtdeconv_docs.layer.shapes.output_shape in the same order, and
 // tests/test_calculator.py compares them with the Python rule in headless Chromium.
 (() => {
   const RULES = () => window.TRTDECONV_RULES;
@@ -9,7 +9,7 @@
   class Refusal extends Error {
     constructor(reason, key, values) {
       super(`${reason}: ${key} ${JSON.stringify(values)}`);
-      this.reason = reason;  // a key of trtdeconv_docs.limits.REASONS, as the Python rule gives it
+      this.reason = reason;  // a key of trtdeconv_docs.layer.limits.REASONS, as the Python rule gives it
       this.key = key;        // which message of the page's catalog explains it
       this.values = values;
     }
@@ -60,7 +60,7 @@
     return values;
   }
 
-  /** The layer as trtdeconv_docs.attributes.resolve fills it in, or a Refusal. */
+  /** The layer as trtdeconv_docs.layer.attributes.resolve fills it in, or a Refusal. */
   function resolve(p) {
     const maps = checkSetter("num_output_maps", p.num_output_maps);
     const kernel = checkSetter("kernel_size_nd", p.kernel_size_nd);
@@ -89,7 +89,7 @@
     return v;
   }
 
-  /** trtdeconv_docs.shapes.output_shape: {shape, layer, dimensions, axis} or a Refusal. */
+  /** trtdeconv_docs.layer.shapes.output_shape: {shape, layer, dimensions, axis} or a Refusal. */
   function compute(p) {
     const layer = resolve(p);
     const shape = p.input_shape;

@@ -4,7 +4,7 @@
 //   ("[TRT]", "[E]", "[optimizer.cpp::computeCosts::3869]", "Error Code 10:") and timestamps are dropped,
 //   since Sphinx lists only pages that hold every word of the query;
 // - the excerpts no longer start with the language switch's "中文English" (nor the page's other site notes);
-// - a result from the gallery says so, so that a page and its example are told apart.
+// (a result from the gallery says so by its title: sphinx_ext/gallery.py puts "示例：" / "Example: " before it).
 // tests/test_reader.py runs the real search page in headless Chromium.
 window.trtdeconvNormaliseQuery = (query) => query
   .replace(/\[[^\]]*\]/g, " ")                        // [TRT] [E] [12/07/2026-18:00:00] [optimizer.cpp::...]
@@ -30,16 +30,4 @@ document.addEventListener("DOMContentLoaded", () => {
       htmlToText(html.replace(/<(nav|p) class="trtdeconv-(language-switch|recorded-with|source-links)"[\s\S]*?<\/\1>/g, ""),
         ...rest);
   }
-  const results = document.getElementById("search-results");
-  if (!results) return;
-  const gallery = document.documentElement.lang.startsWith("zh") ? "示例库 · " : "Gallery · ";
-  new MutationObserver(() => {
-    for (const link of results.querySelectorAll('li > a[href*="gallery/"]:not([data-trtdeconv-kind])')) {
-      link.setAttribute("data-trtdeconv-kind", "gallery");
-      const label = document.createElement("span");
-      label.className = "trtdeconv-search-kind";
-      label.textContent = gallery;
-      link.prepend(label);
-    }
-  }).observe(results, { childList: true, subtree: true });
 });
