@@ -1,7 +1,7 @@
 """The built site: every page in every language, a working language switch on each, the same code in both.
 
-One module-wide build of the real site (``python -m trtdeconv_docs.site``, as ``tox -e docs``
-runs it) into a temporary folder; the tests read its HTML with the standard library's parser.
+One build of the real site per test process (``python -m trtdeconv_docs.site``, as ``tox -e docs``
+runs it, into a temporary folder: the ``built`` fixture of ``tests/conftest.py``); the tests read its HTML with the standard library's parser.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from trtdeconv_docs.sphinx_ext import hosting, original, thumbnails
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
-from .support.paths import DOCS
+from .support.browser import browser_or_skip
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
@@ -76,14 +76,6 @@ class Page(HTMLParser):
             self.prose.append(data)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The whole site, built as ``tox -e docs`` builds it."""
-    out = tmp_path_factory.mktemp("site")
-    assert site.build(out / "html", out / "doctrees", DOCS) == 0
-    return out / "html"
-
-
 def test_each_edition_draws_every_thumbnail_as_a_picture(built):
     for code in LANGUAGES:
         drawn = built.parent / "doctrees" / f"{code}.sources" / "docs" / thumbnails.FOLDER
@@ -116,11 +108,9 @@ def test_root_page_opens_the_original_without_script_and_links_every_language(bu
 @pytest.mark.parametrize("browser, edition", [("zh-CN", "zh-CN"), ("en-US", "en"), ("de-DE", "en")])
 def test_root_page_opens_the_edition_in_the_readers_language(built, browser, edition):
     """In headless Chromium told to prefer ``browser``, the root page lands on that edition."""
-    binary = headless.chromium()
-    if binary is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium) to open the root page")
-    dom = headless.rendered_dom(headless.page_url(built / "index.html"), binary, language=browser)
-    assert re.search(f'<html[^>]* lang="{edition}"', dom), dom[:200]
+    with browser_or_skip("open the root page", language=browser) as chromium:
+        chromium.open(headless.page_url(built / "index.html"), settle="document.querySelector('article')")
+        assert chromium.evaluate("document.documentElement.lang") == edition
 
 
 def test_every_language_has_the_same_pages(built):
@@ -226,11 +216,10 @@ SEARCHES = [("zh_CN", "步长", "stride.html"), ("zh_CN", "stride", "stride.html
 @pytest.mark.parametrize("language, query, expected", SEARCHES)
 def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query, expected):
     """Sphinx's own search page, run by headless Chromium, lists the page among its results."""
-    binary = headless.chromium()
-    if binary is None:
-        pytest.skip("no Chromium on this machine (apt-get install chromium) to run the search page")
-    dom = headless.rendered_dom(headless.page_url(built / language / "search.html", query), binary)
-    results = re.findall(r'<li class="kind-[^"]*"><a href="([^"#?]+)', dom)
+    with browser_or_skip("run the search page") as chromium:
+        chromium.open(headless.page_url(built / language / "search.html", query), settle=headless.SEARCH_FINISHED)
+        results = [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
+            "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
     assert expected in results, (query, results[:10])
 
 

@@ -19,6 +19,7 @@ _.sitemap_locales  # sphinx-sitemap's config value, set in sphinx_ext/hosting.py
 _.notfound_urls_prefix  # sphinx-notfound-page's config value, set in sphinx_ext/hosting.py
 _.ogp_site_url  # sphinxext-opengraph's config value, set in sphinx_ext/hosting.py
 _.mathjax_path  # Sphinx config value set in sphinx_ext/mathjax_local.py
+_.html_show_sourcelink  # Sphinx config value set in sphinx_ext/repository.py
 language_name  # sphinx.search.SearchLanguage attribute, read by Sphinx
 __getattr__  # trt/stand_in.py: the stand-in module's attribute hook (PEP 562), called by Python
 SvgFigures  # sphinx_ext/gallery.py: sphinx-gallery's image scraper, named in docs/conf.py

@@ -22,6 +22,7 @@ import numpy as np
 
 from .layer import reference, shapes
 from .layer.attributes import DEFAULT_PADDING_MODE, PADDING_MODES, PER_DIMENSION_ATTRIBUTES, DeconvolutionError, resolve
+from .layer.padding_use import ignored_paddings
 
 PROG = "trtdeconv-docs"
 USAGE_ERROR = 2
@@ -38,8 +39,8 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not usage text and ``exit(2)``."""
 
     def error(self, message: str):
-        """Raise :class:`UsageError` instead of printing usage and exiting."""
-        raise UsageError(message)
+        """Raise :class:`UsageError` (the message and where the help is) instead of printing usage and exiting."""
+        raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
 INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -69,16 +70,31 @@ def _integer(name: str) -> Callable[[str], int]:
     return parse
 
 
+HELP = {
+    "stride_nd": "the stride per spatial dimension (default 1 each)",
+    "padding_nd": "cropped at both ends of each spatial dimension: sets pre and post padding (default 0)",
+    "pre_padding": "cropped at the start of each spatial dimension (replaces padding_nd's)",
+    "post_padding": "cropped at the end of each spatial dimension (replaces padding_nd's)",
+    "dilation_nd": "the kernel's dilation per spatial dimension (default 1 each)",
+}
+"""Help of each optional per-dimension option (TensorRT's attribute of the same name)."""
+
+
 def _layer_options() -> argparse.ArgumentParser:
     """The layer attributes both subcommands take, under TensorRT's names."""
     options = _Parser(add_help=False)
-    options.add_argument("--num-output-maps", type=_integer("num_output_maps"), required=True, metavar="M")
-    options.add_argument("--kernel-size-nd", type=_integers("kernel_size_nd"), required=True, metavar="K,K")
+    options.add_argument("--num-output-maps", type=_integer("num_output_maps"), required=True, metavar="M",
+                         help="output channels (required)")
+    options.add_argument("--kernel-size-nd", type=_integers("kernel_size_nd"), required=True, metavar="K,K",
+                         help="kernel size per spatial dimension: 2 values (2-D) or 3 (3-D) (required)")
     for name in LAYER_OPTIONS:
-        options.add_argument("--" + name.replace("_", "-"), type=_integers(name), metavar="N,N")
+        options.add_argument("--" + name.replace("_", "-"), type=_integers(name), metavar="N,N", help=HELP[name])
+    modes = "; ".join(f"{mode} ignores {', '.join('--' + n.replace('_', '-') for n in ignored_paddings(mode))}"
+                      for mode in PADDING_MODES if ignored_paddings(mode))
     options.add_argument("--padding-mode", default=DEFAULT_PADDING_MODE, metavar="MODE",
-                         help="one of " + ", ".join(PADDING_MODES))
-    options.add_argument("--num-groups", type=_integer("num_groups"), default=1, metavar="G")
+                         help=f"one of {', '.join(PADDING_MODES)} (default {DEFAULT_PADDING_MODE}); {modes}")
+    options.add_argument("--num-groups", type=_integer("num_groups"), default=1, metavar="G",
+                         help="groups: must divide the input channels and M (default 1)")
     return options
 
 
@@ -88,17 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     layer = _layer_options()
     run = commands.add_parser("reference", parents=[layer], help="run the reference model on .npy files")
-    run.add_argument("input", metavar="INPUT.npy")
-    run.add_argument("--kernel", required=True, metavar="K.npy")
-    run.add_argument("--bias", metavar="B.npy")
-    run.add_argument("--output", required=True, metavar="OUT.npy")
+    run.add_argument("input", metavar="INPUT.npy", help="the input tensor (N, C, [D,] H, W) as a .npy file")
+    run.add_argument("--kernel", required=True, metavar="K.npy", help="the kernel (C, M/G, [kD,] kH, kW) as a .npy file")
+    run.add_argument("--bias", metavar="B.npy", help="the bias (M,) as a .npy file (default: none)")
+    run.add_argument("--output", required=True, metavar="OUT.npy", help="where to write the float64 output")
     shape = commands.add_parser("shape", parents=[layer], help="print the output shape")
-    shape.add_argument("--input-shape", type=_integers("input shape"), required=True, metavar="N,C,H,W")
+    shape.add_argument("--input-shape", type=_integers("input shape"), required=True, metavar="N,C,H,W",
+                       help="the input's shape, e.g. 1,3,17,17 (required)")
     return parser
 
 
 def _layer(args: argparse.Namespace):
-    """Resolve the layer attributes given on the command line."""
+    """Resolve the layer attributes given on the command line; a note on stderr names the ones the mode ignores."""
+    ignored = [name for name in ignored_paddings(args.padding_mode) if getattr(args, name, None) is not None] \
+        if args.padding_mode in PADDING_MODES else []
+    if ignored:
+        print(f"{PROG}: note: --padding-mode {args.padding_mode} does not use "
+              f"{', '.join('--' + name.replace('_', '-') for name in ignored)}: ignored", file=sys.stderr)
     return resolve(
         num_output_maps=args.num_output_maps,
         kernel_size_nd=args.kernel_size_nd,

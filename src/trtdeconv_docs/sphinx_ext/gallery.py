@@ -180,11 +180,30 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
     source[0] = "\n".join(lines)
 
 
+def _mark_example_title(app, _doctree) -> None:
+    """An example's page title starts with ``示例：`` (``Example:``): the browser's title bar, search results,
+    links and "next" show it.
+
+    The gallery's examples are named like the pages they illustrate ("stride_nd：步长" twice), so search
+    listed look-alikes; the examples' own sources keep their titles (a changed example needs a GPU re-run).
+    Runs after Sphinx's title collector has stored the title (``doctree-read``, priority 600).
+    """
+    docname = app.env.docname
+    if not docname.startswith(f"{app.config.sphinx_gallery_conf['gallery_dirs']}/plot_"):
+        return
+    prefix = _("示例：")
+    titles = {id(title): title for title in (app.env.titles.get(docname), app.env.longtitles.get(docname)) if title}
+    for title in titles.values():
+        if not title.astext().startswith(prefix):
+            title.insert(0, nodes.Text(prefix))
+
+
 def setup(app):
-    """Register the recording checks (before sphinx-gallery runs the examples) and the provenance note."""
+    """Register the recording checks (before sphinx-gallery runs the examples), the provenance note, example titles."""
     app.setup_extension(messages.__name__)
     app.setup_extension(digests.__name__)
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
+    app.connect("doctree-read", _mark_example_title, priority=600)
     app.add_directive("trt-provenance", Provenance)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
