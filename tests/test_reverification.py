@@ -3,7 +3,8 @@
 A fresh folder is published with the project's own writer from a copy of ``recordings/tensors``
 (and ``conformance``) with chosen edits, as a GPU run would publish it; the comparison must
 call an untouched run ``identical``, a one-ulp change ``last_bits``, a changed value beyond two
-summation bounds, a new refusal and a lost run ``differs``.
+summation bounds and a new refusal ``differs``, a run on one side only ``removed``/``added`` (not
+counted), and leave out an example the fresh run did not re-run.
 """
 
 from __future__ import annotations
@@ -60,10 +61,20 @@ def test_one_ulp_is_last_bits_and_a_real_change_differs(tmp_path):
     found = statuses(report)
     assert found[("plot_03_stride.json", "stride_nd=(2,2)")] == "last_bits"
     assert found[("plot_01_base.json", "base")] == "differs"
-    assert [e for e in report["examples"] if e["example"] == "plot_04_padding.json" and e["status"] == "differs"]
+    assert [e["status"] for e in report["examples"] if e["example"] == "plot_04_padding.json"][-1] == "removed"
     dilation = documents_first_label("plot_11_dilation.json")
     assert found[("plot_11_dilation.json", dilation)] == "differs"
-    assert report["summary"]["examples"]["identical"] == len(report["examples"]) - 4
+    counted = report["summary"]["examples"]
+    assert counted["identical"] == len(report["examples"]) - 4 and counted["differs"] == 2
+    assert "removed" not in counted
+
+
+def test_an_example_the_fresh_run_did_not_rerun_is_left_out(tmp_path):
+    fresh = fresh_tensors(tmp_path, lambda documents: None)
+    (fresh / "tensors" / "plot_01_base.json").unlink()
+    report = reverification.build_report(RECORDINGS.parent, fresh)
+    assert "plot_01_base.json" not in {e["example"] for e in report["examples"]}
+    assert report["summary"]["examples"]["identical"] == len(report["examples"]) > 40
 
 
 def documents_first_label(name):
@@ -101,9 +112,11 @@ def test_the_provenance_note_shows_the_last_reproduction(tmp_path, monkeypatch):
     report["fresh_provenance"] = dict(report["fresh_provenance"], gpu="NVIDIA H100 80GB HBM3")
     core.publish_report(report, root / core.FOLDER, "test")
     last = core.latest()
-    assert (last.gpu, last.date, last.counts["last_bits"]) == ("NVIDIA H100 80GB HBM3", report["compared"][:10], 1)
+    # the date of the fresh GPU run (its provenance), not of the comparison on a CPU
+    assert (last.gpu, last.date, last.counts["last_bits"]) == (
+        "NVIDIA H100 80GB HBM3", report["fresh_provenance"]["date"][:10], 1)
     sentence = reproduced_sentence()
-    assert f"{last.total} 次运行中 {last.total - 1} 次逐位相同，1 次仅末位不同" in sentence
+    assert f"{last.total} 次已记录的运行独立地再跑了一遍并与记录比较：{last.total - 1} 次逐位相同，1 次的差异在求和顺序的误差界之内" in sentence
     assert "NVIDIA H100 80GB HBM3" in sentence and last.date in sentence
 
 

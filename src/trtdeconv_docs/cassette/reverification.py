@@ -9,8 +9,11 @@ run by run and classifies each:
 * ``last_bits``: the outputs differ, but by no more than two FP32 summation-order bounds
   of :mod:`trtdeconv_docs.layer.tolerance` (each run may sit one bound from the exact result),
   with the tactics that changed;
-* ``differs``: anything else (a new refusal, another shape, a difference beyond the bound,
-  a run missing on one side).
+* ``differs``: anything else (a new refusal, another shape, a difference beyond the bound or
+  one no bound can judge).
+
+A run on one side only is ``added`` or ``removed`` (the examples changed in between): listed,
+not counted as a reproduction. An example the fresh folder lacks was not re-run and is left out.
 
 Usage (on CPU, after the GPU run; the command adds the conformance suite,
 :mod:`trtdeconv_docs.conformance.reverification`)::
@@ -66,6 +69,12 @@ def _ulps(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.abs(ordered(a) - ordered(b)).max(initial=0))
 
 
+def _largest_difference(a: np.ndarray, b: np.ndarray) -> float:
+    """max |a - b| over the elements that differ (equal infinities count as equal)."""
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    return float(np.abs(np.where(a == b, 0.0, a - b)).max(initial=0))
+
+
 def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
                     bounds: Optional[Dict[str, float]]) -> Dict[str, Any]:
     """Status of one run from its outputs; ``bounds``: per output, max |new - old| / bound (None: not recomputable)."""
@@ -74,7 +83,7 @@ def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
     if all(old[n].tobytes() == new[n].tobytes() for n in old):
         return {"status": "identical"}
     result: Dict[str, Any] = {
-        "max_abs": max(float(np.abs(old[n].astype(np.float64) - new[n].astype(np.float64)).max(initial=0)) for n in old),
+        "max_abs": max(_largest_difference(old[n], new[n]) for n in old),
         "max_ulps": max(_ulps(old[n], new[n]) for n in old if old[n].dtype.kind == "f")
         if any(old[n].dtype.kind == "f" for n in old) else None}
     if bounds is None:
@@ -92,14 +101,17 @@ def _run_bounds(old_run: Run, new_run: Run, known) -> Optional[Dict[str, float]]
     result, outputs = {}, old_run.outputs()
     for name, item in recomputed.items():
         old = outputs[name].astype(np.float64)
-        result[name] = tolerance.worst_ratio(item.recorded, old, item.absolute_terms, item.term_counts, item.precision)
+        try:
+            result[name] = tolerance.worst_ratio(item.recorded, old, item.absolute_terms, item.term_counts, item.precision)
+        except ValueError:  # the worst-case rule cannot bound this size at this precision (tolerance.gamma)
+            return None
     return result
 
 
 def classify_run(old_run: Optional[Run], new_run: Optional[Run], known) -> Dict[str, Any]:
     """The status of one example run (see the module docstring), with the tactics that changed."""
     if old_run is None or new_run is None:
-        return {"status": "differs", "why": "only in the " + ("fresh run" if old_run is None else "committed recording")}
+        return {"status": "added" if old_run is None else "removed"}
     tactics = _changed_tactics(_tactics(old_run), _tactics(new_run))
     extra = {"tactics_changed": tactics} if tactics else {}
     if old_run.refused is not None or new_run.refused is not None:
@@ -114,7 +126,7 @@ def classify_run(old_run: Optional[Run], new_run: Optional[Run], known) -> Dict[
 def compare_examples(committed: Path, fresh: Path, known_extra=None) -> List[Dict[str, Any]]:
     """One entry per example run of either folder (by example file and label)."""
     entries = []
-    names = sorted({p.name for p in recordings.listed(committed, ".json")} | {p.name for p in recordings.listed(fresh, ".json")})
+    names = sorted(p.name for p in recordings.listed(fresh, ".json") if p.is_file())  # what the fresh run re-ran
     for name in names:
         sides = [Recording.read(folder / name) if (folder / name).is_file() else None for folder in (committed, fresh)]
         known = {key: array for side in sides if side is not None
@@ -198,4 +210,4 @@ def latest() -> Optional[Reproduced]:
         raise RecordingError(f"{path}: format {report.get('format')!r} is not {FORMAT!r}; run the re-verification again")
     provenance = recordings.provenance(path.parent)
     counts = {status: sum(part.get(status, 0) for part in report["summary"].values()) for status in STATUSES}
-    return Reproduced(report["compared"][:10], provenance["gpu"], provenance["tensorrt"], counts)
+    return Reproduced(provenance.get("date", report["compared"])[:10], provenance["gpu"], provenance["tensorrt"], counts)

@@ -158,8 +158,8 @@ def reproduced_sentence() -> str:
     last = reverification.latest()
     if last is None:
         return ""
-    return _("{date}，TensorRT {tensorrt} 在 {gpu} 上重新运行了全部记录并与之比较：{total} 次运行中 {identical} 次逐位相同，"
-             "{last_bits} 次仅末位不同（自动调优选了其他内核），{differs} 次不同。").format(
+    return _("{date}，TensorRT {tensorrt} 在 {gpu} 上把 {total} 次已记录的运行独立地再跑了一遍并与记录比较：{identical} 次逐位相同，"
+             "{last_bits} 次的差异在求和顺序的误差界之内，{differs} 次不同。").format(
         date=last.date, tensorrt=last.tensorrt, gpu=last.gpu, total=last.total, **last.counts)
 
 
