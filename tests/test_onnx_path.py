@@ -1,0 +1,179 @@
+"""The ONNX ConvTranspose cases (issue 20): committed models, ONNX Runtime on CPU, recorder, replay."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import onnx
+import pytest
+
+from trtdeconv_docs import recordings
+from trtdeconv_docs.onnx_path import cases, onnx_runtime, recorded, recorder
+from trtdeconv_docs.replay import ReplayMiss
+
+from . import onnx_fake
+
+ROOT = onnx_fake.ROOT
+
+
+def test_committed_models_are_what_the_generator_writes():
+    assert cases.main(["--check", str(ROOT / cases.MODELS)]) == 0
+
+
+def test_a_changed_committed_model_is_named_by_the_generator_check(tmp_path, capsys):
+    folder = tmp_path / cases.MODELS
+    assert cases.main([str(folder)]) == 0
+    model = onnx.load(folder / "dilations_2d.onnx")
+    next(a for a in model.graph.node[0].attribute if a.name == "dilations").ints[:] = [1, 1]
+    onnx.save(model, folder / "dilations_2d.onnx")
+    assert cases.main(["--check", str(folder)]) == 1
+    assert "dilations_2d.onnx: not what trtdeconv_docs.onnx_path.cases writes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", cases.CASES, ids=lambda c: c.name)
+def test_every_model_is_valid_onnx_at_the_stated_opset(case):
+    model = onnx.load(cases.model_path(ROOT, case))
+    onnx.checker.check_model(model, full_check=True)
+    if case.quantized_by:  # nvidia-modelopt writes its own opset (the recording shows what TensorRT 8.6 makes of it)
+        assert [n.op_type for n in model.graph.node].count("ConvTranspose") == 1
+    else:
+        assert (model.ir_version, [(o.domain, o.version) for o in model.opset_import]) == (cases.IR_VERSION, [("", cases.OPSET)])
+        assert [n.name for n in model.graph.node if n.op_type == "ConvTranspose"] == [cases.NODE_NAME]
+
+
+@pytest.mark.parametrize("case", [c for c in cases.CASES if c.qdq], ids=lambda c: c.name)
+def test_qdq_weights_dequantize_exactly_to_the_float_weights(case):
+    scales = cases.weight_scales(case)
+    if scales.ndim:
+        axis = {"axis0": 0, "axis1": 1}[case.qdq]
+        scales = scales.reshape([-1 if a == axis else 1 for a in range(len(case.weight_shape))])
+    np.testing.assert_array_equal(cases.quantized_weights(case) * scales, cases.weights(case))
+
+
+def test_onnx_runtime_runs_the_float_models_like_a_float64_oracle():
+    """ONNX Runtime (CPU) on the plain models agrees with ONNX's reference implementation (onnx.reference).
+
+    Not the Q/DQ models, not ``output_shape`` (onnx.reference's ConvTranspose cannot compute it: its Col2Im
+    raises "expected size of input's dimension 2 to match the calculated number of sliding blocks") and not
+    ``group`` > 1 (onnx.reference's ConvTranspose reshapes the weights without the groups).
+    """
+    from onnx.reference import ReferenceEvaluator
+
+    for case in cases.CASES:
+        if case.qdq or case.quantized_by or "output_shape" in case.attributes or case.group > 1:
+            continue
+        path = cases.model_path(ROOT, case)
+        for shape in case.shapes:
+            values = cases.inputs(case, shape)
+            expected = ReferenceEvaluator(str(path)).run(None, values)[0]
+            np.testing.assert_allclose(onnx_runtime.run(path, values)["y"], expected, rtol=0, atol=1e-5,
+                                       err_msg=case.name)
+
+
+@pytest.fixture(scope="module")
+def fake_checkout(tmp_path_factory):
+    return onnx_fake.make(tmp_path_factory.mktemp("onnx-fake"))
+
+
+@pytest.fixture
+def fake_recordings(fake_checkout, monkeypatch):
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(fake_checkout / "recordings"))
+    return fake_checkout
+
+
+def test_the_recorder_records_every_case_with_its_model_hash(fake_checkout):
+    folder = fake_checkout / "recordings" / recorder.FOLDER
+    assert recordings.verify_folder(folder) == []
+    summary = recordings.read_json(folder / "summary.json")
+    assert summary == {"recorded": [c.name for c in cases.CASES], "skipped": [], "failed": []}
+    for case in cases.CASES:
+        document = recordings.read_json(folder / "cases" / f"{case.name}.json")
+        assert document["model_sha256"] == hashlib.sha256(cases.model_path(ROOT, case).read_bytes()).hexdigest()
+        assert [b["settings"]["precision"] for b in document["builds"]] == list(case.precisions)
+
+
+def test_parser_errors_and_builder_refusals_are_kept_verbatim(fake_recordings):
+    refused = recorded.build(cases.BY_NAME[onnx_fake.REFUSED])
+    assert not refused["parsed"] and "network" not in refused
+    assert refused["parser_errors"][0]["text"] == str(onnx_fake._Error(0))
+    assert refused["parser_errors"][0]["code"] == "UNSUPPORTED_NODE"
+    build_refused = recorded.build(cases.BY_NAME[onnx_fake.BUILD_REFUSED])
+    assert build_refused["build_error"] == [f"[ERROR] {onnx_fake.FAKE}: no engine"]
+
+
+def test_dynamic_cases_record_every_shape_with_their_profile(fake_recordings):
+    case = cases.BY_NAME["dynamic_hw_2d"]
+    entry = recorded.build(case)
+    assert [r["inputs"]["x"]["shape"] for r in entry["runs"]] == [list(s) for s in case.shapes]
+    assert entry["settings"]["profile"] == {"x": [list(s) for s in case.profile]}
+
+
+def test_the_replay_compares_with_onnx_runtime_computed_now(fake_recordings):
+    case = cases.BY_NAME["output_padding_gt_pads_2d"]
+    run = recorded.build(case)["runs"][0]
+    compared = onnx_runtime.compare(cases.model_path(recorded.models_root(), case), run)
+    assert compared["tensorrt_shape"] == compared["onnxruntime_shape"] == [1, 3, 12, 12]
+    assert compared["max_abs_difference"] == pytest.approx(onnx_fake.OFFSET)
+
+
+def test_changing_one_attribute_of_one_committed_model_fails_the_replay_naming_it(fake_recordings):
+    path = fake_recordings / cases.MODELS / "output_padding_eq_pads_2d.onnx"
+    model = onnx.load(path)
+    next(a for a in model.graph.node[0].attribute if a.name == "output_padding").ints[:] = [0, 0]
+    onnx.save(model, path)
+    with pytest.raises(ReplayMiss, match=r"ONNX case output_padding_eq_pads_2d: onnx_models/output_padding_eq_pads_2d"
+                                         r"\.onnx differs from the model recorded on a GPU .*tools/gpu/onnx\.sh"):
+        recorded.build(cases.BY_NAME["output_padding_eq_pads_2d"])
+    recorded.build(cases.BY_NAME["output_padding_lt_pads_2d"])  # the others still replay
+
+
+def test_other_builder_settings_or_inputs_are_never_answered(fake_recordings, monkeypatch):
+    with pytest.raises(ReplayMiss, match=r"base_2d: builder settings .*'int8'.* never recorded"):
+        recorded.build(cases.BY_NAME["base_2d"], "int8")
+    monkeypatch.setattr(cases, "_sixteenths", lambda rng, shape: np.zeros(shape, np.float32))
+    with pytest.raises(ReplayMiss, match=r"group_2d, fp32: input bytes of x .*differ from the recording"):
+        recorded.build(cases.BY_NAME["group_2d"])
+
+
+def test_a_recording_edited_by_hand_is_refused(fake_checkout, tmp_path, monkeypatch):
+    import shutil
+
+    copy = tmp_path / "checkout"
+    shutil.copytree(fake_checkout, copy)
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(copy / "recordings"))
+    path = copy / "recordings" / recorder.FOLDER / "cases" / "base_2d.json"
+    path.write_text(path.read_text().replace('"parsed": true', '"parsed": false'))
+    with pytest.raises(ReplayMiss, match=r"base_2d\.json: edited after the GPU run"):
+        recorded.build(cases.BY_NAME["base_2d"])
+
+
+def test_the_recorder_refuses_unknown_case_names(tmp_path):
+    with pytest.raises(SystemExit, match="unknown case"):
+        recorder.record(onnx_fake.tensorrt(), ROOT, tmp_path, {}, only=["no_such_case"], time_budget=1,
+                        polygraphy=False, write_json=lambda *a: None)
+
+
+def test_the_time_budget_skips_cases_and_says_so(tmp_path):
+    from trtdeconv_docs.recordings_writer import write_json
+
+    summary = recorder.record(onnx_fake.tensorrt(), ROOT, tmp_path, {}, only=["base_2d", "group_2d"], time_budget=-1,
+                              polygraphy=False, write_json=write_json)
+    assert summary == {"recorded": [], "skipped": ["base_2d", "group_2d"], "failed": []}
+
+
+def test_polygraphy_is_recorded_as_its_command_line(tmp_path):
+    """Where polygraphy is not installed the command still runs and its failure is what is recorded."""
+    result = recorder.record_polygraphy(ROOT, cases.BY_NAME["base_2d"], ("--int8",))
+    assert result["command"] == "polygraphy run onnx_models/base_2d.onnx --trt --onnxrt --int8"
+    assert isinstance(result["returncode"], int) and set(result) >= {"stdout", "stderr", "seconds"}
+
+
+def test_pytorch_can_express_exactly_the_symmetric_plain_cases():
+    from trtdeconv_docs.onnx_path import pytorch_peer
+
+    plain = {c.name for c in cases.CASES if pytorch_peer.expressible(c) is None}
+    assert "output_padding_gt_pads_3d" not in plain and "pads_asymmetric_2d" not in plain
+    assert {"base_2d", "group_2d", "one_d", "dilations_2d", "dynamic_hw_2d", "modelopt_source_2d"} <= plain
+    assert pytorch_peer.arguments(cases.BY_NAME["output_padding_eq_pads_2d"]) == {
+        "stride": [2, 2], "padding": [1, 1], "output_padding": [1, 1], "groups": 1, "dilation": [1, 1]}
