@@ -99,7 +99,7 @@ def _execute(case, inputs):
 def tensorrt() -> recorder.TensorRT:
     """The fake, in the shape :func:`trtdeconv_docs.onnx_path.recorder.record` takes."""
     return recorder.TensorRT(
-        trt=types.SimpleNamespace(OnnxParser=_Parser), builder=_Builder, execute=_execute,
+        trt=types.SimpleNamespace(OnnxParser=_Parser), builder=_Builder, run_engine=_execute,
         layer_information=lambda engine: json.dumps({"Layers": [FAKE]}),
         describe_network=lambda network: {"layers": [{"type": "DECONVOLUTION", "name": FAKE,
                                                       "attributes": {"pre_padding": [0, 0]}}]},

@@ -67,7 +67,7 @@ class TensorRT:
 
     trt: Any
     builder: Callable[..., Any]
-    execute: Callable[..., Dict[str, Any]]
+    run_engine: Callable[..., Dict[str, Any]]
     layer_information: Callable[[Any], str]
     describe_network: Callable[[Any], Dict[str, Any]]
     build_error: type
@@ -97,54 +97,54 @@ def parser_error(error) -> Dict[str, Any]:
     return described
 
 
-def record_build(tensorrt: TensorRT, case: cases.Case, model: bytes, precision: str) -> Dict[str, Any]:
+def record_build(backend: TensorRT, case: cases.Case, model: bytes, precision: str) -> Dict[str, Any]:
     """Parse, describe, build and run ``case`` at ``precision``; what TensorRT said, as JSON-able data."""
     import json
 
-    builder = tensorrt.builder(int8=precision == "int8")
-    parser = tensorrt.trt.OnnxParser(builder.network, builder.logger)
+    builder = backend.builder(int8=precision == "int8")
+    parser = backend.trt.OnnxParser(builder.network, builder.logger)
     parsed = bool(parser.parse(model))
     entry: Dict[str, Any] = {"settings": settings(case, precision), "parsed": parsed,
                              "parser_errors": [parser_error(parser.get_error(i)) for i in range(parser.num_errors)]}
     if parsed:
         try:
-            entry["network"] = tensorrt.describe_network(builder.network)
+            entry["network"] = backend.describe_network(builder.network)
         except Exception:  # this package's reader, not TensorRT: keep the build, say what failed
             entry["network_error"] = traceback.format_exc()
         if case.profile:
             builder.add_profile({"x": case.profile})
         try:
             engine = builder.build()
-        except tensorrt.build_error as refusal:
+        except backend.build_error as refusal:
             entry["build_error"] = list(refusal.messages)
         else:
             entry["build_seconds"] = builder.build_seconds
-            information = tensorrt.layer_information(engine)
+            information = backend.layer_information(engine)
             entry["engine_layers"] = json.loads(information) if information else None
-            entry["runs"] = [record_run(tensorrt, engine, case, shape) for shape in case.shapes]
+            entry["runs"] = [record_run(backend, engine, case, shape) for shape in case.shapes]
     entry["log"] = [f"[{severity}] {message}" for severity, message in builder.logger.messages]
     return entry
 
 
-def record_run(tensorrt: TensorRT, engine, case: cases.Case, shape) -> Dict[str, Any]:
+def record_run(backend: TensorRT, engine, case: cases.Case, shape) -> Dict[str, Any]:
     """One execution of ``engine`` on the case's inputs of ``shape`` (TensorRT's exception kept as text)."""
     values = cases.inputs(case, tuple(shape))
     run: Dict[str, Any] = {"inputs": {name: encode(array) for name, array in values.items()}}
     try:
-        run["outputs"] = {name: encode(array) for name, array in tensorrt.execute(engine, values).items()}
+        run["outputs"] = {name: encode(array) for name, array in backend.run_engine(engine, values).items()}
     except Exception as error:  # recorded: what TensorRT refused at run time
         run["error"] = f"{error.__class__.__name__}: {error}"
     return run
 
 
-def record_case(tensorrt: TensorRT, root: Path, case: cases.Case, provenance: Dict[str, Any]) -> Dict[str, Any]:
+def record_case(backend: TensorRT, root: Path, case: cases.Case, provenance: Dict[str, Any]) -> Dict[str, Any]:
     """The recording of one case: its model's identity and one entry per builder precision."""
     path = cases.model_path(root, case)
     model = path.read_bytes()
     builds = []
     for precision in case.precisions:
         try:
-            builds.append(record_build(tensorrt, case, model, precision))
+            builds.append(record_build(backend, case, model, precision))
         except Exception:  # a crash of this script, not TensorRT's answer: kept, and reported as a failure
             builds.append({"settings": settings(case, precision), "recorder_failure": traceback.format_exc()})
     return {"format": FORMAT, "case": case.name, "model": path.relative_to(root).as_posix(),
@@ -172,7 +172,7 @@ def record_polygraphy(root: Path, case: cases.Case, options: Sequence[str], pyth
             "seconds": round(time.perf_counter() - start, 1), "stdout": stdout, "stderr": stderr}
 
 
-def record(tensorrt: TensorRT, root: Path, scratch: Path, provenance: Dict[str, Any], *, only: Optional[Sequence[str]],
+def record(backend: TensorRT, root: Path, scratch: Path, provenance: Dict[str, Any], *, only: Optional[Sequence[str]],
            time_budget: float, polygraphy: bool, write_json: Callable[[Path, Any], Any]) -> Dict[str, List[str]]:
     """Record the cases (and polygraphy runs) into ``scratch``; returns (and writes as ``summary.json``) the
     names recorded, skipped and failed."""
@@ -187,7 +187,7 @@ def record(tensorrt: TensorRT, root: Path, scratch: Path, provenance: Dict[str, 
             summary["skipped"].append(case.name)
             print(f"skipped  {case.name} (time budget of {time_budget:.0f} s spent)", flush=True)
             continue
-        document = record_case(tensorrt, root, case, provenance)
+        document = record_case(backend, root, case, provenance)
         write_json(scratch / "cases" / f"{case.name}.json", document)
         failed = any("recorder_failure" in b for b in document["builds"])
         summary["failed" if failed else "recorded"].append(case.name)
@@ -235,11 +235,11 @@ def main(argv=None) -> int:
     root = args.root.resolve()
     if not (root / cases.MODELS).is_dir():
         parser.error(f"no {cases.MODELS}/ under {root}: run from the repository root or pass --root")
-    tensorrt = real()
+    backend = real()
     provenance = gpu_provenance()
     print(f"TensorRT {provenance['tensorrt']} on {provenance['gpu']}", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
-        summary = record(tensorrt, root, Path(scratch), provenance, only=args.only, time_budget=args.time_budget,
+        summary = record(backend, root, Path(scratch), provenance, only=args.only, time_budget=args.time_budget,
                          polygraphy=args.polygraphy, write_json=write_json)
         publish(scratch, args.out / "recordings" / FOLDER, provenance, command=COMMAND)
     print(f"{len(summary['recorded'])} recorded, {len(summary['skipped'])} skipped, {len(summary['failed'])} failed")
