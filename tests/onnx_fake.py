@@ -106,12 +106,43 @@ def tensorrt() -> recorder.TensorRT:
         build_error=_Refusal)
 
 
+def _pytorch(scratch: Path) -> None:
+    """A fake ``recordings/onnx-pytorch``: ONNX Runtime's outputs minus :data:`OFFSET` where PyTorch applies."""
+    from trtdeconv_docs.onnx_path import pytorch_peer
+    from trtdeconv_docs.tensors import encode
+
+    for case in cases.CASES:
+        document = {"format": 2, "case": case.name}
+        reason = pytorch_peer.expressible(case)
+        if reason:
+            document["not_expressible"] = reason
+        else:
+            runs = []
+            for shape in case.shapes:
+                values = cases.inputs(case, shape)
+                out = onnx_runtime.run(cases.model_path(ROOT, case), values)["y"] - OFFSET
+                runs.append({"inputs": {k: encode(v) for k, v in values.items()}, "outputs": {"y": encode(out)}})
+            document["runs"] = runs
+        write_json(scratch / f"{case.name}.json", document)
+
+
 def make(target: Path, only=None) -> Path:
-    """A fake checkout at ``target``: ``onnx_models/`` copied, ``recordings/onnx`` published by the recorder."""
+    """A fake checkout at ``target``: ``onnx_models/`` copied, ``recordings/onnx`` published by the recorder,
+    ``recordings/onnx-pytorch`` from ONNX Runtime (FAKE)."""
     shutil.copytree(ROOT / cases.MODELS, target / cases.MODELS)
     scratch = target / "scratch"
     recorder.record(tensorrt(), target, scratch, PROVENANCE, only=only, time_budget=1e9, polygraphy=False,
                     write_json=write_json)
     publish(scratch, target / "recordings" / recorder.FOLDER, PROVENANCE, command=FAKE)
     shutil.rmtree(scratch)
+    _pytorch(scratch)
+    publish(scratch, target / "recordings" / pytorch_peer_folder(), {"torch": FAKE, "gpu": FAKE}, command=FAKE)
+    shutil.rmtree(scratch)
     return target
+
+
+def pytorch_peer_folder() -> str:
+    """``onnx-pytorch``."""
+    from trtdeconv_docs.onnx_path.pytorch_peer import FOLDER
+
+    return FOLDER

@@ -82,6 +82,17 @@ def fake_recordings(fake_checkout, monkeypatch):
     return fake_checkout
 
 
+@pytest.fixture
+def fake_copy(fake_checkout, tmp_path, monkeypatch):
+    """A copy of the fake checkout that a test may change."""
+    import shutil
+
+    copy = tmp_path / "checkout"
+    shutil.copytree(fake_checkout, copy)
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(copy / "recordings"))
+    return copy
+
+
 def test_the_recorder_records_every_case_with_its_model_hash(fake_checkout):
     folder = fake_checkout / "recordings" / recorder.FOLDER
     assert recordings.verify_folder(folder) == []
@@ -117,8 +128,8 @@ def test_the_replay_compares_with_onnx_runtime_computed_now(fake_recordings):
     assert compared["max_abs_difference"] == pytest.approx(onnx_fake.OFFSET)
 
 
-def test_changing_one_attribute_of_one_committed_model_fails_the_replay_naming_it(fake_recordings):
-    path = fake_recordings / cases.MODELS / "output_padding_eq_pads_2d.onnx"
+def test_changing_one_attribute_of_one_committed_model_fails_the_replay_naming_it(fake_copy):
+    path = fake_copy / cases.MODELS / "output_padding_eq_pads_2d.onnx"
     model = onnx.load(path)
     next(a for a in model.graph.node[0].attribute if a.name == "output_padding").ints[:] = [0, 0]
     onnx.save(model, path)
@@ -136,13 +147,8 @@ def test_other_builder_settings_or_inputs_are_never_answered(fake_recordings, mo
         recorded.build(cases.BY_NAME["group_2d"])
 
 
-def test_a_recording_edited_by_hand_is_refused(fake_checkout, tmp_path, monkeypatch):
-    import shutil
-
-    copy = tmp_path / "checkout"
-    shutil.copytree(fake_checkout, copy)
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(copy / "recordings"))
-    path = copy / "recordings" / recorder.FOLDER / "cases" / "base_2d.json"
+def test_a_recording_edited_by_hand_is_refused(fake_copy):
+    path = fake_copy / "recordings" / recorder.FOLDER / "cases" / "base_2d.json"
     path.write_text(path.read_text().replace('"parsed": true', '"parsed": false'))
     with pytest.raises(ReplayMiss, match=r"base_2d\.json: edited after the GPU run"):
         recorded.build(cases.BY_NAME["base_2d"])
@@ -177,3 +183,20 @@ def test_pytorch_can_express_exactly_the_symmetric_plain_cases():
     assert {"base_2d", "group_2d", "one_d", "dilations_2d", "dynamic_hw_2d", "modelopt_source_2d"} <= plain
     assert pytorch_peer.arguments(cases.BY_NAME["output_padding_eq_pads_2d"]) == {
         "stride": [2, 2], "padding": [1, 1], "output_padding": [1, 1], "groups": 1, "dilation": [1, 1]}
+
+
+def test_the_report_reads_every_case_and_compares_with_onnx_runtime_and_pytorch(fake_recordings):
+    from trtdeconv_docs.onnx_path import report
+
+    rows = report.summaries()
+    assert [(s.case.name, s.precision) for s in rows] == [(c.name, p) for c in cases.CASES for p in c.precisions]
+    by_name = {(s.case.name, s.precision): s for s in rows}
+    refused = by_name[(onnx_fake.REFUSED, "fp32")]
+    assert refused.outcome == "parser" and refused.messages == [str(onnx_fake._Error(0))]
+    assert by_name[(onnx_fake.BUILD_REFUSED, "fp32")].outcome == "builder"
+    built = by_name[("dynamic_hw_2d", "fp32")]
+    assert [c.input_shape for c in built.onnxruntime] == [list(s) for s in cases.BY_NAME["dynamic_hw_2d"].shapes]
+    assert all(c.max_abs_difference == pytest.approx(onnx_fake.OFFSET) for c in built.onnxruntime)
+    assert all(c.max_abs_difference == pytest.approx(2 * onnx_fake.OFFSET) for c in built.pytorch)
+    assert by_name[("auto_pad_valid_2d", "fp32")].pytorch_not_expressible == "auto_pad has no PyTorch argument"
+    assert list(report.messages()) == [str(onnx_fake._Error(0)), f"[ERROR] {onnx_fake.FAKE}: no engine"]
