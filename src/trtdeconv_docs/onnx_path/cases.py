@@ -115,13 +115,17 @@ CASES: Tuple[Case, ...] = (
        attributes={"strides": [2, 2, 2], "pads": [0, 1, 0, 0, 0, 0], "output_padding": [1, 1, 1]}),
     _c("pads_asymmetric_2d", "pads", X2, 3, (3, 3), attributes={"strides": [2, 2], "pads": [0, 1, 2, 0]}),
     _c("pads_asymmetric_3d", "pads", X3, 2, (3, 3, 3), attributes={"strides": [1, 2, 2], "pads": [1, 0, 2, 0, 1, 1]}),
-    # output_shape: 9 is the natural size ((5 - 1) * 2 + 3); 10 needs one more row and column; 11 needs
-    # a negative begin padding; pads are ignored when output_shape is given (ONNX's operator page)
+    # output_shape: 11 is the full size ((5 - 1) * 2 + 3), so the total padding is 11 - output_shape; where it is
+    # odd, ONNX's operator page puts the extra row at the start and onnx-tensorrt 8.6's generatePadding at the end;
+    # where it is negative, generatePadding turns a negative end padding into output padding and refuses a
+    # negative begin padding (C++ division: -1 / 2 == 0, -2 / 2 == -1). pads are ignored when output_shape is given.
     _c("output_shape_2d", "output_shape", X2, 3, (3, 3), attributes={"strides": [2, 2], "output_shape": [10, 10]}),
     _c("output_shape_with_pads_2d", "output_shape", X2, 3, (3, 3),
        attributes={"strides": [2, 2], "pads": [1, 1, 1, 1], "output_shape": [10, 10]}),
     _c("output_shape_smaller_2d", "output_shape", X2, 3, (3, 3), attributes={"strides": [2, 2], "output_shape": [8, 7]}),
-    _c("output_shape_larger_2d", "output_shape", X2, 3, (3, 3), attributes={"strides": [2, 2], "output_shape": [11, 11]}),
+    _c("output_shape_larger_2d", "output_shape", X2, 3, (3, 3), attributes={"strides": [2, 2], "output_shape": [12, 12]}),
+    _c("output_shape_too_large_2d", "output_shape", X2, 3, (3, 3),
+       attributes={"strides": [2, 2], "output_shape": [13, 13]}),
     _c("auto_pad_same_upper_2d", "auto_pad", X2, 3, (3, 3), attributes={"strides": [2, 2], "auto_pad": "SAME_UPPER"}),
     _c("auto_pad_same_lower_2d", "auto_pad", X2, 3, (3, 3), attributes={"strides": [2, 2], "auto_pad": "SAME_LOWER"}),
     _c("auto_pad_valid_2d", "auto_pad", X2, 3, (3, 3), attributes={"strides": [2, 2], "auto_pad": "VALID"}),
