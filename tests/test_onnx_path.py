@@ -200,3 +200,24 @@ def test_the_report_reads_every_case_and_compares_with_onnx_runtime_and_pytorch(
     assert all(c.max_abs_difference == pytest.approx(2 * onnx_fake.OFFSET) for c in built.pytorch)
     assert by_name[("auto_pad_valid_2d", "fp32")].pytorch_not_expressible == "auto_pad has no PyTorch argument"
     assert list(report.messages()) == [str(onnx_fake._Error(0)), f"[ERROR] {onnx_fake.FAKE}: no engine"]
+
+
+@pytest.mark.parametrize("name", ["output_shape_2d", "output_shape_with_pads_2d", "output_shape_smaller_2d"])
+def test_the_output_shape_fix_computes_what_onnx_runtime_computes_for_the_original(name, tmp_path):
+    from trtdeconv_docs.onnx_path import graph_fixes
+
+    case = cases.BY_NAME[name]
+    fixed = graph_fixes.output_shape_to_pads(onnx.load(cases.model_path(ROOT, case)))
+    node = next(n for n in fixed.graph.node if n.op_type == "ConvTranspose")
+    assert {a.name for a in node.attribute} >= {"pads"} and "output_shape" not in {a.name for a in node.attribute}
+    onnx.save(fixed, tmp_path / "fixed.onnx")
+    values = cases.inputs(case, case.x_shape)
+    np.testing.assert_array_equal(onnx_runtime.run(tmp_path / "fixed.onnx", values)["y"],
+                                  onnx_runtime.run(cases.model_path(ROOT, case), values)["y"])
+
+
+def test_the_output_shape_fix_refuses_an_output_larger_than_the_full_output():
+    from trtdeconv_docs.onnx_path import graph_fixes
+
+    with pytest.raises(ValueError, match=r"/up/ConvTranspose: output_shape \[13, 13\] is larger than the full output"):
+        graph_fixes.output_shape_to_pads(onnx.load(cases.model_path(ROOT, cases.BY_NAME["output_shape_too_large_2d"])))
