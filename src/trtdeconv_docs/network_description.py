@@ -65,7 +65,7 @@ def _readable(read):
     """``read()`` as plain data, or ``None`` where TensorRT has no static value (set from a shape tensor)."""
     try:
         return _plain(read())
-    except (TypeError, ValueError, RuntimeError):
+    except Exception:  # pybind11 raises several kinds for a Dims that TensorRT left unset
         return None
 
 
