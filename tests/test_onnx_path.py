@@ -221,3 +221,17 @@ def test_the_output_shape_fix_refuses_an_output_larger_than_the_full_output():
 
     with pytest.raises(ValueError, match=r"/up/ConvTranspose: output_shape \[13, 13\] is larger than the full output"):
         graph_fixes.output_shape_to_pads(onnx.load(cases.model_path(ROOT, cases.BY_NAME["output_shape_too_large_2d"])))
+
+
+def test_the_axis_fix_requantizes_deconvolution_weights_per_output_channel():
+    from trtdeconv_docs.onnx_path import graph_fixes
+
+    case = cases.BY_NAME["qdq_per_channel_axis0_2d"]
+    fixed = graph_fixes.weights_per_output_channel(onnx.load(cases.model_path(ROOT, case)))
+    onnx.checker.check_model(fixed, full_check=True)
+    dequantize = next(n for n in fixed.graph.node if n.output[0] == "W_dq")
+    assert [(a.name, a.i) for a in dequantize.attribute] == [("axis", 1)]
+    arrays = {t.name: onnx.numpy_helper.to_array(t) for t in fixed.graph.initializer}
+    scale = arrays["W_scale"].reshape(1, -1, 1, 1)
+    assert arrays["W_scale"].shape == (case.weight_shape[1],)
+    assert np.all(np.abs(arrays["W_int8"] * scale - cases.weights(case)) <= scale / 2)

@@ -5,7 +5,9 @@ explicit ``pads`` that ONNX's operator page derives from it (the extra row of an
 padding at the start unless ``auto_pad`` is ``SAME_UPPER``), so that a parser that derives
 the pads another way (onnx-tensorrt 8.6's ``generatePadding`` puts it at the end) is handed
 no choice. ``tests/test_onnx_path.py`` checks on ONNX Runtime that the fixed model computes
-what the original computes.
+what the original computes. :func:`weights_per_output_channel` moves a per-channel weight
+quantization from axis 0 to axis 1 (the deconvolution's output channels); the test checks
+that every weight moves by at most half of its new scale.
 """
 
 from __future__ import annotations
@@ -34,4 +36,36 @@ def output_shape_to_pads(model):
         begin = [t // 2 if upper else t - t // 2 for t in total]
         node.attrs["pads"] = begin + [t - b for t, b in zip(total, begin)]
         node.attrs.pop("output_padding", None)  # already counted in the total padding
+    return gs.export_onnx(graph)
+
+
+def weights_per_output_channel(model):
+    """A copy of ``model`` whose ConvTranspose weights are quantized per output channel (axis 1).
+
+    For each ``DequantizeLinear`` of constant int8 weights that feeds a ``ConvTranspose``'s
+    weight input with a scale per axis 0 (the input channels of ONNX's ``[C_in, C_out/G, k...]``)
+    the weights are dequantized, then quantized again symmetrically with one scale per axis 1
+    (largest magnitude / 127), zero points 0.
+    """
+    import numpy as np
+    import onnx_graphsurgeon as gs
+
+    graph = gs.import_onnx(model)
+    for node in graph.nodes:
+        if node.op != "ConvTranspose" or not node.inputs[1].inputs:
+            continue
+        dequantize = node.inputs[1].inputs[0]
+        if dequantize.op != "DequantizeLinear" or dequantize.attrs.get("axis", 1) != 0:
+            continue
+        quantized, scale, zero_point = dequantize.inputs
+        values = quantized.values.astype(np.float32)
+        shape = [-1] + [1] * (values.ndim - 1)
+        weights = (values - zero_point.values.reshape(shape)) * scale.values.reshape(shape)
+        largest = np.abs(weights).max(axis=tuple(a for a in range(weights.ndim) if a != 1))
+        new_scale = np.where(largest > 0, largest / 127, 1).astype(np.float32)
+        per_axis = new_scale.reshape([1, -1] + [1] * (weights.ndim - 2))
+        quantized.values = np.clip(np.round(weights / per_axis), -128, 127).astype(np.int8)
+        scale.values = new_scale
+        zero_point.values = np.zeros(new_scale.shape, np.int8)
+        dequantize.attrs["axis"] = 1
     return gs.export_onnx(graph)
