@@ -13,6 +13,9 @@ import shutil
 import types
 from pathlib import Path
 
+import pytest
+
+from trtdeconv_docs import recordings
 from trtdeconv_docs.onnx_path import cases, onnx_runtime, recorder
 from trtdeconv_docs.recordings_writer import publish, write_json
 
@@ -151,3 +154,16 @@ def pytorch_peer_folder() -> str:
     from trtdeconv_docs.onnx_path.pytorch_peer import FOLDER
 
     return FOLDER
+
+
+@pytest.fixture(scope="module")
+def fake_checkout(tmp_path_factory):
+    """A fake checkout made once per test module (:func:`make`)."""
+    return make(tmp_path_factory.mktemp("onnx-fake"))
+
+
+@pytest.fixture
+def fake_recordings(fake_checkout, monkeypatch):
+    """The fake checkout's recordings as the ones in use (``$TRTDECONV_RECORDINGS``)."""
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(fake_checkout / "recordings"))
+    return fake_checkout

@@ -8,19 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs import recordings
-
 from . import onnx_fake
-
-
-@pytest.fixture(scope="module")
-def fake_checkout(tmp_path_factory):
-    return onnx_fake.make(tmp_path_factory.mktemp("onnx-pages"))
-
-
-@pytest.fixture
-def fake_recordings(fake_checkout, monkeypatch):
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(fake_checkout / "recordings"))
+from .onnx_fake import fake_checkout, fake_recordings  # noqa: F401 (fixtures)
 
 
 @pytest.mark.sphinx("html", testroot="onnx", srcdir="onnx-zh", freshenv=True)

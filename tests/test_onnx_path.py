@@ -13,6 +13,7 @@ from trtdeconv_docs.onnx_path import cases, onnx_runtime, recorded, recorder
 from trtdeconv_docs.replay import ReplayMiss
 
 from . import onnx_fake
+from .onnx_fake import fake_checkout, fake_recordings  # noqa: F401 (fixtures)
 
 ROOT = onnx_fake.ROOT
 
@@ -69,17 +70,6 @@ def test_onnx_runtime_runs_the_float_models_like_a_float64_oracle():
             expected = ReferenceEvaluator(str(path)).run(None, values)[0]
             np.testing.assert_allclose(onnx_runtime.run(path, values)["y"], expected, rtol=0, atol=1e-5,
                                        err_msg=case.name)
-
-
-@pytest.fixture(scope="module")
-def fake_checkout(tmp_path_factory):
-    return onnx_fake.make(tmp_path_factory.mktemp("onnx-fake"))
-
-
-@pytest.fixture
-def fake_recordings(fake_checkout, monkeypatch):
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(fake_checkout / "recordings"))
-    return fake_checkout
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ Published to ``OUTDIR/recordings/onnx-pytorch`` with its manifest and PyTorch's 
 from __future__ import annotations
 
 import argparse
-import datetime
-import platform
 import sys
 import tempfile
 from pathlib import Path
@@ -55,17 +53,6 @@ def arguments(case: cases.Case) -> Dict[str, Any]:
             "dilation": list(attributes.get("dilations", [1] * n))}
 
 
-def provenance(torch) -> Dict[str, Any]:
-    """PyTorch, CUDA, cuDNN, GPU, Python, NumPy and the date."""
-    import numpy as np
-
-    major, minor = torch.cuda.get_device_capability()
-    return {"torch": torch.__version__, "cuda": torch.version.cuda, "cudnn": torch.backends.cudnn.version(),
-            "gpu": torch.cuda.get_device_name(), "compute_capability": f"{major}.{minor}",
-            "python": platform.python_version(), "numpy": np.__version__,
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-
-
 def record_case(torch, case: cases.Case) -> Dict[str, Any]:
     """PyTorch's output for each input shape of an expressible case, or the reason it is not expressible."""
     reason = expressible(case)
@@ -99,11 +86,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import torch
 
+    from ..benchmark.pytorch import provenance
     from ..recordings_writer import publish, write_json
 
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False
-    origin = provenance(torch)
+    origin = provenance()
     print(f"PyTorch {origin['torch']} on {origin['gpu']}", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         for case in cases.CASES:
