@@ -225,3 +225,13 @@ def test_the_axis_fix_requantizes_deconvolution_weights_per_output_channel():
     scale = arrays["W_scale"].reshape(1, -1, 1, 1)
     assert arrays["W_scale"].shape == (case.weight_shape[1],)
     assert np.all(np.abs(arrays["W_int8"] * scale - cases.weights(case)) <= scale / 2)
+
+
+def test_the_recorder_command_line_needs_the_repository_root(tmp_path, capsys):
+    """The options tools/gpu/onnx.sh passes parse; a folder without onnx_models/ is refused before TensorRT loads."""
+    with pytest.raises(SystemExit) as stopped:
+        recorder.main(["--out", str(tmp_path), "--root", str(tmp_path), "--time-budget", "110", "--polygraphy"])
+    assert stopped.value.code == 2
+    assert f"no onnx_models/ under {tmp_path}: run from the repository root" in capsys.readouterr().err
+    script = (ROOT / "tools" / "gpu" / "onnx.sh").read_text(encoding="utf-8")
+    assert "-m trtdeconv_docs.onnx_path.recorder --out \"$OUT\" --time-budget 110 $POLY" in script
