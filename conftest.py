@@ -7,15 +7,16 @@ import importlib.util
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# tests.support.onnx_fake: the fake ONNX checkout fixtures (fake_checkout, fake_recordings) of the ONNX tests
+pytest_plugins = ("sphinx.testing.fixtures", "tests.support.onnx_fake")
 
 collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*"]
 
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
 if importlib.util.find_spec("tensorrt") is None:
     collect_ignore_glob += [
-        "src/trtdeconv_docs/tensorrt_engine.py",
-        "src/trtdeconv_docs/network_description.py",
+        "src/trtdeconv_docs/trt/engine.py",
+        "src/trtdeconv_docs/trt/network_description.py",
         "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
         "src/trtdeconv_docs/benchmark/tensorrt.py",
     ]

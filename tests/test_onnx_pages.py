@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from . import onnx_fake
-from .onnx_fake import fake_checkout, fake_recordings  # noqa: F401 (fixtures)
+from .support import onnx_fake
 
 
 @pytest.mark.sphinx("html", testroot="onnx", srcdir="onnx-zh", freshenv=True)
-def test_the_table_messages_and_polygraphy_come_from_the_recordings(fake_recordings, app):
+@pytest.mark.usefixtures("fake_recordings")
+def test_the_table_messages_and_polygraphy_come_from_the_recordings(app):
     app.build()
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     text = html_module.unescape(re.sub(r"<[^>]+>", "", html))
@@ -29,7 +29,8 @@ def test_the_table_messages_and_polygraphy_come_from_the_recordings(fake_recordi
 
 @pytest.mark.sphinx("html", testroot="onnx", srcdir="onnx-errors", freshenv=True,
                     confoverrides={"exclude_patterns": ["_build"]})
-def test_a_built_case_an_unprinted_message_or_an_unknown_topic_fails_the_build(fake_recordings, app):
+@pytest.mark.usefixtures("fake_recordings")
+def test_a_built_case_an_unprinted_message_or_an_unknown_topic_fails_the_build(app):
     app.build()
     warnings = app.warning.getvalue()
     assert "onnx-messages in page 'errors/built', case 'base_2d': TensorRT built and ran this case" in warnings

@@ -8,12 +8,11 @@ import numpy as np
 import onnx
 import pytest
 
-from trtdeconv_docs import recordings
+from trtdeconv_docs.cassette import store
 from trtdeconv_docs.onnx_path import cases, onnx_runtime, recorded, recorder
-from trtdeconv_docs.replay import ReplayMiss
+from trtdeconv_docs.errors import ReplayMiss
 
-from . import onnx_fake
-from .onnx_fake import fake_checkout, fake_recordings  # noqa: F401 (fixtures)
+from .support import onnx_fake
 
 ROOT = onnx_fake.ROOT
 
@@ -79,40 +78,43 @@ def fake_copy(fake_checkout, tmp_path, monkeypatch):
 
     copy = tmp_path / "checkout"
     shutil.copytree(fake_checkout, copy)
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(copy / "recordings"))
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(copy / "recordings"))
     return copy
 
 
 def test_the_recorder_records_every_case_with_its_model_hash(fake_checkout):
     folder = fake_checkout / "recordings" / recorder.FOLDER
-    assert recordings.verify_folder(folder) == []
-    summary = recordings.read_json(folder / "summary.json")
+    assert store.verify_folder(folder) == []
+    summary = store.read_json(folder / "summary.json")
     assert summary == {"recorded": [c.name for c in cases.CASES], "skipped": [], "failed": []}
     for case in cases.CASES:
-        document = recordings.read_json(folder / "cases" / f"{case.name}.json")
+        document = store.read_json(folder / "cases" / f"{case.name}.json")
         assert document["model_sha256"] == hashlib.sha256(cases.model_path(ROOT, case).read_bytes()).hexdigest()
         assert [b["settings"]["precision"] for b in document["builds"]] == list(case.precisions)
 
 
-def test_parser_errors_and_builder_refusals_are_kept_verbatim(fake_recordings):
+@pytest.mark.usefixtures("fake_recordings")
+def test_parser_errors_and_builder_refusals_are_kept_verbatim():
     refused = recorded.build(cases.BY_NAME[onnx_fake.REFUSED])
-    assert not refused["parsed"] and "network" not in refused
-    assert refused["parser_errors"][0]["text"] == str(onnx_fake._Error(0))
-    assert refused["parser_errors"][0]["code"] == "UNSUPPORTED_NODE"
+    assert not refused.parsed and refused.layers == []
+    assert refused.parser_errors[0]["text"] == str(onnx_fake._Error(0))
+    assert refused.parser_errors[0]["code"] == "UNSUPPORTED_NODE"
     build_refused = recorded.build(cases.BY_NAME[onnx_fake.BUILD_REFUSED])
-    assert build_refused["build_error"] == [f"[ERROR] {onnx_fake.FAKE}: no engine"]
+    assert build_refused.build_error == [f"[ERROR] {onnx_fake.FAKE}: no engine"]
 
 
-def test_dynamic_cases_record_every_shape_with_their_profile(fake_recordings):
+@pytest.mark.usefixtures("fake_recordings")
+def test_dynamic_cases_record_every_shape_with_their_profile():
     case = cases.BY_NAME["dynamic_hw_2d"]
     entry = recorded.build(case)
-    assert [r["inputs"]["x"]["shape"] for r in entry["runs"]] == [list(s) for s in case.shapes]
-    assert entry["settings"]["profile"] == {"x": [list(s) for s in case.profile]}
+    assert [r.tensor("x")[2].shape for r in entry.runs] == list(case.shapes)
+    assert entry.settings["profile"] == {"x": [list(s) for s in case.profile]}
 
 
-def test_the_replay_compares_with_onnx_runtime_computed_now(fake_recordings):
+@pytest.mark.usefixtures("fake_recordings")
+def test_the_replay_compares_with_onnx_runtime_computed_now():
     case = cases.BY_NAME["output_padding_gt_pads_2d"]
-    run = recorded.build(case)["runs"][0]
+    run = recorded.build(case).runs[0]
     compared = onnx_runtime.compare(cases.model_path(recorded.models_root(), case), run)
     assert compared["tensorrt_shape"] == compared["onnxruntime_shape"] == [1, 3, 12, 12]
     assert compared["max_abs_difference"] == pytest.approx(onnx_fake.OFFSET)
@@ -129,7 +131,8 @@ def test_changing_one_attribute_of_one_committed_model_fails_the_replay_naming_i
     recorded.build(cases.BY_NAME["output_padding_lt_pads_2d"])  # the others still replay
 
 
-def test_other_builder_settings_or_inputs_are_never_answered(fake_recordings, monkeypatch):
+@pytest.mark.usefixtures("fake_recordings")
+def test_other_builder_settings_or_inputs_are_never_answered(monkeypatch):
     with pytest.raises(ReplayMiss, match=r"base_2d: builder settings .*'int8'.* never recorded"):
         recorded.build(cases.BY_NAME["base_2d"], "int8")
     monkeypatch.setattr(cases, "_sixteenths", lambda rng, shape: np.zeros(shape, np.float32))
@@ -151,7 +154,7 @@ def test_the_recorder_refuses_unknown_case_names(tmp_path):
 
 
 def test_the_time_budget_skips_cases_and_says_so(tmp_path):
-    from trtdeconv_docs.recordings_writer import write_json
+    from trtdeconv_docs.cassette.publisher import write_json
 
     summary = recorder.record(onnx_fake.tensorrt(), ROOT, tmp_path, {}, only=["base_2d", "group_2d"], time_budget=-1,
                               polygraphy=False, write_json=write_json)
@@ -175,7 +178,8 @@ def test_pytorch_can_express_exactly_the_symmetric_plain_cases():
         "stride": [2, 2], "padding": [1, 1], "output_padding": [1, 1], "groups": 1, "dilation": [1, 1]}
 
 
-def test_the_report_reads_every_case_and_compares_with_onnx_runtime_and_pytorch(fake_recordings):
+@pytest.mark.usefixtures("fake_recordings")
+def test_the_report_reads_every_case_and_compares_with_onnx_runtime_and_pytorch():
     from trtdeconv_docs.onnx_path import report
 
     rows = report.summaries()

@@ -1,7 +1,7 @@
 """Read ``recordings/benchmark/`` and derive what the guide shows: latencies, ratios, ceilings.
 
 Everything is recomputed from the raw per-iteration samples in the recording (the runners'
-own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.recordings`.
+own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.cassette.store`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from .. import recordings
-from . import pytorch_file, tensorrt_file
+from ..cassette import store as recordings
+from . import pytorch_file, roofline, tensorrt_file
 from .check import INT8_REFERENCE
+from .workloads import PRECISIONS, WORKLOADS
 
 
 @dataclass(frozen=True)
@@ -122,4 +123,66 @@ def ceilings(benchmark: Benchmark) -> Dict[str, float]:
     for name, entry in measured.items():
         if name.startswith("matmul_") and median_ms(entry) is not None:
             result["peak_" + name[len("matmul_"):]] = entry["flops"] / (median_ms(entry) * 1e-3)
+    return result
+
+
+def roofline_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, what bounds it, the fastest TensorRT run and its % of the floor."""
+    measured, result = ceilings(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            best = fastest(benchmark.tensorrt_runs(workload.name, precision=precision))
+            floor = roofline.floor_ms(workload, precision, measured)
+            if best is None or floor is None:
+                continue
+            result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                           "run": best, "percent": roofline.percent(median_ms(best), floor[0])})
+    return result
+
+
+def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch floor."""
+    measured, launch, result = ceilings(benchmark), launch_ms(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            candidates = (benchmark.tensorrt_runs(workload.name, precision=precision)
+                          + benchmark.pytorch_runs(workload.name, precision=precision)
+                          + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
+            best = fastest(candidates)
+            floor = roofline.floor_ms(workload, precision, measured)
+            if best is None or floor is None:
+                continue
+            gemm = benchmark.col2im_run(workload.name, "gemm", precision)
+            gemm_ms = None if gemm is None else median_ms(gemm)
+            best_ms = median_ms(best)
+            result.append({
+                "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
+                "gemm_percent_of_peak": None if gemm_ms is None else
+                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision}"],
+                "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
+                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch)})
+    return result
+
+
+def verdict_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload, the rows that give its verdict (:func:`gap_rows`).
+
+    First the row with the smallest ratio to the floor when it is within 2x; then, unless that
+    row is also the fastest, the row of the lowest latency, explained: among the precisions whose
+    GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
+    precision can be within 2x of its own floor while a faster one is not).
+    """
+    rows, result = gap_rows(benchmark), []
+    for workload in WORKLOADS:
+        mine = [r for r in rows if r["workload"] == workload.name]
+        if not mine:
+            continue
+        closest = min(mine, key=lambda r: r["over_floor"])
+        explained = [r for r in mine if r["cause"] != "not_measured"] or mine
+        fastest = min(explained, key=lambda r: r["best_ms"])
+        chosen = [closest] if closest["cause"] == "within" else []
+        if fastest is not closest or not chosen:
+            chosen.append(fastest)
+        result.extend(chosen)
     return result

@@ -39,7 +39,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..recordings_writer import write_json
+from ..cassette.publisher import write_json
 from . import check, col2im, pytorch_file
 from .workloads import WORKLOADS, Workload
 
@@ -175,7 +175,7 @@ def run_col2im(workload: Workload, precision: str, references: Dict[str, check.S
         records = [{**base, "id": f"{workload.name}/pytorch_gemm/{precision}", "kind": "gemm", "status": "measured",
                     "what": "[m, k] x [k, n], batch times (once per group), contiguous operands",
                     "latency_ms": quartiles(samples), "samples_ms": samples}]
-        del a
+        a = bm = None  # free the operands before the next allocation
         formulation = {**base, "id": f"{workload.name}/pytorch_matmul_fold/{precision}", "kind": "matmul_fold"}
         step = {**base, "id": f"{workload.name}/pytorch_matmul_fold_gemm/{precision}", "kind": "matmul_fold_gemm"}
         reason = p.overlap_add_unavailable()
@@ -215,7 +215,7 @@ def ceilings() -> Dict[str, Any]:
     samples = timed(lambda: target.copy_(source))
     result["copy"] = {"bytes": 2 * COPY_BYTES, "latency_ms": quartiles(samples), "samples_ms": samples,
                       "what": "device-to-device copy_ of 1 GiB: bytes counts the read and the write"}
-    del source, target
+    source = target = None  # free 2 GiB before the matmuls
     result["launch"] = launch_floor()
     n = MATMUL_SIZE
     for name, dtype, tf32 in (("fp32", torch.float32, False), ("tf32", torch.float32, True),

@@ -20,7 +20,6 @@ after every run; ``python -m trtdeconv_docs.benchmark.merge`` turns it into the 
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 import traceback
@@ -30,8 +29,10 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import cuda_runtime, tensorrt_versions
-from ..recordings_writer import gpu_provenance, write_json
+from ..cassette.publisher import gpu_provenance, write_json
+from ..errors import EngineBuildError
+from ..trt import engine as engines
+from ..trt.versions import quantize_dequantize
 from . import check, formulations, plan, tensorrt_file
 
 WORKSPACE_BYTES = 4 << 30
@@ -42,61 +43,10 @@ TIMED_SECONDS = 0.2
 """Timed iterations: enough for about this long, within [MIN_ITERATIONS, MAX_ITERATIONS]."""
 
 
-class CapturingLogger(trt.ILogger):
-    """Keeps TensorRT's warnings and errors as ``[SEVERITY] message`` lines."""
-
-    def __init__(self):
-        trt.ILogger.__init__(self)
-        self.messages: List[str] = []
-
-    def log(self, severity, msg):
-        if severity <= trt.ILogger.Severity.WARNING:
-            self.messages.append(f"[{str(severity).split('.')[-1]}] {msg}")
-
-    def errors(self) -> List[str]:
-        """The messages that are not warnings."""
-        return [m for m in self.messages if not m.startswith("[WARNING]")]
-
-
-class Builder:
-    """One builder for the process, and the timing cache every build shares."""
-
-    def __init__(self):
-        self.logger = CapturingLogger()
-        self.builder = trt.Builder(self.logger)
-        self.runtime = trt.Runtime(self.logger)
-        self.cache = None
-
-    def config(self, precision: str):
-        """A builder config for ``precision`` (default optimization level, DETAILED inspector)."""
-        config = self.builder.create_builder_config()
-        config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
-        config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
-        if precision == "fp32":
-            config.clear_flag(trt.BuilderFlag.TF32)
-        if precision == "fp16" and hasattr(trt.BuilderFlag, "FP16"):  # TensorRT 11: strong typing only
-            config.set_flag(trt.BuilderFlag.FP16)
-        if precision == "int8" and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
-            config.set_flag(trt.BuilderFlag.INT8)
-        if self.cache is None:
-            self.cache = config.create_timing_cache(b"")
-        config.set_timing_cache(self.cache, False)
-        return config
-
-
 def flags(config) -> List[str]:
     """The precision flags set on a builder config."""
     return [name for name in ("TF32", "FP16", "INT8", "BF16", "FP8")
             if hasattr(trt.BuilderFlag, name) and config.get_flag(getattr(trt.BuilderFlag, name))]
-
-
-def _q_dq(network, tensor, scale: float, keep: list):
-    """``tensor`` through IQuantizeLayer and IDequantizeLayer with one scalar scale."""
-    value = np.array([scale], dtype=np.float32)
-    keep.append(value)
-    constant = network.add_constant([], value).get_output(0)
-    _, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, constant)
-    return dequantize.get_output(0)
 
 
 def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):
@@ -106,7 +56,7 @@ def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: li
     if precision != "int8":
         return trt.Weights(kernel), None
     constant = network.add_constant(kernel.shape, trt.Weights(kernel)).get_output(0)
-    return trt.Weights(), _q_dq(network, constant, scale, keep)
+    return trt.Weights(), quantize_dequantize(trt, network, constant, scale, keep=keep)
 
 
 def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
@@ -115,7 +65,7 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     io_type = trt.float16 if run.precision == "fp16" else trt.float32
     x = network.add_input("x", io_type, workload.input_shape)
     if run.precision == "int8":
-        x = _q_dq(network, x, scales["input"], keep)
+        x = quantize_dequantize(trt, network, x, scales["input"], keep=keep)
     if run.formulation == "deconvolution":
         kernel, bias = arrays["kernel"], arrays["bias"]
     else:
@@ -155,57 +105,6 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     out.dtype = io_type
 
 
-class Device:
-    """A stream and a pool of CUDA events for timing."""
-
-    def __init__(self):
-        self.cudart = cuda_runtime.runtime_module()
-        self.stream = cuda_runtime.call(self.cudart.cudaStreamCreate)
-        self.events = [cuda_runtime.call(self.cudart.cudaEventCreate) for _ in range(2 * MAX_ITERATIONS)]
-
-    def copy(self, destination, source, count: int, kind: str) -> None:
-        """A synchronous ``cudaMemcpy`` (``kind``: ``HostToDevice`` or ``DeviceToHost``)."""
-        cuda_runtime.call(self.cudart.cudaMemcpy, destination, source, count,
-                          getattr(self.cudart.cudaMemcpyKind, f"cudaMemcpy{kind}"))
-
-    def time(self, context, iterations: int) -> List[float]:
-        """Milliseconds of each of ``iterations`` launches, between CUDA events on the stream."""
-        call, cudart = cuda_runtime.call, self.cudart
-        for i in range(iterations):
-            call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
-            if not context.execute_async_v3(int(self.stream)):
-                raise RuntimeError("execute_async_v3 returned False")
-            call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
-        call(cudart.cudaStreamSynchronize, self.stream)
-        return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(iterations)]
-
-    def execute(self, engine, host_input: np.ndarray):
-        """Run ``engine`` once for its output, then time it; returns (output, warm-up count, samples)."""
-        call, cudart = cuda_runtime.call, self.cudart
-        context = engine.create_execution_context()
-        output = np.empty(tuple(context.get_tensor_shape("y")), dtype=trt.nptype(engine.get_tensor_dtype("y")))
-        pointers = {name: call(cudart.cudaMalloc, max(array.nbytes, 1)) for name, array in (("x", host_input), ("y", output))}
-        try:
-            for name, pointer in pointers.items():
-                context.set_tensor_address(name, int(pointer))
-            self.copy(pointers["x"], host_input.ctypes.data, host_input.nbytes, "HostToDevice")
-            self.time(context, 1)
-            self.copy(output.ctypes.data, pointers["y"], output.nbytes, "DeviceToHost")
-            estimate = float(np.median(self.time(context, WARMUP)))
-            iterations = int(min(max(math.ceil(TIMED_SECONDS / max(estimate * 1e-3, 1e-9)), MIN_ITERATIONS), MAX_ITERATIONS))
-            samples = self.time(context, iterations)
-        finally:
-            for pointer in pointers.values():
-                call(cudart.cudaFree, pointer)
-        return output, 1 + WARMUP, samples
-
-
-def engine_layers(engine) -> List[Dict[str, Any]]:
-    """The engine inspector's layer entries (JSON at DETAILED verbosity)."""
-    text = engine.create_engine_inspector().get_engine_information(trt.LayerInformationFormat.JSON)
-    return json.loads(text).get("Layers", []) if text else []
-
-
 def tactic(entry) -> Dict[str, Any]:
     """An engine layer's name, type and tactic (``TacticName``, else its ``TacticValue``)."""
     if not isinstance(entry, dict):
@@ -236,8 +135,9 @@ class Runner:
     def __init__(self, out: Path, planned: List[plan.Run], time_budget: float):
         self.out, self.planned, self.time_budget = out, planned, time_budget
         self.started = time.perf_counter()
-        self.builder = Builder()
-        self.device = Device()
+        self.timer = engines.Timer(warmup=WARMUP, min_iterations=MIN_ITERATIONS, max_iterations=MAX_ITERATIONS,
+                                   timed_seconds=TIMED_SECONDS)
+        self.builder: Optional[engines.Builder] = None
         self.records: List[Dict[str, Any]] = []
         self.arrays: Dict[str, Dict[str, np.ndarray]] = {}
         self.references: Dict[Any, check.Slice] = {}
@@ -289,29 +189,28 @@ class Runner:
             return {**record, "status": "not_run", "reason": f"--time-budget {self.time_budget:.0f} s spent"}
         arrays = self.data(run)
         scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
-        logger = self.builder.logger
-        logger.messages.clear()
-        network = self.builder.builder.create_network(tensorrt_versions.network_flags(trt))
-        config = self.builder.config(run.precision)
+        # the builder's default optimization level; a logged error is not a refusal here: TensorRT returned an engine
+        self.builder = builder = engines.Builder(
+            tf32=run.precision != "fp32", fp16=run.precision == "fp16", int8=run.precision == "int8",
+            optimization_level=None, workspace_bytes=WORKSPACE_BYTES, errors_refuse=False)
         keep: list = []
-        build_network(network, run, arrays, scales, keep)
-        record.update(flags=flags(config), input_shape=list(run.workload.input_shape),
+        build_network(builder.network, run, arrays, scales, keep)
+        record.update(flags=flags(builder.config), input_shape=list(run.workload.input_shape),
                       io_dtype="float16" if run.precision == "fp16" else "float32")
         if run.precision == "int8":
             record["int8_scales"] = scales
-        started = time.perf_counter()
         try:
-            serialized = self.builder.builder.build_serialized_network(network, config)
-        except Exception as error:  # some refusals are raised rather than logged
-            serialized, record["exception"] = None, f"{type(error).__name__}: {error}"
-        record["build_seconds"] = round(time.perf_counter() - started, 3)
-        if serialized is None:
-            return {**record, "status": "refused", "messages": logger.errors() + [record.pop("exception", "")]}
-        engine = self.builder.runtime.deserialize_cuda_engine(serialized)
-        layers = engine_layers(engine)
+            engine = builder.build()
+        except EngineBuildError as error:
+            return {**record, "build_seconds": round(builder.build_seconds or 0.0, 3), "status": "refused",
+                    "messages": error.messages}
+        record["build_seconds"] = round(builder.build_seconds, 3)
+        text = engines.layer_information(engine)
+        layers = json.loads(text).get("Layers", []) if text else []
         host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
-        output, warmup, samples = self.device.execute(engine, host_input)
-        record.update(status="measured", output_shape=list(output.shape), warnings=logger.messages[:10],
+        outputs, warmup, samples = self.timer.measure(engine, {"x": host_input})
+        output = outputs["y"]
+        record.update(status="measured", output_shape=list(output.shape), warnings=builder.logger.lines()[:10],
                       tactics=[tactic(entry) for entry in layers], engine_layers=layers,
                       latency_ms={**quartiles(samples), "warmup": warmup, "iterations": len(samples)},
                       samples_ms=samples)
@@ -333,7 +232,7 @@ class Runner:
             except Exception:
                 record = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
                           "precision": run.precision, "status": "failed", "messages": [traceback.format_exc()],
-                          "tensorrt_messages": self.builder.logger.messages[-20:]}
+                          "tensorrt_messages": self.builder.logger.lines()[-20:] if self.builder else []}
             self.records.append(record)
             print(f"[{self.elapsed():6.1f} s] {run.id:42s} {summary(record)}", flush=True)
             self.save(finished=False)

@@ -31,7 +31,7 @@ def main(argv=None) -> int:
 
     from modelopt.onnx.quantization import quantize
 
-    from ..recordings_writer import write_json
+    from ..cassette.publisher import write_json
 
     source = cases.BY_NAME[cases.MODELOPT_SOURCE]
     target = next(c for c in cases.CASES if c.quantized_by == "nvidia-modelopt")

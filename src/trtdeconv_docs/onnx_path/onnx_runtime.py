@@ -13,11 +13,11 @@ from typing import Any, Dict
 
 import numpy as np
 
-from ..tensors import decode
+from ..cassette.recording import Run
 
 
 @lru_cache(maxsize=None)
-def _session(path: str, stamp: float):
+def _session(path: str, _stamp: float):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
@@ -42,14 +42,14 @@ def version() -> str:
     return onnxruntime.__version__
 
 
-def compare(model: Path, recorded_run: Dict[str, Any]) -> Dict[str, Any]:
+def compare(model: Path, recorded_run: Run) -> Dict[str, Any]:
     """TensorRT's recorded output ``y`` beside ONNX Runtime's for the same inputs.
 
     Returns the two shapes and, when they agree, the largest absolute difference.
     """
-    inputs = {name: decode(data) for name, data in recorded_run["inputs"].items()}
+    inputs = {name: recorded_run.tensor(name)[2] for name in recorded_run.data["inputs"]}
     theirs = run(model, inputs)["y"]
-    ours = decode(recorded_run["outputs"]["y"])
+    ours = recorded_run.outputs()["y"]
     result: Dict[str, Any] = {"tensorrt_shape": list(ours.shape), "onnxruntime_shape": list(theirs.shape)}
     if ours.shape == theirs.shape:
         result["max_abs_difference"] = float(np.max(np.abs(ours.astype(np.float64) - theirs), initial=0.0))

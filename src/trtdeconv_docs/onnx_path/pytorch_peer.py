@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from ..recordings import FORMAT
-from ..tensors import encode
+from ..cassette.store import FORMAT
+from ..cassette.tensors import encode
 from . import cases
 
 FOLDER = "onnx-pytorch"
@@ -87,7 +87,7 @@ def main(argv=None) -> int:
     import torch
 
     from ..benchmark.pytorch import provenance
-    from ..recordings_writer import publish, write_json
+    from ..cassette.publisher import publish, write_json
 
     torch.backends.cudnn.allow_tf32 = False
     torch.backends.cuda.matmul.allow_tf32 = False

@@ -7,16 +7,16 @@ Usage, from the repository root of the GPU machine::
 
 For each case of :data:`~.cases.CASES` and each builder precision it asks for, the
 committed model (``onnx_models/<case>.onnx``) is parsed by ``trt.OnnxParser`` into a network
-of the project's builder (:class:`trtdeconv_docs.tensorrt_engine.Builder`: TF32 cleared,
+of the project's builder (:class:`trtdeconv_docs.trt.engine.Builder`: TF32 cleared,
 optimization level 0, DETAILED profiling); the recording holds the parser's errors
 verbatim, or the network as TensorRT describes it
-(:func:`trtdeconv_docs.network_description.describe_network`), then the builder's
+(:func:`trtdeconv_docs.trt.network_description.describe_network`, its weights encoded), then the builder's
 refusal or the engine inspector's layers and each run's inputs and outputs. With
 ``--polygraphy`` it also runs ``polygraphy run <model> --trt --onnxrt`` on
 :data:`POLYGRAPHY_CASES` and records the command, its exit status and its output.
 
 Everything is published to ``OUTDIR/recordings/onnx`` with its manifest and provenance
-(:func:`trtdeconv_docs.recordings_writer.publish`); copy that folder to ``recordings/onnx``.
+(:func:`trtdeconv_docs.cassette.publisher.publish`); copy that folder to ``recordings/onnx``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
-from ..recordings import FORMAT
-from ..tensors import encode
+from ..cassette.recorder import encode_arrays
+from ..cassette.store import FORMAT
+from ..cassette.tensors import encode
 from . import cases
 
 FOLDER = "onnx"
@@ -75,15 +76,15 @@ class TensorRT:
 
 
 def real() -> TensorRT:
-    """The installed TensorRT with :mod:`trtdeconv_docs.tensorrt_engine`'s builder and runner."""
+    """The installed TensorRT with :mod:`trtdeconv_docs.trt.engine`'s builder and runner."""
     import tensorrt as trt
 
-    from .. import tensorrt_engine
-    from ..network_description import describe_network
-    from ..refusal import EngineBuildError
+    from ..errors import EngineBuildError
+    from ..trt import engine
+    from ..trt.network_description import describe_network
 
-    return TensorRT(trt, tensorrt_engine.Builder, tensorrt_engine.execute, tensorrt_engine.layer_information,
-                    describe_network, EngineBuildError)
+    return TensorRT(trt, engine.Builder, engine.execute, engine.layer_information, describe_network,
+                    EngineBuildError)
 
 
 def parser_error(error) -> Dict[str, Any]:
@@ -109,7 +110,7 @@ def record_build(backend: TensorRT, case: cases.Case, model: bytes, precision: s
                              "parser_errors": [parser_error(parser.get_error(i)) for i in range(parser.num_errors)]}
     if parsed:
         try:
-            entry["network"] = backend.describe_network(builder.network)
+            entry["network"] = encode_arrays(backend.describe_network(builder.network))
         except Exception:  # this package's reader, not TensorRT: keep the build, say what failed
             entry["network_error"] = traceback.format_exc()
         if case.profile:
@@ -231,7 +232,7 @@ def main(argv=None) -> int:
                         help="seconds after which no further case is started (default 110)")
     parser.add_argument("--polygraphy", action="store_true", help="also record `polygraphy run --trt --onnxrt`")
     args = parser.parse_args(argv)
-    from ..recordings_writer import gpu_provenance, publish, write_json
+    from ..cassette.publisher import gpu_provenance, publish, write_json
 
     root = args.root.resolve()
     if not (root / cases.MODELS).is_dir():

@@ -15,8 +15,8 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
-from ..attributes import LAYER_ATTRIBUTES
-from ..tensors import decode
+from ..cassette.recording import Run
+from ..layer.attributes import LAYER_ATTRIBUTES
 from . import cases, onnx_runtime, recorded
 
 SHOWN_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name not in ("num_output_maps", "kernel_size_nd",
@@ -75,15 +75,19 @@ def _difference(ours: np.ndarray, theirs: np.ndarray) -> Optional[float]:
     return float(np.max(np.abs(ours.astype(np.float64) - theirs), initial=0.0))
 
 
-def _pytorch(case: cases.Case, runs: List[Dict[str, Any]], summary: Summary) -> None:
+def _shape(run: Run) -> tuple:
+    return tuple(run.data["inputs"]["x"]["shape"])
+
+
+def _pytorch(case: cases.Case, runs: List[Run], summary: Summary) -> None:
     peer = recorded.pytorch(case)
     if "not_expressible" in peer:
         summary.pytorch_not_expressible = peer["not_expressible"]
         return
-    theirs = {tuple(r["inputs"]["x"]["shape"]): decode(r["outputs"]["y"]) for r in peer["runs"]}
+    theirs = {_shape(r): r.outputs()["y"] for r in peer["runs"]}
     for run in runs:
-        shape = tuple(run["inputs"]["x"]["shape"])
-        ours = decode(run["outputs"]["y"]) if "outputs" in run else None
+        shape = _shape(run)
+        ours = run.outputs()["y"] if "outputs" in run.data else None
         other = theirs.get(shape)
         summary.pytorch.append(Comparison(
             list(shape), list(ours.shape) if ours is not None else None,
@@ -92,22 +96,22 @@ def _pytorch(case: cases.Case, runs: List[Dict[str, Any]], summary: Summary) -> 
 
 
 def summarize(case: cases.Case, precision: str) -> Summary:
-    """The :class:`Summary` of one recorded build (a :class:`~trtdeconv_docs.replay.ReplayMiss` if not recorded)."""
+    """The :class:`Summary` of one recorded build (a :class:`~trtdeconv_docs.errors.ReplayMiss` if not recorded)."""
     build = recorded.build(case, precision)
-    if not build["parsed"]:
-        return Summary(case, precision, "parser", [e["text"] for e in build["parser_errors"]])
-    layers = build.get("network", {}).get("layers", [])
+    if not build.parsed:
+        return Summary(case, precision, "parser", [e["text"] for e in build.parser_errors])
+    layers = build.layers
     deconvolution = next((layer.get("attributes", {}) for layer in layers if layer["type"] == "DECONVOLUTION"), {})
-    summary = Summary(case, precision, "builder" if "build_error" in build else "built", build.get("build_error", []),
+    summary = Summary(case, precision, "builder" if build.build_error is not None else "built", build.build_error or [],
                       [_layer(layer) for layer in layers if layer["type"] not in HIDDEN_LAYERS],
                       {name: deconvolution[name] for name in SHOWN_ATTRIBUTES if name in deconvolution})
-    runs = build.get("runs", [])
-    if any("error" in run for run in runs):
+    runs = build.runs
+    if any("error" in run.data for run in runs):
         summary.outcome = "runtime"
-        summary.messages = [run["error"] for run in runs if "error" in run]
+        summary.messages = [run.data["error"] for run in runs if "error" in run.data]
     model = cases.model_path(recorded.models_root(), case)
-    for run in (r for r in runs if "outputs" in r):
-        comparison = Comparison(run["inputs"]["x"]["shape"], run["outputs"]["y"]["shape"], None)
+    for run in (r for r in runs if "outputs" in r.data):
+        comparison = Comparison(list(_shape(run)), run.data["outputs"]["y"]["shape"], None)
         try:
             compared = onnx_runtime.compare(model, run)
         except Exception as error:  # ONNX Runtime's refusal is a finding, shown as its message

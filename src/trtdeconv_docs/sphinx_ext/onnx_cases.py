@@ -32,12 +32,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
 from ..onnx_path import cases, onnx_runtime, recorded, report
 from ..onnx_path.pytorch_peer import FOLDER as PYTORCH_FOLDER
-from ..onnx_path.recorder import FOLDER
 from . import messages
-from .formula_table import table_node
+from .tables import table_node
 from .messages import _
 
 
@@ -83,7 +81,7 @@ def row(summary: report.Summary) -> List[str]:
 def provenance_text() -> str:
     """Where the numbers come from: TensorRT's GPU run, this build's ONNX Runtime, PyTorch's GPU run."""
     trt = recorded.provenance()
-    torch = recordings.provenance(recordings.root() / PYTORCH_FOLDER)
+    torch = recorded.provenance(PYTORCH_FOLDER)
     return _("TensorRT {tensorrt} 在 {gpu} 上（{date}）；ONNX Runtime {onnxruntime} 在本次构建的 CPU 上；"
              "PyTorch {torch} 在 {torch_gpu} 上（{torch_date}）。").format(
         tensorrt=trt["tensorrt"], gpu=trt["gpu"], date=trt["date"][:10], onnxruntime=onnx_runtime.version(),
@@ -93,9 +91,8 @@ def provenance_text() -> str:
 class _OnnxDirective(SphinxDirective):
     def note_recordings(self) -> None:
         """Rebuild the page when a recording or a committed model changes."""
-        for folder in (FOLDER, PYTORCH_FOLDER):
-            for path in recordings.listed(recordings.root() / folder):
-                self.env.note_dependency(str(path))
+        for path in recorded.recorded_folders():
+            self.env.note_dependency(str(path))
         for case in cases.CASES:
             self.env.note_dependency(str(cases.model_path(recorded.models_root(), case)))
 
