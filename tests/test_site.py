@@ -21,7 +21,7 @@ from trtdeconv_docs.sphinx_ext import hosting, original, thumbnails
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
-from .support.paths import DOCS
+from .support.paths import DOCS, RECORDINGS
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
@@ -232,6 +232,38 @@ def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query
     dom = headless.rendered_dom(headless.page_url(built / language / "search.html", query), binary)
     results = re.findall(r'<li class="kind-[^"]*"><a href="([^"#?]+)', dom)
     assert expected in results, (query, results[:10])
+
+
+def pasted_onnx_messages() -> List[str]:
+    """Each message TensorRT's ONNX parser or builder refused a case with (``recordings/onnx``), as a reader pastes it
+    from another model: the node ``/up/ConvTranspose`` renamed ``ConvTranspose_123``, node numbers changed."""
+    from trtdeconv_docs.onnx_path import recorder, report
+
+    if not (RECORDINGS / recorder.FOLDER / "MANIFEST.json").is_file():
+        return []
+    pasted = [re.sub(r"\bnode \d+\b", "node 7", message).replace("/up/ConvTranspose", "ConvTranspose_123")
+              for message in report.messages()]
+    assert all("/up/" not in message for message in pasted), pasted
+    return pasted
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_pasted_onnx_parser_message_with_another_node_name_finds_its_troubleshooting_entry(built, language):
+    """Issue 20: the search page, in headless Chromium, lists 报错速查 for every recorded ONNX refusal pasted with a
+    made-up node name (the page's query normaliser drops such names: ``trtdeconv-search.js``)."""
+    binary = headless.chromium()
+    if binary is None:
+        pytest.skip("no Chromium on this machine (apt-get install chromium) to run the search page")
+    if not (built / language / "_static" / "trtdeconv-search.js").is_file():
+        pytest.skip("the search page's normaliser of pasted messages (trtdeconv-search.js, branch answer, issue 22) "
+                    "is not in this checkout")
+    messages = pasted_onnx_messages()
+    if not messages:
+        pytest.skip("recordings/onnx not recorded yet: bash tools/gpu/onnx.sh OUTDIR on a GPU")
+    for message in messages:
+        dom = headless.rendered_dom(headless.page_url(built / language / "search.html", message), binary)
+        results = re.findall(r'<li class="kind-[^"]*"><a href="([^"#?]+)', dom)
+        assert "troubleshooting.html" in results, (message, results[:10])
 
 
 def test_each_language_has_a_sitemap_with_alternates_and_a_404_page(built):
