@@ -95,7 +95,10 @@ def parser_error(error) -> Dict[str, Any]:
             value = getattr(error, field)()
         except Exception as failure:  # a field this TensorRT version lacks
             value = f"<{failure.__class__.__name__}>"
-        described[field] = value if isinstance(value, (int, str)) else getattr(value, "name", str(value))
+        if not isinstance(value, (int, str)):  # an enum: its name (a method in some pybind11 enums), else its text
+            name = getattr(value, "name", None)
+            value = name() if callable(name) else name if isinstance(name, str) else str(value)
+        described[field] = value
     return described
 
 
@@ -190,7 +193,12 @@ def record(backend: TensorRT, root: Path, scratch: Path, provenance: Dict[str, A
             print(f"skipped  {case.name} (time budget of {time_budget:.0f} s spent)", flush=True)
             continue
         document = record_case(backend, root, case, provenance)
-        write_json(scratch / "cases" / f"{case.name}.json", document)
+        try:
+            write_json(scratch / "cases" / f"{case.name}.json", document)
+        except TypeError:  # a value this recorder failed to make JSON-able: keep the case, as a failure
+            document = {**document, "builds": [{"settings": b.get("settings"), "recorder_failure": traceback.format_exc()}
+                                               for b in document["builds"]]}
+            write_json(scratch / "cases" / f"{case.name}.json", document)
         failed = any("recorder_failure" in b for b in document["builds"])
         summary["failed" if failed else "recorded"].append(case.name)
         outcome = "; ".join(_outcome(b) for b in document["builds"])
