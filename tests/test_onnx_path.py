@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import types
 
 import numpy as np
 import onnx
 import pytest
 
 from trtdeconv_docs.cassette import store
+from trtdeconv_docs.cassette.publisher import write_json
 from trtdeconv_docs.onnx_path import cases, onnx_runtime, recorded, recorder
 from trtdeconv_docs.errors import ReplayMiss
 
@@ -147,6 +150,28 @@ def test_a_recording_edited_by_hand_is_refused(fake_copy):
         recorded.build(cases.BY_NAME["base_2d"])
 
 
+@pytest.mark.parametrize("code", [types.SimpleNamespace(name="UNSUPPORTED_NODE"), onnx_fake._ErrorCode()],
+                         ids=["name property", "name method (TensorRT 8.6)"])
+def test_a_parser_error_code_is_recorded_by_its_name_however_pybind11_exposes_it(code, monkeypatch):
+    error = onnx_fake._Error(3)
+    monkeypatch.setattr(error, "code", lambda: code)
+    described = recorder.parser_error(error)
+    assert described["code"] == "UNSUPPORTED_NODE" and described["node"] == 3
+    assert json.loads(json.dumps(described)) == described
+
+
+def test_a_case_the_recorder_cannot_write_is_a_recorder_failure_and_the_run_goes_on(tmp_path):
+    """The GPU run of 2026-12-07 ended on the first case whose document held a non-JSON value; now it is kept."""
+    backend = onnx_fake.tensorrt()
+    describe = backend.describe_network
+    backend.describe_network = lambda network: ({"odd": object()} if network["case"] == "base_2d" else describe(network))
+    summary = recorder.record(backend, ROOT, tmp_path, {}, only=["base_2d", "group_2d"], time_budget=1e9,
+                              polygraphy=False, write_json=write_json)
+    assert summary == {"recorded": ["group_2d"], "skipped": [], "failed": ["base_2d"]}
+    failed = json.loads((tmp_path / "cases" / "base_2d.json").read_text())
+    assert "TypeError" in failed["builds"][0]["recorder_failure"]
+
+
 def test_the_recorder_refuses_unknown_case_names(tmp_path):
     with pytest.raises(SystemExit, match="unknown case"):
         recorder.record(onnx_fake.tensorrt(), ROOT, tmp_path, {}, only=["no_such_case"], time_budget=1,
@@ -154,8 +179,6 @@ def test_the_recorder_refuses_unknown_case_names(tmp_path):
 
 
 def test_the_time_budget_skips_cases_and_says_so(tmp_path):
-    from trtdeconv_docs.cassette.publisher import write_json
-
     summary = recorder.record(onnx_fake.tensorrt(), ROOT, tmp_path, {}, only=["base_2d", "group_2d"], time_budget=-1,
                               polygraphy=False, write_json=write_json)
     assert summary == {"recorded": [], "skipped": ["base_2d", "group_2d"], "failed": []}

@@ -28,12 +28,19 @@ BUILD_REFUSED = "weights_as_input_2d"
 ROOT = Path(__file__).resolve().parents[2]
 
 
+class _ErrorCode:
+    """Like TensorRT 8.6's ``ErrorCode`` as the GPU run met it (19:29 UTC, 2026-12-07): ``name`` is a method."""
+
+    def name(self):
+        return "UNSUPPORTED_NODE"
+
+
 class _Error:
     def __init__(self, node: int):
         self._node = node
 
     def code(self):
-        return types.SimpleNamespace(name="UNSUPPORTED_NODE")
+        return _ErrorCode()
 
     def desc(self):
         return f"{FAKE}: refused"
