@@ -81,7 +81,7 @@ class Build:
 
 @dataclass(frozen=True)
 class CaseRecording:
-    """One case's recording: its model's identity, the GPU run's provenance and one :class:`Build` per precision."""
+    """One case's recording: its model's identity and one :class:`Build` per builder precision."""
 
     path: Path
     document: Dict[str, Any]
