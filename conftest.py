@@ -7,7 +7,8 @@ import importlib.util
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# tests.support.onnx_fake: the fake ONNX checkout fixtures (fake_checkout, fake_recordings) of the ONNX tests
+pytest_plugins = ("sphinx.testing.fixtures", "tests.support.onnx_fake")
 
 collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*"]
 

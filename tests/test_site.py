@@ -22,6 +22,7 @@ from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_hre
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
 from .support.browser import browser_or_skip
+from .support.paths import DOCS, RECORDINGS
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
@@ -221,6 +222,34 @@ def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query
         results = [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
             "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
     assert expected in results, (query, results[:10])
+
+
+def pasted_onnx_messages() -> List[str]:
+    """Each message TensorRT's ONNX parser or builder refused a case with (``recordings/onnx``), as a reader pastes it
+    from another model: the node ``/up/ConvTranspose`` renamed ``ConvTranspose_123``, node numbers changed."""
+    from trtdeconv_docs.onnx_path import recorder, report
+
+    if not (RECORDINGS / recorder.FOLDER / "MANIFEST.json").is_file():
+        return []
+    pasted = [re.sub(r"\bnode \d+\b", "node 7", message).replace("/up/ConvTranspose", "ConvTranspose_123")
+              for message in report.messages()]
+    assert all("/up/" not in message for message in pasted), pasted
+    return pasted
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_a_pasted_onnx_parser_message_with_another_node_name_finds_its_troubleshooting_entry(built, language):
+    """Issue 20: the search page, in headless Chromium, lists 报错速查 for every recorded ONNX refusal pasted with a
+    made-up node name (the page's query normaliser drops such names: ``trtdeconv-search.js``)."""
+    messages = pasted_onnx_messages()
+    if not messages:
+        pytest.skip("recordings/onnx not recorded yet: bash tools/gpu/onnx.sh OUTDIR on a GPU")
+    with browser_or_skip("run the search page") as chromium:
+        for message in messages:
+            chromium.open(headless.page_url(built / language / "search.html", message), settle=headless.SEARCH_FINISHED)
+            results = [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
+                "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
+            assert "troubleshooting.html" in results, (message, results[:10])
 
 
 def test_each_language_has_a_sitemap_with_alternates_and_a_404_page(built):

@@ -38,3 +38,8 @@ html_search_language  # tests/roots/*/conf.py: a name Sphinx reads
 exclude_patterns  # tests/roots/*/conf.py: a name Sphinx reads
 abort_on_example_error  # tests/roots/*/conf.py: a name sphinx-gallery reads
 html_theme  # tests/roots/*/conf.py: a name Sphinx reads
+_.log_severity_level  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.intra_op_num_threads  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.inter_op_num_threads  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.desc  # tests/support/onnx_fake.py: IParserError.desc of the fake, read by onnx_path/recorder.parser_error (getattr)
+fake_recordings  # tests/support/onnx_fake.py: a pytest fixture (root conftest.py's pytest_plugins), named in usefixtures

@@ -9,14 +9,14 @@ message catalog (:mod:`.messages`) itself.
 """
 
 from . import (api_citation, benchmark, calculator, digests, gallery, hosting, language_switch, mathjax_local,
-               optional_doc, original, recorded, rendered_literals, repository, scripts, search_chinese, tables,
-               thumbnails, translation_gate)
+               onnx_cases, optional_doc, original, recorded, rendered_literals, repository, scripts, search_chinese,
+               tables, thumbnails, translation_gate)
 
 
 def setup(app):
     """Register every part of the extension."""
     for part in (digests, thumbnails, gallery, recorded, tables, calculator, api_citation, mathjax_local, optional_doc,
                  language_switch, repository, benchmark, hosting, search_chinese, original, translation_gate, scripts,
-                 rendered_literals):
+                 rendered_literals, onnx_cases):
         app.setup_extension(part.__name__)  # once each, whoever asks first
     return {"parallel_read_safe": True, "parallel_write_safe": True}
