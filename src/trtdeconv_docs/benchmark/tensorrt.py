@@ -7,12 +7,15 @@ Usage, from the repository root of the GPU machine::
 
 Each run (:mod:`.plan`) is one network: the deconvolution or a sub-pixel formulation
 (:mod:`.formulations`) of one workload (:mod:`.workloads`), in one precision (FP32 with
-``BuilderFlag.TF32`` cleared, TF32, FP16 with FP16 inputs and outputs, INT8 through Q/DQ on
-the input and the kernel). It is built at the builder's default optimization level with
-one timing cache shared by every build of the process and the engine inspector at
-``DETAILED``; then warmed up and timed with CUDA events around each ``execute_async_v3``
-(at least 100 iterations), and its output is checked on a slice against the float64
-reference model under the tolerance rule (:mod:`.check`). A build that TensorRT refuses is
+``BuilderFlag.TF32`` cleared, TF32, FP16 with FP16 inputs and outputs and TF32 cleared, INT8
+through Q/DQ on the input and the kernel, ``int8_out`` with a Q/DQ after the layer too) and one
+I/O layout (NCHW or channels-last, :mod:`.layouts`). It is built at the builder's default
+optimization level with one timing cache shared by every build (``--timing-cache``: kept in a
+file across runs) and the engine inspector at ``DETAILED``; then measured by
+:mod:`.engine_run` (CUDA-graph replay of ``execute_async_v3``, host enqueue apart, cold L2,
+per-layer ``IProfiler`` times, NVML state), and its output is checked on a slice against the
+float64 reference model under the tolerance rule (:mod:`.check`). Before the runs, the
+ceilings and the GPU launch overhead are measured in the same process (:mod:`.trt_ceilings`). A build that TensorRT refuses is
 recorded as refused, with its messages. ``tensorrt.json`` in ``--out`` is rewritten
 after every run; ``python -m trtdeconv_docs.benchmark.merge`` turns it into the recording.
 """
@@ -20,7 +23,6 @@ after every run; ``python -m trtdeconv_docs.benchmark.merge`` turns it into the 
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 import traceback
@@ -30,16 +32,13 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import cuda_runtime, tensorrt_versions
+from .. import tensorrt_versions
 from ..recordings_writer import gpu_provenance, write_json
-from . import check, formulations, plan, tensorrt_file
+from . import check, engine_run, formulations, layouts, nvml, plan, tensorrt_file, timing, trt_ceilings
 
 WORKSPACE_BYTES = 4 << 30
-WARMUP = 10
-MIN_ITERATIONS = 100
-MAX_ITERATIONS = 300
-TIMED_SECONDS = 0.2
-"""Timed iterations: enough for about this long, within [MIN_ITERATIONS, MAX_ITERATIONS]."""
+FORMAT = 2
+"""``tensorrt.json`` format: 1 (no ``format`` key) timed with events around each enqueue, no ceilings."""
 
 
 class CapturingLogger(trt.ILogger):
@@ -61,25 +60,31 @@ class CapturingLogger(trt.ILogger):
 class Builder:
     """One builder for the process, and the timing cache every build shares."""
 
-    def __init__(self):
+    def __init__(self, cache_file: Optional[Path] = None):
         self.logger = CapturingLogger()
         self.builder = trt.Builder(self.logger)
         self.runtime = trt.Runtime(self.logger)
-        self.cache = None
+        self.cache, self.cache_file = None, cache_file
+        self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
+
+    def save_cache(self) -> None:
+        """Write the timing cache to ``cache_file`` (when given)."""
+        if self.cache is not None and self.cache_file:
+            Path(self.cache_file).write_bytes(bytes(self.cache.serialize()))
 
     def config(self, precision: str):
         """A builder config for ``precision`` (default optimization level, DETAILED inspector)."""
         config = self.builder.create_builder_config()
         config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
         config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
-        if precision == "fp32":
+        if precision in ("fp32", "fp16"):  # FP16 with TF32 cleared: a float layer may not fall back to TF32
             config.clear_flag(trt.BuilderFlag.TF32)
         if precision == "fp16" and hasattr(trt.BuilderFlag, "FP16"):  # TensorRT 11: strong typing only
             config.set_flag(trt.BuilderFlag.FP16)
-        if precision == "int8" and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
+        if precision.startswith("int8") and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
             config.set_flag(trt.BuilderFlag.INT8)
         if self.cache is None:
-            self.cache = config.create_timing_cache(b"")
+            self.cache = config.create_timing_cache(Path(self.cache_file).read_bytes() if self.cache_was_warm else b"")
         config.set_timing_cache(self.cache, False)
         return config
 
@@ -103,10 +108,47 @@ def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: li
     """(Weights, tensor or None): the kernel as weights, or for INT8 as a Q/DQ'd constant for ``set_input(1)``."""
     kernel = np.ascontiguousarray(kernel, dtype=np.float32)
     keep.append(kernel)
-    if precision != "int8":
+    if not precision.startswith("int8"):
         return trt.Weights(kernel), None
     constant = network.add_constant(kernel.shape, trt.Weights(kernel)).get_output(0)
     return trt.Weights(), _q_dq(network, constant, scale, keep)
+
+
+def _subpixel_layers(network, x, run: plan.Run, steps, scales, keep: list):
+    """The convolution(s) of a sub-pixel plan; the tensor before the depth-to-space shuffles."""
+    if isinstance(steps, formulations.PhasesPlan):
+        bias = np.ascontiguousarray(steps.bias, dtype=np.float32)
+        keep.append(bias)
+        outputs = []
+        for index, phase in enumerate(steps.phases):
+            weights, kernel_tensor = _weights(network, phase.kernel, run.precision, scales["kernel"], keep)
+            conv = network.add_convolution_nd(x, int(phase.kernel.shape[0]), phase.kernel_size, weights, trt.Weights(bias))
+            conv.pre_padding, conv.post_padding = phase.pre_padding, phase.post_padding
+            conv.num_groups = steps.num_groups
+            conv.name = f"{run.formulation}_{index}"
+            if kernel_tensor is not None:
+                conv.set_input(1, kernel_tensor)
+            out = conv.get_output(0)
+            if phase.blocks != steps.blocks:
+                shape = tuple(out.shape[:2]) + steps.blocks
+                cut = network.add_slice(out, (0,) * len(shape), shape, (1,) * len(shape))
+                cut.name = f"{run.formulation}_{index}_cut"
+                out = cut.get_output(0)
+            outputs.append(out)
+        concatenation = network.add_concatenation(outputs)
+        concatenation.axis = 1
+        concatenation.name = "phases"
+        return concatenation.get_output(0)
+    weights, kernel_tensor = _weights(network, steps.kernel, run.precision, scales["kernel"], keep)
+    bias = np.ascontiguousarray(steps.bias, dtype=np.float32)
+    keep.append(bias)
+    main = network.add_convolution_nd(x, int(steps.kernel.shape[0]), steps.kernel_size, weights, trt.Weights(bias))
+    main.pre_padding, main.post_padding = steps.pre_padding, steps.post_padding
+    main.num_groups = steps.num_groups
+    main.name = run.formulation
+    if kernel_tensor is not None:
+        main.set_input(1, kernel_tensor)
+    return main.get_output(0)
 
 
 def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
@@ -114,30 +156,23 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     workload, layer = run.workload, run.workload.layer
     io_type = trt.float16 if run.precision == "fp16" else trt.float32
     x = network.add_input("x", io_type, workload.input_shape)
-    if run.precision == "int8":
+    if run.precision.startswith("int8"):
         x = _q_dq(network, x, scales["input"], keep)
     if run.formulation == "deconvolution":
-        kernel, bias = arrays["kernel"], arrays["bias"]
-    else:
-        steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
-        kernel, bias = steps.kernel, steps.bias
-    weights, kernel_tensor = _weights(network, kernel, run.precision, scales["kernel"], keep)
-    bias = np.ascontiguousarray(bias, dtype=np.float32)
-    keep.append(bias)
-    if run.formulation == "deconvolution":
+        weights, kernel_tensor = _weights(network, arrays["kernel"], run.precision, scales["kernel"], keep)
+        bias = np.ascontiguousarray(arrays["bias"], dtype=np.float32)
+        keep.append(bias)
         main = network.add_deconvolution_nd(x, layer.num_output_maps, layer.kernel_size_nd, weights, trt.Weights(bias))
         main.stride_nd = layer.stride_nd
         main.pre_padding, main.post_padding = layer.pre_padding, layer.post_padding
         main.num_groups = layer.num_groups
+        main.name = run.formulation
+        if kernel_tensor is not None:
+            main.set_input(1, kernel_tensor)
+        out = main.get_output(0)
     else:
-        main = network.add_convolution_nd(x, int(steps.kernel.shape[0]), steps.kernel_size, weights, trt.Weights(bias))
-        main.pre_padding, main.post_padding = steps.pre_padding, steps.post_padding
-        main.num_groups = steps.num_groups
-    main.name = run.formulation
-    if kernel_tensor is not None:
-        main.set_input(1, kernel_tensor)
-    out = main.get_output(0)
-    if run.formulation != "deconvolution":
+        steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
+        out = _subpixel_layers(network, x, run, steps, scales, keep)
         split = network.add_shuffle(out)
         split.reshape_dims = steps.split_shape
         split.second_transpose = steps.permutation
@@ -150,54 +185,15 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
             cut = network.add_slice(out, (0, 0) + steps.start, steps.output_shape, (1,) * len(steps.output_shape))
             cut.name = "slice"
             out = cut.get_output(0)
+    if run.precision == "int8_out":
+        out = _q_dq(network, out, scales["output"], keep)
     out.name = "y"
     network.mark_output(out)
     out.dtype = io_type
-
-
-class Device:
-    """A stream and a pool of CUDA events for timing."""
-
-    def __init__(self):
-        self.cudart = cuda_runtime.runtime_module()
-        self.stream = cuda_runtime.call(self.cudart.cudaStreamCreate)
-        self.events = [cuda_runtime.call(self.cudart.cudaEventCreate) for _ in range(2 * MAX_ITERATIONS)]
-
-    def copy(self, destination, source, count: int, kind: str) -> None:
-        """A synchronous ``cudaMemcpy`` (``kind``: ``HostToDevice`` or ``DeviceToHost``)."""
-        cuda_runtime.call(self.cudart.cudaMemcpy, destination, source, count,
-                          getattr(self.cudart.cudaMemcpyKind, f"cudaMemcpy{kind}"))
-
-    def time(self, context, iterations: int) -> List[float]:
-        """Milliseconds of each of ``iterations`` launches, between CUDA events on the stream."""
-        call, cudart = cuda_runtime.call, self.cudart
-        for i in range(iterations):
-            call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
-            if not context.execute_async_v3(int(self.stream)):
-                raise RuntimeError("execute_async_v3 returned False")
-            call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
-        call(cudart.cudaStreamSynchronize, self.stream)
-        return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(iterations)]
-
-    def execute(self, engine, host_input: np.ndarray):
-        """Run ``engine`` once for its output, then time it; returns (output, warm-up count, samples)."""
-        call, cudart = cuda_runtime.call, self.cudart
-        context = engine.create_execution_context()
-        output = np.empty(tuple(context.get_tensor_shape("y")), dtype=trt.nptype(engine.get_tensor_dtype("y")))
-        pointers = {name: call(cudart.cudaMalloc, max(array.nbytes, 1)) for name, array in (("x", host_input), ("y", output))}
-        try:
-            for name, pointer in pointers.items():
-                context.set_tensor_address(name, int(pointer))
-            self.copy(pointers["x"], host_input.ctypes.data, host_input.nbytes, "HostToDevice")
-            self.time(context, 1)
-            self.copy(output.ctypes.data, pointers["y"], output.nbytes, "DeviceToHost")
-            estimate = float(np.median(self.time(context, WARMUP)))
-            iterations = int(min(max(math.ceil(TIMED_SECONDS / max(estimate * 1e-3, 1e-9)), MIN_ITERATIONS), MAX_ITERATIONS))
-            samples = self.time(context, iterations)
-        finally:
-            for pointer in pointers.values():
-                call(cudart.cudaFree, pointer)
-        return output, 1 + WARMUP, samples
+    if run.layout != "nchw":
+        name = layouts.format_name(run.precision, layer.spatial_rank)
+        for tensor in (network.get_input(0), out):
+            tensor.allowed_formats = 1 << int(getattr(trt.TensorFormat, name))
 
 
 def engine_layers(engine) -> List[Dict[str, Any]]:
@@ -214,17 +210,16 @@ def tactic(entry) -> Dict[str, Any]:
             "tactic": entry.get("TacticName") or f"TacticValue {entry.get('TacticValue', '?')}"}
 
 
-def quartiles(samples: List[float]) -> Dict[str, float]:
-    """Median and interquartile range (NumPy's default linear interpolation), in ms."""
-    q1, median, q3 = (float(v) for v in np.percentile(np.asarray(samples, np.float64), [25, 50, 75]))
-    return {"median": median, "q1": q1, "q3": q3}
-
-
 def summary(record: Dict[str, Any]) -> str:
     """One line about a run's record: status, median latency, build time."""
     parts = [f"{record['status']:14s}"]
     if "latency_ms" in record:
         parts.append(f"{record['latency_ms']['median']:.4f} ms")
+    if record.get("host_bound"):
+        parts.append("HOST-BOUND")
+    worst = record.get("check", {}).get("worst_ratio")
+    if worst is not None:
+        parts.append(f"err/bound {worst:.2g}")
     if "build_seconds" in record:
         parts.append(f"(build {record['build_seconds']:.1f} s)")
     return " ".join(parts)
@@ -233,20 +228,31 @@ def summary(record: Dict[str, Any]) -> str:
 class Runner:
     """Makes the planned runs, keeps their records, writes ``tensorrt.json`` after each."""
 
-    def __init__(self, out: Path, planned: List[plan.Run], time_budget: float):
+    def __init__(self, out: Path, planned: List[plan.Run], time_budget: float, cache_file: Optional[Path] = None):
         self.out, self.planned, self.time_budget = out, planned, time_budget
         self.started = time.perf_counter()
-        self.builder = Builder()
-        self.device = Device()
+        self.builder = Builder(cache_file)
+        self.monitor = nvml.Monitor()
+        self.engines = engine_run.Engines(self.monitor)
         self.records: List[Dict[str, Any]] = []
         self.arrays: Dict[str, Dict[str, np.ndarray]] = {}
         self.references: Dict[Any, check.Slice] = {}
         self.deconvolution_outputs: Dict[Any, np.ndarray] = {}
-        self.header = {"provenance": gpu_provenance(), "settings": {
-            "builder_optimization_level": "default", "workspace_bytes": WORKSPACE_BYTES, "warmup": WARMUP,
-            "min_iterations": MIN_ITERATIONS, "max_iterations": MAX_ITERATIONS, "timed_seconds": TIMED_SECONDS,
-            "timing": "CUDA events around each execute_async_v3 on one stream",
-            "timing_cache": "one, shared by every build of the run", "time_budget_seconds": time_budget,
+        self.ceilings: Dict[str, Any] = {}
+        self.header = {"format": FORMAT, "provenance": gpu_provenance(), "settings": {
+            "builder_optimization_level": "default", "workspace_bytes": WORKSPACE_BYTES,
+            "warmup": f"batches of {timing.WARMUP_BATCH} graph replays until 3 batch medians agree within "
+                      f"{100 * timing.SETTLE_TOLERANCE:.0f} % (at most {timing.WARMUP_SECONDS} s)",
+            "min_iterations": timing.MIN_ITERATIONS, "max_iterations": timing.MAX_ITERATIONS,
+            "timed_seconds": timing.TIMED_SECONDS,
+            "timing": "CUDA events around each cudaGraphLaunch of a graph captured from one execute_async_v3",
+            "enqueue": f"host time of {timing.ENQUEUE_SAMPLES} execute_async_v3 calls, the stream drained between",
+            "cold_l2": f"{timing.COLD_SAMPLES} replays after a memset of twice the L2, for working sets under twice the L2",
+            "per_layer": f"IProfiler over {engine_run.PROFILE_RUNS} unreplayed executions",
+            "fp16": "BuilderFlag.FP16 set and BuilderFlag.TF32 cleared",
+            "timing_cache": "one, shared by every build of the run" + (
+                f", read from a file written by an earlier run" if self.builder.cache_was_warm else ", cold at start"),
+            "time_budget_seconds": time_budget, "nvml": self.monitor.describe(), "l2_bytes": self.engines.l2_bytes,
             "check": f"batch 0, first {check.MAX_GROUPS} groups or {check.MAX_MAPS} output maps, "
                      "against the float64 reference model"}}
 
@@ -260,7 +266,7 @@ class Runner:
         write_json(self.out / tensorrt_file, {**self.header, "finished": finished, "total_seconds": round(self.elapsed(), 2),
                                      "builds": len(builds),
                                      "build_seconds": round(sum(r["build_seconds"] for r in builds), 2),
-                                     "runs": self.records})
+                                     "ceilings": self.ceilings, "runs": self.records})
 
     def data(self, run: plan.Run) -> Dict[str, np.ndarray]:
         """The workload's arrays (drawn once per workload)."""
@@ -270,25 +276,42 @@ class Runner:
 
     def reference(self, run: plan.Run, arrays, scales, kernel_quantized: bool) -> check.Slice:
         """The reference slice (for INT8 on the Q/DQ'd input, and kernel where TensorRT kept it), computed once."""
-        key = (run.workload.name, run.precision == "int8", kernel_quantized)
+        int8 = run.precision.startswith("int8")
+        key = (run.workload.name, int8, kernel_quantized)
+        if not int8:
+            return self._float_reference(run, arrays)
         if key not in self.references:
             x, kernel = arrays["input"], arrays["kernel"]
-            if run.precision == "int8":
+            if int8:
                 x = check.quantized(x, scales["input"])
                 kernel = check.quantized(kernel, scales["kernel"]) if kernel_quantized else kernel
             self.references[key] = check.reference_slice(x, kernel, arrays["bias"], run.workload.layer)
         return self.references[key]
 
+    def scales(self, run: plan.Run, arrays) -> Dict[str, float]:
+        """Per-tensor INT8 scales: input, kernel, and for ``int8_out`` the output (from the float reference slice)."""
+        scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
+        if run.precision == "int8_out":
+            scales["output"] = check.int8_scale(self._float_reference(run, arrays).expected)
+        return scales
+
+    def _float_reference(self, run: plan.Run, arrays) -> check.Slice:
+        key = (run.workload.name, False, False)
+        if key not in self.references:
+            self.references[key] = check.reference_slice(arrays["input"], arrays["kernel"], arrays["bias"],
+                                                         run.workload.layer)
+        return self.references[key]
+
     def make(self, run: plan.Run) -> Dict[str, Any]:
         """Build, time and check one run; its record."""
         record: Dict[str, Any] = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
-                                  "precision": run.precision}
+                                  "precision": run.precision, "layout": run.layout}
         if run.skipped:
             return {**record, "status": "not_applicable", "reason": run.skipped}
         if self.elapsed() > self.time_budget:
             return {**record, "status": "not_run", "reason": f"--time-budget {self.time_budget:.0f} s spent"}
         arrays = self.data(run)
-        scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
+        scales = self.scales(run, arrays)
         logger = self.builder.logger
         logger.messages.clear()
         network = self.builder.builder.create_network(tensorrt_versions.network_flags(trt))
@@ -297,7 +320,7 @@ class Runner:
         build_network(network, run, arrays, scales, keep)
         record.update(flags=flags(config), input_shape=list(run.workload.input_shape),
                       io_dtype="float16" if run.precision == "fp16" else "float32")
-        if run.precision == "int8":
+        if run.precision.startswith("int8"):
             record["int8_scales"] = scales
         started = time.perf_counter()
         try:
@@ -307,36 +330,45 @@ class Runner:
         record["build_seconds"] = round(time.perf_counter() - started, 3)
         if serialized is None:
             return {**record, "status": "refused", "messages": logger.errors() + [record.pop("exception", "")]}
+        record["engine_bytes"] = len(serialized)
         engine = self.builder.runtime.deserialize_cuda_engine(serialized)
         layers = engine_layers(engine)
         host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
-        output, warmup, samples = self.device.execute(engine, host_input)
+        output, measured = self.engines.measure(engine, host_input)
+        measured.pop("layer_samples_ms", None)  # the per-layer statistics stay; the raw lists would crowd the file
         record.update(status="measured", output_shape=list(output.shape), warnings=logger.messages[:10],
-                      tactics=[tactic(entry) for entry in layers], engine_layers=layers,
-                      latency_ms={**quartiles(samples), "warmup": warmup, "iterations": len(samples)},
-                      samples_ms=samples)
+                      tactics=[tactic(entry) for entry in layers], engine_layers=layers, **measured)
+        record["latency_ms"]["warmup"] = measured["warmup"]["replays"]
+        record["host_bound"] = timing.host_bound(record["latency_ms"]["median"], measured["enqueue_ms"]["latency_ms"]["median"])
         key = (run.workload.name, run.precision)
-        if run.formulation == "deconvolution":
+        if run.formulation == "deconvolution" and run.layout == "nchw":
             self.deconvolution_outputs[key] = np.asarray(output[:1], np.float32)
-        kernel_quantized = run.precision == "int8" and check.int8_weights_kept(layers)
+        kernel_quantized = run.precision.startswith("int8") and check.int8_weights_kept(layers)
         record["check"] = check.judge(output, self.reference(run, arrays, scales, kernel_quantized), run.precision,
-                                      None if run.formulation == "deconvolution" else self.deconvolution_outputs.get(key))
-        if run.precision == "int8":
+                                      None if run.formulation == "deconvolution" and run.layout == "nchw"
+                                      else self.deconvolution_outputs.get(key),
+                                      output_scale=scales.get("output"))
+        if run.precision.startswith("int8"):
             record["check"]["int8_reference"] = check.INT8_REFERENCE
         return record
 
-    def run_all(self) -> None:
-        """Every planned run, in order; a harness fault is recorded and the next run made."""
+    def run_all(self, ceilings: bool = True) -> None:
+        """The ceilings, then every planned run, in order; a harness fault is recorded and the next run made."""
+        if ceilings:
+            self.ceilings = trt_ceilings.measure_all(self.builder, self.engines,
+                                                     lambda text: print(f"[{self.elapsed():6.1f} s] {text}", flush=True))
+            self.save(finished=False)
         for run in self.planned:
             try:
                 record = self.make(run)
             except Exception:
                 record = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
-                          "precision": run.precision, "status": "failed", "messages": [traceback.format_exc()],
-                          "tensorrt_messages": self.builder.logger.messages[-20:]}
+                          "precision": run.precision, "layout": run.layout, "status": "failed",
+                          "messages": [traceback.format_exc()], "tensorrt_messages": self.builder.logger.messages[-20:]}
             self.records.append(record)
-            print(f"[{self.elapsed():6.1f} s] {run.id:42s} {summary(record)}", flush=True)
+            print(f"[{self.elapsed():6.1f} s] {run.id:52s} {summary(record)}", flush=True)
             self.save(finished=False)
+        self.builder.save_cache()
         self.save(finished=True)
 
 
@@ -346,8 +378,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.dry_run:
         print(plan.describe(planned))
         return 0
-    runner = Runner(args.out, planned, args.time_budget)
-    print(f"TensorRT {trt.__version__} on {runner.header['provenance']['gpu']}; "
+    runner = Runner(args.out, planned, args.time_budget, args.timing_cache)
+    print(f"TensorRT {trt.__version__} on {runner.header['provenance']['gpu']}; NVML via {runner.monitor.source}; "
           f"{plan.describe(planned).splitlines()[-1]}", flush=True)
     runner.run_all()
     print(f"done in {runner.elapsed():.1f} s; wrote {args.out / tensorrt_file}", flush=True)
