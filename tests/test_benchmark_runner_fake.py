@@ -114,3 +114,14 @@ def test_phases_plan_layers_are_one_convolution_per_phase(runner_module, tmp_pat
     convolutions = [layer for layer in network.layers if layer.kind == "convolution"]
     assert len(convolutions) == 4 and {c.kernel_size for c in convolutions} == {(2, 2)}
     assert np.isfinite(json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]["check"]["worst_ratio"])
+
+
+def test_a_resumed_run_keeps_the_earlier_session(runner_module, tmp_path):
+    planned = [r for r in small_runs() if r.skipped is None][:4]
+    first, second = tmp_path / "first", tmp_path / "second"
+    runner_module.Runner(first, planned[:2], time_budget=1e9).run_all(ceilings=False)
+    runner_module.Runner(second, planned, time_budget=1e9, resume=first / "tensorrt.json").run_all(ceilings=False)
+    document = json.loads((second / "tensorrt.json").read_text())
+    assert [r["id"] for r in document["runs"]] == [r.id for r in planned]
+    assert [r.get("session") for r in document["runs"]] == [0, 0, None, None]
+    assert document["session"] == 1 and len(document["sessions"]) == 1

@@ -8,7 +8,8 @@
 # OUTDIR/tensorrt/timing.cache (TensorRT's timing cache: pass it back with TIMING_CACHE=... to a later run so
 # that its builds start warm), OUTDIR/pytorch/pytorch.json, OUTDIR/nvidia-smi-{before,after}.txt and
 # OUTDIR/perf.log. Budgets (seconds, env): TRT_BUDGET=330 (no engine is built after it; the ceilings come first),
-# TORCH_BUDGET=110; each runner is also killed by `timeout` 40 s past its budget. Provenance (TensorRT, CUDA
+# TORCH_BUDGET=110; RESUME=an earlier OUTDIR/tensorrt/tensorrt.json continues where that run stopped (its measured
+# runs kept, each with its session's ceilings); each runner is also killed by `timeout` 40 s past its budget. Provenance (TensorRT, CUDA
 # runtime and driver, GPU, date) is in each JSON file. Then, on any machine:
 #   python -m trtdeconv_docs.benchmark.merge --tensorrt OUTDIR/tensorrt --pytorch OUTDIR/pytorch
 set -uo pipefail
@@ -26,7 +27,7 @@ if [ -n "${TIMING_CACHE:-}" ] && [ -f "$TIMING_CACHE" ]; then cp "$TIMING_CACHE"
 echo "[perf.sh] TensorRT runner (python-trt), budget ${TRT_BUDGET} s"
 timeout --signal=TERM --kill-after=5 $((TRT_BUDGET + 40)) \
   python-trt -W ignore::FutureWarning -W ignore::DeprecationWarning -m trtdeconv_docs.benchmark.tensorrt \
-  --out "$OUT/tensorrt" --time-budget "$TRT_BUDGET" --timing-cache "$cache"
+  --out "$OUT/tensorrt" --time-budget "$TRT_BUDGET" --timing-cache "$cache" ${RESUME:+--resume "$RESUME"}
 echo "[perf.sh] TensorRT runner exit $? after $(( $(date +%s) - start )) s"
 echo "[perf.sh] PyTorch runner (python3), budget ${TORCH_BUDGET} s"
 timeout --signal=TERM --kill-after=5 $((TORCH_BUDGET + 40)) \

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from .formulations import not_applicable
-from .workloads import PRECISIONS, WORKLOADS, Workload
+from .workloads import GUIDE, PRECISIONS, WORKLOADS, Workload
 
 LAYOUTS = ("nchw", "channels_last")
 """The network's I/O layout: linear NCHW, or channels-last (``allowed_formats``: HWC8 for FP16, DHWC8 in 3-D;
@@ -25,19 +25,26 @@ SUBPIXEL = ("subpixel", "subpixel_compact", "subpixel_phases")
 FLOAT = ("fp16", "tf32", "fp32")
 
 PRIORITY = (
-    # 1. the deconvolution with CUDA graphs in both layouts, on the guide's seven workloads
-    ("guide", ("deconvolution",), FLOAT, LAYOUTS),
-    # 2. every sub-pixel variant in every precision (NCHW; FP16 channels-last too)
-    ("guide", SUBPIXEL, ("fp16",), LAYOUTS),
+    # 1. the deconvolution with CUDA graphs on the guide's seven workloads, FP16 in NCHW and HWC8
+    ("guide", ("deconvolution",), ("fp16",), LAYOUTS),
+    ("guide", ("deconvolution",), ("fp32", "tf32"), ("nchw",)),
+    # 2. every sub-pixel variant in every precision (FP16 first, its channels-last too)
+    ("guide", ("subpixel",), ("fp16",), LAYOUTS),
+    ("guide", ("subpixel_compact", "subpixel_phases"), ("fp16",), ("nchw",)),
     ("guide", SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
     # 3. the depthwise sweep: resolution and number of groups
-    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16", "fp32"), ("nchw",)),
-    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16", "fp32"), ("nchw",)),
+    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
+    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
     # 4. k3 s2 op1 and batch 1
-    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("fp16", "tf32", "fp32"), LAYOUTS),
+    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("fp16",), LAYOUTS),
     ("batch_1", ("deconvolution", "subpixel"), ("fp16",), LAYOUTS),
+    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
     # 5. INT8, with and without Q/DQ after the layer
     ("guide", ("deconvolution", "subpixel"), ("int8_out", "int8"), ("nchw",)),
+    # 6. the rest: FP32/TF32 channels-last, batch 1 in FP32/TF32
+    ("guide", ("deconvolution", "subpixel"), ("fp32", "tf32"), ("channels_last",)),
     ("batch_1", ("deconvolution", "subpixel"), ("tf32", "fp32"), ("nchw",)),
 )
 """(workloads, formulations, precisions, layouts), most wanted first: the order the issue gives. ``guide``: the
@@ -81,7 +88,7 @@ def layout_not_applicable(workload: Workload, precision: str, layout: str) -> Op
 
 def _selected(selector: str) -> List[Workload]:
     if selector == "guide":
-        return [w for w in WORKLOADS if not w.sweep]
+        return [w for w in WORKLOADS if w.name in GUIDE]
     if selector == "k3_s2_op1":
         return [w for w in WORKLOADS if w.family == "k3_s2_op1" and not w.sweep]
     return [w for w in WORKLOADS if w.sweep == selector]
@@ -136,6 +143,9 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
                         help="comma-separated subset of " + ", ".join(PRECISIONS))
     parser.add_argument("--time-budget", type=float, default=240.0,
                         help="seconds after which no further engine is built (default 240)")
+    parser.add_argument("--resume", type=Path, default=None,
+                        help="an earlier tensorrt.json: its measured and refused runs are kept (with their session's "
+                             "ceilings), the others are made")
     parser.add_argument("--timing-cache", type=Path, default=None,
                         help="timing cache file: read if it exists, written back at the end (shared between runs)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the number of builds")

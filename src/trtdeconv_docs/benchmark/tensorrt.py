@@ -228,8 +228,18 @@ def summary(record: Dict[str, Any]) -> str:
 class Runner:
     """Makes the planned runs, keeps their records, writes ``tensorrt.json`` after each."""
 
-    def __init__(self, out: Path, planned: List[plan.Run], time_budget: float, cache_file: Optional[Path] = None):
+    def __init__(self, out: Path, planned: List[plan.Run], time_budget: float, cache_file: Optional[Path] = None,
+                 resume: Optional[Path] = None):
         self.out, self.planned, self.time_budget = out, planned, time_budget
+        self.kept: Dict[str, Dict[str, Any]] = {}
+        self.sessions: List[Dict[str, Any]] = []
+        if resume is not None:
+            earlier = json.loads(Path(resume).read_text(encoding="utf-8"))
+            index = len(earlier.get("sessions", []))
+            self.sessions = earlier.get("sessions", []) + [
+                {"provenance": earlier["provenance"], "ceilings": earlier.get("ceilings", {})}]
+            self.kept = {r["id"]: {**r, "session": r.get("session", index)} for r in earlier["runs"]
+                         if r["status"] in ("measured", "refused", "not_applicable")}
         self.started = time.perf_counter()
         self.builder = Builder(cache_file)
         self.monitor = nvml.Monitor()
@@ -251,7 +261,7 @@ class Runner:
             "per_layer": f"IProfiler over {engine_run.PROFILE_RUNS} unreplayed executions",
             "fp16": "BuilderFlag.FP16 set and BuilderFlag.TF32 cleared",
             "timing_cache": "one, shared by every build of the run" + (
-                f", read from a file written by an earlier run" if self.builder.cache_was_warm else ", cold at start"),
+                ", read from a file written by an earlier run" if self.builder.cache_was_warm else ", cold at start"),
             "time_budget_seconds": time_budget, "nvml": self.monitor.describe(), "l2_bytes": self.engines.l2_bytes,
             "check": f"batch 0, first {check.MAX_GROUPS} groups or {check.MAX_MAPS} output maps, "
                      "against the float64 reference model"}}
@@ -266,7 +276,8 @@ class Runner:
         write_json(self.out / tensorrt_file, {**self.header, "finished": finished, "total_seconds": round(self.elapsed(), 2),
                                      "builds": len(builds),
                                      "build_seconds": round(sum(r["build_seconds"] for r in builds), 2),
-                                     "ceilings": self.ceilings, "runs": self.records})
+                                     "ceilings": self.ceilings, "sessions": self.sessions,
+                                     "session": len(self.sessions), "runs": self.records})
 
     def data(self, run: plan.Run) -> Dict[str, np.ndarray]:
         """The workload's arrays (drawn once per workload)."""
@@ -359,6 +370,9 @@ class Runner:
                                                      lambda text: print(f"[{self.elapsed():6.1f} s] {text}", flush=True))
             self.save(finished=False)
         for run in self.planned:
+            if run.id in self.kept:
+                self.records.append(self.kept[run.id])
+                continue
             try:
                 record = self.make(run)
             except Exception:
@@ -378,7 +392,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.dry_run:
         print(plan.describe(planned))
         return 0
-    runner = Runner(args.out, planned, args.time_budget, args.timing_cache)
+    runner = Runner(args.out, planned, args.time_budget, args.timing_cache, args.resume)
     print(f"TensorRT {trt.__version__} on {runner.header['provenance']['gpu']}; NVML via {runner.monitor.source}; "
           f"{plan.describe(planned).splitlines()[-1]}", flush=True)
     runner.run_all()
