@@ -125,3 +125,12 @@ def test_a_resumed_run_keeps_the_earlier_session(runner_module, tmp_path):
     assert [r["id"] for r in document["runs"]] == [r.id for r in planned]
     assert [r.get("session") for r in document["runs"]] == [0, 0, None, None]
     assert document["session"] == 1 and len(document["sessions"]) == 1
+
+
+def test_a_failed_capture_falls_back_to_timed_enqueues(runner_module, tmp_path, monkeypatch):
+    monkeypatch.setattr(trt_fake.FakeCudart, "cudaStreamBeginCapture", lambda self, stream, mode: (1,))  # an error
+    run = plan.Run(SMALL[0], "deconvolution", "fp32")
+    runner_module.Runner(tmp_path, [run], time_budget=1e9).run_all(ceilings=False)
+    record = json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]
+    assert record["status"] == "measured" and record["cuda_graph"] is False and "graph_error" in record
+    assert record["check"]["worst_ratio"] <= 1

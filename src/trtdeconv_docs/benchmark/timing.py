@@ -85,8 +85,18 @@ class GraphTimer:
         executable = call(cudart.cudaGraphInstantiate, graph, 0)
         return {"graph": graph, "exec": executable, "repeat": repeat}
 
+    def capture_or_eager(self, enqueue: Callable[[int], None]):
+        """:meth:`capture`, or where capture fails, the eager enqueue timed the same way (``"graph_error"`` says why)."""
+        try:
+            return self.capture(enqueue)
+        except RuntimeError as error:
+            self.synchronize()
+            return {"enqueue": enqueue, "repeat": 1, "graph_error": str(error)}
+
     def release(self, captured) -> None:
         """Free a captured graph."""
+        if "exec" not in captured:
+            return
         self.call(self.cudart.cudaGraphExecDestroy, captured["exec"])
         self.call(self.cudart.cudaGraphDestroy, captured["graph"])
 
@@ -99,7 +109,10 @@ class GraphTimer:
             if flush:
                 call(cudart.cudaMemsetAsync, self.flush_buffer, i & 0xFF, self.flush_bytes, self.stream)
             call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
-            call(cudart.cudaGraphLaunch, captured["exec"], self.stream)
+            if "exec" in captured:
+                call(cudart.cudaGraphLaunch, captured["exec"], self.stream)
+            else:
+                captured["enqueue"](int(self.stream))
             call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
         self.synchronize()
         return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(count)]
@@ -121,8 +134,11 @@ class GraphTimer:
         warmup = self.warm_up(captured)
         samples = self.replay(captured, iterations_for(warmup["batch_medians_ms"][-1]))
         per_call = [s / captured["repeat"] for s in samples]
-        return {"warmup": warmup, "samples_ms": per_call,
-                "latency_ms": {**statistics(per_call), "iterations": len(per_call)}}
+        result = {"warmup": warmup, "samples_ms": per_call, "cuda_graph": "exec" in captured,
+                  "latency_ms": {**statistics(per_call), "iterations": len(per_call)}}
+        if "graph_error" in captured:
+            result["graph_error"] = captured["graph_error"]
+        return result
 
     def enable_flush(self, l2_bytes: int) -> None:
         """Allocate the cold-L2 buffer (twice ``l2_bytes``) once."""
