@@ -25,10 +25,11 @@ def _timed(rng, center: float, count: int = 120):
                            "iterations": count}, "samples_ms": samples}
 
 
-def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
+def make(target: Path, seed: int = 0, pytorch_format: int = 3) -> Path:
     """Publish a fake recording into ``target``; returns ``target``.
 
-    ``pytorch_format`` 1 leaves out what format 2 added (``col2im``, the ``launch`` ceiling).
+    ``pytorch_format`` 1 leaves out what format 2 added (``col2im``, the ``launch`` ceiling); 2 has format 2's
+    eager ``launch`` (no GPU launch test); 3 a GPU launch test (``per_kernel``).
     """
     rng = np.random.default_rng(seed)
     runs = []
@@ -59,6 +60,8 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
     extra = {}
     if pytorch_format >= 2:
         ceilings["launch"] = {"status": "measured", **_timed(rng, 0.004)}
+        if pytorch_format >= 3:
+            ceilings["launch"]["per_kernel"] = _timed(rng, 0.002)
         extra["format"] = pytorch_format
         extra["col2im"] = []
         for w in WORKLOADS:

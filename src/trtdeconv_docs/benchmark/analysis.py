@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from .. import recordings
-from . import pytorch_file, tensorrt_file
+from . import kernels, pytorch_file, specs, tensorrt_file
 from .check import INT8_REFERENCE
 
 
@@ -110,16 +110,91 @@ def ratio(slower: Dict[str, Any], faster: Dict[str, Any]) -> Optional[float]:
 
 
 def launch_ms(benchmark: Benchmark) -> Optional[float]:
-    """The latency floor (median of the one-element copy), or ``None`` when the recording has none."""
-    entry = benchmark.pytorch["ceilings"].get("launch")
-    return None if entry is None else median_ms(entry)
+    """The GPU launch overhead per kernel (ms) from a GPU launch test (a graph of N tiny kernels / N), or ``None``.
+
+    The TensorRT process's test is preferred; a PyTorch recording of format 3 has one too. Format 2's
+    ``launch`` (an eager one-element ``copy_``) timed PyTorch's CPU dispatch, not the GPU: it is no launch test.
+    """
+    for entry in (benchmark.tensorrt.get("ceilings", {}).get("launch"),
+                  benchmark.pytorch["ceilings"].get("launch") if benchmark.pytorch_format >= 3 else None):
+        if entry and entry.get("status") == "measured" and "per_kernel" in entry:
+            return median_ms(entry["per_kernel"])
+    return None
 
 
-def ceilings(benchmark: Benchmark) -> Dict[str, float]:
-    """Measured ceilings: ``bandwidth`` (bytes/s) and ``peak_<precision>`` (flop/s) from the medians."""
-    measured = benchmark.pytorch["ceilings"]
+def ceiling_source(benchmark: Benchmark) -> Dict[str, Any]:
+    """The ceilings the floors use: the TensorRT process's when it measured them, else the PyTorch run's."""
+    measured = benchmark.tensorrt.get("ceilings") or {}
+    if measured.get("copy", {}).get("status") == "measured":
+        return measured
+    return benchmark.pytorch["ceilings"]
+
+
+def raw_ceilings(benchmark: Benchmark) -> Dict[str, float]:
+    """Every measured ceiling: ``bandwidth`` (bytes/s) and ``peak_<precision>`` (flop/s) from the medians."""
+    measured = ceiling_source(benchmark)
     result = {"bandwidth": measured["copy"]["bytes"] / (median_ms(measured["copy"]) * 1e-3)}
     for name, entry in measured.items():
         if name.startswith("matmul_") and median_ms(entry) is not None:
             result["peak_" + name[len("matmul_"):]] = entry["flops"] / (median_ms(entry) * 1e-3)
     return result
+
+
+def ceiling_problems(benchmark: Benchmark) -> Dict[str, str]:
+    """Ceiling name -> why it cannot serve as a floor (outside 30-100 % of spec, or breaking INT8 >= FP16 >= TF32
+    >= FP32, in which case the lower-ranked precision that breaks the order is the suspect)."""
+    values = raw_ceilings(benchmark)
+    gpu = benchmark.provenance["tensorrt"]["gpu"]
+    result: Dict[str, str] = {}
+    for problem in specs.problems(values, gpu):
+        name = problem.split(" ", 1)[0]
+        if name in values:
+            result.setdefault(name, problem)
+    return result
+
+
+def ceilings(benchmark: Benchmark) -> Dict[str, float]:
+    """The ceilings the floors may use: :func:`raw_ceilings` less those with :func:`ceiling_problems`.
+
+    A ceiling under its spec range or out of order is dropped, so no floor is computed from it
+    (the first recording's INT8 ``_int_mm``, 6.5 % of the H200's INT8 peak and under FP16's, made
+    an INT8 run look faster than its floor)."""
+    bad = ceiling_problems(benchmark)
+    return {name: value for name, value in raw_ceilings(benchmark).items() if name not in bad}
+
+
+def unusable(record: Dict[str, Any]) -> Optional[str]:
+    """Why a run may not enter a table's numbers, a chart or a verdict (``None`` when it may).
+
+    Not measured; an INT8 output never verified (:func:`int8_check_problem`); an output outside
+    the tolerance rule or with non-finite elements."""
+    if median_ms(record) is None:
+        return record.get("status", "not measured")
+    problem = int8_check_problem(record)
+    if problem:
+        return "unverified INT8 output"
+    check = record.get("check", {})
+    if check.get("non_finite"):
+        return "output has unwritten or non-finite elements"
+    if check.get("worst_ratio", 0) > 1 or check.get("worst_ratio_vs_deconvolution", 0) > 1:
+        return "output outside the tolerance rule"
+    return None
+
+
+def shown(records: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The runs that may be shown as measurements: :func:`unusable` is ``None`` and the label matches the kernel."""
+    return [r for r in records if unusable(r) is None and kernels.label_matches(r)]
+
+
+def kernel_count(record: Dict[str, Any]) -> int:
+    """Kernels a run launches: its engine layers less no-ops (TensorRT); 1 for a PyTorch row."""
+    layers = record.get("engine_layers")
+    if not layers:
+        return 1
+    return sum(1 for entry in layers if isinstance(entry, dict) and entry.get("LayerType") != "NoOp")
+
+
+def disjoint(first: Dict[str, Any], second: Dict[str, Any]) -> bool:
+    """Whether two measured runs' interquartile ranges do not overlap (then a winner may be called)."""
+    a, b = statistics(first["samples_ms"]), statistics(second["samples_ms"])
+    return a["q3"] < b["q1"] or b["q3"] < a["q1"]
