@@ -28,8 +28,9 @@ import numpy as np
 
 from .workloads import Workload
 
-ELEMENT_BYTES = {"fp32": (4, 4, 4), "tf32": (4, 4, 4), "fp16": (2, 2, 2), "int8": (1, 1, 4)}
-"""Bytes per element of (input, kernel, output); the bias counts at the output's size."""
+ELEMENT_BYTES = {"fp32": (4, 4, 4), "tf32": (4, 4, 4), "fp16": (2, 2, 2), "int8": (1, 1, 4), "int8_out": (1, 1, 4)}
+"""Bytes per element of (input, kernel, output); the bias counts at the output's size (``int8_out``'s network
+output is FP32 too: its DQ runs in the engine)."""
 
 
 def bytes_moved(workload: Workload, precision: str) -> int:
@@ -46,7 +47,7 @@ def flops(workload: Workload) -> int:
 
 def floor_ms(workload: Workload, precision: str, ceilings: Dict[str, float]) -> Optional[Tuple[float, str]]:
     """(floor in ms, ``"memory"`` or ``"compute"``), or ``None`` when the precision's peak was not measured."""
-    peak = ceilings.get(f"peak_{precision}")
+    peak = ceilings.get(f"peak_{precision.partition('_')[0]}")  # int8_out runs at INT8's peak
     if peak is None:
         return None
     memory = bytes_moved(workload, precision) / ceilings["bandwidth"]

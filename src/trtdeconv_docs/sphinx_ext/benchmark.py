@@ -202,7 +202,7 @@ def roofline_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
             if best is None or floor is None:
                 continue
             result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
-                           "compute_ms": 1e3 * roofline.flops(workload) / ceilings[f"peak_{precision}"],
+                           "compute_ms": 1e3 * roofline.flops(workload) / ceilings[f"peak_{precision.partition('_')[0]}"],
                            "run": best, "percent": roofline.percent(analysis.median_ms(best), floor[0])})
     return result
 
@@ -245,7 +245,7 @@ def gap_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
                 "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
                 "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
                 "gemm_percent_of_peak": None if gemm_ms is None else
-                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / ceilings[f"peak_{precision}"],
+                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / ceilings[f"peak_{precision.partition('_')[0]}"],
                 "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
                 "kernels": analysis.kernel_count(best), "kernel_words": kernels.describe(best),
                 "bandwidth_percent": 100.0 * roofline.bytes_moved(workload, precision) / (best_ms * 1e-3)

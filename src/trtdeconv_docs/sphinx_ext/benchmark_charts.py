@@ -82,7 +82,7 @@ def series(benchmark: analysis.Benchmark, chart: str) -> Dict[str, List[Tuple[An
     elif chart == "roofline":
         ceilings = analysis.ceilings(benchmark)
         for precision in ("fp32", "tf32", "fp16", "int8", "int8_out"):
-            if f"peak_{precision}" not in ceilings:
+            if f"peak_{precision.partition('_')[0]}" not in ceilings:
                 continue
             points = []
             for name in GUIDE:
@@ -162,10 +162,10 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
             xs = np.logspace(-1, 4, 200)
             for name, points in data.items():
                 colour, marker = style(name)
-                peak = ceilings[f"peak_{name.lower()}"]
-                axes.plot(xs, np.minimum(xs * ceilings["bandwidth"], peak) / 1e12, color=colour, linewidth=1)
-                if f"peak_{name.lower()}" in spec:
-                    axes.plot(xs, np.minimum(xs * spec["bandwidth"], spec[f"peak_{name.lower()}"]) / 1e12,
+                key = f"peak_{name.lower().partition('_')[0]}"
+                axes.plot(xs, np.minimum(xs * ceilings["bandwidth"], ceilings[key]) / 1e12, color=colour, linewidth=1)
+                if key in spec:
+                    axes.plot(xs, np.minimum(xs * spec["bandwidth"], spec[key]) / 1e12,
                               color=colour, linewidth=0.8, linestyle="--")
                 axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, linestyle="none",
                           color=colour, label=name, markersize=6)
