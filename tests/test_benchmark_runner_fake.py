@@ -112,7 +112,7 @@ def test_phases_plan_layers_are_one_convolution_per_phase(runner_module, tmp_pat
     runner.run_all(ceilings=False)
     network = trt_fake.Builder.built[-1][0]
     convolutions = [layer for layer in network.layers if layer.kind == "convolution"]
-    assert len(convolutions) == 4 and {c.kernel_size for c in convolutions} == {(2, 2)}
+    assert len(convolutions) == 4 and {c.kernel_size_nd for c in convolutions} == {(2, 2)}
     assert np.isfinite(json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]["check"]["worst_ratio"])
 
 

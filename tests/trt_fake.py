@@ -62,6 +62,9 @@ class Weights:
     def __init__(self, array=None):
         self.array = None if array is None else np.asarray(array, np.float64)
 
+    def numpy(self):
+        return np.zeros(0) if self.array is None else self.array
+
 
 class Tensor:
     def __init__(self, shape, dtype=float32, name=""):
@@ -76,6 +79,13 @@ class Layer:
 
     def get_output(self, index):
         return self.output
+
+    @property
+    def num_inputs(self):
+        return len(self.inputs)
+
+    def get_input(self, index):
+        return self.inputs[index] if index < len(self.inputs) else None
 
     def set_input(self, index, tensor):
         while len(self.inputs) <= index:
@@ -110,14 +120,14 @@ class Network:
         return self._add(Layer("dequantize", [tensor, scale], tensor.shape, axis=None))
 
     def add_deconvolution_nd(self, x, maps, kernel_size, kernel, bias):
-        layer = Layer("deconvolution", [x], (), maps=maps, kernel_size=tuple(kernel_size), kernel=kernel.array,
-                      bias=bias.array, stride_nd=(1,) * len(kernel_size), pre_padding=(0,) * len(kernel_size),
+        layer = Layer("deconvolution", [x], (), num_output_maps=maps, kernel_size_nd=tuple(kernel_size), kernel=kernel,
+                      bias=bias, dilation_nd=(1,) * len(kernel_size), stride_nd=(1,) * len(kernel_size), pre_padding=(0,) * len(kernel_size),
                       post_padding=(0,) * len(kernel_size), num_groups=1)
         return self._add(layer)
 
     def add_convolution_nd(self, x, maps, kernel_size, kernel, bias):
-        layer = Layer("convolution", [x], (), maps=maps, kernel_size=tuple(kernel_size), kernel=kernel.array,
-                      bias=bias.array, pre_padding=(0,) * len(kernel_size), post_padding=(0,) * len(kernel_size),
+        layer = Layer("convolution", [x], (), num_output_maps=maps, kernel_size_nd=tuple(kernel_size), kernel=kernel,
+                      bias=bias, pre_padding=(0,) * len(kernel_size), post_padding=(0,) * len(kernel_size),
                       num_groups=1)
         return self._add(layer)
 
@@ -136,13 +146,36 @@ class Network:
     def mark_output(self, tensor):
         self.outputs.append(tensor)
 
+    def unmark_output(self, tensor):
+        self.outputs.remove(tensor)
+
+    @property
+    def num_layers(self):
+        return len(self.layers)
+
+    def get_layer(self, index):
+        return self.layers[index]
+
+    @property
+    def num_outputs(self):
+        return len(self.outputs)
+
+    def get_output(self, index):
+        return self.outputs[index]
+
     def evaluate(self, value_of_input):
         """Every layer in order, float64; the values by tensor id."""
         values = {id(t): value_of_input[t.name] for t in self.inputs}
-        for layer in self.layers:
-            ins = [None if t is None else values[id(t)] for t in layer.inputs]
-            values[id(layer.output)] = out = self._run(layer, ins)
-            layer.output.shape = out.shape
+        pending = list(self.layers)
+        while pending:  # in dependency order: a rewired consumer may come before its new producer
+            ready = [layer for layer in pending if all(t is None or id(t) in values for t in layer.inputs)]
+            if not ready:
+                raise ValueError("the fake network has a cycle or an input no layer produces")
+            for layer in ready:
+                ins = [None if t is None else values[id(t)] for t in layer.inputs]
+                values[id(layer.output)] = out = self._run(layer, ins)
+                layer.output.shape = out.shape
+                pending.remove(layer)
         return values
 
     @staticmethod
@@ -157,12 +190,13 @@ class Network:
         if kind == "relu":
             return np.maximum(ins[0], 0)
         if kind in ("deconvolution", "convolution"):
-            kernel = ins[1] if len(ins) > 1 and ins[1] is not None else layer.kernel
-            bias = layer.bias if layer.bias is not None else np.zeros(layer.maps)
+            kernel = ins[1] if len(ins) > 1 and ins[1] is not None else layer.kernel.array
+            bias = layer.bias.array if layer.bias.array is not None else np.zeros(layer.num_output_maps)
             if kind == "convolution":
                 return formulations.convolve(ins[0], kernel, bias, layer.pre_padding, layer.post_padding,
                                              layer.num_groups)
-            deconv = resolve(num_output_maps=layer.maps, kernel_size_nd=layer.kernel_size, stride_nd=layer.stride_nd,
+            deconv = resolve(num_output_maps=layer.num_output_maps, kernel_size_nd=layer.kernel_size_nd,
+                             stride_nd=layer.stride_nd,
                              pre_padding=layer.pre_padding, post_padding=layer.post_padding,
                              num_groups=layer.num_groups)
             return reference.deconvolve(ins[0], kernel, bias, deconv)

@@ -37,21 +37,7 @@ class Workload:
     @property
     def family(self) -> str:
         """The layer family (:data:`FAMILIES`), read off the attributes."""
-        layer = self.layer
-        k, s = layer.kernel_size_nd, layer.stride_nd
-        if layer.spatial_rank == 3:
-            return "3d"
-        if layer.spatial_rank == 1:
-            return "1d"
-        if layer.num_groups > 1:
-            return "depthwise"
-        if max(s) >= 4:
-            return "large_stride_head"
-        if k == s:
-            return "dense_k_eq_s"
-        if all(kk == 3 for kk in k) and layer.pre_padding != layer.post_padding:
-            return "k3_s2_op1"
-        return "dense_k_2s"
+        return family_of(self.layer)
 
     @property
     def layer(self) -> Deconvolution:
@@ -100,6 +86,24 @@ class Workload:
             "post_padding": list(layer.post_padding), "num_groups": layer.num_groups,
             "macs": self.macs(),
         }
+
+
+def family_of(layer: Deconvolution) -> str:
+    """The guide's family of a resolved deconvolution (:data:`FAMILIES`)."""
+    k, s = layer.kernel_size_nd, layer.stride_nd
+    if layer.spatial_rank == 3:
+        return "3d"
+    if layer.spatial_rank == 1:
+        return "1d"
+    if layer.num_groups > 1:
+        return "depthwise"
+    if max(s) >= 4:
+        return "large_stride_head"
+    if k == s:
+        return "dense_k_eq_s"
+    if all(kk == 3 for kk in k) and layer.pre_padding != layer.post_padding:
+        return "k3_s2_op1"
+    return "dense_k_2s"
 
 
 def _workload(name: str, model: str, input_shape, sweep: str = "", **attributes) -> Workload:
