@@ -42,7 +42,12 @@ from .formula_table import inline, table_node
 from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
-         "row", "compare")
+         "row", "compare", "families")
+FAMILY_WORDS = {
+    "dense_k_eq_s": "稠密，核 = 步长（U-Net 上卷积）", "dense_k_2s": "稠密，核 = 2 × 步长（k4 s2 p1）",
+    "k3_s2_op1": "k3 s2 p1 output_padding 1（PyTorch 解码器默认）", "depthwise": "逐通道 / 分组",
+    "large_stride_head": "大步长分割头（k16 s8）", "3d": "3-D", "1d": "1-D",
+}
 CHARTS = benchmark_charts.CHARTS
 
 
@@ -344,6 +349,53 @@ def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
     return result + [items]
 
 
+def family_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
+    """Per layer family: its workloads, the recommended formulation (:data:`.rewrite.RECOMMENDED`), the measured
+    deconvolution and recommended runs of its first measured workload (FP16, else FP32, NCHW), the kernel that ran."""
+    from ..benchmark.rewrite import RECOMMENDED
+    from ..benchmark.workloads import FAMILIES, GUIDE
+
+    result = []
+    for family in FAMILIES:
+        members = [w.name for w in WORKLOADS if w.family == family and (w.name in GUIDE or not w.sweep)]
+        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": RECOMMENDED[family],
+                               "deconvolution": None, "chosen": None, "precision": None}
+        for name in members:
+            for precision in ("fp16", "fp32"):
+                runs = {r["formulation"]: r for r in analysis.shown(benchmark.tensorrt_runs(name, precision=precision))
+                        if r.get("layout", "nchw") == "nchw"}
+                if "deconvolution" in runs and RECOMMENDED[family] in runs:
+                    row.update(deconvolution=runs["deconvolution"], chosen=runs[RECOMMENDED[family]],
+                               precision=precision)
+                    break
+            if row["precision"]:
+                break
+        result.append(row)
+    return result
+
+
+def families_table(benchmark: analysis.Benchmark):
+    """Headers and rows of :func:`family_rows`: what to do per layer family, with the measured gain."""
+    rows = []
+    for row in family_rows(benchmark):
+        deconvolution, chosen = row["deconvolution"], row["chosen"]
+        if deconvolution is None:
+            gain = _("本记录未测量")
+        elif chosen is deconvolution:
+            gain = _("保留反卷积：记录中没有更快的等价写法（{run}）").format(run=f"``{deconvolution['id']}``")
+        elif not analysis.disjoint(deconvolution, chosen):
+            gain = _("没有可测的差别（四分位区间重叠）")
+        else:
+            gain = _("{ratio:.2f} 倍（{precision}，{first} 对 {second}）").format(
+                ratio=analysis.ratio(deconvolution, chosen), precision=row["precision"].upper(),
+                first=f"``{chosen['id']}``", second=f"``{deconvolution['id']}``")
+        action = (_("保留反卷积") if row["recommended"] == "deconvolution"
+                  else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
+        rows.append((_(FAMILY_WORDS[row["family"]]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
+                     gain, kernels.describe(deconvolution) if deconvolution else "–"))
+    return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
+
+
 def refusals_table(benchmark: analysis.Benchmark):
     """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
     rows = []
@@ -404,7 +456,7 @@ def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> 
     return _("{first} 用时是 {second} 的 {ratio:.2f} 倍（更慢）。").format(first=first, second=second, ratio=1 / value)
 
 
-TABLES = {"ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
+TABLES = {"families": families_table, "ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
           "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table}
 
 
@@ -454,6 +506,8 @@ class BenchmarkDirective(SphinxDirective):
             return [nodes.image(uri=f"data:image/png;base64,{data}", alt=alt)]
         if kind in TABLES:
             headers, rows = TABLES[kind](benchmark)
+            if not rows:
+                return [nodes.paragraph("", _("（这份记录中没有。）"), classes=["benchmark-note"], translatable=False)]
             return [table_node(headers, rows)]
         run_ids = [self.options.get("run", "").strip()] if kind == "row" else \
             [part.strip() for part in self.options.get("runs", "").split(",") if part.strip()]
