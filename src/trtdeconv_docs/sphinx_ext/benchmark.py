@@ -43,11 +43,13 @@ from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
          "row", "compare", "families")
-FAMILY_WORDS = {
-    "dense_k_eq_s": "稠密，核 = 步长（U-Net 上卷积）", "dense_k_2s": "稠密，核 = 2 × 步长（k4 s2 p1）",
-    "k3_s2_op1": "k3 s2 p1 output_padding 1（PyTorch 解码器默认）", "depthwise": "逐通道 / 分组",
-    "large_stride_head": "大步长分割头（k16 s8）", "3d": "3-D", "1d": "1-D",
-}
+
+
+def family_words(family: str) -> str:
+    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language."""
+    return {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（k4 s2 p1）"),
+            "k3_s2_op1": _("k3 s2 p1 output_padding 1（PyTorch 解码器默认）"), "depthwise": _("逐通道 / 分组"),
+            "large_stride_head": _("大步长分割头（k16 s8）"), "3d": "3-D", "1d": "1-D"}[family]
 CHARTS = benchmark_charts.CHARTS
 
 
@@ -391,7 +393,7 @@ def families_table(benchmark: analysis.Benchmark):
                 first=f"``{chosen['id']}``", second=f"``{deconvolution['id']}``")
         action = (_("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
-        rows.append((_(FAMILY_WORDS[row["family"]]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
+        rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
                      gain, kernels.describe(deconvolution) if deconvolution else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
