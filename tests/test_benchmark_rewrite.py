@@ -83,7 +83,7 @@ def test_the_default_follows_the_family_and_leaves_other_layers_alone():
     shape, attributes = LAYERS["depthwise"]
     network, layer, *_ = network_with(shape, attributes, consumer=True)
     rewrite.rewrite_deconvolution(trt, network, layer)
-    assert any(other.name == "up/subpixel" for other in network.layers)
+    assert any(other.name == "up/subpixel" and other.kind == "convolution" for other in network.layers)
 
 
 def test_a_kernel_given_as_a_tensor_is_refused_in_one_line():

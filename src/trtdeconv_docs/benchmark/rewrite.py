@@ -25,7 +25,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from ..attributes import resolve
-from . import formulations
+from . import formulations, trt_layers
 from .workloads import family_of
 
 RECOMMENDED: Dict[str, str] = {
@@ -91,52 +91,13 @@ def rewrite_deconvolution(trt, network, layer, formulation: Optional[str] = None
     if "EXPLICIT" not in str(getattr(layer, "padding_mode", "EXPLICIT_ROUND_DOWN")):
         raise RewriteError(f"layer {layer.name!r}: padding mode {layer.padding_mode} (SAME_*) is not rewritten; "
                            "give explicit pre/post padding")
-    out = _add_plan(trt, network, x, steps, layer.name or "deconvolution", _KEEP.setdefault(id(network), []))
+    keep = _KEEP.setdefault(id(network), [])
+
+    def weights(kernel):
+        keep.append(kernel)
+        return trt.Weights(kernel), None
+    out = trt_layers.add_formulation(trt, network, x, steps, f"{layer.name or 'deconvolution'}/{chosen}", weights, keep)
     _rewire(network, old, out)
-    return out
-
-
-def _add_plan(trt, network, x, steps, name: str, keep: list):
-    """The plan's layers on ``x``; the interleaved, sliced output."""
-    def conv(kernel, bias, size, pre, post, suffix):
-        kernel = np.ascontiguousarray(kernel, np.float32)
-        bias = np.ascontiguousarray(bias, np.float32)
-        keep.extend([kernel, bias])
-        layer = network.add_convolution_nd(x, int(kernel.shape[0]), size, trt.Weights(kernel), trt.Weights(bias))
-        layer.pre_padding, layer.post_padding = pre, post
-        layer.num_groups = steps.num_groups
-        layer.name = f"{name}/{suffix}"
-        return layer.get_output(0)
-
-    if isinstance(steps, formulations.PhasesPlan):
-        outputs = []
-        for index, phase in enumerate(steps.phases):
-            out = conv(phase.kernel, steps.bias, phase.kernel_size, phase.pre_padding, phase.post_padding,
-                       f"phase{index}")
-            if phase.blocks != steps.blocks:
-                full = tuple(out.shape[:2]) + steps.blocks
-                cut = network.add_slice(out, (0,) * len(full), full, (1,) * len(full))
-                cut.name = f"{name}/phase{index}_cut"
-                out = cut.get_output(0)
-            outputs.append(out)
-        concatenation = network.add_concatenation(outputs)
-        concatenation.axis = 1
-        concatenation.name = f"{name}/phases"
-        out = concatenation.get_output(0)
-    else:
-        out = conv(steps.kernel, steps.bias, steps.kernel_size, steps.pre_padding, steps.post_padding, "subpixel")
-    split = network.add_shuffle(out)
-    split.reshape_dims = steps.split_shape
-    split.second_transpose = steps.permutation
-    split.name = f"{name}/depth_to_space_split"
-    interleave = network.add_shuffle(split.get_output(0))
-    interleave.reshape_dims = steps.interleaved_shape
-    interleave.name = f"{name}/depth_to_space_interleave"
-    out = interleave.get_output(0)
-    if steps.needs_slice:
-        cut = network.add_slice(out, (0, 0) + steps.start, steps.output_shape, (1,) * len(steps.output_shape))
-        cut.name = f"{name}/slice"
-        out = cut.get_output(0)
     return out
 
 

@@ -34,7 +34,7 @@ import tensorrt as trt
 
 from .. import tensorrt_versions
 from ..recordings_writer import gpu_provenance, write_json
-from . import check, engine_run, formulations, layouts, nvml, plan, tensorrt_file, timing, trt_ceilings
+from . import check, engine_run, formulations, layouts, nvml, plan, tensorrt_file, timing, trt_ceilings, trt_layers
 
 WORKSPACE_BYTES = 4 << 30
 FORMAT = 2
@@ -114,43 +114,6 @@ def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: li
     return trt.Weights(), _q_dq(network, constant, scale, keep)
 
 
-def _subpixel_layers(network, x, run: plan.Run, steps, scales, keep: list):
-    """The convolution(s) of a sub-pixel plan; the tensor before the depth-to-space shuffles."""
-    if isinstance(steps, formulations.PhasesPlan):
-        bias = np.ascontiguousarray(steps.bias, dtype=np.float32)
-        keep.append(bias)
-        outputs = []
-        for index, phase in enumerate(steps.phases):
-            weights, kernel_tensor = _weights(network, phase.kernel, run.precision, scales["kernel"], keep)
-            conv = network.add_convolution_nd(x, int(phase.kernel.shape[0]), phase.kernel_size, weights, trt.Weights(bias))
-            conv.pre_padding, conv.post_padding = phase.pre_padding, phase.post_padding
-            conv.num_groups = steps.num_groups
-            conv.name = f"{run.formulation}_{index}"
-            if kernel_tensor is not None:
-                conv.set_input(1, kernel_tensor)
-            out = conv.get_output(0)
-            if phase.blocks != steps.blocks:
-                shape = tuple(out.shape[:2]) + steps.blocks
-                cut = network.add_slice(out, (0,) * len(shape), shape, (1,) * len(shape))
-                cut.name = f"{run.formulation}_{index}_cut"
-                out = cut.get_output(0)
-            outputs.append(out)
-        concatenation = network.add_concatenation(outputs)
-        concatenation.axis = 1
-        concatenation.name = "phases"
-        return concatenation.get_output(0)
-    weights, kernel_tensor = _weights(network, steps.kernel, run.precision, scales["kernel"], keep)
-    bias = np.ascontiguousarray(steps.bias, dtype=np.float32)
-    keep.append(bias)
-    main = network.add_convolution_nd(x, int(steps.kernel.shape[0]), steps.kernel_size, weights, trt.Weights(bias))
-    main.pre_padding, main.post_padding = steps.pre_padding, steps.post_padding
-    main.num_groups = steps.num_groups
-    main.name = run.formulation
-    if kernel_tensor is not None:
-        main.set_input(1, kernel_tensor)
-    return main.get_output(0)
-
-
 def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
     """Add the run's input, layers and output to ``network``."""
     workload, layer = run.workload, run.workload.layer
@@ -172,19 +135,9 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
         out = main.get_output(0)
     else:
         steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
-        out = _subpixel_layers(network, x, run, steps, scales, keep)
-        split = network.add_shuffle(out)
-        split.reshape_dims = steps.split_shape
-        split.second_transpose = steps.permutation
-        split.name = "depth_to_space_split"
-        interleave = network.add_shuffle(split.get_output(0))
-        interleave.reshape_dims = steps.interleaved_shape
-        interleave.name = "depth_to_space_interleave"
-        out = interleave.get_output(0)
-        if steps.needs_slice:
-            cut = network.add_slice(out, (0, 0) + steps.start, steps.output_shape, (1,) * len(steps.output_shape))
-            cut.name = "slice"
-            out = cut.get_output(0)
+        out = trt_layers.add_formulation(trt, network, x, steps, run.formulation,
+                                         lambda kernel: _weights(network, kernel, run.precision, scales["kernel"], keep),
+                                         keep)
     if run.precision == "int8_out":
         out = _q_dq(network, out, scales["output"], keep)
     out.name = "y"
