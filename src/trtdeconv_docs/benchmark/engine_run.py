@@ -43,6 +43,13 @@ def tensor_layout(engine, name: str) -> Dict[str, Any]:
             "components": int(engine.get_tensor_components_per_element(name))}
 
 
+def device_memory_bytes(engine) -> int:
+    """The engine's device memory: ``device_memory_size`` (8.6, 10; removed in 11), else ``device_memory_size_v2``."""
+    if hasattr(engine, "device_memory_size"):
+        return int(engine.device_memory_size)
+    return int(getattr(engine, "device_memory_size_v2", 0))
+
+
 class Engines:
     """The CUDA side shared by every run: one stream and graph timer, the NVML monitor, the L2 size."""
 
@@ -103,7 +110,7 @@ class Engines:
                                                 for name, times in samples.items()}
                 except Exception as error:  # the timing stands without it; the record says why
                     record["layer_times_error"] = f"{type(error).__name__}: {error}"
-            record["device_memory_bytes"] = int(engine.device_memory_size)
+            record["device_memory_bytes"] = device_memory_bytes(engine)
         finally:
             if captured is not None:
                 self.timer.release(captured)
