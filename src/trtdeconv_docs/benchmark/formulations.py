@@ -42,8 +42,27 @@ class NotApplicable(ValueError):
     """The formulation cannot express this layer; the message says why."""
 
 
+class Interleaving:
+    """What both sub-pixel plans share: the blocks ``P`` of every phase interleaved into ``P * S``, then sliced."""
+
+    blocks: Tuple[int, ...]
+    stride: Tuple[int, ...]
+    output_shape: Tuple[int, ...]
+    start: Tuple[int, ...]
+
+    @property
+    def interleaved_shape(self) -> Tuple[int, ...]:
+        """Second shuffle's reshape: ``(N, M, *(P * S))``."""
+        return self.output_shape[:2] + tuple(p * s for p, s in zip(self.blocks, self.stride))
+
+    @property
+    def needs_slice(self) -> bool:
+        """Whether the interleaved output differs from the output (then a slice keeps ``O`` from ``start``)."""
+        return self.interleaved_shape != self.output_shape or any(self.start)
+
+
 @dataclass(frozen=True)
-class SubPixelPlan:
+class SubPixelPlan(Interleaving):
     """One grouped convolution, two shuffles and an optional slice; see the module docstring."""
 
     kernel: np.ndarray  # (S^R * M, C_in / groups, *K'), TensorRT's convolution layout
@@ -69,15 +88,6 @@ class SubPixelPlan:
         rank = len(self.stride)
         return (0, 1) + tuple(v for d in range(rank) for v in (2 + rank + d, 2 + d))
 
-    @property
-    def interleaved_shape(self) -> Tuple[int, ...]:
-        """Second shuffle's reshape: ``(N, M, *(P * S))``."""
-        return self.output_shape[:2] + tuple(p * s for p, s in zip(self.blocks, self.stride))
-
-    @property
-    def needs_slice(self) -> bool:
-        """Whether the interleaved output differs from the output (then a slice keeps ``O`` from ``start``)."""
-        return self.interleaved_shape != self.output_shape or any(self.start)
 
 
 def _taps_per_dimension(kernel: int, stride: int, before: int):
@@ -180,7 +190,7 @@ class PhaseConvolution:
 
 
 @dataclass(frozen=True)
-class PhasesPlan:
+class PhasesPlan(Interleaving):
     """``S^R`` convolutions, a channel concatenation (phase-major), two shuffles and an optional slice."""
 
     phases: Tuple[PhaseConvolution, ...]
@@ -203,15 +213,6 @@ class PhasesPlan:
         rank = len(self.stride)
         return (0, 1 + rank) + tuple(v for d in range(rank) for v in (2 + rank + d, 1 + d))
 
-    @property
-    def interleaved_shape(self) -> Tuple[int, ...]:
-        """Second shuffle's reshape: ``(N, M, *(P * S))``."""
-        return self.output_shape[:2] + tuple(p * s for p, s in zip(self.blocks, self.stride))
-
-    @property
-    def needs_slice(self) -> bool:
-        """Whether the interleaved output differs from the output."""
-        return self.interleaved_shape != self.output_shape or any(self.start)
 
 
 def phases_plan(input_shape, kernel, bias, layer: Deconvolution) -> PhasesPlan:
