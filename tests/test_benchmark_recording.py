@@ -56,7 +56,7 @@ def consistency_problems(folder):
         if record["id"] != f"{record['workload']}/pytorch_{record['kind']}/{record['precision']}":
             problems.append(f"{record['id']}: id does not name its workload, kind and precision")
     for record in (bench.tensorrt["runs"] + bench.pytorch["runs"] + bench.pytorch.get("col2im", [])
-                   + list(bench.pytorch["ceilings"].values())):
+                   + list(bench.pytorch["ceilings"].values()) + list(bench.tensorrt.get("ceilings", {}).values())):
         if record.get("status", "measured") != "measured":
             continue
         samples = record["samples_ms"]

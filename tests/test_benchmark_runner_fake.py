@@ -94,6 +94,9 @@ def test_every_formulation_precision_and_layout_computes_the_deconvolution(runne
         "copy": "measured", "launch": "measured", "matmul_fp16": "measured", "matmul_int8": "measured",
         "matmul_tf32": "measured", "matmul_fp32": "measured"}
     assert ceilings["launch"]["kernels_per_graph"] == 100
+    assert ceilings["launch"]["latency_ms"] is ceilings["launch"]["per_kernel"]["latency_ms"] or \
+        ceilings["launch"]["latency_ms"] == ceilings["launch"]["per_kernel"]["latency_ms"]
+    assert all(len(c["samples_ms"]) >= 100 for c in ceilings.values())
     assert len(ceilings["matmul_fp16"]["samples_ms"]) == 100
 
 

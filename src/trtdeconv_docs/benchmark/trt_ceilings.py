@@ -148,6 +148,7 @@ def launch(builder, engines: engine_run.Engines) -> Dict[str, Any]:
             call(cudart.cudaFree, pointer)
     from .tensorrt import engine_layers, tactic
     result.update(status="measured", layers=[tactic(entry) for entry in engine_layers(engine)],
+                  samples_ms=result["per_kernel"]["samples_ms"], latency_ms=result["per_kernel"]["latency_ms"],
                   what="one-layer TensorRT engine (ReLU of one element): a CUDA graph of N enqueues replayed, / N")
     return result
 
