@@ -63,3 +63,14 @@ def test_settling_needs_three_agreeing_batches():
     assert not timing.settled([1.0, 1.5, 1.5])
     assert timing.iterations_for(10.0) == timing.MIN_ITERATIONS
     assert timing.iterations_for(1e-4) == timing.MAX_ITERATIONS
+
+
+def test_the_reformat_share_reads_the_profiled_layers_by_inspector_type():
+    from trtdeconv_docs.benchmark import analysis
+
+    record = {"engine_layers": [{"Name": "in", "LayerType": "Reformat"}, {"Name": "deconvolution",
+                                                                         "LayerType": "CaskDeconvolutionV2"},
+                                {"Name": "out", "LayerType": "Reformat"}],
+              "layer_times_ms": {"in": {"median": 0.01}, "deconvolution": {"median": 0.06}, "out": {"median": 0.03}}}
+    assert analysis.reformat_share(record) == pytest.approx(0.4)
+    assert analysis.reformat_share({"engine_layers": []}) is None

@@ -198,3 +198,16 @@ def disjoint(first: Dict[str, Any], second: Dict[str, Any]) -> bool:
     """Whether two measured runs' interquartile ranges do not overlap (then a winner may be called)."""
     a, b = statistics(first["samples_ms"]), statistics(second["samples_ms"])
     return a["q3"] < b["q1"] or b["q3"] < a["q1"]
+
+
+def reformat_share(record: Dict[str, Any]) -> Optional[float]:
+    """The share of a run's per-layer time (``IProfiler``) spent in reformat layers, or ``None`` without per-layer
+    times. The layer types come from the engine inspector (``LayerType == "Reformat"``)."""
+    times = record.get("layer_times_ms")
+    if not times:
+        return None
+    kinds = {entry.get("Name"): entry.get("LayerType") for entry in record.get("engine_layers", [])
+             if isinstance(entry, dict)}
+    total = sum(t["median"] for t in times.values())
+    reformat = sum(t["median"] for name, t in times.items() if kinds.get(name) == "Reformat")
+    return None if total <= 0 else reformat / total

@@ -436,9 +436,11 @@ def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
                      f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
                      " ".join(record.get("flags", [])) or record.get("memory_format", "–"),
                      _("未核验") if reason == "unverified INT8 output" else "–" if worst is None else f"{worst:.3g}",
+                     "–" if analysis.reformat_share(record) is None else f"{100 * analysis.reformat_share(record):.0f} %",
+                     _("是") if record.get("host_bound") else "–",
                      kernel_cell(record)))
     return (_("运行"), _("中位数 [四分位] ms"), "IQR ms", _("次数"), _("构建秒数"), _("标志"),
-            _("误差/容差"), _("实际运行的 kernel")), rows
+            _("误差/容差"), _("重排（reformat）占逐层时间"), _("受主机限制"), _("实际运行的 kernel")), rows
 
 
 def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> str:
