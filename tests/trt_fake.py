@@ -265,6 +265,10 @@ class Serialized(bytes):
         self.network, self.config = network, config
         return self
 
+    @property
+    def nbytes(self):  # IHostMemory has nbytes, not len()
+        return len(bytes(self))
+
 
 class Runtime:
     def __init__(self, logger):

@@ -294,7 +294,7 @@ class Runner:
         record["build_seconds"] = round(time.perf_counter() - started, 3)
         if serialized is None:
             return {**record, "status": "refused", "messages": logger.errors() + [record.pop("exception", "")]}
-        record["engine_bytes"] = len(serialized)
+        record["engine_bytes"] = int(serialized.nbytes)
         engine = self.builder.runtime.deserialize_cuda_engine(serialized)
         layers = engine_layers(engine)
         host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
