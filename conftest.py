@@ -14,11 +14,10 @@ collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py"
 # Modules that import TensorRT (run on the GPU machine) are collected only where it exists.
 if importlib.util.find_spec("tensorrt") is None:
     collect_ignore_glob += [
-        "src/trtdeconv_docs/tensorrt_engine.py",
-        "src/trtdeconv_docs/network_description.py",
+        "src/trtdeconv_docs/trt/engine.py",
+        "src/trtdeconv_docs/trt/network_description.py",
         "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
         "src/trtdeconv_docs/benchmark/tensorrt.py",
-        "src/trtdeconv_docs/benchmark/engine_run.py",
         "src/trtdeconv_docs/benchmark/trt_ceilings.py",
     ]
 # The benchmark's PyTorch runner runs on the GPU machine's own Python, which has PyTorch.

@@ -46,7 +46,7 @@ nitpick_ignore = [
 # api.md: signatures without type hints (NumPy and typing have no pages here to link to).
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
-autodoc_mock_imports = ["tensorrt", "cuda"]  # trtdeconv_docs.session runs on a GPU machine only
+autodoc_mock_imports = ["tensorrt", "cuda"]  # TensorRT and cuda-python exist on the GPU machine only
 
 # Chinese search: jieba segments the pages' text; the dictionary adds the layer's terms
 # (trtdeconv_docs.sphinx_ext.search_chinese also works around Sphinx 9.0's ChineseStemmer bug).
@@ -70,7 +70,7 @@ html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]
 ogp_social_cards = {"enable": False}  # no generated preview images (their font has no Chinese glyphs)
 
-from trtdeconv_docs.sphinx_ext.gallery import SvgFigures, executed_examples_pattern  # noqa: E402
+from trtdeconv_docs.sphinx_ext.gallery import ExampleStarts, SvgFigures, executed_examples_pattern
 
 abort_on_example_error = True
 sphinx_gallery_conf = {
@@ -87,4 +87,6 @@ sphinx_gallery_conf = {
     # and the line would change the English catalog at every build
     "min_reported_time": float("inf"),
     "image_scrapers": (SvgFigures(),),  # figures as SVG: sharp at any zoom, drawn once
+    # Matplotlib's defaults again before each example, and the replay told which example runs
+    "reset_modules": ("matplotlib", ExampleStarts()),
 }

@@ -11,8 +11,8 @@ TF32：FP32 层不一定按 FP32 计算
 # %%
 import numpy as np
 
-from trtdeconv_docs import reference, tolerance
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.layer import reference, tolerance
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.question_data import UPSAMPLING, upsampling_tensors
 from trtdeconv_docs.session import Session
@@ -35,7 +35,7 @@ with np.printoptions(precision=8, linewidth=200, suppress=True):
 # 通道数大的层：输入 (1, 256, 16, 16)、128 个输出通道、3×3 卷积核，数据是随机数。
 # 这两次构建用 TensorRT 默认的构建优化级别 3（本站其余示例用 0，构建更快但试的内核更少）。
 # 打印两次构建各自选用的内核（名字含 ``tf32`` 即 TF32 内核）、两次输出之差，
-# 以及每次输出与 float64 参考模型之差相对于 :mod:`trtdeconv_docs.tolerance` 误差界的比值（不超过 1 即在界内）。
+# 以及每次输出与 float64 参考模型之差相对于 :mod:`trtdeconv_docs.layer.tolerance` 误差界的比值（不超过 1 即在界内）。
 big_data, big_weight, big_bias = upsampling_tensors()
 layer = resolve(num_output_maps=UPSAMPLING["num_output_maps"], kernel_size_nd=UPSAMPLING["kernel_size_nd"])
 exact = reference.deconvolve(big_data, big_weight, big_bias, layer)

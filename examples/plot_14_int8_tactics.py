@@ -14,7 +14,7 @@ INT8：TensorRT 8.6 实际怎样计算反卷积
 # %%
 import numpy as np
 
-from trtdeconv_docs import reference
+from trtdeconv_docs.layer import reference
 from trtdeconv_docs.example_support import quantize_dequantize, run_or_print_refusal
 from trtdeconv_docs.session import Session, trt
 

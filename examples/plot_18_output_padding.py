@@ -5,7 +5,7 @@ output_padding 大于 padding 时：先反卷积、再补零、最后加偏置
 PyTorch 的 ``ConvTranspose2d(padding=p, output_padding=op)`` 在 ``op <= p`` 时对应
 ``pre_padding = p``、``post_padding = p - op`` （见 :doc:`/maps/pytorch_onnx`）。``op > p`` 时
 ``post_padding`` 为负，TensorRT 拒绝；多出的末尾元素落在完整输出之外，PyTorch 在那里只放偏置。
-做法（``trtdeconv_docs.mappings.output_padding_recipe``）：
+做法（``trtdeconv_docs.layer.mappings.output_padding_recipe``）：
 
 1. 反卷积**不带偏置**，``pre_padding = p``、``post_padding = max(p - op, 0)``；
 2. 用 ``IPaddingLayer`` 在每维末尾补 ``max(op - p, 0)`` 个零；
@@ -19,7 +19,7 @@ PyTorch 的 ``ConvTranspose2d(padding=p, output_padding=op)`` 在 ``op <= p`` �
 # %%
 import numpy as np
 
-from trtdeconv_docs.mappings import output_padding_recipe
+from trtdeconv_docs.layer.mappings import output_padding_recipe
 from trtdeconv_docs.question_data import OUTPUT_PADDING_CASE, output_padding_tensors
 from trtdeconv_docs.session import Session, trt
 

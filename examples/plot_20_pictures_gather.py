@@ -8,7 +8,7 @@
 （:math:`DK = 1 + D(K-1)`），再让旋转 180° 的卷积核在上面滑动，窗口落在
 :math:`o + B` 处时盖住的非零元素，就是组成 :math:`y[o]` 的那些乘积。
 
-下面的图都由 :mod:`trtdeconv_docs.shapes` 和 :mod:`trtdeconv_docs.pictures` 中的几何公式画出
+下面的图都由 :mod:`trtdeconv_docs.layer.shapes` 和 :mod:`trtdeconv_docs.pictures` 中的几何公式画出
 （其中 :func:`~trtdeconv_docs.pictures.contributing_taps` 已用参考模型测试过），
 **不是** TensorRT 的输出；TensorRT 实际算出的矩阵见前面各示例。图中橙色是参与的元素，
 蓝色是落在零上的卷积核元素，灰色是被裁掉的输出。数据沿用前面示例：输入 1..9，
@@ -16,7 +16,7 @@
 """
 
 # %%
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.example_data import seed_tensors
 from trtdeconv_docs.pictures import gather_figure
 # sphinx_gallery_multi_image = "single"

@@ -2,13 +2,13 @@
 图解：分组与各填充模式下的输出尺寸
 ==================================================
 
-本页的图由 :mod:`trtdeconv_docs.shapes` 和 :mod:`trtdeconv_docs.pictures` 中的几何公式画出
+本页的图由 :mod:`trtdeconv_docs.layer.shapes` 和 :mod:`trtdeconv_docs.pictures` 中的几何公式画出
 （:func:`~trtdeconv_docs.pictures.contributing_channels` 已用参考模型测试过），**不是**
 TensorRT 的输出。
 """
 
 # %%
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.pictures import groups_figure, output_size_figure
 # sphinx_gallery_multi_image = "single"
 

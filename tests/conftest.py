@@ -1,4 +1,4 @@
-"""What the test modules share: the repository's paths, Sphinx's test roots, and hypothesis strategies.
+"""pytest's hooks for this suite: the order of collection, and where Sphinx's test roots are (shared helpers: ``tests/support/``).
 
 Sphinx projects are built with Sphinx's own pytest fixtures (``app``, ``make_app``; the plugin is
 loaded by the top-level ``conftest.py``): a test marks itself
@@ -10,22 +10,11 @@ subprocess per language like ``tox -e docs`` (Sphinx keeps one language per proc
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
-from trtdeconv_docs.attributes import PADDING_MODES
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-EXAMPLES = ROOT / "examples"
-RECORDINGS = ROOT / "recordings"
-TENSORS = RECORDINGS / "tensors"
-CONFORMANCE = RECORDINGS / "conformance"
-DATA = Path(__file__).resolve().parent / "data"
-ROOTS = Path(__file__).resolve().parent / "roots"
+from .support.paths import ROOTS
 
 
 STARTED_FIRST = ("test_site.py", "test_translations.py", "test_examples_api_versions.py")
@@ -39,48 +28,7 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
-def environment_with_src(**variables: str) -> Dict[str, str]:
-    """This process's environment, with the checkout's ``src/`` first on ``PYTHONPATH`` and ``variables`` set:
-    for the subprocesses that tests start, which import the package without its being installed."""
-    path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
-    return dict(os.environ, PYTHONPATH=path, **variables)
-
-
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     """Where Sphinx's ``app`` fixture finds ``test-<testroot>`` folders."""
     return ROOTS
-
-
-def layers(*, modes=PADDING_MODES, ranks=(2, 3), kernel=5, stride=4, dilation=3, spatial=6, padding=None,
-           groups=None, per_group=3, batch=3):
-    """A strategy for ``(resolve() keyword arguments, input shape)``: a valid layer whose output has no
-    negative dimension, with every size drawn from 1 up to the given largest value.
-
-    ``padding`` caps ``pre_padding`` and ``post_padding`` (else only the output's size does);
-    ``groups`` is a strategy for ``num_groups`` (default 1 to 3); channels and output maps are
-    ``num_groups`` times 1 to ``per_group``. hypothesis is imported here, when a test asks for
-    the strategy, so that this conftest also loads where hypothesis is not installed (the GPU machine).
-    """
-    from hypothesis import strategies as st
-
-    @st.composite
-    def draw_layer(draw):
-        rank = draw(st.sampled_from(ranks))
-        kernel_size = tuple(draw(st.integers(1, kernel)) for _ in range(rank))
-        strides = tuple(draw(st.integers(1, stride)) for _ in range(rank))
-        dilations = tuple(draw(st.integers(1, dilation)) for _ in range(rank))
-        sizes = tuple(draw(st.integers(1, spatial)) for _ in range(rank))
-        mode = draw(st.sampled_from(modes))
-        full = [(i - 1) * s + 1 + d * (k - 1) for i, s, k, d in zip(sizes, strides, kernel_size, dilations)]
-        cap = (lambda limit: limit) if padding is None else (lambda limit: min(padding, limit))
-        # the CAFFE modes crop pre_padding at both ends, the others pre_padding + post_padding
-        pre = tuple(draw(st.integers(0, cap(f // 2 if mode.startswith("CAFFE") else f))) for f in full)
-        post = tuple(draw(st.integers(0, cap(f - b))) for f, b in zip(full, pre))
-        g = draw(st.integers(1, 3) if groups is None else groups)
-        attributes = dict(num_output_maps=g * draw(st.integers(1, per_group)), kernel_size_nd=kernel_size,
-                          stride_nd=strides, pre_padding=pre, post_padding=post, padding_mode=mode,
-                          dilation_nd=dilations, num_groups=g)
-        return attributes, (draw(st.integers(1, batch)), g * draw(st.integers(1, per_group))) + sizes
-
-    return draw_layer()

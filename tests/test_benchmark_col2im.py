@@ -9,13 +9,13 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from trtdeconv_docs import reference
-from trtdeconv_docs.attributes import DeconvolutionError, resolve
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import DeconvolutionError, resolve
 from trtdeconv_docs.benchmark import col2im, roofline
 from trtdeconv_docs.benchmark.formulations import NotApplicable
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 
-from .test_benchmark_formulations import layers
+from .support.strategies import small_layers as layers
 
 
 @settings(max_examples=150, deadline=None)

@@ -5,30 +5,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from trtdeconv_docs import reference
-from trtdeconv_docs.attributes import PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import DeconvolutionError, resolve
 from trtdeconv_docs.benchmark import check, formulations
 from trtdeconv_docs.benchmark.workloads import Workload
 
-
-@st.composite
-def layers(draw):
-    """A random small deconvolution (2-D or 3-D, any padding mode, groups) and an input shape for it."""
-    rank = draw(st.sampled_from([2, 2, 3]))
-    groups = draw(st.integers(1, 3))
-    kernel = tuple(draw(st.integers(1, 5)) for _ in range(rank))
-    stride = tuple(draw(st.integers(1, 4)) for _ in range(rank))
-    attributes = dict(num_output_maps=groups * draw(st.integers(1, 2)), kernel_size_nd=kernel, stride_nd=stride,
-                      pre_padding=tuple(draw(st.integers(0, 4)) for _ in range(rank)),
-                      post_padding=tuple(draw(st.integers(0, 4)) for _ in range(rank)),
-                      padding_mode=draw(st.sampled_from(PADDING_MODES)), num_groups=groups)
-    shape = (draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))) + tuple(
-        draw(st.integers(1, 5 if rank == 2 else 3)) for _ in range(rank))
-    return attributes, shape
+from .support.strategies import small_layers
 
 
 @settings(max_examples=150, deadline=None)
-@given(layers(), st.sampled_from(formulations.FORMULATIONS[1:]), st.integers(0, 2 ** 31 - 1))
+@given(small_layers(), st.sampled_from(formulations.FORMULATIONS[1:]), st.integers(0, 2 ** 31 - 1))
 def test_subpixel_equals_the_deconvolution(drawn, formulation, seed):
     attributes, shape = drawn
     layer = resolve(**attributes)

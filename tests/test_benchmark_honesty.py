@@ -16,16 +16,15 @@ second, the fourth and the fifth: its INT8 ``_int_mm`` ceiling (6.5 % of spec, u
 the segmentation layers, and its unverified INT8 rows sat in the tables.
 """
 
-import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings
 from trtdeconv_docs.benchmark import analysis, kernels, roofline, specs
 from trtdeconv_docs.benchmark.workloads import by_name
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext import benchmark as directive
 from trtdeconv_docs.sphinx_ext import benchmark_charts
 
-from . import benchmark_fake
+from .support import benchmark_fake
 
 REAL = recordings.root() / "benchmark"
 
@@ -39,9 +38,9 @@ def bench(request, tmp_path_factory):
 
 def shown_runs(bench):
     """Every run whose number the page shows: the roofline, gap and verdict rows, the charts' points."""
-    runs = [row["run"] for row in directive.roofline_rows(bench)]
-    runs += [row["run"] for row in directive.gap_rows(bench)]
-    runs += [row["run"] for row in directive.verdict_rows(bench)]
+    runs = [row["run"] for row in analysis.roofline_rows(bench)]
+    runs += [row["run"] for row in analysis.gap_rows(bench)]
+    runs += [row["run"] for row in analysis.verdict_rows(bench)]
     for chart in benchmark_charts.CHARTS:
         for points in benchmark_charts.series(bench, chart).values():
             runs += [bench.run(run_id) for _, _, run_id in points]
@@ -91,7 +90,7 @@ def test_every_shown_label_is_the_precision_its_kernel_ran_in(bench):
 
 
 def test_every_verdict_names_a_cause_measured_in_its_run(bench):
-    for row in directive.verdict_rows(bench):
+    for row in analysis.verdict_rows(bench):
         if row["cause"] == "launch":
             assert analysis.launch_ms(bench) is not None
             assert row["best_ms"] <= roofline.WITHIN * (row["floor_ms"] + row["kernels"] * row["launch_ms"])

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from trtdeconv_docs.benchmark import layouts, nvml, specs, timing
+from trtdeconv_docs.benchmark import nvml, specs
+from trtdeconv_docs.trt import layouts, timing
 
 
 def test_nvidia_smi_lines_parse_and_missing_values_stay_missing():

@@ -1,7 +1,7 @@
 """The benchmark recording: well-formed, internally consistent, and the page's numbers come from it.
 
 Until the GPU run exists, the machinery is tested on a FAKE recording made in a temporary
-folder (tests/benchmark_fake.py); the tests of the real recording skip, saying so, while
+folder (tests/support/benchmark_fake.py); the tests of the real recording skip, saying so, while
 ``recordings/benchmark/`` is absent.
 """
 
@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings
+from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.benchmark import analysis, col2im, merge, plan, roofline
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 from trtdeconv_docs.sphinx_ext import benchmark as directive
 
-from . import benchmark_fake
+from .support import benchmark_fake
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = recordings.root() / "benchmark"
@@ -27,13 +27,6 @@ PAGE = ROOT / "docs" / "performance.md"
 @pytest.fixture(scope="module")
 def fake(tmp_path_factory):
     return benchmark_fake.make(tmp_path_factory.mktemp("fake") / "benchmark")
-
-
-def recorded_folders(fake_folder):
-    folders = [fake_folder]
-    if (REAL / recordings.MANIFEST).is_file():
-        folders.append(REAL)
-    return folders
 
 
 def consistency_problems(folder):
@@ -146,10 +139,10 @@ def test_ratios_and_roofline_are_recomputed_from_raw_samples(fake):
     fp16 = bench.pytorch["ceilings"]["matmul_fp16"]
     peak = fp16["flops"] / (np.median(fp16["samples_ms"]) * 1e-3)
     floor = 1e3 * max(roofline.bytes_moved(workload, "fp16") / bandwidth, 2 * workload.macs() / peak)
-    row = next(r for r in directive.roofline_rows(bench) if r["workload"] == "dcgan" and r["precision"] == "fp16")
+    row = next(r for r in analysis.roofline_rows(bench) if r["workload"] == "dcgan" and r["precision"] == "fp16")
     assert np.isclose(row["floor_ms"], floor)
     assert np.isclose(row["percent"], 100 * floor / analysis.median_ms(row["run"]))
-    assert not any(r["precision"] == "int8" for r in directive.roofline_rows(bench))  # fake: INT8 ceiling refused
+    assert not any(r["precision"] == "int8" for r in analysis.roofline_rows(bench))  # fake: INT8 ceiling refused
 
 
 def test_bytes_moved_counts_input_kernel_bias_output():
@@ -255,7 +248,7 @@ def test_gap_rows_are_recomputed_from_raw_samples(fake):
     bench = analysis.load(fake)
     ceilings = analysis.ceilings(bench)
     launch = np.median(bench.pytorch["ceilings"]["launch"]["per_kernel"]["samples_ms"])
-    rows = directive.gap_rows(bench)
+    rows = analysis.gap_rows(bench)
     assert {(r["workload"], r["precision"]) for r in rows} == {(w.name, p) for w in WORKLOADS
                                                               for p in ("fp32", "tf32", "fp16")}
     for row in rows:
@@ -278,7 +271,7 @@ def test_gap_rows_are_recomputed_from_raw_samples(fake):
 
 def test_every_workload_gets_a_verdict(fake):
     bench = analysis.load(fake)
-    verdicts = directive.verdict_rows(bench)
+    verdicts = analysis.verdict_rows(bench)
     assert {r["workload"] for r in verdicts} == {w.name for w in WORKLOADS}
     for row in verdicts:
         sentence = directive.verdict_sentence(row)
@@ -306,5 +299,5 @@ def test_merge_takes_the_recorded_tensorrt_run_with_a_format_3_pytorch_run(fake,
     assert recordings.verify_folder(target) == []
     bench = analysis.load(target)
     assert bench.pytorch_format == 3 and bench.tensorrt == analysis.load(REAL).tensorrt
-    assert all(row["gemm_ms"] is not None and row["launch_ms"] is not None for row in directive.gap_rows(bench)
+    assert all(row["gemm_ms"] is not None and row["launch_ms"] is not None for row in analysis.gap_rows(bench)
                if row["precision"] != "int8")

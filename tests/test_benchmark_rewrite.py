@@ -1,6 +1,6 @@
 """The rewrite users can apply (trtdeconv_docs.benchmark.rewrite): equal to the deconvolution, on CPU.
 
-The networks are built with the FAKE tensorrt of tests/trt_fake.py, which evaluates every layer in
+The networks are built with the FAKE tensorrt of tests/support/fake_tensorrt.py, which evaluates every layer in
 float64 NumPy (the deconvolution by the project's reference model): the rewritten network must
 compute what the original computes, for every formulation and layer family. The GPU proof is the
 benchmark recording (each formulation's output checked against the deconvolution's).
@@ -9,12 +9,13 @@ benchmark recording (each formulation's output checked against the deconvolution
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, reference
-from trtdeconv_docs.attributes import resolve
 from trtdeconv_docs.benchmark import analysis, formulations, rewrite
 from trtdeconv_docs.benchmark.workloads import FAMILIES, GUIDE, by_name, family_of
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import resolve
 
-from . import trt_fake as trt
+from .support import fake_tensorrt as trt
 
 LAYERS = {
     "dense_k_2s": ((2, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))),

@@ -1,4 +1,4 @@
-"""The TensorRT runner end to end on CPU, against a FAKE tensorrt and CUDA runtime (tests/trt_fake.py).
+"""The TensorRT runner end to end on CPU, against a FAKE tensorrt and CUDA runtime (tests/support/fake_tensorrt.py).
 
 The fake evaluates the networks the runner builds in NumPy, so these tests prove the harness:
 every formulation's layers (phases, shuffles, slices, Q/DQ before and after the layer) compute the
@@ -14,12 +14,12 @@ import sys
 import numpy as np
 import pytest
 
-from trtdeconv_docs import cuda_runtime
+from trtdeconv_docs.trt import cuda_runtime
 from trtdeconv_docs.benchmark import plan
 from trtdeconv_docs.benchmark.formulations import FORMULATIONS
 from trtdeconv_docs.benchmark.workloads import Workload
 
-from . import trt_fake
+from .support import fake_tensorrt as trt_fake
 
 SMALL = [
     Workload("dense", "k4 s2 p1", (2, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2),
@@ -33,20 +33,24 @@ SMALL = [
 ]
 
 
+MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark.trt_ceilings", "trtdeconv_docs.trt.engine")
+"""The modules that import tensorrt: imported afresh against the fake, forgotten afterwards."""
+
+
 @pytest.fixture()
 def runner_module(monkeypatch):
     monkeypatch.setitem(sys.modules, "tensorrt", trt_fake)
     monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: trt_fake.CUDA)
-    for name in ("tensorrt", "engine_run", "trt_ceilings"):
-        monkeypatch.delitem(sys.modules, f"trtdeconv_docs.benchmark.{name}", raising=False)
+    for name in MODULES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
     module = importlib.import_module("trtdeconv_docs.benchmark.tensorrt")
     ceilings = importlib.import_module("trtdeconv_docs.benchmark.trt_ceilings")
     monkeypatch.setattr(ceilings, "CHANNELS", 8)
     monkeypatch.setattr(ceilings, "POSITIONS", {p: 256 for p in ("fp32", "tf32", "fp16", "int8")})
     monkeypatch.setattr(ceilings, "COPY_BYTES", 1 << 12)
     yield module
-    for name in ("tensorrt", "engine_run", "trt_ceilings"):
-        sys.modules.pop(f"trtdeconv_docs.benchmark.{name}", None)
+    for name in MODULES:
+        sys.modules.pop(name, None)
 
 
 def small_runs():

@@ -9,8 +9,9 @@ from importlib import metadata
 import numpy as np
 import pytest
 
-from trtdeconv_docs import cli, limits, reference, shapes
-from trtdeconv_docs.attributes import resolve
+from trtdeconv_docs import cli
+from trtdeconv_docs.layer import limits, reference, shapes
+from trtdeconv_docs.layer.attributes import resolve
 
 LAYER = ["--num-output-maps", "2", "--kernel-size-nd", "3,3"]
 RUN = ["reference", "x.npy", "--kernel", "k.npy", "--bias", "b.npy", "--output", "out.npy"]

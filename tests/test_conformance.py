@@ -5,11 +5,11 @@
     python -m trtdeconv_docs.conformance.run_on_tensorrt --count 320 --seed 0 --out recordings/conformance
 
 Every drawn layer must have been built by TensorRT in each builder setting, with the
-output shape of :mod:`trtdeconv_docs.shapes` and within the tolerance of
-:mod:`trtdeconv_docs.tolerance` of the reference model (the TF32 bound where TensorRT
+output shape of :mod:`trtdeconv_docs.layer.shapes` and within the tolerance of
+:mod:`trtdeconv_docs.layer.tolerance` of the reference model (the TF32 bound where TensorRT
 chose a TF32 tactic). Every fixed-list layer must get TensorRT's verdict from the
 reference model too, for the same reason (TensorRT's logged message matches the pattern
-of the reference's reason in :data:`trtdeconv_docs.limits.REASONS`), and every limit
+of the reference's reason in :data:`trtdeconv_docs.layer.limits.REASONS`), and every limit
 probe (:mod:`trtdeconv_docs.conformance.probes`) too. ``python -m
 trtdeconv_docs.conformance.compare`` prints a summary.
 """
@@ -18,25 +18,19 @@ from __future__ import annotations
 
 import pytest
 
-from trtdeconv_docs import reference, shapes, tolerance
-from trtdeconv_docs.attributes import PADDING_MODES, RESOLVED_ATTRIBUTES, TENSORRT_10_PADDING_MODES
-from trtdeconv_docs.conformance import compare, generate, model, probes, store
+from trtdeconv_docs.layer import reference, shapes, tolerance
+from trtdeconv_docs.layer.attributes import PADDING_MODES, RESOLVED_ATTRIBUTES, TENSORRT_10_PADDING_MODES
+from trtdeconv_docs.conformance import compare, generate, model, probes
 
-from .conftest import CONFORMANCE
+from .support.paths import CONFORMANCE
+from .support.recorded import CONFORMANCE_CASES as CASES, CONFORMANCE_RECORDING as RECORDING
 
-RECORDING = store.load(CONFORMANCE) if (CONFORMANCE / store.CASES_FILE).exists() else None
 PROBES = [pytest.param(r, id=model.label(r.case)) for r in (RECORDING.cases if RECORDING else [])
           if "probe" in r.case]
-CASES = RECORDING.cases if RECORDING else []
 DRAWN = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" not in r.case]
 FIXED = [pytest.param(r, id=model.label(r.case)) for r in CASES if "expected" in r.case and "probe" not in r.case]
 MISSING = (f"the GPU recording {CONFORMANCE} is missing: run `python -m trtdeconv_docs.conformance.run_on_tensorrt "
            f"--count 320 --seed 0 --out recordings/conformance` on a machine with TensorRT and a GPU")
-
-
-def _failed_runs(recorded):
-    return {s: f"{run['status']} ({run.get('stage')}): {run.get('messages')}"
-            for s, run in recorded.runs.items() if run["status"] != "built"}
 
 
 def _check_outputs(recorded):

@@ -13,11 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trtdeconv_docs import cli, limits, reference, shapes, tolerance
-from trtdeconv_docs.attributes import DeconvolutionError
+from trtdeconv_docs import cli
+from trtdeconv_docs.layer import limits, reference, shapes, tolerance
+from trtdeconv_docs.layer.attributes import DeconvolutionError
 from trtdeconv_docs.conformance import compare, model
 
-from .test_conformance import CASES
+from .support.recorded import CONFORMANCE_CASES as CASES
 
 LARGEST_WRITTEN = 1 << 20
 """Largest input (elements) written to a .npy file for ``reference``; larger ones go to ``shape`` only."""

@@ -8,8 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import CAFFE_MODES, PADDING_MODES, SAME_MODES
+from trtdeconv_docs.layer import reference, shapes
+from trtdeconv_docs.layer.attributes import CAFFE_MODES, PADDING_MODES, SAME_MODES
 from trtdeconv_docs.conformance import generate, model, plan, probes
 
 COUNT = 320

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, recordings_writer
+from trtdeconv_docs.cassette import store as recordings, publisher as recordings_writer
 from trtdeconv_docs.conformance import compare, generate, plan, store
 
 CASES = generate.draw_cases(0, 70) + generate.refusal_cases()

@@ -1,7 +1,7 @@
 """Every example runs against the API lists of TensorRT 10 and 11, not only 8.6's.
 
-Each example executes with the stand-in of :mod:`trtdeconv_docs.tensorrt_stand_in` built
-from that version's binding sources (``TRTDECONV_API_VERSION``): a class, method,
+Each example executes with the stand-in of :mod:`trtdeconv_docs.trt.stand_in` built
+from that version's binding sources (``TRTDECONV_MODE=api-check:<version>``): a class, method,
 attribute, enum value or number of arguments the version lacks fails the example. The
 recorded 8.6 runs answer by label only (the calls may differ by design between
 versions), so nothing printed here is shown anywhere.
@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs.session import API_VERSION_VARIABLE
+from trtdeconv_docs.cassette import mode
 
-from . import examples_in_one_process
+from .support import examples_in_one_process
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not
 
 
 def _run(script: Path, version: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, MPLBACKEND="Agg", **{API_VERSION_VARIABLE: version})
+    env = dict(os.environ, MPLBACKEND="Agg", **{mode.VARIABLE: f"api-check:{version}"})
     return subprocess.run([sys.executable, str(script)], cwd=script.parent, env=env, capture_output=True,
                           text=True, timeout=300)
 
@@ -34,7 +34,7 @@ def _run(script: Path, version: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def outcomes():
     """Every example run against each version's API list, one process per version."""
-    return {version: examples_in_one_process.run(EXAMPLES, **{API_VERSION_VARIABLE: version}) for version in ("10", "11")}
+    return {version: examples_in_one_process.run(EXAMPLES, **{mode.VARIABLE: f"api-check:{version}"}) for version in ("10", "11")}
 
 
 @pytest.mark.parametrize("version", ["10", "11"])

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs import recordings
-from trtdeconv_docs.replay import REPLAY_VARIABLE
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.cassette import mode
 from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
-from . import examples_in_one_process
+from .support import examples_in_one_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -32,7 +32,7 @@ REPLAYABLE = sorted(p for p in EXAMPLES.glob("plot_*.py") if p.name not in NOT_R
 @pytest.fixture(scope="module")
 def replayed():
     """Every replayable example run with TensorRT replayed, in one process."""
-    return examples_in_one_process.run(REPLAYABLE, **{REPLAY_VARIABLE: "1"})
+    return examples_in_one_process.run(REPLAYABLE, **{mode.VARIABLE: "replay"})
 
 
 @pytest.mark.parametrize("example", REPLAYABLE, ids=lambda p: p.stem)

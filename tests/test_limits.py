@@ -1,6 +1,6 @@
 """The limits the CLI and ``attributes.resolve`` enforce are the ones TensorRT showed on the GPU.
 
-:mod:`trtdeconv_docs.limits` is the one place the limits live; the probes of the
+:mod:`trtdeconv_docs.layer.limits` is the one place the limits live; the probes of the
 conformance recording (:mod:`trtdeconv_docs.conformance.probes`) pin each undocumented one
 between a value TensorRT accepted and its neighbour that TensorRT refused.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from trtdeconv_docs import limits
-from trtdeconv_docs.attributes import DeconvolutionError, check_setter
+from trtdeconv_docs.layer import limits
+from trtdeconv_docs.layer.attributes import DeconvolutionError, check_setter
 from trtdeconv_docs.conformance import probes
 
-from .conftest import CONFORMANCE as DIRECTORY
-from .test_conformance import RECORDING
+from .support.paths import CONFORMANCE as DIRECTORY
+from .support.recorded import CONFORMANCE_RECORDING as RECORDING
 
 RECORD = ("python -m trtdeconv_docs.conformance.run_on_tensorrt --count 320 --seed 0 "
           "--out recordings/conformance")
@@ -31,7 +31,7 @@ def test_each_limit_is_the_one_tensorrt_showed(attribute):
         f"the probes do not pin {attribute}'s limit (TensorRT accepted up to {accepted}, refused from "
         f"{refused}): add candidates between them to probes.LADDER and record again")
     assert getattr(limits, constant) == accepted, (
-        f"src/trtdeconv_docs/limits.py: {constant} = {getattr(limits, constant)}, but TensorRT accepted "
+        f"src/trtdeconv_docs/layer/limits.py: {constant} = {getattr(limits, constant)}, but TensorRT accepted "
         f"{attribute} up to {accepted} and refused {refused}: set {constant} = {accepted}")
 
 

@@ -2,7 +2,7 @@
 
 Each example runs as a script on real TensorRT, recording its runs into a scratch
 folder, which is published with its manifest as a ``recordings/`` of its own; then the
-same script runs again with the replay forced (``TRTDECONV_REPLAY=1``) against that
+same script runs again with the replay forced (``TRTDECONV_MODE=replay``) against that
 folder, and both printed outputs must be byte-identical. On a machine without TensorRT
 this module is reported as skipped, never as passed.
 """
@@ -17,14 +17,13 @@ import pytest
 
 pytest.importorskip("tensorrt", reason="live checks need TensorRT and a GPU")
 
-from trtdeconv_docs.recordings import ROOT_VARIABLE  # noqa: E402
-from trtdeconv_docs.recordings_writer import gpu_provenance, publish  # noqa: E402
-from trtdeconv_docs.recording import ENVIRONMENT_VARIABLE  # noqa: E402
-from trtdeconv_docs.replay import TENSORS  # noqa: E402
-from trtdeconv_docs.replay import REPLAY_VARIABLE  # noqa: E402
-from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE  # noqa: E402
+from trtdeconv_docs.cassette import mode
+from trtdeconv_docs.cassette.publisher import gpu_provenance, publish
+from trtdeconv_docs.cassette.recording import TENSORS
+from trtdeconv_docs.cassette.store import ROOT_VARIABLE
+from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
 
-from .conftest import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
+from .support.paths import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
 
 EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
 
@@ -40,8 +39,8 @@ def _run(example: Path, **environment) -> str:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_live_and_replayed_output_are_byte_identical(example, tmp_path):
     scratch, recordings = tmp_path / "scratch", tmp_path / "recordings"
-    live = _run(example, **{ENVIRONMENT_VARIABLE: str(scratch)})
+    live = _run(example, **{mode.VARIABLE: f"record:{scratch}"})
     scratch.mkdir(exist_ok=True)
     publish(scratch, recordings / TENSORS, gpu_provenance(), command="tests/test_live_tensorrt.py")
-    replayed = _run(example, **{REPLAY_VARIABLE: "1", ROOT_VARIABLE: str(recordings)})
+    replayed = _run(example, **{mode.VARIABLE: "replay", ROOT_VARIABLE: str(recordings)})
     assert replayed == live

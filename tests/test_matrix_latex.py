@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from trtdeconv_docs import matrix_latex
+from trtdeconv_docs.sphinx_ext import matrix_latex
 
-from . import seed_page
+from .support import seed_page
 
 PRINTED_BY_NUMPY = ["stride_nd=(2,2)", "stride_nd=(1,2)", "padding_nd=(1,0)", "PaddingMode.SAME_UPPER", "(1,1,3,5,5)"]
 """Seed bullets whose matrices are NumPy's own text of TensorRT's output (none of them edited by hand)."""

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from .test_mappings import transpose_by_adjoint
+from .support.adjoint import transpose_by_adjoint
 
-from trtdeconv_docs import mappings, recordings, reference
+from trtdeconv_docs.layer import mappings, reference
 from trtdeconv_docs.question_data import OUTPUT_PADDING_CASE, output_padding_tensors
-from trtdeconv_docs.tensors import decode
-from trtdeconv_docs.sphinx_ext.trt_output import RERUN, find_run
+from trtdeconv_docs.cassette.recording import Recording, path_of
+from trtdeconv_docs.errors import RECORD_ON_GPU
 
 EXAMPLE = "plot_18_output_padding"
 LABEL = "output_padding_recipe"
@@ -54,10 +54,10 @@ def test_recipe_computes_pytorch_output_padding(case):
 
 
 def test_tensorrt_computes_the_recipe_as_pytorch_defines_output_padding():
-    path = recordings.root() / "tensors" / f"{EXAMPLE}.json"
-    assert path.is_file(), f"no GPU recording {path}; {RERUN}"
-    run = find_run(recordings.read_json(path), LABEL)
+    path = path_of(EXAMPLE)
+    assert path.is_file(), f"no GPU recording {path}; {RECORD_ON_GPU}"
+    run = Recording.read(path).run(LABEL)
     x, w, bias = output_padding_tensors()
-    np.testing.assert_array_equal(decode(run["inputs"]["x"]), x)
-    (output,) = (decode(value) for value in run["outputs"].values())
+    np.testing.assert_array_equal(run.tensor("x")[2], x)
+    (output,) = run.outputs().values()
     np.testing.assert_array_equal(output, pytorch(x, w, bias, OUTPUT_PADDING_CASE))

@@ -1,4 +1,4 @@
-"""Numbers in pages come from recordings or from code (:mod:`trtdeconv_docs.page_literals` states the rule).
+"""Numbers in pages come from recordings or from code (:mod:`trtdeconv_docs.sphinx_ext.page_literals` states the rule).
 
 Every literal matrix, formula with numbers, printed-array code block, shape tuple and
 ``N×M`` size in ``docs/**/*.md`` and in the text of ``examples/*.py`` must be a shape
@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from trtdeconv_docs import page_literals
+from trtdeconv_docs.sphinx_ext import page_literals
 from trtdeconv_docs.translation_check import problems
 
 ROOT = page_literals.ROOT

@@ -21,15 +21,17 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 import pytest
 
-from trtdeconv_docs import matrix_latex, recordings
-from trtdeconv_docs.page_literals import DIRECTIVE
-from trtdeconv_docs.recompute import known_arrays, replay
-from trtdeconv_docs.recordings_writer import publish
-from trtdeconv_docs.sphinx_ext import trt_output
-from trtdeconv_docs.tensors import encode
+from trtdeconv_docs.sphinx_ext import matrix_latex
+from trtdeconv_docs.sphinx_ext.page_literals import DIRECTIVE
+from trtdeconv_docs.cassette.recompute import known_arrays, recompute
+from trtdeconv_docs.cassette.publisher import publish
+from trtdeconv_docs.cassette.recording import Recording
+from trtdeconv_docs.errors import RECORD_ON_GPU, RecordingError
+from trtdeconv_docs.sphinx_ext import recorded as trt_output
+from trtdeconv_docs.cassette.tensors import encode
 
-from .conftest import DOCS, EXAMPLES, TENSORS
-from .test_recorded_tensors import DIVERGENCES, rebuilt_arrays
+from .support.paths import DOCS, EXAMPLES, TENSORS
+from .support.recorded import DIVERGENCES, PROVENANCE, rebuilt_arrays
 
 
 STATED_SHAPE = re.compile(r"形状[是为]?\s*\(([\d,\s]+)\)")
@@ -85,14 +87,14 @@ def recorded(use: Use):
     path = TENSORS / f"{use.example}.json"
     if not path.is_file():
         pytest.fail(f"{use.where}: the GPU recording recordings/tensors/{use.example}.json is missing; "
-                    f"{trt_output.RERUN}")
-    document = recordings.read_json(path)
+                    f"{RECORD_ON_GPU}")
+    recording = Recording.read(path)
     try:
-        run = trt_output.find_run(document, use.options.get("run", ""))
-        kind, name, array = trt_output.find_tensor(run, use.options.get("tensor", "output"))
-    except trt_output.RecordingError as error:
+        run = recording.run(use.options.get("run", ""))
+        kind, name, array = run.tensor(use.options.get("tensor", "output"))
+    except RecordingError as error:
         pytest.fail(f"{use.where}: {use.example}: {error}")
-    return document, run, kind, name, array
+    return recording.document, run.data, kind, name, array
 
 
 def test_the_pages_show_recorded_tensors():
@@ -118,15 +120,15 @@ def test_recorded_tensor_agrees_with_the_reference(use):
     document, run, kind, name, array = recorded(use)
     matrix_latex.tensor(array, trt_output.parse_highlights(use.options.get("color", "")))
     if kind == "output":
-        replayed = replay(run, {**known_arrays(document), **rebuilt_arrays()})[name]
-        assert replayed.recorded.shape == replayed.reference.shape, use.where
+        recomputed = recompute(run, {**known_arrays(document), **rebuilt_arrays()})[name]
+        assert recomputed.recorded.shape == recomputed.reference.shape, use.where
         divergence = DIVERGENCES.get((document["example"], run["label"]))
         if divergence:  # shown because TensorRT computes something else; the page must say so
-            assert replayed.worst_ratio > 1.0, f"{use.where}: {run['label']} now agrees with the reference"
+            assert recomputed.worst_ratio > 1.0, f"{use.where}: {run['label']} now agrees with the reference"
             return
-        assert replayed.worst_ratio <= 1.0, (
-            f"{use.where}: TensorRT differs from the reference by {replayed.worst_ratio:.3g} x the "
-            f"{replayed.precision} bound")
+        assert recomputed.worst_ratio <= 1.0, (
+            f"{use.where}: TensorRT differs from the reference by {recomputed.worst_ratio:.3g} x the "
+            f"{recomputed.precision} bound")
 
 
 @pytest.mark.parametrize("use", [p for p in PARAMS if p.values[0].stated_shape is not None])
@@ -137,8 +139,6 @@ def test_shape_stated_in_the_text_is_the_recorded_one(use):
 
 # The directive in a small Sphinx project -------------------------------------------------
 
-PROVENANCE = {"tensorrt": "9.9.9", "cuda_runtime": "1.2", "cuda_driver": "1.3", "gpu": "Test GPU",
-              "compute_capability": "0.0", "python": "3.x", "numpy": "x", "date": "2026-01-02T03:04:05Z"}
 
 
 def write_recording(folder: Path, values: np.ndarray) -> Path:

@@ -23,11 +23,12 @@ import pytest  # noqa: E402
 from hypothesis import assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from trtdeconv_docs import pictures, reference, shapes  # noqa: E402
-from trtdeconv_docs.attributes import TENSORRT_10_PADDING_MODES, DeconvolutionError, resolve  # noqa: E402
-from trtdeconv_docs.example_data import seed_tensors  # noqa: E402
+from trtdeconv_docs import pictures
+from trtdeconv_docs.layer import reference, shapes
+from trtdeconv_docs.layer.attributes import TENSORRT_10_PADDING_MODES, DeconvolutionError, resolve
+from trtdeconv_docs.example_data import seed_tensors
 
-from .conftest import layers  # noqa: E402
+from .support.strategies import layers  # noqa: E402
 
 
 @st.composite

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from trtdeconv_docs import reference
+from trtdeconv_docs.layer import reference
 from trtdeconv_docs.example_data import seed_tensors
 
-from .conftest import environment_with_src
+from .support.paths import environment_with_src
 
 ROOT = Path(__file__).resolve().parents[1]
 

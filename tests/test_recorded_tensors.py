@@ -2,10 +2,10 @@
 
 Each recorded run falls in exactly one group:
 
-* replayed from the recording alone and within tolerance of the reference model;
-* replayed with large arrays that the recording kept by digest only: the test rebuilds
+* recomputed from the recording alone and within tolerance of the reference model;
+* recomputed with large arrays that the recording kept by digest only: the test rebuilds
   them (:func:`trtdeconv_docs.question_data.upsampling_tensors`), their sha256 must equal
-  the recorded digests, and without them the replay must refuse;
+  the recorded digests, and without them the recompute must refuse;
 * refused by TensorRT: nothing to recompute, and the run must carry TensorRT's messages;
 * :data:`DIVERGENCES`: TensorRT built the network but computed something else than its
   documented semantics; the test pins what TensorRT computed instead, so a change fails.
@@ -13,29 +13,22 @@ Each recorded run falls in exactly one group:
 
 from __future__ import annotations
 
-import hashlib
 
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, reference
-from trtdeconv_docs.attributes import resolve
-from trtdeconv_docs.question_data import upsampling_tensors
-from trtdeconv_docs.recompute import NotRecomputable, known_arrays, replay
-from trtdeconv_docs.tensors import decode
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import resolve
+from trtdeconv_docs.cassette.recompute import NotRecomputable, known_arrays, recompute
+from trtdeconv_docs.cassette.tensors import decode
 
-from .conftest import TENSORS
+from .support.paths import TENSORS
+from .support.recorded import DIVERGENCES, rebuilt_arrays
 
 DOCUMENTS = [recordings.read_json(path) for path in recordings.listed(TENSORS, ".json")]
 RUNS = [pytest.param(document, run, id=f"{document['example'].rsplit('.', 1)[0]}:{run['label']}")
         for document in DOCUMENTS for run in document["runs"]]
-
-DIVERGENCES = {
-    ("plot_14_int8_tactics.py", "int8_per_channel_axis0"):
-        "per-channel kernel scales on axis 0 (input channels): built with an INT8 tactic, wrong output "
-        "(docs/int8.md); test_per_channel_scales_on_axis_0_rescale_the_output_channels pins what TensorRT computes",
-}
-"""Built runs whose output is not the network's documented result, with where the site says so."""
 
 BEYOND_WORST_CASE = {
     ("plot_15_fp16.py", "upsampling_fp16_forced"):
@@ -43,12 +36,6 @@ BEYOND_WORST_CASE = {
         "worst-case bound gamma(n) needs n*u < 1 and says nothing; the example prints the measured difference from FP32",
 }
 """Runs that the worst-case rule cannot bound, with the reason; the test checks that it cannot."""
-
-
-def rebuilt_arrays():
-    """``{sha256: array}`` of the large arrays the examples build (recorded by digest only)."""
-    return {hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest(): array.reshape(-1)
-            for array in upsampling_tensors()}
 
 
 def digest_only(run):
@@ -71,30 +58,30 @@ def test_tensorrt_output_within_tolerance_of_reference(document, run):
         assert run["refused"] and all(isinstance(m, str) and m for m in run["refused"]), "a refusal without messages"
         assert "outputs" not in run
         with pytest.raises(NotRecomputable, match="refused"):
-            replay(run)
+            recompute(run)
         return
     known = known_arrays(document)
     if digest_only(run):
         with pytest.raises(NotRecomputable, match="digest only"):
-            replay(run, known)
+            recompute(run, known)
         rebuilt = rebuilt_arrays()
         recorded = {data["sha256"] for data in run["inputs"].values() if "values" not in data}
         assert recorded <= set(rebuilt), f"{run['label']}: the rebuilt arrays are not the recorded ones"
         known.update(rebuilt)
     divergence = DIVERGENCES.get((document["example"], run["label"]))
-    for name, replayed in replay(run, known).items():
-        # the reference's shape comes from trtdeconv_docs.shapes: TensorRT must agree
-        assert replayed.recorded.shape == replayed.reference.shape, name
+    for name, recomputed in recompute(run, known).items():
+        # the reference's shape comes from trtdeconv_docs.layer.shapes: TensorRT must agree
+        assert recomputed.recorded.shape == recomputed.reference.shape, name
         if (document["example"], run["label"]) in BEYOND_WORST_CASE:
             with pytest.raises(ValueError, match=r"gamma\(n\) needs n \* u < 1"):
-                replayed.worst_ratio
+                recomputed.worst_ratio
             continue
         if divergence:
-            assert replayed.worst_ratio > 1.0, f"{run['label']} now agrees with the reference: update {divergence}"
+            assert recomputed.worst_ratio > 1.0, f"{run['label']} now agrees with the reference: update {divergence}"
             continue
-        assert replayed.worst_ratio <= 1.0, (
+        assert recomputed.worst_ratio <= 1.0, (
             f"{document['example']} [{run['label']}] {name}: TensorRT differs from the reference "
-            f"by {replayed.worst_ratio:.3g} x the {replayed.precision} bound")
+            f"by {recomputed.worst_ratio:.3g} x the {recomputed.precision} bound")
 
 
 def test_only_the_large_layers_are_recorded_by_digest():
@@ -133,9 +120,9 @@ def test_per_channel_scales_on_axis_0_rescale_the_output_channels():
 
 def test_per_channel_scales_on_axis_1_are_the_documented_result():
     """Scales on axis 1 (output channels) give exactly the reference with the kernel quantized per output channel."""
-    (replayed,) = replay(_run("plot_14_int8_tactics.py", "int8_per_channel_axis1")).values()
-    assert replayed.precision == "int8"
-    np.testing.assert_array_equal(replayed.recorded, replayed.reference)
+    (recomputed,) = recompute(_run("plot_14_int8_tactics.py", "int8_per_channel_axis1")).values()
+    assert recomputed.precision == "int8"
+    np.testing.assert_array_equal(recomputed.recorded, recomputed.reference)
 
 
 @pytest.mark.parametrize("fp16, fp32", [("seed_fp16", "seed_fp32"), ("upsampling_fp16", "upsampling_fp32")])
@@ -144,6 +131,6 @@ def test_fp16_allowed_runs_chose_fp32_as_docs_precision_says(fp16, fp32):
     allowed, cleared = _run("plot_15_fp16.py", fp16), _run("plot_15_fp16.py", fp32)
     known = {**known_arrays(next(d for d in DOCUMENTS if d["example"] == "plot_15_fp16.py")), **rebuilt_arrays()}
     assert allowed["settings"]["fp16"] and not cleared["settings"]["fp16"]
-    assert [r.precision for r in replay(allowed, known).values()] == ["fp32"]
+    assert [r.precision for r in recompute(allowed, known).values()] == ["fp32"]
     for (_, a), (_, b) in zip(allowed["outputs"].items(), cleared["outputs"].items()):
         np.testing.assert_array_equal(decode(a), decode(b))

@@ -18,15 +18,16 @@ weight layout ``(C_in, M / group, *kernel)``; they differ in how the output is s
 
 from __future__ import annotations
 
+import importlib
 import warnings
 
 import numpy as np
 import pytest
 from onnx import helper
 
-from trtdeconv_docs import mappings, reference, tolerance
-from trtdeconv_docs.attributes import resolve
-from trtdeconv_docs.mappings import Inexpressible
+from trtdeconv_docs.layer import mappings, reference, tolerance
+from trtdeconv_docs.layer.attributes import resolve
+from trtdeconv_docs.layer.mappings import Inexpressible
 
 INEXPRESSIBLE = {
     "test_convtranspose_1d": "1-D",
@@ -45,7 +46,7 @@ def _onnx_cases():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import onnx.backend.test.case.node as node_cases
-        import onnx.backend.test.case.node.convtranspose  # noqa: F401
+        importlib.import_module("onnx.backend.test.case.node.convtranspose")  # for its side effect
 
     return [case for case in node_cases._NodeTestCases if case.model.graph.node[0].op_type == "ConvTranspose"]
 

@@ -3,7 +3,7 @@
 * :func:`gather`, written here from TensorRT's header formulas: each output element is the
   sum over input elements ``i`` and kernel taps ``k`` with ``i * S + k * D - B == o``
   (``B`` the leading crop). It works output by output, where the reference model scatters
-  input by input, and it sizes the output without :mod:`trtdeconv_docs.shapes`.
+  input by input, and it sizes the output without :mod:`trtdeconv_docs.layer.shapes`.
 * ``onnx.reference``'s ConvTranspose, for ``num_groups == 1`` only: with groups it fails or
   is wrong (checked below, so we learn when that changes).
 
@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from onnx import TensorProto, helper
 from onnx.reference import ReferenceEvaluator
 
-from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import SAME_MODES, TENSORRT_10_PADDING_MODES, resolve
+from trtdeconv_docs.layer import reference, shapes
+from trtdeconv_docs.layer.attributes import SAME_MODES, TENSORRT_10_PADDING_MODES, resolve
 
-from .conftest import layers
+from .support.strategies import layers
 
 MODES = TENSORRT_10_PADDING_MODES
 """Modes with an oracle; what TensorRT 8.6 does in the CAFFE modes is measured on the GPU."""

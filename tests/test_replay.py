@@ -9,12 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs import recordings, replay
-from trtdeconv_docs.call_log import CallLog, Proxy, ReplayError, encode_value
-from trtdeconv_docs.recordings_writer import publish
-from trtdeconv_docs.tensors import encode
+from trtdeconv_docs.cassette import player, store
+from trtdeconv_docs.cassette.recording import run_key
+from trtdeconv_docs.cassette.call_log import CallLog, Proxy, encode_value
+from trtdeconv_docs.errors import RecordingError, ReplayError, ReplayMiss
+from trtdeconv_docs.cassette.publisher import publish
+from trtdeconv_docs.cassette.tensors import encode
 
-from .conftest import ROOT
+from .support.paths import ROOT
 
 MADE_UP = {"tensorrt": "8.6.0", "gpu": "made-up values written by tests/test_replay.py"}
 
@@ -82,13 +84,13 @@ def made_up_recordings(tmp_path, monkeypatch):
     scratch.mkdir()
     (scratch / "plot_demo.json").write_text(json.dumps({"format": 2, "runs": [run]}), encoding="utf-8")
     publish(scratch, tmp_path / "recordings" / "tensors", MADE_UP)
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(tmp_path / "recordings"))
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(tmp_path / "recordings"))
     return calls
 
 
 def test_a_recorded_run_is_found_by_calls_settings_and_input_bytes(made_up_recordings):
-    key = replay.run_key(made_up_recordings, {"tf32": False}, {"x": np.array([[1.0, 2.0]], np.float32)})
-    assert replay.find("examples/plot_demo.py", "demo", key)["outputs"]["y"]["values"] == [3.0, 4.0]
+    key = run_key(made_up_recordings, {"tf32": False}, {"x": np.array([[1.0, 2.0]], np.float32)})
+    assert player.find("examples/plot_demo.py", "demo", key).outputs()["y"].tolist() == [[3.0, 4.0]]
 
 
 @pytest.mark.parametrize("change, message", [
@@ -100,33 +102,33 @@ def test_a_recorded_run_is_found_by_calls_settings_and_input_bytes(made_up_recor
 ])
 def test_anything_else_fails_with_one_message_naming_example_run_and_difference(made_up_recordings, change, message):
     calls, settings, x = change(made_up_recordings, {"tf32": False}, np.array([[1.0, 2.0]], np.float32))
-    with pytest.raises(replay.ReplayMiss) as miss:
-        replay.find("examples/plot_demo.py", "demo", replay.run_key(calls, settings, {"x": x}))
+    with pytest.raises(ReplayMiss) as miss:
+        player.find("examples/plot_demo.py", "demo", run_key(calls, settings, {"x": x}))
     text = str(miss.value)
     assert text.startswith("trtdeconv-docs: plot_demo.py, run 'demo' ") and message in text
     assert "python -m trtdeconv_docs.gpu_gallery" in text and "\n" not in text
 
 
 def test_an_unrecorded_run_or_example_names_what_was_recorded(made_up_recordings):
-    with pytest.raises(replay.ReplayMiss, match=r"run 'other': never recorded on a GPU \(recorded runs: 'demo'\)"):
-        replay.find("plot_demo.py", "other", {})
-    with pytest.raises(replay.ReplayMiss, match=r"plot_none.py, run 'demo': never recorded on a GPU \(no "):
-        replay.find("plot_none.py", "demo", {})
+    with pytest.raises(ReplayMiss, match=r"run 'other': never recorded on a GPU \(recorded runs: 'demo'\)"):
+        player.find("plot_demo.py", "other", {})
+    with pytest.raises(ReplayMiss, match=r"plot_none.py, run 'demo': never recorded on a GPU \(no "):
+        player.find("plot_none.py", "demo", {})
 
 
 @pytest.fixture
 def copied_recordings(tmp_path, monkeypatch):
     """A copy of the repository's recordings/, named by ``TRTDECONV_RECORDINGS``."""
     shutil.copytree(ROOT / "recordings", tmp_path / "recordings")
-    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(tmp_path / "recordings"))
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(tmp_path / "recordings"))
     return tmp_path / "recordings"
 
 
 def test_the_repository_recordings_match_their_manifests():
-    folders = sorted(p.parent for p in (ROOT / "recordings").glob(f"*/{recordings.MANIFEST}"))
+    folders = sorted(p.parent for p in (ROOT / "recordings").glob(f"*/{store.MANIFEST}"))
     assert {f.name for f in folders} >= {"tensors", "conformance"}
     for folder in folders:
-        assert recordings.verify_folder(folder) == []
+        assert store.verify_folder(folder) == []
 
 
 def _one_ulp_up(path: Path) -> None:
@@ -146,7 +148,7 @@ def _one_ulp_up(path: Path) -> None:
 def test_a_changed_missing_or_unlisted_recording_is_refused_naming_the_file(copied_recordings, mutation, problem):
     path = copied_recordings / "tensors" / "plot_01_base.json"
     mutation(path)
-    problems = recordings.verify_folder(copied_recordings / "tensors")
+    problems = store.verify_folder(copied_recordings / "tensors")
     assert len(problems) == 1 and problem in problems[0] and "plot_" in problems[0]
 
 
@@ -155,11 +157,11 @@ def test_a_forged_provenance_is_refused(copied_recordings):
     document = json.loads(path.read_text(encoding="utf-8"))
     document["provenance"]["gpu"] = "NVIDIA B200"
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    with pytest.raises(recordings.RecordingError, match="plot_01_base.json: edited after the GPU run"):
-        recordings.read_json(path)
+    with pytest.raises(RecordingError, match="plot_01_base.json: edited after the GPU run"):
+        store.read_json(path)
 
 
 def test_an_unreadable_manifest_is_one_line_naming_it(copied_recordings):
-    (copied_recordings / "tensors" / recordings.MANIFEST).write_text("not json", encoding="utf-8")
-    (problem,) = recordings.verify_folder(copied_recordings / "tensors")
+    (copied_recordings / "tensors" / store.MANIFEST).write_text("not json", encoding="utf-8")
+    (problem,) = store.verify_folder(copied_recordings / "tensors")
     assert "tensors/MANIFEST.json: unreadable (JSONDecodeError" in problem and "\n" not in problem

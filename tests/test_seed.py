@@ -5,7 +5,7 @@ reference model, fed exactly what the page's code feeds TensorRT. A printed numb
 read as numpy printed it (``precision=8, suppress=True``): a number with fewer than 8
 digits after the point is the shortest text that round-trips to TensorRT's float32 value,
 so it is parsed as float32; one with 8 digits may be rounded, by at most half a unit in
-the 8th place. The float32 rule of :mod:`trtdeconv_docs.tolerance` decides.
+the 8th place. The float32 rule of :mod:`trtdeconv_docs.layer.tolerance` decides.
 
 Where the page is wrong, :data:`MATRIX_ERRORS` and :data:`SHAPE_ERRORS` say what is wrong
 and why, and the tests assert exactly those defects: were the page right, they would fail.
@@ -21,9 +21,9 @@ from typing import Callable, Dict, FrozenSet, Optional, Set, Tuple
 import numpy as np
 import pytest
 
-from . import seed_page
-from trtdeconv_docs import reference, shapes, tolerance
-from trtdeconv_docs.attributes import resolve
+from .support import seed_page
+from trtdeconv_docs.layer import reference, shapes, tolerance
+from trtdeconv_docs.layer.attributes import resolve
 
 NUMBER = re.compile(r"-?\d+\.\d*")
 ROUNDED_DIGITS = 8  # np.set_printoptions(precision=8): at most 8 digits after the point

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from trtdeconv_docs import reference, shapes
-from trtdeconv_docs.attributes import (LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution,
-                                      DeconvolutionError, resolve)
+from trtdeconv_docs.layer import reference, shapes
+from trtdeconv_docs.layer.attributes import LAYER_ATTRIBUTES, PADDING_MODES, RESOLVED_ATTRIBUTES, Deconvolution, DeconvolutionError, resolve
 
-from .conftest import layers
+from .support.formulas import crop_of_text, evaluate
+from .support.strategies import layers
 
 
 def test_formula_table_covers_every_padding_mode_once():
@@ -54,10 +54,13 @@ def test_output_shape_follows_the_padding_mode(case):
     for size, k, s, d, pre, post, o, crop in dims:
         dk = 1 + d * (k - 1)
         assert crop == expected_crop(layer.padding_mode, pre, post, dk, s)
+        # the printed formulas compute what the code does
+        assert crop_of_text(rule.total, rule.split, pre=pre, post=post, DK=dk, S=s) == crop
+        assert evaluate(shapes.FULL_SIZE, I=size, S=s, DK=dk) == (size - 1) * s + dk
         assert o == (size - 1) * s + dk - sum(crop)
         # every expression of the documented output column evaluates to the output size
         for expression in rule.output.split(" = ")[1:]:
-            assert shapes.evaluate(expression, I=size, S=s, DK=dk, P=sum(crop)) == o, expression
+            assert evaluate(expression, I=size, S=s, DK=dk, P=sum(crop)) == o, expression
 
 
 def test_an_output_dimension_of_zero_is_allowed():

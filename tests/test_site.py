@@ -21,7 +21,7 @@ from trtdeconv_docs.sphinx_ext import hosting, original, thumbnails
 from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_href, language_links
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
-from .conftest import DOCS
+from .support.paths import DOCS
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 

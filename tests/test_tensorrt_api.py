@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs.tensorrt_api import TAGS, VERSIONS, load
-from trtdeconv_docs.tensorrt_api import extract
+from trtdeconv_docs.trt.api import TAGS, VERSIONS, load
+from trtdeconv_docs.trt.api import extract
 
 GIT_DIR = Path(os.environ.get("TRTDECONV_TENSORRT_GIT_DIR", "/work/.mirror/NVIDIA+TensorRT/repo"))
 ALL = ["8.6", "10", "v11.0", "11"]

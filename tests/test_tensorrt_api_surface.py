@@ -1,6 +1,6 @@
 """The examples and the package use only TensorRT API that 8.6, 10 and 11 all have (or guard it).
 
-The check (:mod:`trtdeconv_docs.tensorrt_api.surface`, tags ``CHECKED_TAGS``: v8.6.0, v10.0.0,
+The check (:mod:`trtdeconv_docs.trt.api.surface`, tags ``CHECKED_TAGS``: v8.6.0, v10.0.0,
 v10.16, v11.0, v11.1) reads the code, not TensorRT: what it
 counts as a guard, and what it cannot see, is in that module's docstring. The synthetic sources
 below show that it fails on removed API.
@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from trtdeconv_docs.tensorrt_api.surface import check_source, imports_tensorrt
+from trtdeconv_docs.trt.api.surface import check_source, imports_tensorrt
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED = sorted(ROOT.glob("examples/*.py")) + sorted((ROOT / "src" / "trtdeconv_docs").rglob("*.py"))
 
 NOT_TENSORRT = {
-    ("src/trtdeconv_docs/network_description.py", "array.strides"):
+    ("src/trtdeconv_docs/trt/network_description.py", "array.strides"):
         "a NumPy array (np.asarray); `strides` is also IAlgorithmIOInfo's, removed in 11",
     ("src/trtdeconv_docs/benchmark/tensorrt.py", "run.precision"):
         "a benchmark.plan.Run (the planned run's precision name); `precision` is also ILayer's, removed in 11",
@@ -33,8 +33,8 @@ def test_the_files_that_use_tensorrt_are_found():
     using = {str(p.relative_to(ROOT)) for p in CHECKED if imports_tensorrt(p)}
     assert {"examples/plot_00_full_plumbing.py", "examples/plot_07_padding_mode.py",
             "examples/plot_10_set_input_int8.py", "src/trtdeconv_docs/session.py",
-            "src/trtdeconv_docs/network_description.py", "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
-            "src/trtdeconv_docs/recordings_writer.py"} <= using
+            "src/trtdeconv_docs/trt/network_description.py", "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
+            "src/trtdeconv_docs/cassette/publisher.py"} <= using
 
 
 def test_examples_and_package_use_only_api_common_to_8_6_10_and_11():

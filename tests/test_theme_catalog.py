@@ -1,11 +1,12 @@
-"""An edited theme catalog reaches every page of an incremental build (trtdeconv_docs.sphinx_ext.theme_catalog)."""
+"""An edited theme catalog reaches every page of an incremental build (trtdeconv_docs.sphinx_ext.digests)."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
-from .conftest import environment_with_src
+from .support.paths import ROOTS, environment_with_src
 
 CATALOG = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\nmsgid "Navigation"\nmsgstr "{}"\n'
 
@@ -19,12 +20,9 @@ def _build(source, out) -> None:
 
 def test_an_edited_theme_catalog_rewrites_pages_whose_sources_did_not_change(tmp_path):
     source, out = tmp_path / "source", tmp_path / "out"
-    # German: the mechanism is the same for every language, and Chinese would load jieba for the search index
+    shutil.copytree(ROOTS / "test-theme-catalog", source)
     catalog = source / "locale" / "de" / "LC_MESSAGES" / "sphinx.po"
     catalog.parent.mkdir(parents=True)
-    (source / "conf.py").write_text('language = "de"\nlocale_dirs = ["locale"]\nhtml_theme = "basic"\n'
-                                    'extensions = ["trtdeconv_docs.sphinx_ext.theme_catalog"]\n', encoding="utf-8")
-    (source / "index.rst").write_text("Titel\n=====\n\nText.\n", encoding="utf-8")
     catalog.write_text(CATALOG.format("Navigation A"), encoding="utf-8")
     _build(source, out)
     assert "Navigation A" in (out / "index.html").read_text(encoding="utf-8")

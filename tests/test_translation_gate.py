@@ -7,20 +7,15 @@ the commands that fix it; with every paragraph translated it succeeds.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-CONF = '''
-project = html_title = "demo"
-language = "zh_CN"
-locale_dirs = ["locale/"]
-gettext_compact = False
-extensions = ["trtdeconv_docs.sphinx_ext.translation_gate"]
-'''
-PAGE = "Title\n=====\n\n第一段。\n\n第二段。\n"
+from .support.paths import ROOTS
+
 PO = '''msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=utf-8\\n"
@@ -37,8 +32,7 @@ msgstr "First paragraph."
 
 def build_english(tmp_path: Path, second: str, catalog: bool = True) -> subprocess.CompletedProcess:
     """Build the demo project in English with -W; the catalog's second entry is ``second`` (no catalog unless ``catalog``)."""
-    (tmp_path / "conf.py").write_text(CONF, encoding="utf-8")
-    (tmp_path / "index.rst").write_text(PAGE, encoding="utf-8")
+    shutil.copytree(ROOTS / "test-translation-gate", tmp_path, dirs_exist_ok=True)
     messages = tmp_path / "locale" / "en" / "LC_MESSAGES"
     messages.mkdir(parents=True)
     if catalog:

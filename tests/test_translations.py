@@ -3,7 +3,7 @@
 The project's catalogs are checked against the messages that Sphinx's gettext builder
 extracts from the pages now, so a Chinese paragraph edited without updating its
 translation fails here (with the command to run); the extension's catalog is checked
-against every message the extension can emit (:func:`trtdeconv_docs.sphinx_ext.messages.template`).
+against every message the extension can emit (:func:`trtdeconv_docs.sphinx_ext.catalog_update.template`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import pytest
 from babel.messages.pofile import read_po
 
 from trtdeconv_docs import site, translations
-from trtdeconv_docs.sphinx_ext import gallery_notes, messages
+from trtdeconv_docs.sphinx_ext import catalog_update, gallery_notes, messages
 from trtdeconv_docs.translation_check import catalog_problems, kept_parts, needs_translation, numbers, problems
 
-from .conftest import DOCS, EXAMPLES, ROOT
+from .support.paths import DOCS, EXAMPLES, ROOT
 
 CATALOGS = DOCS / "locale" / "en" / "LC_MESSAGES"
 HOW = "run `tox -e translations`, translate the entries it lists, then check with `python -m trtdeconv_docs.translation_check`"
@@ -57,7 +57,7 @@ def test_every_chinese_message_of_every_page_has_a_faithful_english_translation(
 
 
 def test_every_message_the_extension_emits_has_a_faithful_english_translation():
-    ids = [message.id for message in messages.template(DOCS) if message.id]
+    ids = [message.id for message in catalog_update.template(DOCS) if message.id]
     assert {"形状 {shape}；{what}（{details}）；", "权重布局 weight layout", "TensorRT 反卷积层", "输入 x"} <= set(ids)
     (catalog,) = translations.catalog_paths()
     found = [(catalog.relative_to(ROOT), msgid, problem) for msgid, problem in catalog_problems(catalog, ids)]
@@ -161,11 +161,11 @@ def test_updating_the_extensions_catalog_rewrites_it_only_when_its_messages_chan
     shutil.copytree(translations.LOCALE_DIR, locale)
     (catalog,) = translations.catalog_paths(locale)
     before = catalog.read_bytes()
-    assert messages.update(locale) == [] and catalog.read_bytes() == before
+    assert catalog_update.update(locale) == [] and catalog.read_bytes() == before
     entry = b'msgid "\xe8\xbe\x93\xe5\x87\xba\xe6\x9d\xa5\xe6\xba\x90"\n'  # "输出来源", whose entry is dropped here
     assert entry in before
     catalog.write_bytes(before.replace(entry, b'msgid "no longer in the code"\n'))
-    assert messages.update(locale) == [catalog]
+    assert catalog_update.update(locale) == [catalog]
     assert entry in catalog.read_bytes()
 
 

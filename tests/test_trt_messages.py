@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trtdeconv_docs.recordings_writer import publish
-from trtdeconv_docs.tensors import encode
+from trtdeconv_docs.cassette.publisher import publish
+from trtdeconv_docs.cassette.tensors import encode
 
-from .test_pages import PROVENANCE
+from .support.recorded import PROVENANCE
 
 REFUSAL = ["[ERROR] 3: demo_deconv:kernel weights has count 8 but 9 was expected",
            "[ERROR] 4: [network.cpp::validate::3005] Error Code 4: Internal Error (Layer demo_deconv failed validation)"]

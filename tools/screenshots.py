@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from trtdeconv_docs import headless  # noqa: E402
+from trtdeconv_docs import headless
 
 VIEWS = {
     "zh-search-buchang": ("zh_CN/search.html", "步长", ""),

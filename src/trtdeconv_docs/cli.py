@@ -6,8 +6,8 @@ float64); ``shape --input-shape 1,1,3,3 --num-output-maps M --kernel-size-nd 3,3
 options]`` prints the output shape. Layer options take TensorRT's attribute names with
 dashes (``--stride-nd 2,2``); a negative value needs ``=`` (``--padding-nd=-1,0``).
 Every refusal is one line on stderr, ``trtdeconv-docs: error: ...``, and exit status 2;
-the layer itself is validated by :mod:`trtdeconv_docs.attributes` and
-:mod:`trtdeconv_docs.shapes`, as everywhere else.
+the layer itself is validated by :mod:`trtdeconv_docs.layer.attributes` and
+:mod:`trtdeconv_docs.layer.shapes`, as everywhere else.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import reference, shapes
-from .attributes import DEFAULT_PADDING_MODE, PADDING_MODES, PER_DIMENSION_ATTRIBUTES, DeconvolutionError, resolve
+from .layer import reference, shapes
+from .layer.attributes import DEFAULT_PADDING_MODE, PADDING_MODES, PER_DIMENSION_ATTRIBUTES, DeconvolutionError, resolve
 
 PROG = "trtdeconv-docs"
 USAGE_ERROR = 2

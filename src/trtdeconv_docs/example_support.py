@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Dict, Optional
 
-from . import tensorrt_versions
 from .session import EngineBuildError, trt
+from .trt import versions
 
 
 def quantize_dequantize(network, tensor, scale, axis: Optional[int] = None):
     """``tensor`` through an IQuantizeLayer and an IDequantizeLayer sharing ``scale``; ``axis`` for per-channel scales."""
-    _, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, scale, axis)
-    return dequantize.get_output(0)
+    return versions.quantize_dequantize(trt, network, tensor, scale, axis=axis)
 
 
 def run_or_print_refusal(session, label: str, *outputs, **options) -> Optional[Dict]:

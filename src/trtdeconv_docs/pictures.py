@@ -1,6 +1,6 @@
 """Pictures of which input elements and kernel taps form one output element.
 
-Everything drawn here comes from the layer's geometry (:mod:`trtdeconv_docs.shapes`):
+Everything drawn here comes from the layer's geometry (:mod:`trtdeconv_docs.layer.shapes`):
 output element ``o`` of a deconvolution is the sum of ``x[i] * w[k]`` over every input
 index ``i`` and kernel index ``k`` with ``i * S + k * D - B == o`` (``B`` the leading
 crop), computed by :func:`contributing_taps` and tested against the reference model. No
@@ -25,8 +25,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import shapes
-from .attributes import TENSORRT_10_PADDING_MODES, Deconvolution, DeconvolutionError
+from .layer import shapes
+from .layer.attributes import TENSORRT_10_PADDING_MODES, Deconvolution, DeconvolutionError
 from .translations import translate
 
 FONT_VARIABLE = "TRTDECONV_CJK_FONT"
@@ -267,7 +267,7 @@ def groups_figure(layer: Deconvolution, input_channels: int, output_map: int):
 
 def mode_rows(layer: Deconvolution, input_spatial: Sequence[int], axis: int = -1,
               modes: Sequence[str] = TENSORRT_10_PADDING_MODES) -> Dict[str, Tuple[int, int, int]]:
-    """Per padding mode along ``axis``: (full size, B, A) from :mod:`trtdeconv_docs.shapes`."""
+    """Per padding mode along ``axis``: (full size, B, A) from :mod:`trtdeconv_docs.layer.shapes`."""
     spatial = tuple(input_spatial)
     axis = axis % len(spatial)
     result = {}

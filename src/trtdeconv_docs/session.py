@@ -3,59 +3,57 @@
 An example creates a :class:`Session`, adds layers to ``session.network`` with TensorRT's
 own API and calls :meth:`Session.run`, which builds the engine, executes it, prints the
 inputs and outputs and returns the outputs by name. ``trt`` is the TensorRT module the
-examples use: the real one where it is installed, else the stand-in of
-:mod:`trtdeconv_docs.tensorrt_stand_in`, which knows TensorRT's names but computes
-nothing. Either way every network call goes through :class:`~trtdeconv_docs.call_log.Proxy`
-and is logged; with real TensorRT the run is executed (and recorded when
-``TRTDECONV_RECORD_DIR`` is set, :mod:`trtdeconv_docs.recording`); with the stand-in it is
-answered from ``recordings/tensors`` (:mod:`trtdeconv_docs.replay`), matched by the
-logged calls, the builder settings and the input bytes, or refused.
-``TRTDECONV_REPLAY=1`` replays even where TensorRT is installed.
+examples use: the real one in the ``live`` and ``record`` modes, else the stand-in of
+:mod:`trtdeconv_docs.trt.stand_in`, which knows TensorRT's names but computes nothing
+(the mode is decided once, :mod:`trtdeconv_docs.cassette.mode`). Either way every network
+call goes through :class:`~trtdeconv_docs.cassette.call_log.Proxy` and is logged; live runs
+are executed (and written by :mod:`trtdeconv_docs.cassette.recorder` in the ``record``
+mode); replayed runs are answered from ``recordings/tensors`` by
+:mod:`trtdeconv_docs.cassette.player`, or refused.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence
 
 import numpy as np
 
-from . import recording, replay, tensorrt_versions
-from .call_log import CallLog, Proxy
-from .refusal import EngineBuildError
-from .tensors import decode
+from .cassette import mode as modes
+from .cassette import player
+from .cassette.call_log import CallLog, Proxy
+from .cassette.recording import run_key
+from .cassette.recorder import Recorder
+from .errors import EngineBuildError
 
-__all__ = ["Session", "EngineBuildError", "trt", "REPLAYING", "record"]
+__all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
 
-
-API_VERSION_VARIABLE = "TRTDECONV_API_VERSION"
-"""Set to ``10`` or ``11``: the stand-in takes that TensorRT's API list (the API check of the examples)."""
-
-
-def _tensorrt() -> Tuple[Any, bool]:
-    """The TensorRT module to use and whether it is the replay stand-in."""
-    checked = os.environ.get(API_VERSION_VARIABLE)
-    if os.environ.get(replay.REPLAY_VARIABLE) != "1" and not checked:
-        try:
-            import tensorrt
-            return tensorrt, False
-        except ImportError:
-            pass
-    from . import tensorrt_api, tensorrt_stand_in
-    if checked:
-        api = tensorrt_api.load(checked)
-        return tensorrt_stand_in.module(api, api.tag.lstrip("v") + ".0" * (2 - api.tag.count("."))), True
-    version = replay.recorded_tensorrt_version()
-    return tensorrt_stand_in.module(tensorrt_api.load(tensorrt_api.version_of(version)), version), True
+MODE = modes.current()
+"""This process's mode (``live``, ``record``, ``replay`` or ``api-check``)."""
+_RECORDER = Recorder(MODE.argument) if MODE.name == "record" else None
 
 
-trt, REPLAYING = _tensorrt()
+def _tensorrt() -> Any:
+    """The TensorRT module of :data:`MODE`: TensorRT itself, or the stand-in with the right API list."""
+    if MODE.uses_tensorrt:
+        import tensorrt
+        return tensorrt
+    from .trt import api, stand_in
+    if MODE.name == "api-check":
+        checked = api.load(MODE.argument)
+        return stand_in.module(checked, checked.tag.lstrip("v") + ".0" * (2 - checked.tag.count(".")))
+    version = player.recorded_tensorrt_version()
+    return stand_in.module(api.load(api.version_of(version)), version)
+
+
+trt = _tensorrt()
 
 
 def tensorrt_major() -> int:
     """Major version of the TensorRT the examples run against (the recorded one when replaying)."""
-    return tensorrt_versions.major(trt)
+    from .trt import versions
+
+    return versions.major(trt)
 
 
 class Session:
@@ -74,12 +72,12 @@ class Session:
         self.profile: Dict[str, list] = {}
         self._engine = None
         self._layers = ""  # the engine inspector's JSON of the built (or recorded) engine
-        if REPLAYING:
-            from .tensorrt_stand_in import object_of
+        if not MODE.uses_tensorrt:
+            from .trt.stand_in import object_of
             target = object_of("INetworkDefinition", trt.__surface__)
             self._builder = None
         else:
-            from .tensorrt_engine import Builder
+            from .trt.engine import Builder
             self._builder = Builder(tf32=tf32, int8=int8, fp16=fp16, optimization_level=optimization_level,
                                     obey_precision=obey_precision)
             target = self._builder.network
@@ -122,14 +120,14 @@ class Session:
             self.network.mark_output(output.get_output(0) if hasattr(output, "get_output") else output)
         feed = {**self.inputs, **{name: np.ascontiguousarray(value) for name, value in (inputs or {}).items()}}
         settings = self._builder_settings()
-        if REPLAYING:
-            key = replay.run_key(self.log.entries, settings, feed)
+        if not MODE.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
-            run = replay.find(recording.caller_file(), label, None if os.environ.get(API_VERSION_VARIABLE) else key)
-            if "refused" in run:
-                raise EngineBuildError(run["refused"])
-            results = {name: decode(data) for name, data in run["outputs"].items()}
-            self._layers = run.get("engine", {}).get("layers", "")
+            key = None if MODE.name == "api-check" else run_key(self.log.entries, settings, feed)
+            run = player.find(modes.running_example(), label, key)
+            if run.refused is not None:
+                raise EngineBuildError(run.refused)
+            results = run.outputs()
+            self._layers = run.layers
         else:
             results = self._run_live(label, feed, settings)
         if show:
@@ -140,8 +138,8 @@ class Session:
         return results
 
     def _run_live(self, label: str, feed, settings) -> Dict[str, np.ndarray]:
-        from . import tensorrt_engine
-        from .network_description import describe_network
+        from .trt import engine as tensorrt_engine
+        from .trt.network_description import describe_network
 
         base = {"calls": json.loads(json.dumps(self.log.entries)), "settings": settings}
         if self._engine is None:
@@ -150,21 +148,25 @@ class Session:
             try:
                 self._engine = self._builder.build()
             except EngineBuildError as error:
-                recording.record_run(recording.caller_file(), dict(
-                    base, label=label, inputs=feed, refused=error.messages,
-                    network=describe_network(self._builder.network)))
+                self._record(dict(base, label=label, inputs=feed, refused=error.messages,
+                                  network=describe_network(self._builder.network)))
                 raise
             self._layers = tensorrt_engine.layer_information(self._engine)
         results = tensorrt_engine.execute(self._engine, feed)
-        recording.record_run(recording.caller_file(), dict(
+        self._record(dict(
             base, label=label, inputs=feed, outputs=results, network=describe_network(self._builder.network),
             engine={"layers": self._layers, "build_seconds": self._builder.build_seconds},
             messages=[f"[{s}] {m}" for s, m in self._builder.logger.messages]))
         return results
 
+    @staticmethod
+    def _record(run: Dict[str, Any]) -> None:
+        if _RECORDER is not None:
+            _RECORDER.record_run(modes.running_example(), run)
+
     def tactics(self) -> Dict[str, str]:
         """``{layer name: tactic name}`` of the built engine, as TensorRT's engine inspector reports them."""
-        from .recompute import tactic_names
+        from .trt.inspector import tactic_names
 
         if not self._layers:
             raise ValueError("tactics() needs a run first")
@@ -173,9 +175,9 @@ class Session:
 
 def record(label: str, network, inputs, outputs) -> None:
     """Record a run made without a :class:`Session` (the full-plumbing example); GPU recording only."""
-    from .network_description import describe_network
+    from .trt.network_description import describe_network
 
-    if not REPLAYING:
-        recording.record_run(recording.caller_file(), {
+    if _RECORDER is not None:
+        _RECORDER.record_run(modes.running_example(), {
             "label": label, "calls": None, "settings": {"tf32": False, "int8": False, "fp16": False}, "inputs": inputs, "outputs": outputs,
             "network": describe_network(network)})

@@ -1,4 +1,4 @@
-"""A measured performance guide for TensorRT's deconvolution (issue 12).
+"""A measured performance guide for TensorRT's deconvolution.
 
 * :mod:`.workloads`: the benchmarked layers, as data;
 * :mod:`.formulations`: the deconvolution and the networks proven equal to it (sub-pixel);

@@ -1,7 +1,7 @@
 """Read ``recordings/benchmark/`` and derive what the guide shows: latencies, ratios, ceilings.
 
 Everything is recomputed from the raw per-iteration samples in the recording (the runners'
-own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.recordings`.
+own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.cassette.store`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from .. import recordings
-from . import kernels, pytorch_file, specs, tensorrt_file
+from ..cassette import store as recordings
+from . import kernels, pytorch_file, roofline, specs, tensorrt_file
 from .check import INT8_REFERENCE
+from .rewrite import RECOMMENDED
+from .workloads import FAMILIES, GUIDE, PRECISIONS, WORKLOADS
 
 
 @dataclass(frozen=True)
@@ -211,3 +213,91 @@ def reformat_share(record: Dict[str, Any]) -> Optional[float]:
     total = sum(t["median"] for t in times.values())
     reformat = sum(t["median"] for name, t in times.items() if kinds.get(name) == "Reformat")
     return None if total <= 0 else reformat / total
+
+
+def roofline_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, what bounds it, the fastest TensorRT run and its % of the floor."""
+    measured, result = ceilings(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            best = fastest(shown(benchmark.tensorrt_runs(workload.name, precision=precision)))
+            floor = roofline.floor_ms(workload, precision, measured)
+            if best is None or floor is None:
+                continue
+            result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                           "compute_ms": 1e3 * roofline.flops(workload) / measured[f"peak_{precision.partition('_')[0]}"],
+                           "run": best, "percent": roofline.percent(median_ms(best), floor[0])})
+    return result
+
+
+def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch floor."""
+    measured, launch, result = ceilings(benchmark), launch_ms(benchmark), []
+    for workload in WORKLOADS:
+        for precision in PRECISIONS:
+            candidates = shown(benchmark.tensorrt_runs(workload.name, precision=precision)
+                                        + benchmark.pytorch_runs(workload.name, precision=precision)
+                                        + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
+            best = fastest(candidates)
+            floor = roofline.floor_ms(workload, precision, measured)
+            if best is None or floor is None:
+                continue
+            gemm = benchmark.col2im_run(workload.name, "gemm", precision)
+            gemm_ms = None if gemm is None else median_ms(gemm)
+            best_ms = median_ms(best)
+            result.append({
+                "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
+                "gemm_percent_of_peak": None if gemm_ms is None else
+                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision.partition('_')[0]}"],
+                "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
+                "kernels": kernel_count(best), "kernel_words": kernels.describe(best),
+                "bandwidth_percent": 100.0 * roofline.bytes_moved(workload, precision) / (best_ms * 1e-3)
+                / measured["bandwidth"],
+                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch, floor[1], kernel_count(best))})
+    return result
+
+
+def family_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per layer family: its workloads, the recommended formulation (:data:`.rewrite.RECOMMENDED`), the measured
+    deconvolution and recommended runs of its first measured workload (FP16, else FP32, NCHW), the kernel that ran."""
+    result = []
+    for family in FAMILIES:
+        members = [w.name for w in WORKLOADS if w.family == family and (w.name in GUIDE or not w.sweep)]
+        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": RECOMMENDED[family],
+                               "deconvolution": None, "chosen": None, "precision": None}
+        for name in members:
+            for precision in ("fp16", "fp32"):
+                runs = {r["formulation"]: r for r in shown(benchmark.tensorrt_runs(name, precision=precision))
+                        if r.get("layout", "nchw") == "nchw"}
+                if "deconvolution" in runs and RECOMMENDED[family] in runs:
+                    row.update(deconvolution=runs["deconvolution"], chosen=runs[RECOMMENDED[family]],
+                               precision=precision)
+                    break
+            if row["precision"]:
+                break
+        result.append(row)
+    return result
+
+
+def verdict_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per workload, the rows that give its verdict (:func:`gap_rows`).
+
+    First the row with the smallest ratio to the floor when it is within 2x; then, unless that
+    row is also the fastest, the row of the lowest latency, explained: among the precisions whose
+    GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
+    precision can be within 2x of its own floor while a faster one is not).
+    """
+    rows, result = gap_rows(benchmark), []
+    for workload in WORKLOADS:
+        mine = [r for r in rows if r["workload"] == workload.name]
+        if not mine:
+            continue
+        closest = min(mine, key=lambda r: r["over_floor"])
+        explained = [r for r in mine if r["cause"] != "not_measured"] or mine
+        fastest = min(explained, key=lambda r: r["best_ms"])
+        chosen = [closest] if closest["cause"] == "within" else []
+        if fastest is not closest or not chosen:
+            chosen.append(fastest)
+        result.extend(chosen)
+    return result

@@ -3,8 +3,8 @@
 The benchmark's layers are too big for the float64 reference model to run whole on the
 GPU machine's CPU in the time budget, so the check takes the first image of the batch and
 the first groups (or, without groups, the first output maps): every output element of that
-slice is computed by :func:`trtdeconv_docs.reference.deconvolve` and compared with
-TensorRT's under the tolerance rule (:mod:`trtdeconv_docs.tolerance`).
+slice is computed by :func:`trtdeconv_docs.layer.reference.deconvolve` and compared with
+TensorRT's under the tolerance rule (:mod:`trtdeconv_docs.layer.tolerance`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-from .. import reference, tolerance
-from ..attributes import Deconvolution
+from ..layer import reference, tolerance
+from ..layer.attributes import Deconvolution
 
 MAX_GROUPS = 4
 MAX_MAPS = 8
 RULES = {"fp32": "fp32", "tf32": "tf32", "int8": "int8", "int8_out": "int8", "fp16": None}
-"""The tolerance rule of each precision; FP16 has none in :mod:`trtdeconv_docs.tolerance`."""
+"""The tolerance rule of each precision; FP16 has none in :mod:`trtdeconv_docs.layer.tolerance`."""
 
 
 @dataclasses.dataclass

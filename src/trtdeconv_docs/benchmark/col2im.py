@@ -23,8 +23,8 @@ from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
-from .. import shapes
-from ..attributes import Deconvolution
+from ..layer import shapes
+from ..layer.attributes import Deconvolution
 from .formulations import NotApplicable
 
 

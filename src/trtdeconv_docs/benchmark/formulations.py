@@ -26,8 +26,8 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .. import reference, shapes
-from ..attributes import Deconvolution
+from ..layer import reference, shapes
+from ..layer.attributes import Deconvolution
 
 FORMULATIONS = ("deconvolution", "subpixel", "subpixel_compact", "subpixel_phases")
 """``deconvolution``: the layer itself; ``subpixel``: convolution + depth-to-space with the phases

@@ -23,6 +23,14 @@ def compute_layers(record: Dict[str, Any]) -> List[Dict[str, Any]]:
             and any(word in entry.get("LayerType", "") for word in COMPUTE_TYPES)]
 
 
+def tactic(entry) -> Dict[str, Any]:
+    """An engine layer's name, type and tactic (``TacticName``, else its ``TacticValue``)."""
+    if not isinstance(entry, dict):
+        return {"name": str(entry)}
+    return {"name": entry.get("Name", ""), "type": entry.get("LayerType", ""),
+            "tactic": entry.get("TacticName") or f"TacticValue {entry.get('TacticValue', '?')}"}
+
+
 def tactic_precision(name: str) -> Optional[str]:
     """The arithmetic precision a tactic name states, or ``None`` when it states none."""
     lowered = name.lower()

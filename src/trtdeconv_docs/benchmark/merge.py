@@ -5,8 +5,8 @@ Usage, from the repository root::
     python -m trtdeconv_docs.benchmark.merge --tensorrt /tmp/bench-trt --pytorch /tmp/bench-torch
 
 The folder gets ``tensorrt.json`` and ``pytorch.json`` as the runners wrote them, and a
-manifest (:func:`trtdeconv_docs.recordings_writer.publish`) whose provenance holds both
-runs' (TensorRT's from :func:`~trtdeconv_docs.recordings_writer.gpu_provenance`, PyTorch's
+manifest (:func:`trtdeconv_docs.cassette.publisher.publish`) whose provenance holds both
+runs' (TensorRT's from :func:`~trtdeconv_docs.cassette.publisher.gpu_provenance`, PyTorch's
 from the PyTorch runner).
 """
 
@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import List, Optional
 
-from ..recordings import root
-from ..recordings_writer import publish
+from ..cassette.store import root
+from ..cassette.publisher import publish
 from . import pytorch_file, tensorrt_file
 
 TARGET = root() / "benchmark"

@@ -9,13 +9,13 @@ Variants: FP32 with TF32 off (cuDNN and matmul), TF32 on, FP16, each in the defa
 cuDNN picks its fastest algorithm as TensorRT picks its tactics. Inputs, kernels and biases
 are the TensorRT runner's (:meth:`~.workloads.Workload.arrays`); timing is CUDA events
 around each replay of a ``torch.cuda.graph`` of one call (warm-up until the medians settle,
-then at least 100 replays, :mod:`.timing`), the eager call's host time apart (``enqueue_ms``;
+then at least 100 replays, :mod:`trtdeconv_docs.trt.timing`), the eager call's host time apart (``enqueue_ms``;
 ``host_bound`` when it exceeds the GPU time), NVML state around each run (:mod:`.nvml`); each
 output is checked on a slice against the float64 reference model (:mod:`.check`). The
 ceilings: device-to-device copy bandwidth (a 1 GiB ``copy_``, read plus write), FP32 / TF32 /
 FP16 / INT8 matmul throughput (square 8192 matrices; INT8 through ``torch._int_mm`` with a
 column-major right operand, cuBLASLt's fast layout) and the GPU launch overhead (``launch``:
-a graph of :data:`.timing.LAUNCH_KERNELS` one-element ``add_`` kernels replayed, divided by N;
+a graph of :data:`trtdeconv_docs.trt.timing.LAUNCH_KERNELS` one-element ``add_`` kernels replayed, divided by N;
 ``eager_copy``: format 2's one-element ``copy_`` in eager mode, which is PyTorch's CPU dispatch).
 
 Per workload and precision (FP32 with TF32 off, TF32, FP16) the col2im measurements
@@ -43,8 +43,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..recordings_writer import write_json
-from . import check, col2im, nvml, pytorch_file, timing
+from ..cassette.publisher import write_json
+from ..trt import timing
+from . import check, col2im, nvml, pytorch_file
 from .workloads import WORKLOADS, Workload
 
 COPY_BYTES = 1 << 30
@@ -229,7 +230,7 @@ def run_col2im(workload: Workload, precision: str, references: Dict[str, check.S
         records = [{**base, "id": f"{workload.name}/pytorch_gemm/{precision}", "kind": "gemm", "status": "measured",
                     "what": "[m, k] x [k, n], batch times (once per group), contiguous operands",
                     **measured(alone, host=False)}]
-        del a
+        a = bm = None  # free the operands before the next allocation
         formulation = {**base, "id": f"{workload.name}/pytorch_matmul_fold/{precision}", "kind": "matmul_fold"}
         step = {**base, "id": f"{workload.name}/pytorch_matmul_fold_gemm/{precision}", "kind": "matmul_fold_gemm"}
         reason = p.overlap_add_unavailable()
@@ -271,7 +272,7 @@ def ceilings() -> Dict[str, Any]:
     target = torch.empty_like(source)
     result["copy"] = {"bytes": 2 * COPY_BYTES, **measured(lambda: target.copy_(source), host=False),
                       "what": "device-to-device copy_ of 1 GiB: bytes counts the read and the write"}
-    del source, target
+    source = target = None  # free 2 GiB before the matmuls
     result["launch"] = launch_overhead()
     n = MATMUL_SIZE
     for name, dtype, tf32 in (("fp16", torch.float16, False), ("int8", torch.int8, False),
@@ -292,7 +293,7 @@ def ceilings() -> Dict[str, Any]:
             result[f"matmul_{name}"] = {"status": "refused", "messages": [f"{type(error).__name__}: {error}"]}
             continue
         result[f"matmul_{name}"] = {"status": "measured", "flops": 2 * n ** 3, **timings, "what": what}
-        del a, bm
+        a = bm = None  # free the operands before the next pair
     return result
 
 

@@ -24,7 +24,7 @@ from typing import Dict, Optional
 
 import numpy as np
 
-from ..attributes import resolve
+from ..layer.attributes import resolve
 from . import formulations, trt_layers
 from .workloads import family_of
 

@@ -9,11 +9,11 @@ Each run (:mod:`.plan`) is one network: the deconvolution or a sub-pixel formula
 (:mod:`.formulations`) of one workload (:mod:`.workloads`), in one precision (FP32 with
 ``BuilderFlag.TF32`` cleared, TF32, FP16 with FP16 inputs and outputs and TF32 cleared, INT8
 through Q/DQ on the input and the kernel, ``int8_out`` with a Q/DQ after the layer too) and one
-I/O layout (NCHW or channels-last, :mod:`.layouts`). It is built at the builder's default
+I/O layout (NCHW or channels-last, :mod:`trtdeconv_docs.trt.layouts`). It is built at the builder's default
 optimization level with one timing cache shared by every build (``--timing-cache``: kept in a
 file across runs) and the engine inspector at ``DETAILED``; then measured by
-:mod:`.engine_run` (CUDA-graph replay of ``execute_async_v3``, host enqueue apart, cold L2,
-per-layer ``IProfiler`` times, NVML state), and its output is checked on a slice against the
+the engine module's timed execute (:class:`trtdeconv_docs.trt.engine.Timer`: CUDA-graph replay
+of ``execute_async_v3``, host enqueue apart, cold L2, per-layer ``IProfiler`` times, NVML state), and its output is checked on a slice against the
 float64 reference model under the tolerance rule (:mod:`.check`). Before the runs, the
 ceilings and the GPU launch overhead are measured in the same process (:mod:`.trt_ceilings`). A build that TensorRT refuses is
 recorded as refused, with its messages. ``tensorrt.json`` in ``--out`` is rewritten
@@ -32,76 +32,33 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import tensorrt_versions
-from ..recordings_writer import gpu_provenance, write_json
-from . import check, engine_run, formulations, layouts, nvml, plan, tensorrt_file, timing, trt_ceilings, trt_layers
+from ..cassette.publisher import gpu_provenance, write_json
+from ..errors import EngineBuildError
+from ..trt import engine as engines
+from ..trt import layouts, timing
+from ..trt.inspector import engine_layers
+from ..trt.versions import quantize_dequantize
+from . import check, formulations, nvml, plan, tensorrt_file, trt_ceilings, trt_layers
+from .kernels import tactic
 
 WORKSPACE_BYTES = 4 << 30
 FORMAT = 2
 """``tensorrt.json`` format: 1 (no ``format`` key) timed with events around each enqueue, no ceilings."""
 
 
-class CapturingLogger(trt.ILogger):
-    """Keeps TensorRT's warnings and errors as ``[SEVERITY] message`` lines."""
-
-    def __init__(self):
-        trt.ILogger.__init__(self)
-        self.messages: List[str] = []
-
-    def log(self, severity, msg):
-        if severity <= trt.ILogger.Severity.WARNING:
-            self.messages.append(f"[{str(severity).split('.')[-1]}] {msg}")
-
-    def errors(self) -> List[str]:
-        """The messages that are not warnings."""
-        return [m for m in self.messages if not m.startswith("[WARNING]")]
-
-
-class Builder:
-    """One builder for the process, and the timing cache every build shares."""
-
-    def __init__(self, cache_file: Optional[Path] = None):
-        self.logger = CapturingLogger()
-        self.builder = trt.Builder(self.logger)
-        self.runtime = trt.Runtime(self.logger)
-        self.cache, self.cache_file = None, cache_file
-        self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
-
-    def save_cache(self) -> None:
-        """Write the timing cache to ``cache_file`` (when given)."""
-        if self.cache is not None and self.cache_file:
-            Path(self.cache_file).write_bytes(bytes(self.cache.serialize()))
-
-    def config(self, precision: str):
-        """A builder config for ``precision`` (default optimization level, DETAILED inspector)."""
-        config = self.builder.create_builder_config()
-        config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, WORKSPACE_BYTES)
-        config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
-        if precision in ("fp32", "fp16"):  # FP16 with TF32 cleared: a float layer may not fall back to TF32
-            config.clear_flag(trt.BuilderFlag.TF32)
-        if precision == "fp16" and hasattr(trt.BuilderFlag, "FP16"):  # TensorRT 11: strong typing only
-            config.set_flag(trt.BuilderFlag.FP16)
-        if precision.startswith("int8") and hasattr(trt.BuilderFlag, "INT8"):  # TensorRT 11 has no INT8 flag
-            config.set_flag(trt.BuilderFlag.INT8)
-        if self.cache is None:
-            self.cache = config.create_timing_cache(Path(self.cache_file).read_bytes() if self.cache_was_warm else b"")
-        config.set_timing_cache(self.cache, False)
-        return config
+def builder(precision: str) -> engines.Builder:
+    """The engine module's Builder for a run's precision: the builder's default optimization level, a 4 GiB
+    workspace, FP16 with ``BuilderFlag.TF32`` cleared (a float layer may not fall back to TF32), FP32 with it
+    cleared, INT8 flag for ``int8``/``int8_out``; a logged error is not a refusal (TensorRT returned an engine)."""
+    return engines.Builder(tf32=precision not in ("fp32", "fp16"), fp16=precision == "fp16",
+                           int8=precision.startswith("int8"), optimization_level=None,
+                           workspace_bytes=WORKSPACE_BYTES, errors_refuse=False)
 
 
 def flags(config) -> List[str]:
     """The precision flags set on a builder config."""
     return [name for name in ("TF32", "FP16", "INT8", "BF16", "FP8")
             if hasattr(trt.BuilderFlag, name) and config.get_flag(getattr(trt.BuilderFlag, name))]
-
-
-def _q_dq(network, tensor, scale: float, keep: list):
-    """``tensor`` through IQuantizeLayer and IDequantizeLayer with one scalar scale."""
-    value = np.array([scale], dtype=np.float32)
-    keep.append(value)
-    constant = network.add_constant([], value).get_output(0)
-    _, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, constant)
-    return dequantize.get_output(0)
 
 
 def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):
@@ -111,7 +68,7 @@ def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: li
     if not precision.startswith("int8"):
         return trt.Weights(kernel), None
     constant = network.add_constant(kernel.shape, trt.Weights(kernel)).get_output(0)
-    return trt.Weights(), _q_dq(network, constant, scale, keep)
+    return trt.Weights(), quantize_dequantize(trt, network, constant, scale, keep=keep)
 
 
 def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
@@ -120,7 +77,7 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     io_type = trt.float16 if run.precision == "fp16" else trt.float32
     x = network.add_input("x", io_type, workload.input_shape)
     if run.precision.startswith("int8"):
-        x = _q_dq(network, x, scales["input"], keep)
+        x = quantize_dequantize(trt, network, x, scales["input"], keep=keep)
     if run.formulation == "deconvolution":
         weights, kernel_tensor = _weights(network, arrays["kernel"], run.precision, scales["kernel"], keep)
         bias = np.ascontiguousarray(arrays["bias"], dtype=np.float32)
@@ -139,7 +96,7 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
                                          lambda kernel: _weights(network, kernel, run.precision, scales["kernel"], keep),
                                          keep)
     if run.precision == "int8_out":
-        out = _q_dq(network, out, scales["output"], keep)
+        out = quantize_dequantize(trt, network, out, scales["output"], keep=keep)
     out.name = "y"
     network.mark_output(out)
     out.dtype = io_type
@@ -147,20 +104,6 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
         name = layouts.format_name(run.precision, layer.spatial_rank)
         for tensor in (network.get_input(0), out):
             tensor.allowed_formats = 1 << int(getattr(trt.TensorFormat, name))
-
-
-def engine_layers(engine) -> List[Dict[str, Any]]:
-    """The engine inspector's layer entries (JSON at DETAILED verbosity)."""
-    text = engine.create_engine_inspector().get_engine_information(trt.LayerInformationFormat.JSON)
-    return json.loads(text).get("Layers", []) if text else []
-
-
-def tactic(entry) -> Dict[str, Any]:
-    """An engine layer's name, type and tactic (``TacticName``, else its ``TacticValue``)."""
-    if not isinstance(entry, dict):
-        return {"name": str(entry)}
-    return {"name": entry.get("Name", ""), "type": entry.get("LayerType", ""),
-            "tactic": entry.get("TacticName") or f"TacticValue {entry.get('TacticValue', '?')}"}
 
 
 def summary(record: Dict[str, Any]) -> str:
@@ -194,9 +137,13 @@ class Runner:
             self.kept = {r["id"]: {**r, "session": r.get("session", index)} for r in earlier["runs"]
                          if r["status"] in ("measured", "refused", "not_applicable")}
         self.started = time.perf_counter()
-        self.builder = Builder(cache_file)
+        self.cache_file = cache_file
+        self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
+        if self.cache_was_warm:
+            engines.seed_timing_cache(Path(cache_file).read_bytes())
+        self.builder: Optional[engines.Builder] = None
         self.monitor = nvml.Monitor()
-        self.engines = engine_run.Engines(self.monitor)
+        self.timer = engines.Timer(self.monitor)
         self.records: List[Dict[str, Any]] = []
         self.arrays: Dict[str, Dict[str, np.ndarray]] = {}
         self.references: Dict[Any, check.Slice] = {}
@@ -211,11 +158,11 @@ class Runner:
             "timing": "CUDA events around each cudaGraphLaunch of a graph captured from one execute_async_v3",
             "enqueue": f"host time of {timing.ENQUEUE_SAMPLES} execute_async_v3 calls, the stream drained between",
             "cold_l2": f"{timing.COLD_SAMPLES} replays after a memset of twice the L2, for working sets under twice the L2",
-            "per_layer": f"IProfiler over {engine_run.PROFILE_RUNS} unreplayed executions",
+            "per_layer": f"IProfiler over {engines.PROFILE_RUNS} unreplayed executions",
             "fp16": "BuilderFlag.FP16 set and BuilderFlag.TF32 cleared",
             "timing_cache": "one, shared by every build of the run" + (
-                ", read from a file written by an earlier run" if self.builder.cache_was_warm else ", cold at start"),
-            "time_budget_seconds": time_budget, "nvml": self.monitor.describe(), "l2_bytes": self.engines.l2_bytes,
+                ", read from a file written by an earlier run" if self.cache_was_warm else ", cold at start"),
+            "time_budget_seconds": time_budget, "nvml": self.monitor.describe(), "l2_bytes": self.timer.l2_bytes,
             "check": f"batch 0, first {check.MAX_GROUPS} groups or {check.MAX_MAPS} output maps, "
                      "against the float64 reference model"}}
 
@@ -276,31 +223,25 @@ class Runner:
             return {**record, "status": "not_run", "reason": f"--time-budget {self.time_budget:.0f} s spent"}
         arrays = self.data(run)
         scales = self.scales(run, arrays)
-        logger = self.builder.logger
-        logger.messages.clear()
-        network = self.builder.builder.create_network(tensorrt_versions.network_flags(trt))
-        config = self.builder.config(run.precision)
+        self.builder = built = builder(run.precision)
         keep: list = []
-        build_network(network, run, arrays, scales, keep)
-        record.update(flags=flags(config), input_shape=list(run.workload.input_shape),
+        build_network(built.network, run, arrays, scales, keep)
+        record.update(flags=flags(built.config), input_shape=list(run.workload.input_shape),
                       io_dtype="float16" if run.precision == "fp16" else "float32")
         if run.precision.startswith("int8"):
             record["int8_scales"] = scales
-        started = time.perf_counter()
         try:
-            serialized = self.builder.builder.build_serialized_network(network, config)
-        except Exception as error:  # some refusals are raised rather than logged
-            serialized, record["exception"] = None, f"{type(error).__name__}: {error}"
-        record["build_seconds"] = round(time.perf_counter() - started, 3)
-        if serialized is None:
-            return {**record, "status": "refused", "messages": logger.errors() + [record.pop("exception", "")]}
-        record["engine_bytes"] = int(serialized.nbytes)
-        engine = self.builder.runtime.deserialize_cuda_engine(serialized)
-        layers = engine_layers(engine)
+            engine = built.build()
+        except EngineBuildError as error:
+            return {**record, "build_seconds": round(built.build_seconds or 0.0, 3), "status": "refused",
+                    "messages": error.messages}
+        record.update(build_seconds=round(built.build_seconds, 3), engine_bytes=built.engine_bytes)
+        layers = engine_layers(engines.layer_information(engine))
         host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
-        output, measured = self.engines.measure(engine, host_input)
+        outputs, measured = self.timer.measure(engine, {"x": host_input})
+        output = outputs["y"]
         measured.pop("layer_samples_ms", None)  # the per-layer statistics stay; the raw lists would crowd the file
-        record.update(status="measured", output_shape=list(output.shape), warnings=logger.messages[:10],
+        record.update(status="measured", output_shape=list(output.shape), warnings=built.logger.lines()[:10],
                       tactics=[tactic(entry) for entry in layers], engine_layers=layers, **measured)
         record["latency_ms"]["warmup"] = measured["warmup"]["replays"]
         record["host_bound"] = timing.host_bound(record["latency_ms"]["median"], measured["enqueue_ms"]["latency_ms"]["median"])
@@ -319,7 +260,7 @@ class Runner:
     def run_all(self, ceilings: bool = True) -> None:
         """The ceilings, then every planned run, in order; a harness fault is recorded and the next run made."""
         if ceilings:
-            self.ceilings = trt_ceilings.measure_all(self.builder, self.engines,
+            self.ceilings = trt_ceilings.measure_all(builder, self.timer,
                                                      lambda text: print(f"[{self.elapsed():6.1f} s] {text}", flush=True))
             self.save(finished=False)
         for run in self.planned:
@@ -331,12 +272,19 @@ class Runner:
             except Exception:
                 record = {"id": run.id, "workload": run.workload.name, "formulation": run.formulation,
                           "precision": run.precision, "layout": run.layout, "status": "failed",
-                          "messages": [traceback.format_exc()], "tensorrt_messages": self.builder.logger.messages[-20:]}
+                          "messages": [traceback.format_exc()],
+                          "tensorrt_messages": self.builder.logger.lines()[-20:] if self.builder else []}
             self.records.append(record)
             print(f"[{self.elapsed():6.1f} s] {run.id:52s} {summary(record)}", flush=True)
             self.save(finished=False)
-        self.builder.save_cache()
+        self.save_cache()
         self.save(finished=True)
+
+    def save_cache(self) -> None:
+        """Write the shared timing cache to ``--timing-cache`` (when given)."""
+        data = engines.timing_cache_bytes()
+        if self.cache_file and data is not None:
+            Path(self.cache_file).write_bytes(data)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,8 +1,8 @@
 """The benchmarked deconvolution layers, taken from real models, defined once as data.
 
 Each :class:`Workload` holds TensorRT's attribute names (resolved by
-:func:`trtdeconv_docs.attributes.resolve`) and the input shape; its output shape comes
-from :func:`trtdeconv_docs.shapes.output_shape`. Both runners (TensorRT and PyTorch) and
+:func:`trtdeconv_docs.layer.attributes.resolve`) and the input shape; its output shape comes
+from :func:`trtdeconv_docs.layer.shapes.output_shape`. Both runners (TensorRT and PyTorch) and
 the analysis read this list; nothing here imports TensorRT or PyTorch.
 """
 
@@ -13,8 +13,8 @@ from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
-from .. import reference, shapes
-from ..attributes import Deconvolution, resolve
+from ..layer import reference, shapes
+from ..layer.attributes import Deconvolution, resolve
 
 PRECISIONS = ("fp32", "tf32", "fp16", "int8", "int8_out")
 """FP32 with ``BuilderFlag.TF32`` cleared, TF32 allowed, FP16 allowed (TF32 cleared), INT8 through Q/DQ on the

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from .. import limits, shapes, tolerance
-from ..attributes import DeconvolutionError
-from .. import recompute
-from ..recompute import used_tf32
+from ..layer import limits, shapes, tolerance
+from ..layer.attributes import DeconvolutionError
+from ..trt import inspector
+from ..trt.inspector import used_tf32
 from . import model, store
 
 DEFAULT_DIRECTORY = Path("recordings") / "conformance"
@@ -41,7 +41,7 @@ def precision(case_id: str, run: Dict[str, Any]) -> str:
 def weights_type(case_id: str, run: Dict[str, Any]) -> Optional[str]:
     """The type of the weights in the engine layer holding the case's deconvolution (``Int8``, ``Float``), if recorded."""
     entries = [entry for entry in run.get("engine_layers", []) if isinstance(entry, dict)]
-    return recompute.weights_type(entries, deconvolution_name(case_id))
+    return inspector.weights_type(entries, deconvolution_name(case_id))
 
 
 @dataclass
@@ -87,7 +87,7 @@ def disagreement(recorded: store.RecordedCase) -> Optional[str]:
     """How TensorRT and the reference model disagree on a case (verdict, or reason), or ``None``.
 
     A refusal agrees only when TensorRT's logged messages match the pattern of the
-    reference's reason (:data:`trtdeconv_docs.limits.REASONS`).
+    reference's reason (:data:`trtdeconv_docs.layer.limits.REASONS`).
     """
     statuses, refusal = verdicts(recorded)
     if "not_run" in statuses.values():

@@ -37,7 +37,7 @@ A case is a JSON-able dict:
 
 INT8 cases keep the kernel scale a power of two, so that the rescale factor
 ``input_scale * kernel_scale`` is exact in FP32 and an output of one product and a bias
-rounds at most twice (within the FP32 bound of :mod:`trtdeconv_docs.tolerance`); they
+rounds at most twice (within the FP32 bound of :mod:`trtdeconv_docs.layer.tolerance`); they
 keep ``channels per group * kernel volume * 128 * 128`` below ``2**24`` so that the INT32
 sum converts to FP32 exactly.
 """
@@ -49,8 +49,8 @@ from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 
-from .. import shapes
-from ..attributes import CAFFE_MODES, DEFAULT_PADDING_MODE, PADDING_MODES, DeconvolutionError
+from ..layer import shapes
+from ..layer.attributes import CAFFE_MODES, DEFAULT_PADDING_MODE, PADDING_MODES, DeconvolutionError
 from . import model
 
 MAX_INPUT_ELEMENTS = 1536

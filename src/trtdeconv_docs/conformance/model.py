@@ -1,7 +1,7 @@
 """What the reference model makes of a conformance case: its layer, verdict and expected output.
 
 A case (see :mod:`.generate`) lists the setters called on the TensorRT layer in order;
-:func:`attributes` turns them into :func:`trtdeconv_docs.attributes.resolve`'s keyword
+:func:`attributes` turns them into :func:`trtdeconv_docs.layer.attributes.resolve`'s keyword
 arguments, so the reference model sees the layer that the setters leave behind.
 """
 
@@ -13,14 +13,14 @@ from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
-from .. import reference, shapes
-from ..attributes import DEFAULT_PADDING_MODE, Deconvolution, DeconvolutionError, check_setter, resolve
-from ..limits import INT32_MAX, MAX_DIMS
+from ..layer import reference, shapes
+from ..layer.attributes import DEFAULT_PADDING_MODE, Deconvolution, DeconvolutionError, check_setter, resolve
+from ..layer.limits import INT32_MAX, MAX_DIMS
 
 
 @dataclass
 class Expected:
-    """The reference output of a case with what its tolerance needs (see :mod:`trtdeconv_docs.tolerance`)."""
+    """The reference output of a case with what its tolerance needs (see :mod:`trtdeconv_docs.layer.tolerance`)."""
 
     values: np.ndarray
     absolute_terms: np.ndarray

@@ -14,7 +14,7 @@ the engine's output shape.
 
 :func:`limits_found` reads a recording back into (largest accepted, smallest refused)
 per attribute; ``python -m trtdeconv_docs.conformance.probes [recordings/conformance]``
-prints it, next to :mod:`trtdeconv_docs.limits`.
+prints it, next to :mod:`trtdeconv_docs.layer.limits`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-from .. import limits
+from ..layer import limits
 
 LADDER = tuple(sorted(
     v for v in {1}
@@ -144,7 +144,7 @@ def limits_found(recorded_cases) -> Dict[str, Tuple[Optional[int], Optional[int]
 
 
 def main(argv=None) -> int:
-    """Print the limits a recording measured beside those of :mod:`trtdeconv_docs.limits`."""
+    """Print the limits a recording measured beside those of :mod:`trtdeconv_docs.layer.limits`."""
     from . import compare, store
 
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.conformance.probes",

@@ -21,7 +21,7 @@ built layer the engine inspector's entries are kept, with the chosen tactic's na
 the attributes TensorRT reports back. Limit probes are added to one network that is never
 built ("add" probes), or built without being run ("build" probes, last). Results are saved
 as the run goes on into a scratch folder beside ``--out``; at the end
-:func:`trtdeconv_docs.recordings_writer.publish` replaces ``--out`` with it and writes its
+:func:`trtdeconv_docs.cassette.publisher.publish` replaces ``--out`` with it and writes its
 manifest, and a summary is printed (:mod:`.compare`). After ``--time-budget`` seconds the
 remaining networks are recorded as ``not_run``.
 """
@@ -40,10 +40,12 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from .. import recordings_writer, reference, shapes, tensorrt_engine, tensorrt_versions
-from ..attributes import LAYER_ATTRIBUTES, DeconvolutionError
-from ..network_description import describe_network
-from ..tensors import decode
+from ..cassette import publisher as recordings_writer
+from ..layer import reference, shapes
+from ..trt import engine as tensorrt_engine
+from ..trt.versions import quantize_dequantize
+from ..layer.attributes import LAYER_ATTRIBUTES, DeconvolutionError
+from ..trt.network_description import describe_network
 from . import compare, generate, model, plan, probes, store
 
 SMOKE_DRAWN = 10
@@ -82,18 +84,6 @@ def _case_arrays(case: Dict[str, Any]) -> Dict[str, np.ndarray]:
     return {} if "probe" in case else generate.case_arrays(case)
 
 
-def _quantize_dequantize(network, tensor, scale: float, prefix: str, keep: list):
-    """``tensor`` through IQuantizeLayer and IDequantizeLayer sharing one scalar scale constant."""
-    value = np.array([scale], dtype=np.float32)
-    keep.append(value)
-    constant = network.add_constant([], value)
-    constant.name = f"{prefix}_scale"
-    quantize, dequantize = tensorrt_versions.quantize_dequantize(trt, network, tensor, constant.get_output(0))
-    quantize.name = f"{prefix}_quantize"
-    dequantize.name = f"{prefix}_dequantize"
-    return dequantize.get_output(0)
-
-
 def _setter_value(name: str, value):
     if name == "padding_mode":
         return getattr(trt.PaddingMode, value)
@@ -124,11 +114,11 @@ def add_case(session, case: Dict[str, Any], arrays: Dict[str, np.ndarray], keep:
     keep.append(kernel)
     if case["kind"] == "int8":
         scales = case["int8"]
-        x = _quantize_dequantize(network, x, scales["input_scale"], f"{case_id}_input", keep)
+        x = quantize_dequantize(trt, network, x, scales["input_scale"], name=f"{case_id}_input", keep=keep)
         constant = network.add_constant(_kernel_dims(case), trt.Weights(kernel))
         constant.name = f"{case_id}_kernel"
-        kernel_tensor = _quantize_dequantize(network, constant.get_output(0), scales["kernel_scale"],
-                                             f"{case_id}_kernel", keep)
+        kernel_tensor = quantize_dequantize(trt, network, constant.get_output(0), scales["kernel_scale"],
+                                            name=f"{case_id}_kernel", keep=keep)
         kernel_weights = trt.Weights()
     else:
         kernel_weights = trt.Weights(kernel)
@@ -175,7 +165,7 @@ def _reported(network, cases: List[Dict[str, Any]], arrays: Dict[str, Dict[str, 
     for case in cases:
         attributes = layers[compare.deconvolution_name(case["id"])]
         reported = {name: attributes[name] for name in REPORTED}
-        kernel, bias = decode(attributes["kernel"]), decode(attributes["bias"])
+        kernel, bias = attributes["kernel"], attributes["bias"]
         given = arrays[case["id"]]
         reported["kernel_values"] = int(kernel.size)
         reported["kernel_equal"] = bool(np.array_equal(kernel, given["kernel"])) if kernel.size else None

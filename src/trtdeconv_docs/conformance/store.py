@@ -10,8 +10,8 @@ output array: ``added`` (accepted while added, never built) or ``built`` with th
 ``output_shape`` only.
 
 :func:`save` writes into a scratch folder; the GPU command publishes it into
-``recordings/`` with :func:`trtdeconv_docs.recordings_writer.publish`, and :func:`load`
-reads it back through :mod:`trtdeconv_docs.recordings` (manifest verified).
+``recordings/`` with :func:`trtdeconv_docs.cassette.publisher.publish`, and :func:`load`
+reads it back through :mod:`trtdeconv_docs.cassette.store` (manifest verified).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any, Dict, List
 
 import numpy as np
 
-from .. import recordings
+from ..cassette import store as recordings
 
 FORMAT = "trtdeconv-conformance/1"
 CASES_FILE = "cases.json"

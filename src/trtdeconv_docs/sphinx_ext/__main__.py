@@ -1,5 +1,5 @@
-"""``python -m trtdeconv_docs.sphinx_ext update`` (run by ``tox -e translations``): see :func:`.messages.main`."""
+"""``python -m trtdeconv_docs.sphinx_ext update`` (run by ``tox -e translations``): see :func:`.catalog_update.main`."""
 
-from .messages import main
+from .catalog_update import main
 
 raise SystemExit(main())

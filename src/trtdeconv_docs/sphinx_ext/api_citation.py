@@ -1,6 +1,6 @@
 """``{trt-api}`` role: cite the line of NVIDIA's binding sources that settles an API claim.
 
-Usage in a MyST page (the claim is checked against :mod:`trtdeconv_docs.tensorrt_api` when the
+Usage in a MyST page (the claim is checked against :mod:`trtdeconv_docs.trt.api` when the
 page is built; a claim the stored lists contradict is a build error)::
 
     {trt-api}`v8.6.0 IDeconvolutionLayer.kernel_size`        bound at that tag
@@ -23,7 +23,7 @@ from typing import Optional, Tuple
 
 from docutils import nodes
 
-from ..tensorrt_api import load
+from ..trt.api import load
 from . import messages
 from .messages import _
 

@@ -1,11 +1,11 @@
-"""``deconv-benchmark``: tables, charts and cited rows of the performance guide, from ``recordings/benchmark/``.
+"""``trt-benchmark``: tables, charts and cited rows of the performance guide, from ``recordings/benchmark/``.
 
 Usage in a MyST page::
 
-    ```{deconv-benchmark} tensorrt
+    ```{trt-benchmark} tensorrt
     ```
 
-    ```{deconv-benchmark} compare
+    ```{trt-benchmark} compare
     :runs: depthwise/subpixel/fp16, depthwise/deconvolution/fp16
     ```
 
@@ -19,7 +19,7 @@ measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` ``f
 cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
-read through :mod:`trtdeconv_docs.recordings`; a missing or edited recording is a build error.
+read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording is a build error.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
+from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, roofline, specs
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS
 from . import benchmark_charts, messages
-from .formula_table import inline, table_node
+from .tables import inline, table_node
 from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
@@ -199,27 +199,12 @@ def pytorch_table(benchmark: analysis.Benchmark):
             _("TensorRT 反卷积 / PyTorch 最快"), _("TensorRT 最快 / PyTorch 最快")), rows
 
 
-def roofline_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
-    """Per workload and precision: the floor, what bounds it, the fastest TensorRT run and its % of the floor."""
-    ceilings, result = analysis.ceilings(benchmark), []
-    for workload in WORKLOADS:
-        for precision in PRECISIONS:
-            best = analysis.fastest(analysis.shown(benchmark.tensorrt_runs(workload.name, precision=precision)))
-            floor = roofline.floor_ms(workload, precision, ceilings)
-            if best is None or floor is None:
-                continue
-            result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
-                           "compute_ms": 1e3 * roofline.flops(workload) / ceilings[f"peak_{precision.partition('_')[0]}"],
-                           "run": best, "percent": roofline.percent(analysis.median_ms(best), floor[0])})
-    return result
-
-
 def roofline_table(benchmark: analysis.Benchmark):
-    """Headers and rows of :func:`roofline_rows`."""
+    """Headers and rows of :func:`.analysis.roofline_rows`."""
     rows = [(f"``{row['workload']}``", row["precision"].upper(), ms(row["floor_ms"]),
              _("带宽") if row["bound"] == "memory" else _("算力"), f"``{row['run']['formulation']}``",
              ms(analysis.median_ms(row["run"])), f"{row['percent']:.0f} %",
-             _("是") if row["percent"] >= 50 else _("否")) for row in roofline_rows(benchmark)]
+             _("是") if row["percent"] >= 50 else _("否")) for row in analysis.roofline_rows(benchmark)]
     return (_("负载"), _("精度"), _("下限 ms"), _("受限于"), _("最快写法"), _("中位数 ms"), _("达到下限的"),
             _("在 2 倍以内")), rows
 
@@ -233,43 +218,15 @@ def formulation_label(record: Dict[str, Any]) -> str:
     return f"PyTorch ``conv_transpose`` ({record['memory_format']})"
 
 
-def gap_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
-    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch floor."""
-    ceilings, launch, result = analysis.ceilings(benchmark), analysis.launch_ms(benchmark), []
-    for workload in WORKLOADS:
-        for precision in PRECISIONS:
-            candidates = analysis.shown(benchmark.tensorrt_runs(workload.name, precision=precision)
-                                        + benchmark.pytorch_runs(workload.name, precision=precision)
-                                        + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
-            best = analysis.fastest(candidates)
-            floor = roofline.floor_ms(workload, precision, ceilings)
-            if best is None or floor is None:
-                continue
-            gemm = benchmark.col2im_run(workload.name, "gemm", precision)
-            gemm_ms = None if gemm is None else analysis.median_ms(gemm)
-            best_ms = analysis.median_ms(best)
-            result.append({
-                "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
-                "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
-                "gemm_percent_of_peak": None if gemm_ms is None else
-                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / ceilings[f"peak_{precision.partition('_')[0]}"],
-                "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
-                "kernels": analysis.kernel_count(best), "kernel_words": kernels.describe(best),
-                "bandwidth_percent": 100.0 * roofline.bytes_moved(workload, precision) / (best_ms * 1e-3)
-                / ceilings["bandwidth"],
-                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch, floor[1], analysis.kernel_count(best))})
-    return result
-
-
 def not_measured_cell(value: Optional[float], text: str) -> str:
     """``text`` or, for a value the recording lacks, "not measured"."""
     return _("未测量") if value is None else text
 
 
 def gap_table(benchmark: analysis.Benchmark):
-    """Headers and rows of :func:`gap_rows`."""
+    """Headers and rows of :func:`.analysis.gap_rows`."""
     rows = []
-    for row in gap_rows(benchmark):
+    for row in analysis.gap_rows(benchmark):
         gemm, percent, over, launch = row["gemm_ms"], row["gemm_percent_of_peak"], row["best_over_gemm"], row["launch_ms"]
         rows.append((f"``{row['workload']}``", row["precision"].upper(),
                      f"{ms(row['floor_ms'])} ({_('带宽') if row['bound'] == 'memory' else _('算力')})",
@@ -281,7 +238,7 @@ def gap_table(benchmark: analysis.Benchmark):
 
 
 def verdict_sentence(row: Dict[str, Any]) -> str:
-    """One workload's verdict, from its :func:`gap_rows` row; it names only causes measured in that run."""
+    """One workload's verdict, from its :func:`.analysis.gap_rows` row; it names only causes measured in that run."""
     names = dict(workload=f"``{row['workload']}``", precision=row["precision"].upper(), run=f"``{row['run']['id']}``",
                  formulation=formulation_label(row["run"]), ratio=f"{row['over_floor']:.1f}",
                  floor=ms(row["floor_ms"]), best=ms(row["best_ms"]), gemm=ms(row["gemm_ms"]),
@@ -312,29 +269,6 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                     ).format(**names)
 
 
-def verdict_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
-    """Per workload, the rows that give its verdict (:func:`gap_rows`).
-
-    First the row with the smallest ratio to the floor when it is within 2x; then, unless that
-    row is also the fastest, the row of the lowest latency, explained: among the precisions whose
-    GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
-    precision can be within 2x of its own floor while a faster one is not).
-    """
-    rows, result = gap_rows(benchmark), []
-    for workload in WORKLOADS:
-        mine = [r for r in rows if r["workload"] == workload.name]
-        if not mine:
-            continue
-        closest = min(mine, key=lambda r: r["over_floor"])
-        explained = [r for r in mine if r["cause"] != "not_measured"] or mine
-        fastest = min(explained, key=lambda r: r["best_ms"])
-        chosen = [closest] if closest["cause"] == "within" else []
-        if fastest is not closest or not chosen:
-            chosen.append(fastest)
-        result.extend(chosen)
-    return result
-
-
 def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
     """A bullet list of :func:`verdict_sentence`, after a visible note when the recording lacks the col2im measurements."""
     result: List[nodes.Node] = []
@@ -344,42 +278,17 @@ def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
             "表中相应的格显示“未测量”。在 GPU 上运行 ``python3 -m trtdeconv_docs.benchmark.pytorch --out DIR`` "
             "并合并后即可补上。").format(format=benchmark.pytorch_format)), classes=["benchmark-note"], translatable=False))
     items = nodes.bullet_list()
-    for row in verdict_rows(benchmark):
+    for row in analysis.verdict_rows(benchmark):
         paragraph = nodes.paragraph(translatable=False)
         paragraph += inline(verdict_sentence(row))
         items += nodes.list_item("", paragraph)
     return result + [items]
 
 
-def family_rows(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
-    """Per layer family: its workloads, the recommended formulation (:data:`.rewrite.RECOMMENDED`), the measured
-    deconvolution and recommended runs of its first measured workload (FP16, else FP32, NCHW), the kernel that ran."""
-    from ..benchmark.rewrite import RECOMMENDED
-    from ..benchmark.workloads import FAMILIES, GUIDE
-
-    result = []
-    for family in FAMILIES:
-        members = [w.name for w in WORKLOADS if w.family == family and (w.name in GUIDE or not w.sweep)]
-        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": RECOMMENDED[family],
-                               "deconvolution": None, "chosen": None, "precision": None}
-        for name in members:
-            for precision in ("fp16", "fp32"):
-                runs = {r["formulation"]: r for r in analysis.shown(benchmark.tensorrt_runs(name, precision=precision))
-                        if r.get("layout", "nchw") == "nchw"}
-                if "deconvolution" in runs and RECOMMENDED[family] in runs:
-                    row.update(deconvolution=runs["deconvolution"], chosen=runs[RECOMMENDED[family]],
-                               precision=precision)
-                    break
-            if row["precision"]:
-                break
-        result.append(row)
-    return result
-
-
 def families_table(benchmark: analysis.Benchmark):
     """Headers and rows of :func:`family_rows`: what to do per layer family, with the measured gain."""
     rows = []
-    for row in family_rows(benchmark):
+    for row in analysis.family_rows(benchmark):
         deconvolution, chosen = row["deconvolution"], row["chosen"]
         if deconvolution is None:
             gain = _("本记录未测量")
@@ -484,7 +393,7 @@ class BenchmarkDirective(SphinxDirective):
             return self.render(kind, benchmark)
         except (recordings.RecordingError, KeyError, ValueError) as error:
             message = error.args[0] if isinstance(error, KeyError) else str(error)
-            raise self.error(f"deconv-benchmark {kind} in page {self.env.docname!r}: {message}; "
+            raise self.error(f"trt-benchmark {kind} in page {self.env.docname!r}: {message}; "
                              "record with the benchmark runners on a GPU (see trtdeconv_docs.benchmark)") from None
 
     def render(self, kind: str, benchmark: analysis.Benchmark) -> List[nodes.Node]:
@@ -525,8 +434,8 @@ class BenchmarkDirective(SphinxDirective):
 
 
 def setup(app):
-    """Register ``deconv-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
+    """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
-    app.add_directive("deconv-benchmark", BenchmarkDirective)
+    app.add_directive("trt-benchmark", BenchmarkDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,18 +13,17 @@ figures as SVG (:class:`SvgFigures`).
 
 from __future__ import annotations
 
-import importlib.util
-import os
 from pathlib import Path
 from typing import List
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import recordings
-from ..recording import source_sha256
-from ..replay import RECORD_COMMAND, REPLAY_VARIABLE, TENSORS
-from . import messages, package_inputs
+from ..cassette import mode, store
+from ..cassette.recorder import source_sha256
+from ..cassette.recording import Recording, path_of
+from ..errors import RECORD_ON_GPU, RecordingError
+from . import digests, messages
 from .messages import _
 
 NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
@@ -51,35 +50,40 @@ class SvgFigures:
             return matplotlib_scraper(block, block_vars, gallery_conf, format="svg", metadata={"Date": None})
 
 
-def tensorrt_present() -> bool:
-    """Whether examples run on real TensorRT in this process (installed, and replay not forced)."""
-    return os.environ.get(REPLAY_VARIABLE) != "1" and importlib.util.find_spec("tensorrt") is not None
+class ExampleStarts:
+    """sphinx-gallery's ``reset_modules`` hook (``conf.py``): says which example runs next (:func:`trtdeconv_docs.cassette.mode.example_starts`)."""
+
+    def __repr__(self) -> str:  # sphinx-gallery compares the configuration by repr between builds
+        return f"{__name__}.{type(self).__name__}()"
+
+    def __call__(self, _gallery_conf, fname) -> None:
+        """Called with the example's file name before it runs (``None`` when a folder of examples starts)."""
+        if fname:
+            mode.example_starts(fname)
 
 
 def executed_examples_pattern() -> str:
     """sphinx-gallery's ``filename_pattern``: every example, less :data:`NOT_REPLAYABLE` without TensorRT."""
-    if tensorrt_present():
+    if mode.current().uses_tensorrt:
         return r"/plot_"
     return r"/(?!" + "|".join(name.replace(".", r"\.") for name in NOT_REPLAYABLE) + r")plot_"
 
 
 def recording_problems(examples: Path) -> List[str]:
     """One line per recordings folder or file that fails its manifest, and per stale unreplayable example."""
-    root = recordings.root()
     problems = []
-    for manifest in sorted(root.glob(f"*/{recordings.MANIFEST}")):
-        problems += recordings.verify_folder(manifest.parent)
-    if not tensorrt_present():
+    for manifest in sorted(store.root().glob(f"*/{store.MANIFEST}")):
+        problems += store.verify_folder(manifest.parent)
+    if not mode.current().uses_tensorrt:
         for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
-            path = root / TENSORS / f"{Path(name).stem}.json"
             try:
-                recorded = recordings.read_json(path)["source_sha256"]
-            except recordings.RecordingError as error:
+                recorded = Recording.read(path_of(name)).source_sha256
+            except RecordingError as error:
                 problems.append(str(error))
                 continue
             if recorded != source_sha256(examples / name):
                 problems.append(f"{name}: changed since its GPU recording, and it cannot be replayed "
-                                f"(it calls CUDA itself); {RECORD_COMMAND}")
+                                f"(it calls CUDA itself); {RECORD_ON_GPU}")
     return sorted(set(problems))
 
 
@@ -88,7 +92,7 @@ FINGERPRINT = ".trtdeconv-inputs"
 
 
 def forget_stale_runs(gallery: Path, fingerprint: str) -> None:
-    """Drop sphinx-gallery's md5 records when ``fingerprint`` (:mod:`.package_inputs`) changed since the last build.
+    """Drop sphinx-gallery's md5 records when ``fingerprint`` (:mod:`.digests`) changed since the last build.
 
     sphinx-gallery reruns an example only when its own source changed (md5); an example's
     output also depends on the package it imports and on the recordings it replays.
@@ -106,7 +110,7 @@ def _check_recordings(app) -> None:
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
     forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
-                      getattr(app.config, package_inputs.CONFIG))
+                      getattr(app.config, digests.CONFIG))
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
@@ -114,15 +118,15 @@ def _check_recordings(app) -> None:
 
 
 class Provenance(SphinxDirective):
-    """``.. trtdeconv-provenance:: <example>``: which TensorRT and GPU recorded the page's TensorRT output, and how it is shown."""
+    """``.. trt-provenance:: <example>``: which TensorRT and GPU recorded the page's TensorRT output, and how it is shown."""
 
     required_arguments = 1
 
     def run(self):
         """An admonition built from ``recordings/tensors/<example>.json``."""
-        path = recordings.root() / TENSORS / f"{self.arguments[0]}.json"
+        path = path_of(self.arguments[0])
         self.env.note_dependency(str(path))
-        p = recordings.read_json(path)["provenance"]
+        p = Recording.read(path).provenance
         recorded = _("本页的 TensorRT 输出由 TensorRT {tensorrt} 在 {gpu} 上记录（CUDA {cuda}，驱动 CUDA {driver}，"
                      "Python {python}，{date}）。").format(
             tensorrt=p["tensorrt"], gpu=p["gpu"], cuda=p["cuda_runtime"], driver=p["cuda_driver"],
@@ -145,9 +149,9 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
     if not docname.startswith(f"{gallery_dir}/plot_"):
         return
     stem = docname.split("/")[-1]
-    if not (recordings.root() / TENSORS / f"{stem}.json").exists():
+    if not path_of(stem).exists():
         return
-    note = f".. trtdeconv-provenance:: {stem}\n\n"
+    note = f".. trt-provenance:: {stem}\n\n"
     lines = source[0].split("\n")
     for index in range(1, len(lines)):  # insert after the title's underline
         underline = lines[index].strip()
@@ -160,7 +164,8 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
 def setup(app):
     """Register the recording checks (before sphinx-gallery runs the examples) and the provenance note."""
     app.setup_extension(messages.__name__)
-    app.setup_extension(package_inputs.__name__)
+    app.setup_extension(digests.__name__)
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
-    app.add_directive("trtdeconv-provenance", Provenance)
+    app.add_directive("trt-provenance", Provenance)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

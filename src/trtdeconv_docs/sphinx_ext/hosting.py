@@ -15,8 +15,6 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from .language_switch import LANGUAGES
-
 DEFAULT_SITE_URL = "https://trtdeconv-docs.readthedocs.io/zh-cn/latest/"
 """The published site's root when the build does not say (Read the Docs sets ``READTHEDOCS_CANONICAL_URL``)."""
 
@@ -49,3 +47,4 @@ def setup(app):
         app.setup_extension(extension)
     app.add_config_value("trtdeconv_site_url", site_url(), "html", types=frozenset({str}))
     app.connect("config-inited", _configure, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

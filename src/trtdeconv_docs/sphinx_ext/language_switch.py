@@ -40,7 +40,7 @@ def language_links(language: str, target_uri: str, languages: Dict[str, str]) ->
             for code, name in languages.items()]
 
 
-def _add_links(app, pagename, templatename, context, doctree) -> None:
+def _add_links(app, pagename, _templatename, context, _doctree) -> None:
     target_uri = app.builder.get_target_uri(pagename)
     links = language_links(app.config.language, target_uri, app.config.trtdeconv_languages)
     for link in links:  # what search engines read: absolute, under the published root
@@ -67,3 +67,4 @@ def setup(app):
     app.connect("config-inited", _translate_titles)
     app.connect("config-inited", _tell_pictures_the_language)
     app.connect("html-page-context", _add_links)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

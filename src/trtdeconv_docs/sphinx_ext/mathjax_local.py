@@ -6,7 +6,7 @@ component loads (the component, the TeX extensions it autoloads, such as ``color
 CHTML woff-v2 fonts) into ``_static/mathjax/``, and points ``mathjax_path`` there.
 
 The tarball is taken from, in order: the file named by ``TRTDECONV_MATHJAX_TGZ``; the
-cache folder (conf value ``mathjax_local_cache``, else ``TRTDECONV_MATHJAX_CACHE``, else
+cache folder (conf value ``trtdeconv_mathjax_cache``, else ``TRTDECONV_MATHJAX_CACHE``, else
 ``.mathjax-cache`` beside the output folder); the npm registry, whose download is then
 cached. A checksum mismatch or a failed download stops the build with an error that says
 how to provide the file. The files are extracted once per cache folder, which builds running at
@@ -123,7 +123,7 @@ def install_static(data: bytes, static: Path) -> None:
 
 def cache_folder(app) -> Path:
     """Where the tarball and the extracted files are kept between builds."""
-    configured = app.config.mathjax_local_cache or os.environ.get(CACHE_VARIABLE)
+    configured = app.config.trtdeconv_mathjax_cache or os.environ.get(CACHE_VARIABLE)
     return Path(configured) if configured else Path(app.outdir).resolve().parent / ".mathjax-cache"
 
 
@@ -139,8 +139,8 @@ def _install(app) -> None:
 
 
 def setup(app):
-    """Register ``mathjax_local_cache`` and the builder-inited hook; loads ``sphinx.ext.mathjax``."""
+    """Register ``trtdeconv_mathjax_cache`` and the builder-inited hook; loads ``sphinx.ext.mathjax``."""
     app.setup_extension("sphinx.ext.mathjax")
-    app.add_config_value("mathjax_local_cache", None, "", types=frozenset({str, type(None)}))
+    app.add_config_value("trtdeconv_mathjax_cache", None, "", types=frozenset({str, type(None)}))
     app.connect("builder-inited", _install)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

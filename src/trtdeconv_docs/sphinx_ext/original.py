@@ -82,7 +82,7 @@ class LinkOriginal(SphinxTransform):
             text.parent.replace(text, [part for part in parts if not isinstance(part, nodes.Text) or part])
 
 
-def _add_context(app, pagename, templatename, context, doctree) -> None:
+def _add_context(app, _pagename, _templatename, context, _doctree) -> None:
     context["trtdeconv_original_url"] = url()
     context["trtdeconv_attribution"] = attribution()
 
@@ -92,3 +92,4 @@ def setup(app):
     app.setup_extension(messages.__name__)
     app.add_transform(LinkOriginal)
     app.connect("html-page-context", _add_context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

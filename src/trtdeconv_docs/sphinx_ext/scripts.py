@@ -25,3 +25,4 @@ def setup(app):
     app.connect("config-inited", _add_static_folder)
     for script in SCRIPTS:
         app.add_js_file(script)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

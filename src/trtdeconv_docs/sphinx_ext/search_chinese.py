@@ -48,3 +48,4 @@ def setup(app):
     logging.getLogger("jieba").setLevel(logging.WARNING)
     if affected():
         app.add_search_language(SearchChinese)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Dict
 
-from . import package_inputs
+from . import digests
 
 FOLDER = Path("_static") / "thumbnails"
 """Where the thumbnails go, relative to the documentation's source folder."""
@@ -25,7 +25,7 @@ MARKER = ".trtdeconv-inputs"
 def _gather(output_index, **attributes) -> Callable:
     """A gather picture (as in ``plot_20``) of one output element of a 3x3 layer on the seed data."""
     def draw():
-        from ..attributes import resolve
+        from ..layer.attributes import resolve
         from ..example_data import seed_tensors
         from ..pictures import gather_figure
 
@@ -36,14 +36,14 @@ def _gather(output_index, **attributes) -> Callable:
 
 
 def _groups() -> object:
-    from ..attributes import resolve
+    from ..layer.attributes import resolve
     from ..pictures import groups_figure
 
     return groups_figure(resolve(num_output_maps=4, kernel_size_nd=(3, 3), num_groups=2), 6, 3)
 
 
 def _sizes() -> object:
-    from ..attributes import resolve
+    from ..layer.attributes import resolve
     from ..pictures import output_size_figure
 
     return output_size_figure(resolve(num_output_maps=1, kernel_size_nd=(3, 3), stride_nd=(2, 2), padding_nd=(1, 1)),
@@ -95,7 +95,7 @@ def _draw_for_build(app) -> None:
         (folder / MARKER).unlink(missing_ok=True)
         return
     marker = folder / MARKER
-    fingerprint = f"{getattr(app.config, package_inputs.CONFIG)} {app.config.language}"
+    fingerprint = f"{getattr(app.config, digests.CONFIG)} {app.config.language}"
     if marker.is_file() and marker.read_text(encoding="utf-8") == fingerprint and \
             all((folder / f"{name}.png").is_file() for name in PICTURES):
         return
@@ -105,5 +105,6 @@ def _draw_for_build(app) -> None:
 
 def setup(app):
     """Draw the thumbnails before sphinx-gallery (``builder-inited``, priority 500) reads the examples."""
-    app.setup_extension(package_inputs.__name__)
+    app.setup_extension(digests.__name__)
     app.connect("builder-inited", _draw_for_build, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -75,7 +75,7 @@ class UntranslatedMessages(SphinxTransform):
 
 def check_package_catalog(app) -> None:
     """Warn about every unfinished entry of the package's catalog for the build's language."""
-    from .messages import template
+    from .catalog_update import template
 
     language = app.config.language
     if language == ORIGINAL_LANGUAGE or app.builder.name == "gettext":
@@ -95,3 +95,4 @@ def setup(app):
     """Register the page transform and the package catalog's check."""
     app.add_transform(UntranslatedMessages)
     app.connect("builder-inited", check_package_catalog)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

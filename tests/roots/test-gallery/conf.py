@@ -1,10 +1,10 @@
 """A project with the gallery and the extension; the tests copy one example into examples/."""
 
-from trtdeconv_docs.sphinx_ext.gallery import executed_examples_pattern
+from trtdeconv_docs.sphinx_ext.gallery import ExampleStarts, executed_examples_pattern
 
 # the parts under test: the replayed gallery (and trt-output, which plot_00's page uses)
 extensions = ["myst_parser", "sphinx_gallery.gen_gallery", "trtdeconv_docs.sphinx_ext.gallery",
-              "trtdeconv_docs.sphinx_ext.trt_output"]
+              "trtdeconv_docs.sphinx_ext.recorded"]
 html_search_language = "en"  # see test-trt-output/conf.py
 language = "zh_CN"
 exclude_patterns = ["gallery/*.ipynb"]
@@ -15,4 +15,5 @@ sphinx_gallery_conf = {
     "filename_pattern": executed_examples_pattern(),
     "capture_repr": (),
     "download_all_examples": False,
+    "reset_modules": ("matplotlib", ExampleStarts()),
 }

@@ -1,2 +1,2 @@
-extensions = ["trtdeconv_docs.sphinx_ext.formula_table", "trtdeconv_docs.sphinx_ext.mapping_table"]
+extensions = ["trtdeconv_docs.sphinx_ext.tables"]
 language = "zh_CN"

@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output", "trtdeconv_docs.sphinx_ext.trt_messages"]
+extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.recorded", "trtdeconv_docs.sphinx_ext.recorded"]
 language = "zh_CN"
 html_search_language = "en"  # see test-trt-output/conf.py
 trtdeconv_recordings_dir = "recordings"  # each test writes its made-up recording there

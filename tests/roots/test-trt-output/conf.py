@@ -1,4 +1,4 @@
-extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.trt_output"]
+extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.recorded"]
 language = "zh_CN"
 # the search index is not under test; Sphinx's Chinese one loads jieba where it is installed,
 # which leaves its dictionary file open (a ResourceWarning, an error under pytest)

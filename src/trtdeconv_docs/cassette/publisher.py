@@ -1,0 +1,90 @@
+"""The one writer of ``recordings/``: used only by the GPU commands.
+
+A GPU command collects what it produced in a scratch folder, then calls
+:func:`publish`, which replaces one folder of ``recordings/`` with it, writes the folder's
+``MANIFEST.json`` (format, provenance, sha256 of every file) and prints every file it
+added, changed or removed. :mod:`trtdeconv_docs.cassette.store` reads and verifies.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+import shutil
+from pathlib import Path
+from typing import Any, Dict, Iterable, Optional
+
+from .store import FORMAT, MANIFEST, sha256
+
+
+def gpu_provenance() -> Dict[str, Any]:
+    """TensorRT, CUDA runtime and driver, GPU, Python, NumPy and the date, read from this machine."""
+    import numpy as np
+    import tensorrt as trt
+
+    from ..trt import cuda_runtime
+
+    cudart = cuda_runtime.runtime_module()
+    call = cuda_runtime.call
+    properties = call(cudart.cudaGetDeviceProperties, call(cudart.cudaGetDevice))
+    name = properties.name
+
+    def version(number: int) -> str:
+        return f"{number // 1000}.{number % 1000 // 10}"
+
+    return {
+        "tensorrt": trt.__version__,
+        "cuda_runtime": version(call(cudart.cudaRuntimeGetVersion)),
+        "cuda_driver": version(call(cudart.cudaDriverGetVersion)),
+        "gpu": (name.decode() if isinstance(name, bytes) else str(name)).rstrip("\x00"),
+        "compute_capability": f"{properties.major}.{properties.minor}",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def write_json(path, document: Any) -> Path:
+    """Write one JSON document the way every recording is written (UTF-8, indent 1, newline)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def publish(scratch, target, provenance: Dict[str, Any], *, keep: Optional[Iterable[str]] = None,
+            command: str = "") -> Dict[str, str]:
+    """Replace folder ``target`` with the files of ``scratch`` and write its manifest.
+
+    ``keep`` names files of ``target`` (relative paths) that this run did not produce
+    but that stay recorded (their old hashes are kept). Returns name -> status
+    (``added``, ``changed``, ``same``, ``removed``), which is also printed.
+    """
+    scratch, target = Path(scratch), Path(target)
+    before = {p.relative_to(target).as_posix(): p.read_bytes()
+              for p in target.rglob("*") if p.is_file() and p.name != MANIFEST} if target.exists() else {}
+    after = {p.relative_to(scratch).as_posix(): p.read_bytes()
+             for p in scratch.rglob("*") if p.is_file() and p.name != MANIFEST}
+    for name in keep or ():
+        if name not in after and name in before:
+            after[name] = before[name]
+    report = {}
+    for name in sorted(set(before) | set(after)):
+        status = ("removed" if name not in after else "added" if name not in before
+                  else "changed" if before[name] != after[name] else "same")
+        report[name] = status
+        if status != "same":
+            print(f"{status:8} {target / name}")
+    shutil.rmtree(target, ignore_errors=True)
+    for name, content in after.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(content)
+    write_json(target / MANIFEST, {
+        "format": FORMAT,
+        "command": command,
+        "provenance": provenance,
+        "files": {name: sha256(target / name) for name in sorted(after)},
+    })
+    print(f"wrote    {target / MANIFEST}")
+    return report

@@ -1,0 +1,136 @@
+"""The one reader of ``recordings/``: what TensorRT printed on a GPU, checked before use.
+
+Every folder under ``recordings/`` that a GPU command writes (``tensors/``,
+``conformance/``, ``benchmark/``, ...) holds a ``MANIFEST.json`` written by that command
+(:mod:`trtdeconv_docs.cassette.publisher`): the format version, the provenance of the run
+and the sha256 of every file it produced. Sphinx, the tests, the CLI and the conformance
+checks read recordings only through this module, which refuses, with one line naming
+the file, a file that is missing from its manifest, changed since the GPU run, missing,
+or not readable.
+
+Nothing here imports TensorRT or Sphinx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List
+
+from ..errors import RecordingError
+
+FORMAT = 2
+"""Version of the recording format; a recording of another version is refused."""
+MANIFEST = "MANIFEST.json"
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+"""The checkout this package was loaded from (``src/`` layout; editable install)."""
+FIX = "edited after the GPU run: revert the change (git checkout -- recordings/) or record again on a GPU"
+
+
+ROOT_VARIABLE = "TRTDECONV_RECORDINGS"
+"""Names another ``recordings/`` folder (the GPU test replays what it has just recorded)."""
+
+
+def root() -> Path:
+    """The ``recordings/`` folder: ``$TRTDECONV_RECORDINGS`` if set, else the checkout's."""
+    configured = os.environ.get(ROOT_VARIABLE)
+    return Path(configured).resolve() if configured else REPOSITORY_ROOT / "recordings"
+
+
+def sha256(path) -> str:
+    """The sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _folder_of(path: Path) -> Path:
+    """The nearest folder above ``path`` that has a manifest."""
+    for folder in path.parents:
+        if (folder / MANIFEST).is_file():
+            return folder
+    raise RecordingError(f"{path}: no {MANIFEST} in any folder above it: it was not written by a GPU command")
+
+
+@lru_cache(maxsize=None)
+def _manifest(folder: Path, _stamp: float) -> Dict[str, Any]:
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise RecordingError(f"{path}: unreadable ({error.__class__.__name__}: {error}); {FIX}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise RecordingError(f"{path}: format {manifest.get('format') if isinstance(manifest, dict) else '?'} "
+                             f"is not {FORMAT}; record again on a GPU")
+    return manifest
+
+
+def manifest(folder) -> Dict[str, Any]:
+    """The manifest of a recordings folder (format, provenance, ``files``: name -> sha256)."""
+    folder = Path(folder).resolve()
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise RecordingError(f"{path}: missing; record on a GPU")
+    return _manifest(folder, path.stat().st_mtime_ns)
+
+
+def verify_file(path) -> Path:
+    """Check one recorded file against its folder's manifest; returns its resolved path."""
+    path = Path(path).resolve()
+    folder = _folder_of(path)
+    name = path.relative_to(folder).as_posix()
+    expected = manifest(folder)["files"].get(name)
+    if expected is None:
+        raise RecordingError(f"{path}: not in {folder / MANIFEST}: not written by the GPU command; remove it or record again")
+    if not path.is_file():
+        raise RecordingError(f"{path}: missing (listed in {folder / MANIFEST}); {FIX}")
+    if sha256(path) != expected:
+        raise RecordingError(f"{path}: {FIX}")
+    return path
+
+
+def verify_folder(folder) -> List[str]:
+    """One line per problem in a recordings folder: changed, missing or unlisted files."""
+    folder = Path(folder).resolve()
+    try:
+        files = manifest(folder)["files"]
+    except RecordingError as error:
+        return [str(error)]
+    problems = []
+    for name in sorted(files):
+        try:
+            verify_file(folder / name)
+        except RecordingError as error:
+            problems.append(str(error))
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
+        if path.relative_to(folder).as_posix() not in files:
+            problems.append(f"{path}: not in {folder / MANIFEST}: not written by the GPU command; remove it or record again")
+    return problems
+
+
+def listed(folder, suffix: str = "") -> List[Path]:
+    """The files a folder's manifest lists (ending in ``suffix``), sorted; empty without a manifest."""
+    folder = Path(folder).resolve()
+    if not (folder / MANIFEST).is_file():
+        return []
+    return [folder / name for name in sorted(manifest(folder)["files"]) if name.endswith(suffix)]
+
+
+def read_json(path) -> Any:
+    """A verified JSON recording."""
+    path = verify_file(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:  # pragma: no cover - the hash matched
+        raise RecordingError(f"{path}: unreadable JSON ({error}); {FIX}") from None
+
+
+def read_bytes(path) -> bytes:
+    """A verified binary recording (``.npz``, ``.png``)."""
+    return verify_file(path).read_bytes()
+
+
+def provenance(folder) -> Dict[str, Any]:
+    """The provenance of the GPU run that wrote a folder (TensorRT, CUDA, GPU, Python, date, ...)."""
+    return manifest(folder)["provenance"]

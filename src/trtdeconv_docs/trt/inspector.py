@@ -1,0 +1,65 @@
+"""The engine inspector's JSON (DETAILED verbosity) read back: tactics, weights types, the precision used."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional
+
+
+def engine_layers(layer_information: str) -> List[Dict[str, Any]]:
+    """The engine inspector's layer entries (DETAILED verbosity JSON); ``[]`` if none were recorded."""
+    if not layer_information:
+        return []
+    return [layer for layer in json.loads(layer_information).get("Layers", []) if isinstance(layer, dict)]
+
+
+def tactic_names(layer_information: str) -> Dict[str, str]:
+    """``{layer name: tactic name}`` from the engine inspector's JSON (DETAILED verbosity)."""
+    return {layer["Name"]: layer.get("TacticName", "") for layer in engine_layers(layer_information)}
+
+
+def used_tf32(layer_information: str, layer_name: str) -> bool:
+    """Whether the engine inspector's JSON shows a TF32 tactic for ``layer_name``."""
+    return any(layer_name in name and "tf32" in tactic.lower()
+               for name, tactic in tactic_names(layer_information).items())
+
+
+def holding_layer(entries: Iterable[Dict[str, Any]], layer_name: str) -> Optional[Dict[str, Any]]:
+    """The engine layer with weights that holds network layer ``layer_name`` (fused names join by `` + ``)."""
+    return next((entry for entry in entries
+                 if "Weights" in entry and layer_name in entry.get("Name", "").split(" + ")), None)
+
+
+def weights_type(entries: Iterable[Dict[str, Any]], layer_name: str) -> Optional[str]:
+    """The type of the weights (``Int8``, ``Float``, ...) of the engine layer holding ``layer_name``, if recorded."""
+    entry = holding_layer(entries, layer_name)
+    return entry["Weights"].get("Type") if entry else None
+
+
+def kernel_quantize_dropped(entries: Iterable[Dict[str, Any]], layer_name: str) -> bool:
+    """Whether TensorRT computed ``layer_name`` with its kernel as given, without the kernel's Q/DQ pair.
+
+    Measured on TensorRT 8.6.0 (engine inspector): a deconvolution whose input and kernel
+    both pass through Q/DQ runs an INT8 tactic (``i8f32_i8i32``) with weights of type
+    ``Int8`` only when it is a one-group 2-D layer. Otherwise it runs an FP32 tactic and the
+    constant, quantize and dequantize of the kernel are fused into weights of type ``Float``
+    that hold the kernel unquantized; the input's pair stays.
+    """
+    return weights_type(entries, layer_name) == "Float"
+
+
+def precision_of(entries: Iterable[Dict[str, Any]], layer_name: str, settings: Dict[str, Any]) -> str:
+    """``int8``, ``tf32``, ``fp16`` or ``fp32``: how the engine layer holding ``layer_name`` computed."""
+    entry = holding_layer(entries, layer_name)
+    if entry is None:
+        return "fp32"
+    tactic = entry.get("TacticName", "").lower()
+    formats = " ".join(tensor.get("Format/Datatype", "") for key in ("Inputs", "Outputs")
+                       for tensor in entry.get(key, []))
+    if entry["Weights"].get("Type") == "Int8":
+        return "int8"
+    if settings.get("tf32") and "tf32" in tactic:
+        return "tf32"
+    if settings.get("fp16") and ("f16" in tactic or "FP16" in formats or "Half" in formats):
+        return "fp16"
+    return "fp32"

@@ -1,0 +1,1 @@
+extensions = ["trtdeconv_docs.sphinx_ext.digests"]
