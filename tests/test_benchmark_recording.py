@@ -6,6 +6,7 @@ folder (tests/support/benchmark_fake.py); the tests of the real recording skip, 
 """
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -176,6 +177,28 @@ def test_merge_publishes_both_runs_with_both_provenances(fake, tmp_path):
     merge.merge(fake, fake, target)
     assert recordings.verify_folder(target) == []
     assert set(recordings.provenance(target)) == {"tensorrt", "pytorch"}
+
+
+def test_merge_carries_the_earlier_runs_the_new_run_did_not_measure_and_keeps_them_out(fake, tmp_path):
+    new = tmp_path / "new"
+    new.mkdir()
+    document = json.loads((fake / "tensorrt.json").read_text(encoding="utf-8"))
+    dropped = [r["id"] for r in document["runs"] if r["status"] == "measured"][:3]
+    document["runs"] = [r if r["id"] not in dropped[:2] else {"id": r["id"], "workload": r["workload"],
+                        "formulation": r["formulation"], "precision": r["precision"], "status": "not_run"}
+                        for r in document["runs"] if r["id"] != dropped[2]]
+    (new / "tensorrt.json").write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "merged"
+    merge.merge(new, fake, target, earlier=fake)
+    assert recordings.verify_folder(target) == []
+    bench = analysis.load(target)
+    carried = [r for r in bench.tensorrt["runs"] if "earlier_method" in r]
+    assert sorted(r["id"] for r in carried) == sorted(dropped)
+    assert all(analysis.unusable(r) == analysis.EARLIER_METHOD for r in carried)
+    assert bench.tensorrt["sessions"][-1]["carried_runs"] == 3
+    assert not any("earlier_method" in r for r in bench.pytorch["runs"])  # every PyTorch id was measured anew
+    shown = {r["id"] for row in analysis.gap_rows(bench) for r in [row["run"]]}
+    assert shown.isdisjoint(dropped)
 
 
 def test_the_page_types_no_measured_number_and_cites_planned_runs():

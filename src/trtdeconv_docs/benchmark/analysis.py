@@ -49,7 +49,6 @@ class Benchmark:
         return [r for r in self.pytorch["runs"] if (workload is None or r["workload"] == workload)
                 and all(r.get(k) == v for k, v in fields.items())]
 
-
     def col2im_runs(self, workload: Optional[str] = None, **fields) -> List[Dict[str, Any]]:
         """The PyTorch col2im measurements (``kind``: ``gemm``, ``matmul_fold``, ``matmul_fold_gemm``), filtered alike."""
         return [r for r in self.pytorch.get("col2im", []) if (workload is None or r["workload"] == workload)
@@ -165,13 +164,21 @@ def ceilings(benchmark: Benchmark) -> Dict[str, float]:
     return {name: value for name, value in raw_ceilings(benchmark).items() if name not in bad}
 
 
+EARLIER_METHOD = "timed by the earlier method"
+""":func:`unusable`'s reason for a run carried from an earlier recording."""
+
+
 def unusable(record: Dict[str, Any]) -> Optional[str]:
     """Why a run may not enter a table's numbers, a chart or a verdict (``None`` when it may).
 
-    Not measured; an INT8 output never verified (:func:`int8_check_problem`); an output outside
-    the tolerance rule or with non-finite elements."""
+    Not measured; timed by an earlier method (``earlier_method``: carried by
+    :func:`.merge.carry_earlier` from an earlier recording, its samples are not comparable with
+    CUDA-graph replays); an INT8 output never verified (:func:`int8_check_problem`); an output
+    outside the tolerance rule or with non-finite elements."""
     if median_ms(record) is None:
         return record.get("status", "not measured")
+    if "earlier_method" in record:
+        return EARLIER_METHOD
     problem = int8_check_problem(record)
     if problem:
         return "unverified INT8 output"

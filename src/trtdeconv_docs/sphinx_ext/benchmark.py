@@ -153,6 +153,8 @@ def shown_cell(record: Optional[Dict[str, Any]]) -> str:
         return _("未核验（不计入）")
     if reason == "output outside the tolerance rule":
         return _("输出超出容差（不计入）")
+    if reason == analysis.EARLIER_METHOD:
+        return _("{latency}（旧方法测得，不计入）").format(latency=latency_cell(record))
     if reason is not None:
         return status_text(record["status"])
     if not kernels.label_matches(record):
@@ -187,12 +189,12 @@ def pytorch_table(benchmark: analysis.Benchmark):
                                                                    formulation="deconvolution"))
             best_trt = analysis.fastest(analysis.shown(benchmark.tensorrt_runs(workload.name, precision=precision)))
             torch_runs = {r["memory_format"]: r for r in benchmark.pytorch_runs(workload.name, precision=precision)}
-            best_torch = analysis.fastest(list(torch_runs.values()))
+            best_torch = analysis.fastest(analysis.shown(list(torch_runs.values())))
             if not deconvolution and not torch_runs:
                 continue
             deconvolution = deconvolution[0] if deconvolution else None
             rows.append((f"``{workload.name}``", precision.upper(), latency_cell(deconvolution),
-                         latency_cell(torch_runs.get("contiguous")), latency_cell(torch_runs.get("channels_last")),
+                         shown_cell(torch_runs.get("contiguous")), shown_cell(torch_runs.get("channels_last")),
                          ratio_cell(analysis.ratio(deconvolution, best_torch) if deconvolution and best_torch else None),
                          ratio_cell(analysis.ratio(best_trt, best_torch) if best_trt and best_torch else None)))
     return (_("负载"), _("精度"), _("TensorRT 反卷积 ms"), "PyTorch NCHW ms", "PyTorch channels_last ms",
@@ -338,8 +340,7 @@ def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
         stats = analysis.statistics(record["samples_ms"]) if reason is None else {}
         check = record.get("check", {})
         worst = check.get("worst_ratio")
-        rows.append((f"``{run_id}``", shown_cell(record) if "formulation" in record else
-                     (latency_cell(record) if reason is None else status_text(record.get("status", ""))),
+        rows.append((f"``{run_id}``", shown_cell(record),
                      f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–",
                      str(record.get("latency_ms", {}).get("iterations", "–")),
                      f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
