@@ -12,6 +12,8 @@
 # runs kept, each with its session's ceilings); each runner is also killed by `timeout` 40 s past its budget. Provenance (TensorRT, CUDA
 # runtime and driver, GPU, date) is in each JSON file. Then, on any machine:
 #   python -m trtdeconv_docs.benchmark.merge --tensorrt OUTDIR/tensorrt --pytorch OUTDIR/pytorch
+# (add --earlier recordings/benchmark to keep the committed recording's runs this run did not reach, marked as
+# timed by the earlier method and kept out of every comparison, chart and verdict)
 set -uo pipefail
 OUT=${1:?usage: bash tools/gpu/perf.sh OUTDIR}
 TRT_BUDGET=${TRT_BUDGET:-330}
