@@ -16,6 +16,9 @@ second, the fourth and the fifth: its INT8 ``_int_mm`` ceiling (6.5 % of spec, u
 the segmentation layers, and its unverified INT8 rows sat in the tables.
 """
 
+import copy
+import dataclasses
+
 import pytest
 
 from trtdeconv_docs.benchmark import analysis, kernels, roofline, specs
@@ -69,11 +72,21 @@ def test_the_ceilings_used_keep_the_invariants(bench):
     assert {"bandwidth", "peak_fp32", "peak_tf32", "peak_fp16"} <= set(used)
 
 
-def test_the_first_recordings_int8_ceiling_is_flagged_not_used():
-    bench = analysis.load(REAL)
-    if bench.tensorrt.get("ceilings"):
-        pytest.skip("the recording has the TensorRT process's own ceilings")
-    assert "peak_int8" in analysis.ceiling_problems(bench) and "peak_int8" not in analysis.ceilings(bench)
+def test_an_int8_ceiling_under_fp16_is_flagged_and_not_used(tmp_path_factory):
+    """The first recording's fault (torch._int_mm with a row-major operand: INT8 under FP16): no floor from it."""
+    fake = analysis.load(benchmark_fake.make(tmp_path_factory.mktemp("int8") / "benchmark"))
+    source = copy.deepcopy(analysis.ceiling_source(fake))
+    fp16 = source["matmul_fp16"]
+
+    def with_int8(factor: float):
+        samples = [factor * s for s in fp16["samples_ms"]]  # 1 / factor times FP16's rate on the same flops
+        int8 = {**fp16, "samples_ms": samples, "latency_ms": {**fp16["latency_ms"], **analysis.statistics(samples)}}
+        return dataclasses.replace(fake, pytorch={**fake.pytorch, "ceilings": {**source, "matmul_int8": int8}},
+                                   tensorrt={**fake.tensorrt, "ceilings": {}})
+
+    slow, control = with_int8(2.0), with_int8(0.5)
+    assert "peak_int8" in analysis.ceiling_problems(slow) and "peak_int8" not in analysis.ceilings(slow)
+    assert "peak_int8" not in analysis.ceiling_problems(control) and "peak_int8" in analysis.ceilings(control)
 
 
 def test_every_shown_label_is_the_precision_its_kernel_ran_in(bench):

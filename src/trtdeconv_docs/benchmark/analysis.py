@@ -266,21 +266,29 @@ def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
 
 
 def family_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
-    """Per layer family: its workloads, the recommended formulation (:data:`.rewrite.RECOMMENDED`), the measured
-    deconvolution and recommended runs of its first measured workload (FP16, else FP32, NCHW), the kernel that ran."""
+    """Per layer family (:data:`.workloads.FAMILIES`): its workloads, the recommended formulation
+    (:data:`.rewrite.RECOMMENDED`) and, from its first workload with a shown NCHW deconvolution (FP16, else
+    FP32): ``deconvolution``, ``chosen`` (the recommended formulation's shown run, or ``None``),
+    ``alternative`` (the fastest other shown formulation, or ``None``) and ``earlier`` (the recommended run
+    carried from an earlier recording when it was not measured anew, else ``None``)."""
     result = []
     for family in FAMILIES:
         members = [w.name for w in WORKLOADS if w.family == family and (w.name in GUIDE or not w.sweep)]
-        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": RECOMMENDED[family],
-                               "deconvolution": None, "chosen": None, "precision": None}
+        recommended = RECOMMENDED[family]
+        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": recommended,
+                               "deconvolution": None, "chosen": None, "alternative": None, "earlier": None,
+                               "precision": None}
         for name in members:
             for precision in ("fp16", "fp32"):
-                runs = {r["formulation"]: r for r in shown(benchmark.tensorrt_runs(name, precision=precision))
-                        if r.get("layout", "nchw") == "nchw"}
-                if "deconvolution" in runs and RECOMMENDED[family] in runs:
-                    row.update(deconvolution=runs["deconvolution"], chosen=runs[RECOMMENDED[family]],
-                               precision=precision)
-                    break
+                nchw = [r for r in benchmark.tensorrt_runs(name, precision=precision) if r.get("layout", "nchw") == "nchw"]
+                runs = {r["formulation"]: r for r in shown(nchw)}
+                if "deconvolution" not in runs:
+                    continue
+                others = [r for f, r in runs.items() if f != "deconvolution"]
+                earlier = [r for r in nchw if r["formulation"] == recommended and "earlier_method" in r]
+                row.update(deconvolution=runs["deconvolution"], chosen=runs.get(recommended),
+                           alternative=fastest(others), earlier=earlier[0] if earlier else None, precision=precision)
+                break
             if row["precision"]:
                 break
         result.append(row)
@@ -293,12 +301,13 @@ def verdict_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
     First the row with the smallest ratio to the floor when it is within 2x; then, unless that
     row is also the fastest, the row of the lowest latency, explained: among the precisions whose
     GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
-    precision can be within 2x of its own floor while a faster one is not).
+    precision can be within 2x of its own floor while a faster one is not). Only workloads with a shown
+    TensorRT run get a verdict: the guide is about TensorRT, and a PyTorch-only row says nothing about it.
     """
     rows, result = gap_rows(benchmark), []
     for workload in WORKLOADS:
         mine = [r for r in rows if r["workload"] == workload.name]
-        if not mine:
+        if not mine or not shown(benchmark.tensorrt_runs(workload.name)):
             continue
         closest = min(mine, key=lambda r: r["over_floor"])
         explained = [r for r in mine if r["cause"] != "not_measured"] or mine

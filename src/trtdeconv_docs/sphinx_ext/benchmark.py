@@ -287,25 +287,38 @@ def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
     return result + [items]
 
 
+def family_gain(row: Dict[str, Any]) -> str:
+    """The measured-gain cell of one :func:`.analysis.family_rows` row: a ratio only with disjoint interquartile
+    ranges, both runs cited with median [IQR]; what was not measured anew, said so."""
+    deconvolution, chosen, alternative = row["deconvolution"], row["chosen"], row["alternative"]
+    if deconvolution is None:
+        return _("本记录未测量")
+    if row["recommended"] != "deconvolution" and chosen is None:
+        if row["earlier"] is not None:
+            return _("本记录没有重测 ``{formulation}``；这条建议来自旧方法测得的 {run}（不计入）").format(
+                formulation=row["recommended"], run=f"``{row['earlier']['id']}``")
+        return _("本记录没有测量 ``{formulation}``").format(formulation=row["recommended"])
+    if row["recommended"] == "deconvolution":
+        if alternative is None:
+            return _("本记录只重测了反卷积本身（{run}），没有重测等价写法").format(run=f"``{deconvolution['id']}``")
+        chosen, deconvolution = deconvolution, alternative  # the gain of keeping the deconvolution
+    if not analysis.disjoint(deconvolution, chosen):
+        return _("没有可测的差别（四分位区间重叠：{first} {a} 对 {second} {b} ms）").format(
+            first=f"``{chosen['id']}``", a=latency_cell(chosen), second=f"``{deconvolution['id']}``",
+            b=latency_cell(deconvolution))
+    return _("快 {ratio:.2f} 倍：{first} {a} 对 {second} {b} ms（中位数 [四分位]）").format(
+        ratio=analysis.ratio(deconvolution, chosen), first=f"``{chosen['id']}``", a=latency_cell(chosen),
+        second=f"``{deconvolution['id']}``", b=latency_cell(deconvolution))
+
+
 def families_table(benchmark: analysis.Benchmark):
-    """Headers and rows of :func:`family_rows`: what to do per layer family, with the measured gain."""
+    """Headers and rows of :func:`.analysis.family_rows`: what to do per layer family, with the measured gain."""
     rows = []
     for row in analysis.family_rows(benchmark):
-        deconvolution, chosen = row["deconvolution"], row["chosen"]
-        if deconvolution is None:
-            gain = _("本记录未测量")
-        elif chosen is deconvolution:
-            gain = _("保留反卷积：记录中没有更快的等价写法（{run}）").format(run=f"``{deconvolution['id']}``")
-        elif not analysis.disjoint(deconvolution, chosen):
-            gain = _("没有可测的差别（四分位区间重叠）")
-        else:
-            gain = _("{ratio:.2f} 倍（{precision}，{first} 对 {second}）").format(
-                ratio=analysis.ratio(deconvolution, chosen), precision=row["precision"].upper(),
-                first=f"``{chosen['id']}``", second=f"``{deconvolution['id']}``")
         action = (_("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
         rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
-                     gain, kernels.describe(deconvolution) if deconvolution else "–"))
+                     family_gain(row), kernels.describe(row["deconvolution"]) if row["deconvolution"] else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
 
