@@ -97,7 +97,27 @@ def provenance_text(benchmark: analysis.Benchmark) -> str:
         tensorrt=trt["tensorrt"], cuda_runtime=trt["cuda_runtime"], cuda_driver=trt["cuda_driver"], gpu=trt["gpu"],
         date=trt["date"][:10], builds=run["builds"], build_seconds=f"{run['build_seconds']:.0f}",
         trt_seconds=f"{run['total_seconds']:.0f}", torch=torch["torch"], torch_cuda=torch["cuda"], cudnn=torch["cudnn"],
-        torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}")
+        torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}"
+    ) + clocks_text(benchmark) + earlier_text(benchmark)
+
+
+def clocks_text(benchmark: analysis.Benchmark) -> str:
+    """How the clocks were held, as the TensorRT run's NVML settings say (empty for a recording without them)."""
+    nvml = benchmark.tensorrt.get("settings", {}).get("nvml")
+    if not nvml:
+        return ""
+    if nvml.get("clock_policy", "").startswith("boost, unlocked"):
+        return _("时钟没有锁定（boost，按 GPU 自己的加速频率），每次运行前后的 NVML 读数（{source}）在记录里。").format(
+            source=nvml.get("source", "NVML"))
+    return _("时钟：{policy}。").format(policy=nvml.get("clock_policy", ""))
+
+
+def earlier_text(benchmark: analysis.Benchmark) -> str:
+    """The runs carried from earlier recordings (:func:`.merge.carry_earlier`), if any."""
+    parts = [_("另有 {count} 次 TensorRT 运行来自 {gpu} 上 {date} 的旧记录（旧方法测得，不计入）。").format(
+        count=session["carried_runs"], gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10])
+        for session in benchmark.tensorrt.get("sessions", []) if session.get("carried_runs")]
+    return "".join(parts)
 
 
 def ceilings_table(benchmark: analysis.Benchmark):
@@ -366,13 +386,21 @@ def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
             _("误差/容差"), _("重排（reformat）占逐层时间"), _("受主机限制"), _("实际运行的 kernel")), rows
 
 
+def reason_words(reason: str, record: Dict[str, Any]) -> str:
+    """:func:`.analysis.unusable`'s reason in the build's language."""
+    words = {analysis.EARLIER_METHOD: _("旧方法测得"), "unverified INT8 output": _("INT8 输出未核验"),
+             "output outside the tolerance rule": _("输出超出容差"),
+             "output has unwritten or non-finite elements": _("输出有未写入或非有限的元素")}
+    return words.get(reason) or status_text(record.get("status", reason))
+
+
 def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> str:
     """Which of two runs is faster and by how much, only when their interquartile ranges are disjoint."""
     a, b = benchmark.run(first), benchmark.run(second)
     for record in (a, b):
         reason = analysis.unusable(record)
         if reason is not None:
-            return _("{run} 不能比较：{reason}。").format(run=record["id"], reason=reason)
+            return _("{run} 不能比较：{reason}。").format(run=record["id"], reason=reason_words(reason, record))
     value = analysis.ratio(b, a)
     if not analysis.disjoint(a, b):
         return _("{first} 与 {second} 没有可测的差别（四分位区间重叠，中位数之比 {ratio:.2f}）。").format(
