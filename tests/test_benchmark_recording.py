@@ -199,6 +199,10 @@ def test_merge_carries_the_earlier_runs_the_new_run_did_not_measure_and_keeps_th
     assert not any("earlier_method" in r for r in bench.pytorch["runs"])  # every PyTorch id was measured anew
     shown = {r["id"] for row in analysis.gap_rows(bench) for r in [row["run"]]}
     assert shown.isdisjoint(dropped)
+    # another GPU and method: never a number beside the new rows, only in a table of their own
+    assert not any(re.search(r"\d", directive.shown_cell(r)) for r in carried)
+    headers, rows = directive.earlier_table(bench)
+    assert sorted(row[0].strip("`") for row in rows) == sorted(dropped)
 
 
 def test_the_page_types_no_measured_number_and_cites_planned_runs():

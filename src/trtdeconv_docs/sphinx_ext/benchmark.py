@@ -42,7 +42,7 @@ from .tables import inline, table_node
 from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
-         "row", "compare", "families")
+         "row", "compare", "families", "earlier")
 
 
 def family_words(family: str) -> str:
@@ -173,8 +173,8 @@ def shown_cell(record: Optional[Dict[str, Any]]) -> str:
         return _("未核验（不计入）")
     if reason == "output outside the tolerance rule":
         return _("输出超出容差（不计入）")
-    if reason == analysis.EARLIER_METHOD:
-        return _("{latency}（旧方法测得，不计入）").format(latency=latency_cell(record))
+    if reason == analysis.EARLIER_METHOD:  # another GPU and method: its number only in its own table
+        return _("只在旧记录中（另表）")
     if reason is not None:
         return status_text(record["status"])
     if not kernels.label_matches(record):
@@ -342,6 +342,17 @@ def families_table(benchmark: analysis.Benchmark):
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
 
+def earlier_table(benchmark: analysis.Benchmark):
+    """Headers and rows: the runs carried from an earlier recording (:func:`.merge.carry_earlier`), in a table of
+    their own (another GPU, another method: never beside the new rows), with the GPU, date and method."""
+    sessions = [s for s in benchmark.tensorrt.get("sessions", []) if s.get("carried_runs")]
+    gpu = sessions[-1]["provenance"]["gpu"] if sessions else "–"
+    rows = [(f"``{record['id']}``", gpu, record["earlier_method"].split(":", 1)[0],
+             latency_cell(record), kernel_cell(record))
+            for record in benchmark.tensorrt["runs"] + benchmark.pytorch["runs"] if "earlier_method" in record]
+    return (_("运行"), "GPU", _("格式、日期"), _("中位数 [四分位] ms"), _("实际运行的 kernel")), rows
+
+
 def refusals_table(benchmark: analysis.Benchmark):
     """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
     rows = []
@@ -412,7 +423,8 @@ def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> 
 
 
 TABLES = {"families": families_table, "ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
-          "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table}
+          "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table,
+          "earlier": earlier_table}
 
 
 class BenchmarkDirective(SphinxDirective):
