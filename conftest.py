@@ -19,6 +19,7 @@ if importlib.util.find_spec("tensorrt") is None:
         "src/trtdeconv_docs/trt/network_description.py",
         "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
         "src/trtdeconv_docs/benchmark/tensorrt.py",
+        "src/trtdeconv_docs/benchmark/trt_ceilings.py",
     ]
 # The benchmark's PyTorch runner runs on the GPU machine's own Python, which has PyTorch.
 if importlib.util.find_spec("torch") is None:

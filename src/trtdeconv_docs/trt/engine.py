@@ -4,25 +4,45 @@
 workspace pool (1 GiB unless asked), the builder optimization level asked for (0 for the
 documentation's tiny networks; ``None`` keeps TensorRT's default), DETAILED profiling
 verbosity (the engine inspector names the tactics), ``BuilderFlag.TF32`` cleared unless
-asked for, and one timing cache shared by every builder of the process. :func:`execute` runs
-an engine once; :class:`Timer` times it with CUDA events. Uses the API common to TensorRT
-8.6, 10 and 11 (named I/O tensors, ``execute_async_v3``, ``set_memory_pool_limit``).
+asked for, and one timing cache shared by every builder of the process (seeded from a file
+by :func:`seed_timing_cache`, saved with :func:`timing_cache_bytes`). :func:`execute` runs an
+engine once; :class:`Timer` runs it once for its outputs and then measures it the way NVIDIA
+does (``trtexec --useCudaGraph``): CUDA-graph replay of ``execute_async_v3`` timed between
+events (:mod:`.timing`), the host enqueue apart, cold-L2 replays, per-layer ``IProfiler``
+times, GPU state around it. Both read and write channels-last I/O tensors in TensorRT's
+format (:mod:`.layouts`) and hand back NCHW arrays. Uses the API common to TensorRT 8.6, 10
+and 11 (named I/O tensors, ``execute_async_v3``, ``set_memory_pool_limit``).
 """
 
 from __future__ import annotations
 
-import math
 import time
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import tensorrt as trt
 
 from ..errors import EngineBuildError
-from . import cuda_runtime, versions
+from . import cuda_runtime, layouts, timing, versions
 
 WORKSPACE_BYTES = 1 << 30
+PROFILE_RUNS = 20
+"""Unreplayed executions under the ``IProfiler`` for per-layer times."""
 _shared_timing_cache = None
+_timing_cache_seed = b""
+
+
+def seed_timing_cache(data: bytes) -> None:
+    """Start the process's shared timing cache from ``data`` (a serialized cache); call before the first Builder."""
+    global _timing_cache_seed
+    if _shared_timing_cache is not None:
+        raise RuntimeError("the shared timing cache exists already: seed it before the first Builder")
+    _timing_cache_seed = bytes(data)
+
+
+def timing_cache_bytes() -> Optional[bytes]:
+    """The shared timing cache, serialized (``None`` before the first Builder)."""
+    return None if _shared_timing_cache is None else bytes(_shared_timing_cache.serialize())
 
 
 class CapturingLogger(trt.ILogger):
@@ -73,10 +93,11 @@ class Builder:
                 self.config.set_flag(getattr(trt.BuilderFlag, flag))
         global _shared_timing_cache
         if _shared_timing_cache is None:
-            _shared_timing_cache = self.config.create_timing_cache(b"")
+            _shared_timing_cache = self.config.create_timing_cache(_timing_cache_seed)
         self.config.set_timing_cache(_shared_timing_cache, False)
         self.errors_refuse = errors_refuse
         self.build_seconds: Optional[float] = None
+        self.engine_bytes: Optional[int] = None
 
     def add_profile(self, shapes: Dict[str, Sequence[Sequence[int]]]) -> None:
         """One optimization profile: input name -> (min, opt, max) shapes."""
@@ -96,6 +117,7 @@ class Builder:
         self.build_seconds = time.perf_counter() - start
         if serialized is None or (self.errors_refuse and self.logger.errors()):
             raise EngineBuildError(self.logger.errors())
+        self.engine_bytes = int(serialized.nbytes)  # IHostMemory has nbytes, no len()
         return trt.Runtime(self.logger).deserialize_cuda_engine(bytes(serialized))
 
 
@@ -106,8 +128,40 @@ def layer_information(engine) -> str:
     return engine.create_engine_inspector().get_engine_information(trt.LayerInformationFormat.JSON)
 
 
+def tensor_layout(engine, name: str) -> Dict[str, Any]:
+    """An I/O tensor's format as TensorRT reports it: name, description, vectorized dimension, components."""
+    fmt = engine.get_tensor_format(name)
+    return {"format": getattr(fmt, "name", None) or str(fmt).split(".")[-1],
+            "description": engine.get_tensor_format_desc(name),
+            "vectorized_dim": int(engine.get_tensor_vectorized_dim(name)),
+            "components": int(engine.get_tensor_components_per_element(name))}
+
+
+def device_memory_bytes(engine) -> int:
+    """The engine's device memory: ``device_memory_size`` (8.6, 10; removed in 11), else ``device_memory_size_v2``."""
+    if hasattr(engine, "device_memory_size"):
+        return int(engine.device_memory_size)
+    return int(getattr(engine, "device_memory_size_v2", 0))
+
+
+class LayerProfiler(trt.IProfiler):
+    """Keeps every ``report_layer_time`` call: layer name -> list of ms."""
+
+    def __init__(self):
+        trt.IProfiler.__init__(self)
+        self.times: Dict[str, List[float]] = {}
+
+    def report_layer_time(self, layer_name, ms):
+        self.times.setdefault(layer_name, []).append(float(ms))
+
+
 class _Buffers:
-    """Host and device buffers of an engine's named I/O tensors, bound to an execution context."""
+    """Host and device buffers of an engine's named I/O tensors, bound to an execution context.
+
+    Host arrays are kept in the tensor's format (:mod:`.layouts`: a channels-last tensor is
+    stored ``(N, *spatial, C')``); :meth:`copy_out` hands back NCHW arrays. Output buffers
+    are poisoned (every byte 0xFF, NaN in float) before the first run.
+    """
 
     def __init__(self, engine, inputs: Dict[str, np.ndarray], context=None):
         self.cudart, self.call = cuda_runtime.runtime_module(), cuda_runtime.call
@@ -118,13 +172,18 @@ class _Buffers:
         missing = sorted(set(self.inputs) - set(inputs))
         if missing:
             raise ValueError(f"inputs missing for the network's input tensors: {missing}")
+        self.layouts = {name: tensor_layout(engine, name) for name in names}
+        self.shapes: Dict[str, Tuple[int, ...]] = {}
         self.host: Dict[str, np.ndarray] = {}
         for name in self.inputs:
-            self.host[name] = np.ascontiguousarray(inputs[name], dtype=trt.nptype(engine.get_tensor_dtype(name)))
+            array = np.asarray(inputs[name], dtype=trt.nptype(engine.get_tensor_dtype(name)))
             if -1 in tuple(engine.get_tensor_shape(name)):
-                self.context.set_input_shape(name, self.host[name].shape)
+                self.context.set_input_shape(name, array.shape)
+            self.shapes[name] = tuple(array.shape)
+            self.host[name] = layouts.to_engine(array, self.layouts[name])
         for name in self.outputs:
-            self.host[name] = np.empty(tuple(self.context.get_tensor_shape(name)),
+            self.shapes[name] = tuple(self.context.get_tensor_shape(name))
+            self.host[name] = np.empty(layouts.engine_shape(self.shapes[name], self.layouts[name]),
                                        dtype=trt.nptype(engine.get_tensor_dtype(name)))
         self.device: Dict[str, int] = {}
 
@@ -132,11 +191,17 @@ class _Buffers:
         for name in self.inputs + self.outputs:
             self.device[name] = self.call(self.cudart.cudaMalloc, max(self.host[name].nbytes, 1))
             self.context.set_tensor_address(name, int(self.device[name]))
+        for name in self.outputs:
+            self.call(self.cudart.cudaMemset, self.device[name], 0xFF, self.host[name].nbytes)
         return self
 
     def __exit__(self, *_exc) -> None:
         for pointer in self.device.values():
             self.call(self.cudart.cudaFree, pointer)
+
+    def nbytes(self) -> int:
+        """Bytes of every I/O tensor together (the working set of one execution)."""
+        return sum(array.nbytes for array in self.host.values())
 
     def copy_in(self, stream) -> None:
         """Copy the inputs to the device, on ``stream``."""
@@ -145,12 +210,13 @@ class _Buffers:
                       self.host[name].nbytes, self.cudart.cudaMemcpyKind.cudaMemcpyHostToDevice, stream)
 
     def copy_out(self, stream) -> Dict[str, np.ndarray]:
-        """Copy the outputs back to the host, on ``stream``, and wait for them."""
+        """Copy the outputs back to the host, on ``stream``, and wait for them; NCHW arrays by name."""
         for name in self.outputs:
             self.call(self.cudart.cudaMemcpyAsync, self.host[name].ctypes.data, self.device[name],
                       self.host[name].nbytes, self.cudart.cudaMemcpyKind.cudaMemcpyDeviceToHost, stream)
         self.call(self.cudart.cudaStreamSynchronize, stream)
-        return {name: self.host[name] for name in self.outputs}
+        return {name: layouts.from_engine(self.host[name], self.shapes[name], self.layouts[name]).copy()
+                for name in self.outputs}
 
     def launch(self, stream) -> None:
         """One ``execute_async_v3`` on ``stream``."""
@@ -172,35 +238,66 @@ def execute(engine, inputs: Dict[str, np.ndarray], context=None) -> Dict[str, np
 
 
 class Timer:
-    """A stream and a pool of CUDA events: an engine's latency, between events around each launch."""
+    """An engine's timed execute: one stream's CUDA graphs and events (:class:`.timing.GraphTimer`), the L2 flush
+    buffer, and ``monitor`` (an object with ``snapshot()``: GPU clocks, power, temperature) read around each run."""
 
-    def __init__(self, *, warmup: int = 10, min_iterations: int = 100, max_iterations: int = 300,
-                 timed_seconds: float = 0.2):
-        self.warmup, self.min_iterations, self.max_iterations = warmup, min_iterations, max_iterations
-        self.timed_seconds = timed_seconds
+    def __init__(self, monitor=None):
         self.cudart, self.call = cuda_runtime.runtime_module(), cuda_runtime.call
-        self.stream = self.call(self.cudart.cudaStreamCreate)
-        self.events = [self.call(self.cudart.cudaEventCreate) for _ in range(2 * max_iterations)]
+        self.graphs = timing.GraphTimer(self.cudart, self.call)
+        self.monitor = monitor
+        device = self.call(self.cudart.cudaGetDevice)
+        self.l2_bytes = int(self.call(self.cudart.cudaGetDeviceProperties, device).l2CacheSize)
+        self.graphs.enable_flush(self.l2_bytes)
 
-    def _time(self, buffers: _Buffers, iterations: int) -> List[float]:
-        call, cudart = self.call, self.cudart
-        for i in range(iterations):
-            call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
-            buffers.launch(self.stream)
-            call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
-        call(cudart.cudaStreamSynchronize, self.stream)
-        return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(iterations)]
+    def _snapshot(self, record: Dict[str, Any], key: str) -> None:
+        if self.monitor is not None:
+            record[key] = self.monitor.snapshot()
 
-    def measure(self, engine, inputs: Dict[str, np.ndarray]) -> Tuple[Dict[str, np.ndarray], int, List[float]]:
-        """Run ``engine`` once for its outputs, warm it up, then time it: (outputs, launches before timing, ms samples).
+    def measure(self, engine, inputs: Dict[str, np.ndarray],
+                profile_runs: int = PROFILE_RUNS) -> Tuple[Dict[str, np.ndarray], Dict[str, Any]]:
+        """Run ``engine`` once for its outputs (NCHW, by name), then measure it; (outputs, record).
 
-        The timed iterations last about ``timed_seconds``, within [``min_iterations``, ``max_iterations``].
+        The record holds the I/O formats, the graph replays (:meth:`.timing.GraphTimer.measure`:
+        warm-up, ``samples_ms``, ``latency_ms``, ``cuda_graph``), ``enqueue_ms`` (host),
+        ``cold_l2`` for working sets under twice the L2, ``layer_samples_ms`` and
+        ``layer_times_ms`` from ``profile_runs`` profiled executions (or ``layer_times_error``),
+        ``device_memory_bytes``, and ``nvml_before``/``nvml_after`` with a monitor.
         """
+        graphs, captured = self.graphs, None
+        stream = int(graphs.stream)
         with _Buffers(engine, inputs) as buffers:
-            buffers.copy_in(self.stream)
-            self._time(buffers, 1)
-            outputs = buffers.copy_out(self.stream)
-            estimate = float(np.median(self._time(buffers, self.warmup)))
-            wanted = math.ceil(self.timed_seconds / max(estimate * 1e-3, 1e-9))
-            samples = self._time(buffers, int(min(max(wanted, self.min_iterations), self.max_iterations)))
-        return {name: array.copy() for name, array in outputs.items()}, 1 + self.warmup, samples
+            record: Dict[str, Any] = {"io_formats": buffers.layouts}
+            self._snapshot(record, "nvml_before")
+            try:
+                buffers.copy_in(stream)
+                buffers.launch(stream)  # the outputs, and TensorRT's lazy setup before capture
+                outputs = buffers.copy_out(stream)
+                captured = graphs.capture_or_eager(buffers.launch)
+                record.update(graphs.measure(captured))
+                record["enqueue_ms"] = graphs.enqueue_ms(buffers.launch)
+                record["working_set_bytes"] = buffers.nbytes()
+                if buffers.nbytes() < 2 * self.l2_bytes:
+                    record["cold_l2"] = graphs.measure_cold(captured)
+                if profile_runs:
+                    try:
+                        samples = self._profile(buffers, profile_runs)
+                        record["layer_samples_ms"] = samples
+                        record["layer_times_ms"] = {name: {**timing.statistics(times), "count": len(times)}
+                                                    for name, times in samples.items()}
+                    except Exception as error:  # the timing stands without it; the record says why
+                        record["layer_times_error"] = f"{type(error).__name__}: {error}"
+                record["device_memory_bytes"] = device_memory_bytes(engine)
+            finally:
+                if captured is not None:
+                    graphs.release(captured)
+                self._snapshot(record, "nvml_after")
+        return outputs, record
+
+    def _profile(self, buffers: _Buffers, runs: int) -> Dict[str, List[float]]:
+        """Per-layer times (ms) of ``runs`` profiled executions (the context is this measurement's only)."""
+        profiler = LayerProfiler()
+        buffers.context.profiler = profiler
+        for _ in range(runs):
+            buffers.launch(self.graphs.stream)
+            self.graphs.synchronize()
+        return profiler.times
