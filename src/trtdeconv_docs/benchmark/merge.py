@@ -13,7 +13,7 @@ from the PyTorch runner).
 its runs that the new runs did not measure (an id the new run has not at all, or has as
 ``not_run`` or ``failed``) into the new files, each marked with ``earlier_method``: the
 earlier file's format, method and date. They stay visible in the raw tables and never enter a
-comparison, a chart or a verdict (:func:`.analysis.unusable`), because they were timed
+comparison, a chart or a verdict (``benchmark.analysis.unusable``), because they were timed
 another way. The earlier provenances are kept under ``sessions`` of each file.
 """
 

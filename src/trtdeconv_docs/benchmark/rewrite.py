@@ -32,7 +32,7 @@ RECOMMENDED: Dict[str, str] = {
     "dense_k_eq_s": "deconvolution", "dense_k_2s": "deconvolution", "k3_s2_op1": "deconvolution",
     "depthwise": "subpixel", "large_stride_head": "deconvolution", "3d": "deconvolution", "1d": "deconvolution",
 }
-"""Per layer family (:data:`.workloads.FAMILIES`), the formulation the recording measured fastest in FP16 (in FP32
+"""Per layer family (``benchmark.workloads.FAMILIES``), the formulation the recording measured fastest in FP16 (in FP32
 where no FP16 row of the family ran FP16 kernels), a winner only with disjoint interquartile ranges;
 ``tests/test_benchmark_rewrite.py`` fails when the recording disagrees."""
 
