@@ -7,7 +7,8 @@ import importlib.util
 
 import pytest
 
-pytest_plugins = ("sphinx.testing.fixtures",)
+# tests.support.onnx_fake: the fake ONNX checkout fixtures (fake_checkout, fake_recordings) of the ONNX tests
+pytest_plugins = ("sphinx.testing.fixtures", "tests.support.onnx_fake")
 
 collect_ignore_glob = ["examples/*", "build/*", "docs/gallery/*", "docs/conf.py", "tests/roots/*",
                        "tests/fake_tensorrt/*"]  # a fake `tensorrt` module: never imported for doctests
@@ -20,6 +21,7 @@ if importlib.util.find_spec("tensorrt") is None:
         "src/trtdeconv_docs/conformance/run_on_tensorrt.py",
         "src/trtdeconv_docs/benchmark/tensorrt.py",
         "src/trtdeconv_docs/trt/tactic_selector.py",
+        "src/trtdeconv_docs/benchmark/trt_ceilings.py",
     ]
 # The benchmark's PyTorch runner runs on the GPU machine's own Python, which has PyTorch.
 if importlib.util.find_spec("torch") is None:

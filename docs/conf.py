@@ -65,6 +65,17 @@ copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
 html_theme = "furo"
+# The repository that every page links (its source, its example, the recordings it shows; see
+# trtdeconv_docs.sphinx_ext.repository). On Read the Docs the build's own clone URL and commit win.
+# PLACEHOLDER: REPOSITORY_URL is not the project's real address yet. It MUST be set to the real public
+# repository (https://github.com/OWNER/NAME) before the site is published, or every "on the repository"
+# link of every page points to a repository that does not exist.
+REPOSITORY_URL = "https://github.com/trtdeconv-docs/trtdeconv-docs"
+REPOSITORY_REF = "main"  # the branch (or commit) that the links show
+
+from trtdeconv_docs.sphinx_ext.repository import repository  # noqa: E402
+
+html_context = dict(zip(("trtdeconv_repository", "trtdeconv_repository_ref"), repository(REPOSITORY_URL, REPOSITORY_REF)))
 html_title = "TensorRT 反卷积层（Deconvolution）"
 html_static_path = ["_static"]
 html_css_files = ["trtdeconv.css"]

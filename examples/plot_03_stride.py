@@ -10,6 +10,7 @@ stride_nd：步长
 
    ``stride`` (DimsHW) 已在 TensorRT 10 中移除，请用 ``stride_nd``。
 """
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/stride.png"
 
 # %%
 from trtdeconv_docs.example_data import seed_tensors
@@ -25,4 +26,3 @@ for stride in [(2, 2), (2, 1), (1, 2)]:
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
     deconvolutionLayer.stride_nd = stride
     output = session.run(f"stride_nd=({stride[0]},{stride[1]})", deconvolutionLayer)
-# sphinx_gallery_thumbnail_path = "_static/thumbnails/stride.png"

@@ -9,6 +9,7 @@ padding_nd：裁掉输出的边缘
 
    ``padding`` (DimsHW) 已在 TensorRT 10 中移除，请用 ``padding_nd``。
 """
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding.png"
 
 # %%
 from trtdeconv_docs.example_data import seed_tensors
@@ -25,4 +26,3 @@ for padding in [(1, 1), (1, 0), (0, 1), (2, 2)]:
     deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
     deconvolutionLayer.padding_nd = padding
     output = session.run(f"padding_nd=({padding[0]},{padding[1]})", deconvolutionLayer)
-# sphinx_gallery_thumbnail_path = "_static/thumbnails/padding.png"

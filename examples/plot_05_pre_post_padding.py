@@ -6,6 +6,7 @@ pre_padding 与 post_padding：只裁掉输出的头部或尾部
 每维输出长度为 :math:`(I-1)\\times S + K - B - A`，``B``、``A`` 分别是 pre 和 post 的值。
 ``padding_nd`` 相当于把两者设为同一个值；后设置的覆盖先设置的。
 """
+# sphinx_gallery_thumbnail_path = "_static/thumbnails/pre_post_padding.png"
 
 # %%
 from trtdeconv_docs.example_data import seed_tensors
@@ -22,4 +23,3 @@ for attribute in ["pre_padding", "post_padding"]:
         deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)
         setattr(deconvolutionLayer, attribute, value)
         output = session.run(f"{attribute}=({value[0]},{value[1]})", deconvolutionLayer)
-# sphinx_gallery_thumbnail_path = "_static/thumbnails/pre_post_padding.png"

@@ -44,3 +44,13 @@ def test_citation_texts():
 def test_false_or_malformed_citations_are_refused(spec, message):
     with pytest.raises(CitationError, match=re.escape(message)):
         cite(spec)
+
+
+def test_a_citation_shows_its_tag_and_keeps_the_file_and_line_in_its_title():
+    """In a table of citations, each cell shows the tag alone (issue 22), the link's title the line cited."""
+    from trtdeconv_docs.sphinx_ext.api_citation import role
+
+    (link,), problems = role("trt-api", ":trt-api:`...`", "v10.0.0 !IDeconvolutionLayer.kernel_size", 1, None)
+    citation = cite("v10.0.0 !IDeconvolutionLayer.kernel_size")
+    assert not problems and link.astext() == "v10.0.0" and link["refuri"] == citation.url
+    assert link["reftitle"].startswith(citation.text + " (") and "kernel_size" in link["reftitle"]

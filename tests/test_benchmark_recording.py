@@ -1,11 +1,12 @@
 """The benchmark recording: well-formed, internally consistent, and the page's numbers come from it.
 
 Until the GPU run exists, the machinery is tested on a FAKE recording made in a temporary
-folder (tests/benchmark_fake.py); the tests of the real recording skip, saying so, while
+folder (tests/support/benchmark_fake.py); the tests of the real recording skip, saying so, while
 ``recordings/benchmark/`` is absent.
 """
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def consistency_problems(folder):
     if len(ids) != len(set(ids)):
         problems.append("duplicate run ids")
     problems += [f"{i}: not a planned run" for i in set(ids) - planned]
-    if bench.pytorch_format not in (1, 2):
+    if bench.pytorch_format not in (1, 2, 3):
         problems.append(f"pytorch.json: unknown format {bench.pytorch_format}")
     if bench.pytorch_format >= 2 and "launch" not in bench.pytorch["ceilings"]:
         problems.append("pytorch.json: format 2 without the launch floor")
@@ -49,7 +50,7 @@ def consistency_problems(folder):
         if record["id"] != f"{record['workload']}/pytorch_{record['kind']}/{record['precision']}":
             problems.append(f"{record['id']}: id does not name its workload, kind and precision")
     for record in (bench.tensorrt["runs"] + bench.pytorch["runs"] + bench.pytorch.get("col2im", [])
-                   + list(bench.pytorch["ceilings"].values())):
+                   + list(bench.pytorch["ceilings"].values()) + list(bench.tensorrt.get("ceilings", {}).values())):
         if record.get("status", "measured") != "measured":
             continue
         samples = record["samples_ms"]
@@ -164,7 +165,11 @@ def test_tables_show_the_recorded_medians(fake):
     assert row[5] == f"{np.median(trt['samples_ms']) / np.median(torch['samples_ms']):.2f}×"
     headers, rows = directive.refusals_table(bench)
     assert [r[0] for r in rows] == ["``depthwise/deconvolution/int8``", "``depthwise/subpixel/int8``"]
-    assert directive.chart_png(bench, "roofline").startswith(b"\x89PNG")
+    from trtdeconv_docs.sphinx_ext import benchmark_charts
+
+    for chart in benchmark_charts.CHARTS:
+        if benchmark_charts.series(bench, chart):
+            assert benchmark_charts.png(bench, chart, chinese=True).startswith(b"\x89PNG")
 
 
 def test_merge_publishes_both_runs_with_both_provenances(fake, tmp_path):
@@ -172,6 +177,32 @@ def test_merge_publishes_both_runs_with_both_provenances(fake, tmp_path):
     merge.merge(fake, fake, target)
     assert recordings.verify_folder(target) == []
     assert set(recordings.provenance(target)) == {"tensorrt", "pytorch"}
+
+
+def test_merge_carries_the_earlier_runs_the_new_run_did_not_measure_and_keeps_them_out(fake, tmp_path):
+    new = tmp_path / "new"
+    new.mkdir()
+    document = json.loads((fake / "tensorrt.json").read_text(encoding="utf-8"))
+    dropped = [r["id"] for r in document["runs"] if r["status"] == "measured"][:3]
+    document["runs"] = [r if r["id"] not in dropped[:2] else {"id": r["id"], "workload": r["workload"],
+                        "formulation": r["formulation"], "precision": r["precision"], "status": "not_run"}
+                        for r in document["runs"] if r["id"] != dropped[2]]
+    (new / "tensorrt.json").write_text(json.dumps(document), encoding="utf-8")
+    target = tmp_path / "merged"
+    merge.merge(new, fake, target, earlier=fake)
+    assert recordings.verify_folder(target) == []
+    bench = analysis.load(target)
+    carried = [r for r in bench.tensorrt["runs"] if "earlier_method" in r]
+    assert sorted(r["id"] for r in carried) == sorted(dropped)
+    assert all(analysis.unusable(r) == analysis.EARLIER_METHOD for r in carried)
+    assert bench.tensorrt["sessions"][-1]["carried_runs"] == 3
+    assert not any("earlier_method" in r for r in bench.pytorch["runs"])  # every PyTorch id was measured anew
+    shown = {r["id"] for row in analysis.gap_rows(bench) for r in [row["run"]]}
+    assert shown.isdisjoint(dropped)
+    # another GPU and method: never a number beside the new rows, only in a table of their own
+    assert not any(re.search(r"\d", directive.shown_cell(r)) for r in carried)
+    headers, rows = directive.earlier_table(bench)
+    assert sorted(row[0].strip("`") for row in rows) == sorted(dropped)
 
 
 def test_the_page_types_no_measured_number_and_cites_planned_runs():
@@ -215,8 +246,9 @@ def test_the_pytorch_runner_needs_no_tensorrt():
 def test_plan_filters_and_counts_builds(capsys):
     assert plan.main(["--only", "depthwise", "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert out.count("depthwise/") == len(plan.PRIORITY)
-    assert f"{len(plan.PRIORITY)} engine builds" in out
+    planned = plan.runs(["depthwise"])
+    assert out.count("depthwise/") == len(planned) == len({run.id for run in planned})
+    assert f"{sum(run.skipped is None for run in planned)} engine builds" in out
     with pytest.raises(SystemExit):
         plan.main(["--only", "nope", "--dry-run"])
     assert len(WORKLOADS) >= 7
@@ -234,13 +266,15 @@ def test_format_1_recording_is_consistent_and_shows_not_measured(fake_format_1):
     assert rows and all(row[-4:] == ("未测量",) * 4 for row in rows)
     note, items = directive.verdicts_nodes(bench)
     assert "未测量" in note.astext() and "--out DIR" in note.astext()
-    assert all("未测量" in item.astext() or "在 2 倍以内" in item.astext() for item in items.children)
+    # without the GEMM alone, a compute-bound gap stays unexplained; a bandwidth-bound one names the kernel that ran
+    assert all("未测量" in item.astext() or "在 2 倍以内" in item.astext() or "受带宽限制" in item.astext()
+               for item in items.children)
 
 
 def test_gap_rows_are_recomputed_from_raw_samples(fake):
     bench = analysis.load(fake)
     ceilings = analysis.ceilings(bench)
-    launch = np.median(bench.pytorch["ceilings"]["launch"]["samples_ms"])
+    launch = np.median(bench.pytorch["ceilings"]["launch"]["per_kernel"]["samples_ms"])
     rows = analysis.gap_rows(bench)
     assert {(r["workload"], r["precision"]) for r in rows} == {(w.name, p) for w in WORKLOADS
                                                               for p in ("fp32", "tf32", "fp16")}
@@ -249,15 +283,15 @@ def test_gap_rows_are_recomputed_from_raw_samples(fake):
         candidates = (bench.tensorrt_runs(workload.name, precision=row["precision"])
                       + bench.pytorch_runs(workload.name, precision=row["precision"])
                       + bench.col2im_runs(workload.name, precision=row["precision"], kind="matmul_fold"))
-        best = min(np.median(r["samples_ms"]) for r in candidates if r.get("status") == "measured")
+        best = min(np.median(r["samples_ms"]) for r in analysis.shown(candidates))
         gemm = bench.run(f"{workload.name}/pytorch_gemm/{row['precision']}")
         gemm_ms = np.median(gemm["samples_ms"])
-        floor = roofline.floor_ms(workload, row["precision"], ceilings)[0]
+        floor, bound = roofline.floor_ms(workload, row["precision"], ceilings)
         assert np.isclose(row["best_ms"], best) and np.isclose(row["over_floor"], best / floor)
         assert np.isclose(row["gemm_percent_of_peak"],
                           100 * roofline.flops(workload) / (gemm_ms * 1e-3) / ceilings[f"peak_{row['precision']}"])
         assert np.isclose(row["best_over_gemm"], best / gemm_ms) and np.isclose(row["launch_ms"], launch)
-        assert row["cause"] == roofline.gap_cause(floor, best, gemm_ms, launch)
+        assert row["cause"] == roofline.gap_cause(floor, best, gemm_ms, launch, bound, analysis.kernel_count(row["run"]))
     headers, table = directive.gap_table(bench)
     assert [r[4] for r in table] == [directive.ms(r["best_ms"]) for r in rows]
 
@@ -272,14 +306,17 @@ def test_every_workload_gets_a_verdict(fake):
         assert row["cause"] != "not_measured"
 
 
-@pytest.mark.parametrize("floor, best, gemm, launch, cause", [
-    (1.0, 2.0, None, None, "within"), (1.0, 2.1, None, 0.1, "not_measured"), (1.0, 3.0, 0.5, 0.5, "launch"),
-    (1.0, 3.0, 2.5, 0.01, "gemm_shape"), (1.0, 3.0, 1.5, 0.01, "rest")])
-def test_gap_cause_reads_the_measurements_in_order(floor, best, gemm, launch, cause):
-    assert roofline.gap_cause(floor, best, gemm, launch) == cause
+@pytest.mark.parametrize("floor, best, gemm, launch, bound, kernels, cause", [
+    (1.0, 2.0, None, None, "compute", 1, "within"), (1.0, 2.1, None, 0.01, "compute", 1, "not_measured"),
+    (1.0, 3.0, 0.5, 0.5, "compute", 1, "launch"), (1.0, 3.0, 0.5, 0.1, "compute", 5, "launch"),
+    (1.0, 3.0, 0.5, 0.1, "compute", 4, "rest"), (1.0, 3.0, None, None, "memory", 1, "memory_path"),
+    (1.0, 3.0, 2.5, 0.01, "compute", 1, "gemm_shape"), (1.0, 3.0, 1.5, None, "compute", 1, "rest")])
+def test_gap_cause_reads_the_measurements_in_order(floor, best, gemm, launch, bound, kernels, cause):
+    """Launch is blamed only with a GPU launch test and when floor + kernels x launch is within 2x of the run."""
+    assert roofline.gap_cause(floor, best, gemm, launch, bound, kernels) == cause
 
 
-def test_merge_takes_the_recorded_tensorrt_run_with_a_format_2_pytorch_run(fake, tmp_path):
+def test_merge_takes_the_recorded_tensorrt_run_with_a_format_3_pytorch_run(fake, tmp_path):
     """The lead re-runs only the PyTorch runner: the merge must accept the recorded tensorrt.json as it is."""
     trt = tmp_path / "trt"
     trt.mkdir()
@@ -288,6 +325,6 @@ def test_merge_takes_the_recorded_tensorrt_run_with_a_format_2_pytorch_run(fake,
     merge.merge(trt, fake, target)
     assert recordings.verify_folder(target) == []
     bench = analysis.load(target)
-    assert bench.pytorch_format == 2 and bench.tensorrt == analysis.load(REAL).tensorrt
+    assert bench.pytorch_format == 3 and bench.tensorrt == analysis.load(REAL).tensorrt
     assert all(row["gemm_ms"] is not None and row["launch_ms"] is not None for row in analysis.gap_rows(bench)
                if row["precision"] != "int8")

@@ -33,10 +33,30 @@ def test_unset_it_is_live_only_where_tensorrt_is_installed():
 def test_the_runner_s_choice_is_kept(monkeypatch):
     monkeypatch.setattr(mode, "_chosen", None)
     monkeypatch.setenv(mode.VARIABLE, "replay")
-    assert mode.current() == mode.Mode("replay")
     mode.choose(mode.Mode("record", "/tmp/x"))
+    assert mode.current() == mode.Mode("record", "/tmp/x")
+    mode.choose(mode.Mode("record", "/tmp/x"))  # the same again: harmless
     monkeypatch.setenv(mode.VARIABLE, "live")
     assert mode.current() == mode.Mode("record", "/tmp/x")
+    with pytest.raises(mode.ModeChanged, match="TRTDECONV_MODE changed to 'live' after the mode was decided"):
+        mode.check_unchanged()
+
+
+def test_once_decided_the_mode_cannot_be_chosen_again(monkeypatch):
+    monkeypatch.setattr(mode, "_chosen", None)
+    monkeypatch.setenv(mode.VARIABLE, "replay")
+    assert mode.current() == mode.Mode("replay") == mode.check_unchanged()
+    with pytest.raises(mode.ModeChanged, match="the mode is replay, decided once per process by the runner"):
+        mode.choose(mode.Mode("api-check", "8.6"))
+
+
+@pytest.mark.parametrize("text, refused", [("api-check:8.6", True), ("api-check:10", True), ("replay", False), ("", False)])
+def test_the_site_and_the_tests_refuse_the_api_check(text, refused):
+    if refused:
+        with pytest.raises(SystemExit, match=f"the site build does not run in the API-check mode .{mode.VARIABLE}={text}."):
+            mode.refuse_api_check("the site build", {mode.VARIABLE: text})
+    else:
+        mode.refuse_api_check("the site build", {mode.VARIABLE: text})
 
 
 def test_the_running_example_is_the_one_announced_else_the_script(monkeypatch):

@@ -8,6 +8,8 @@ that page, or be listed with a reason in ``docs/literals.json``.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 
 import pytest
@@ -30,10 +32,27 @@ def test_every_number_on_every_page_is_recorded_computed_or_allowed():
     assert not found, _report(found)
 
 
-def test_the_allow_list_has_no_stale_entries_and_a_reason_for_each():
+def test_the_allow_list_has_no_stale_entries_and_a_source_for_each():
     stale = page_literals.stale_entries(ROOT, ALLOWED)
     assert not stale, f"docs/literals.json lists literals no page shows any more, or that are now sourced: remove {stale}"
-    assert all(len(entry["reason"].split()) >= 5 for entry in ALLOWED), "every entry says why in a sentence"
+    assert all(page_literals.source_problem(entry) == "" for entry in ALLOWED)
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"source": "", "key": ""}, "names no source and key"),
+    ({"source": "src/trtdeconv_docs/layer/nowhere.py"}, "no such file"),
+    ({"source": "src/trtdeconv_docs/layer/shapes.py", "key": "because_i_say_so"}, "defines no 'because_i_say_so'"),
+    ({"source": "recordings/tensors/plot_01_base.json", "key": "runs/label=made_up/outputs"}, "does not resolve (at 'label=made_up')"),
+    ({"source": "tests/data/seed_deconvolution_zh.md", "key": "a reason that is not in the seed"}, "is not in it"),
+    ({"source": "tests/data/seed_deconvolution_zh.md", "key": "输出张量形状 (2, 4, 7)"}, "does not hold the literal"),
+])
+def test_an_allow_list_entry_must_name_a_source_the_check_resolves(tmp_path, change, problem):
+    entry = {**next(e for e in ALLOWED if e["literal"] == "(1,2,4,7)"), **change}
+    (tmp_path / "literals.json").write_text(json.dumps([entry], ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape(problem)) as refused:
+        page_literals.load_allow_list(tmp_path / "literals.json")
+    assert "literals.json: the entry for shape '(1,2,4,7)' of docs/errata.md" in str(refused.value) \
+        or "lacks" in str(refused.value)
 
 
 @pytest.fixture
@@ -105,3 +124,13 @@ def test_what_tensorrt_recorded_for_a_shown_example_is_sourced_and_nothing_else(
     assert page_literals.unsourced(checkout, ALLOWED) == []
     path.write_text(original + f"\n{sourced}，{unsourced}。\n", encoding="utf-8")
     assert [(l.page, l.literal) for l in page_literals.unsourced(checkout, ALLOWED)] == [(page, unsourced)]
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("98765.43", True), ("98765.4", True), ("98765.47", False), ("-1.25", True), ("-1.3", True), ("-1.4", False),
+    ("2.5", True), ("2.50001", False),
+])
+def test_a_value_is_sourced_only_as_a_recorded_value_rounded_to_its_digits(text, quoted):
+    from trtdeconv_docs.sphinx_ext.rendered_literals import quotes_a_recorded_value
+
+    assert quotes_a_recorded_value(text, tuple(sorted([-1.25, 2.5, 98765.4296875]))) == quoted

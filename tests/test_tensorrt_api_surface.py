@@ -20,8 +20,6 @@ NOT_TENSORRT = {
         "a NumPy array (np.asarray); `strides` is also IAlgorithmIOInfo's, removed in 11",
     ("src/trtdeconv_docs/benchmark/tensorrt.py", "run.precision"):
         "a benchmark.plan.Run (the planned run's precision name); `precision` is also ILayer's, removed in 11",
-    ("src/trtdeconv_docs/benchmark/tensorrt.py", "steps.kernel_size"):
-        "a benchmark.formulations plan; `kernel_size` is also the 8.6-only IDeconvolutionLayer attribute",
 }
 """Uses that the check reports but that are not TensorRT objects, each with the reason."""
 

@@ -64,3 +64,11 @@ def test_a_page_without_a_catalog_fails_the_build_at_each_chinese_paragraph(tmp_
     assert "index.rst:4" in result.stderr and "untranslated or fuzzy message «第一段。»" in result.stderr
     assert "index.rst:6" in result.stderr and "«第二段。»" in result.stderr
     assert "«Title»" not in result.stderr
+
+
+def test_an_unfaithful_entry_fails_the_build_as_translation_check_does(tmp_path):
+    result = build_english(tmp_path, 'msgid "第二段。"\nmsgstr "Second paragraph."\n\n'
+                                     'msgid "耗时 5 毫秒。"\nmsgstr "It takes 5 microseconds."')
+    assert result.returncode != 0
+    assert ("docs/locale/en/LC_MESSAGES/index.po: «耗时 5 毫秒。» changed lost: number '5 ms'; added: number '5 us'"
+            in result.stderr)

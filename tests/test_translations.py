@@ -78,17 +78,27 @@ def test_compiled_catalog_is_what_gettext_reads(tmp_path):
     ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 5, 5).", True, "marked fuzzy"),
     ("输出形状为 (1, 1, 5, 5)。", "The output 形状 is (1, 1, 5, 5).", False, "Chinese left in the translation: 形状"),
     ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 5, 5)。", False, "Chinese left in the translation: 。"),
-    ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 7, 7).", False, "lost: number '5', number '5'"),
+    ("输出形状为 (1, 1, 5, 5)。", "The output shape is (1, 1, 7, 7).", False, "lost: number '(1,1,5,5)'"),
     ("设 `stride_nd=(2,2)`。", "Set `stride_nd=(2, 2)`.", False, "lost: code 'stride_nd=(2,2)'"),
     ("长度 $(I-1)S + K$。", "The length is $(I-1)S+K$.", False, "lost: math '(I-1)S + K'"),
     ("见 {doc}`勘误 <errata>`。", "See {doc}`the notes <notes>`.", False, "lost: role '{doc}errata'"),
     ("原文写作“输出 7×7”。", "The original says “输出 5×5”.", False, "Chinese left in the translation: 输出 5×5"),
     ("见 [NVIDIA 文档](https://a.b/c)。", "See [NVIDIA's docs](https://a.b/d).", False, "lost: link 'https://a.b/c'"),
     ("输出形状为 (1, 1, 7, 5)。", "The output shape is (1, 1, 5, 7).", False,
-     "numbers in another order: 1, 1, 7, 5 became 1, 1, 5, 7"),
-    ("填充为 (-1, 0)。", "The padding is (1, 0).", False, "lost: number '-1'"),
+     "lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"),
+    ("填充为 (-1, 0)。", "The padding is (1, 0).", False, "lost: number '(-1,0)'"),
     ("填充为 −1。", "The padding is 1.", False, "lost: number '-1'"),
-    ("输出 5×5。", "The output is 5×6.", False, "lost: number '5'"),
+    ("输出 5×5。", "The output is 5×6.", False, "lost: number '5×5'"),
+    # issue 18: units, exponents, a minus after a Chinese character, placeholders, messages without Chinese
+    ("耗时 5 毫秒。", "It takes 5 microseconds.", False, "lost: number '5 ms'; added: number '5 us'"),
+    ("带宽 3.2 TB/s。", "The bandwidth is 3.2 GB/s.", False, "lost: number '3.2 TB/s'"),
+    ("两个 8192² 矩阵。", "Two 8192³ matrices.", False, "lost: number '8192^2'; added: number '8192^3'"),
+    ("步长为-1 时。", "With stride 1.", False, "lost: number '-1'"),
+    ("由 TensorRT {tensorrt} 在 {gpu} 上打印。", "Printed by TensorRT {tensorrt}.", False, "lost: placeholder '{gpu}'"),
+    ("{first} 比 {second} 快 {ratio:.2f} 倍。", "{first} is {ratio} times faster than {second}.", False,
+     "lost: placeholder '{ratio:.2f}'"),
+    ("Output (1, 1, 7, 5).", "输出 (1, 1, 5, 7)。", False, "lost: number '(1,1,7,5)'"),
+    ("`stride_nd`", "`stride`", False, "lost: code 'stride_nd'"),
 ])
 def test_problems_finds_each_kind_of_unfaithful_translation(msgid, msgstr, fuzzy, complaint):
     assert any(complaint in problem for problem in problems(msgid, msgstr, fuzzy))
@@ -107,13 +117,16 @@ def test_problems_accepts_reordering_quotations_and_messages_without_chinese(msg
 
 def test_numbers_keep_their_order_unless_a_translator_comment_says_why():
     msgid, msgstr = "5×5 输出的中间 3×3", "the central 3×3 of the 5×5 output"
+    swapped = problems("输出形状 (1, 1, 7, 5)", "the output shape (1, 1, 5, 7)", comments=["numbers-reordered: English"])
+    assert swapped == ["changed lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"], "no comment reorders inside a shape"
     assert any("numbers in another order" in p for p in problems(msgid, msgstr))
     assert problems(msgid, msgstr, comments=["numbers-reordered: the part before the whole"]) == []
     assert problems(msgid, msgstr, comments=["numbers-reordered:"]) != [], "a marker without a reason"
     reordered_and_changed = problems(msgid, "the central 3×3 of the 7×7 output",
                                      comments=["numbers-reordered: the part before the whole"])
-    assert any("lost: number '5'" in p for p in reordered_and_changed)
-    assert numbers("输出 (1, -2) 与 1-64、float32、−3") == ["1", "-2", "1", "64", "32", "-3"]
+    assert any("lost: number '5×5'" in p for p in reordered_and_changed)
+    assert numbers("输出 (1, -2) 与 1-64、float32、−3") == ["(1,-2)", "1", "64", "32", "-3"]
+    assert numbers("为-1，1x1x9x9，8192²，5 毫秒，2 s") == ["-1", "1×1×9×9", "8192^2", "5 ms", "2 s"]
 
 
 def test_kept_parts_counts_repeats_and_ignores_display_text_of_references():
@@ -136,7 +149,7 @@ def test_command_line_checks_files_and_folders_and_fails_on_a_problem(tmp_path, 
     assert translation_check.main([str(tmp_path / "good")]) == 0
     assert translation_check.main([str(tmp_path / "good" / "page.po"), str(tmp_path / "bad")]) == 1
     out = capsys.readouterr().out
-    assert "bad/page.po: changed lost: number '5', number '5'; added: number '7', number '7'" in out
+    assert "bad/page.po: changed lost: number '5×5'; added: number '7×7'" in out
     assert out.rstrip().endswith("1 problem(s) in 2 catalog(s)")
 
 
@@ -144,7 +157,7 @@ def test_catalog_reorder_needs_the_translator_comment_in_the_po_file(tmp_path):
     entry = 'msgid "5×5 输出的中间 3×3"\nmsgstr "the central 3×3 of the 5×5 output"\n'
     (tmp_path / "bare.po").write_text(entry, encoding="utf-8")
     (tmp_path / "why.po").write_text("# numbers-reordered: the part before the whole\n" + entry, encoding="utf-8")
-    assert [p for _, p in catalog_problems(tmp_path / "bare.po") if "numbers in another order: 5, 5, 3, 3" in p]
+    assert [p for _, p in catalog_problems(tmp_path / "bare.po") if "numbers in another order: 5×5, 3×3" in p]
     assert catalog_problems(tmp_path / "why.po") == []
 
 
@@ -192,8 +205,12 @@ def test_a_translation_that_says_its_sentence_twice_is_refused():
     msgid = "TensorRT {tensorrt} 在 {gpu} 上拒绝构建时的日志（{date}）；示例 {example}.py，运行 {label}。"
     once = "What TensorRT {tensorrt} logged on {gpu} when it refused to build ({date}); example {example}.py, run {label}."
     assert problems(msgid, once) == []
-    assert problems(msgid, once + once) == [f"a sentence said twice: {once!r}"]
-    assert problems(msgid, once + " " + once) == [f"a sentence said twice: {once!r}"]
+    for doubled in (once + once, once + " " + once):
+        # said twice, and (the placeholder check of the same entry) with each placeholder twice
+        found = problems(msgid, doubled)
+        assert found[0] == f"a sentence said twice: {once!r}"
+        assert found[1:] == ["changed added: placeholder '{tensorrt}', placeholder '{gpu}', placeholder '{date}', "
+                             "placeholder '{example}', placeholder '{label}'"]
 
 
 def test_every_example_writes_its_code_comments_in_english():
@@ -212,3 +229,17 @@ def test_a_chinese_code_comment_is_found_and_a_chinese_text_block_is_not(tmp_pat
                        encoding="utf-8")
     assert chinese_code_comments(example) == [(10, "# 代码注释")]
 
+
+def test_the_extensions_catalog_check_finds_a_deleted_entry(tmp_path, capsys):
+    from trtdeconv_docs.sphinx_ext import catalog_update
+    from trtdeconv_docs.translations import LOCALE_DIR
+
+    assert catalog_update.check() == 0
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    path = tmp_path / "locale" / "en" / "LC_MESSAGES" / "trtdeconv_docs.po"
+    text = path.read_text(encoding="utf-8")
+    entry = '#: sphinx_ext/gallery.py\nmsgid "输出来源"\nmsgstr "Where this output comes from"\n\n'
+    assert entry in text
+    path.write_text(text.replace(entry, ""), encoding="utf-8")
+    assert catalog_update.check(tmp_path / "locale") == 1
+    assert "missing from the catalog" in capsys.readouterr().out

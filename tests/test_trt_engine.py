@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 
 import numpy as np
@@ -26,7 +27,7 @@ def engine(monkeypatch):
 
 
 def test_builder_settings(engine):
-    trt = fake_tensorrt.tensorrt
+    trt = fake_tensorrt
     plain, wide = engine.Builder(), engine.Builder(tf32=True, fp16=True, workspace_bytes=4 << 30, optimization_level=None)
     assert plain.config.flags == set() and plain.config.pool == (trt.MemoryPoolType.WORKSPACE, 1 << 30)
     assert plain.config.builder_optimization_level == 0 and wide.config.builder_optimization_level == 3  # kept
@@ -63,14 +64,56 @@ def test_timing_caches_shared_named_or_fresh(engine):
     assert len({id(shared), id(named), id(fresh), id(engine.Builder(timing_cache=engine.FRESH).config.cache)}) == 4
 
 
+def _relu_engine(engine, shape=(1, 1, 2, 3)):
+    """y = ReLU(x), built by the engine module's Builder against the fake (which evaluates it in NumPy)."""
+    builder = engine.Builder()
+    x = builder.network.add_input("x", fake_tensorrt.float32, shape)
+    y = builder.network.add_activation(x, fake_tensorrt.ActivationType.RELU).get_output(0)
+    y.name = "y"
+    builder.network.mark_output(y)
+    return builder.build()
+
+
 def test_execute_and_measure_copy_through_device_buffers_and_free_them(engine):
-    built = engine.Builder().build()
-    x = np.arange(6, dtype=np.float32).reshape(1, 1, 2, 3)
-    assert np.array_equal(engine.execute(built, {"x": x})["y"], 2 * x)
-    timer = engine.Timer(warmup=3, min_iterations=5, max_iterations=8, timed_seconds=1.0)
-    outputs, launches, samples = timer.measure(built, {"x": x})
-    assert np.array_equal(outputs["y"], 2 * x) and launches == 4 and samples == [0.5] * 8
-    assert fake_tensorrt.live_buffers() == 0
-    assert engine.layer_information(built) == '{"Layers": [{"Name": "fake"}]}'
+    built = _relu_engine(engine)
+    x = np.arange(6, dtype=np.float32).reshape(1, 1, 2, 3) - 2
+    before = fake_tensorrt.live_buffers()
+    assert np.array_equal(engine.execute(built, {"x": x})["y"], np.maximum(x, 0))
+    assert fake_tensorrt.live_buffers() == before
+    timer = engine.Timer()  # holds its L2 flush buffer
+    before = fake_tensorrt.live_buffers()
+    outputs, record = timer.measure(built, {"x": x}, profile_runs=3)
+    assert np.array_equal(outputs["y"], np.maximum(x, 0)) and fake_tensorrt.live_buffers() == before
+    assert record["cuda_graph"] and record["warmup"]["settled"]
+    assert len(record["samples_ms"]) == record["latency_ms"]["iterations"] >= 100
+    assert record["enqueue_ms"]["latency_ms"]["iterations"] == 50 and "cold_l2" in record
+    assert {name: times["count"] for name, times in record["layer_times_ms"].items()} == {"relu": 3}
+    assert record["io_formats"]["x"]["format"] == "LINEAR" and "nvml_before" not in record
+    assert json.loads(engine.layer_information(built))["Layers"][0]["LayerType"] == "FakeRelu"
     with pytest.raises(ValueError, match=r"inputs missing for the network's input tensors: \['x'\]"):
         engine.execute(built, {})
+
+
+def test_channels_last_io_round_trips_and_the_output_is_poisoned_first(engine):
+    built = engine.Builder()
+    x = built.network.add_input("x", fake_tensorrt.float16, (1, 3, 2, 2))
+    y = built.network.add_activation(x, fake_tensorrt.ActivationType.RELU).get_output(0)
+    y.name, y.dtype = "y", fake_tensorrt.float16
+    built.network.mark_output(y)
+    for tensor in (x, y):
+        tensor.allowed_formats = 1 << int(fake_tensorrt.TensorFormat.HWC8)
+    compiled = built.build()
+    values = np.linspace(-1, 1, 12, dtype=np.float16).reshape(1, 3, 2, 2)
+    outputs, record = engine.Timer().measure(compiled, {"x": values}, profile_runs=0)
+    assert np.array_equal(outputs["y"], np.maximum(values, 0)) and record["io_formats"]["y"]["components"] == 8
+    assert "layer_times_ms" not in record
+
+
+def test_the_timing_cache_is_seeded_once_and_serialized(engine, monkeypatch):
+    monkeypatch.setattr(engine, "_timing_caches", {})
+    assert engine.timing_cache_bytes() is None
+    engine.seed_timing_cache(b"earlier")
+    builder = engine.Builder()
+    assert builder.config.cache.data == b"earlier" and engine.timing_cache_bytes() == b"fake-timing-cache"
+    with pytest.raises(RuntimeError, match="seed it before the first Builder"):
+        engine.seed_timing_cache(b"late")

@@ -1,4 +1,4 @@
-"""Screenshots of the built site in headless Chromium: the views issue 13 asks a reader's eye for.
+"""Screenshots of the built site in headless Chromium: the views issues 13 and 22 ask a reader's eye for.
 
     python tools/screenshots.py build/html /work/screenshots
 
@@ -18,6 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from trtdeconv_docs import headless
 
 VIEWS = {
+    "zh-home": ("zh_CN/index.html", "", ""),
+    "en-home": ("en/index.html", "", ""),
+    "zh-calculator": ("zh_CN/shape_calculator.html", "", ""),
+    "en-calculator": ("en/shape_calculator.html", "", ""),
+    "en-search-pasted-error": ("en/search.html", "[TRT] [E] 10: Could not find any implementation for node ConvTranspose_123.", ""),
+    "zh-search-pasted-error": ("zh_CN/search.html", "[TRT] [E] 10: Could not find any implementation for node ConvTranspose_123.", ""),
+    "en-padding-mode": ("en/padding_mode.html", "", ""),
     "zh-search-buchang": ("zh_CN/search.html", "步长", ""),
     "zh-search-stride": ("zh_CN/search.html", "stride", ""),
     "en-search-stride": ("en/search.html", "stride", ""),
@@ -45,13 +52,16 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if headless.chromium() is None:
         parser.error("no Chromium found: apt-get install chromium")
-    for name, (page, query, anchor) in VIEWS.items():
-        if not (args.site / page).is_file():
-            parser.error(f"{args.site / page} not found: build the site first (tox -e docs)")
-        url = headless.page_url(args.site / page, query, anchor)
-        for width, height in SIZES.items():
-            for scheme in headless.SCHEMES:
-                print(headless.screenshot(url, args.out / f"{name}-{width}-{scheme}.png", width, height, scheme))
+    missing = [page for page, _query, _anchor in VIEWS.values() if not (args.site / page).is_file()]
+    if missing:
+        parser.error(f"{args.site / missing[0]} not found: build the site first (tox -e docs)")
+    with headless.Browser() as browser:
+        for name, (page, query, anchor) in VIEWS.items():
+            for width, height in SIZES.items():
+                for scheme in headless.SCHEMES:
+                    browser.open(headless.page_url(args.site / page, query, anchor), width, height, scheme,
+                                 settle=headless.SEARCH_FINISHED if query else "")
+                    print(browser.screenshot(args.out / f"{name}-{width}-{scheme}.png"))
     return 0
 
 

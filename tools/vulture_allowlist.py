@@ -19,11 +19,13 @@ _.sitemap_locales  # sphinx-sitemap's config value, set in sphinx_ext/hosting.py
 _.notfound_urls_prefix  # sphinx-notfound-page's config value, set in sphinx_ext/hosting.py
 _.ogp_site_url  # sphinxext-opengraph's config value, set in sphinx_ext/hosting.py
 _.mathjax_path  # Sphinx config value set in sphinx_ext/mathjax_local.py
+_.html_show_sourcelink  # Sphinx config value set in sphinx_ext/repository.py
 language_name  # sphinx.search.SearchLanguage attribute, read by Sphinx
 __getattr__  # trt/stand_in.py: the stand-in module's attribute hook (PEP 562), called by Python
 SvgFigures  # sphinx_ext/gallery.py: sphinx-gallery's image scraper, named in docs/conf.py
 ExampleStarts  # sphinx_ext/gallery.py: sphinx-gallery's reset_modules hook, named in docs/conf.py
 pytest_collection_modifyitems  # tests/conftest.py: a pytest hook
+pytest_configure  # tests/conftest.py: a pytest hook (refuses the API-check mode)
 rootdir  # tests/conftest.py: the fixture Sphinx's pytest plugin asks for
 _.linkname  # tests/test_mathjax_local.py: tarfile.TarInfo.linkname of a crafted tarball
 _.do_GET  # tests/test_mathjax_local.py: http.server handler method
@@ -42,3 +44,8 @@ contexts  # trt/tactic_selector.py: an argument of IAlgorithmSelector.report_alg
 INTERNAL_ERROR  # tests/fake_tensorrt/tensorrt.py: the severities TensorRT's ILogger.Severity has, in its order
 INFO  # tests/fake_tensorrt/tensorrt.py: as above
 VERBOSE  # tests/fake_tensorrt/tensorrt.py: as above
+_.log_severity_level  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.intra_op_num_threads  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.inter_op_num_threads  # onnx_path/onnx_runtime.py: onnxruntime.SessionOptions setting, read by ONNX Runtime
+_.desc  # tests/support/onnx_fake.py: IParserError.desc of the fake, read by onnx_path/recorder.parser_error (getattr)
+fake_recordings  # tests/support/onnx_fake.py: a pytest fixture (root conftest.py's pytest_plugins), named in usefixtures

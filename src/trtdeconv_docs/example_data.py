@@ -1,6 +1,6 @@
 """The tensors of the original page's examples, in one place.
 
-The input holds 1..9; the 3×3 kernel holds 10^4, 10^3, ..., 10^-4 row by row, so each
+The input holds 1..9; the square kernel holds 10^4, 10^3, ..., 10^-4 row by row, so each
 digit of an output element shows which input element met which kernel element.
 """
 

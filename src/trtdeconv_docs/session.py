@@ -29,7 +29,8 @@ from .errors import RECORD_ON_GPU, EngineBuildError, ReplayMiss
 __all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
 
 MODE = modes.current()
-"""This process's mode (``live``, ``record``, ``replay`` or ``api-check``)."""
+"""This process's mode (``live``, ``record``, ``replay`` or ``api-check``), for reading: sessions ask
+:func:`trtdeconv_docs.cassette.mode.check_unchanged`, so that overwriting this changes nothing."""
 _RECORDER = Recorder(MODE.argument) if MODE.name == "record" else None
 
 
@@ -70,6 +71,7 @@ class Session:
             self.settings["optimization_level"] = optimization_level
         if obey_precision:
             self.settings["obey_precision"] = True
+        mode = modes.check_unchanged()  # the process's mode, never a value an example may have overwritten
         if timing_cache != "shared":
             self.settings["timing_cache"] = timing_cache
         if algorithm_selector:
@@ -86,7 +88,7 @@ class Session:
         self.profile: Dict[str, list] = {}
         self._engine = None
         self._layers = ""  # the engine inspector's JSON of the built (or recorded) engine
-        if not MODE.uses_tensorrt:
+        if not mode.uses_tensorrt:
             from .trt.stand_in import object_of
             target = object_of("INetworkDefinition", trt.__surface__)
             self._builder = None
@@ -135,9 +137,10 @@ class Session:
             self.network.mark_output(output.get_output(0) if hasattr(output, "get_output") else output)
         feed = {**self.inputs, **{name: np.ascontiguousarray(value) for name, value in (inputs or {}).items()}}
         settings = self._builder_settings()
-        if not MODE.uses_tensorrt:
+        mode = modes.check_unchanged()
+        if not mode.uses_tensorrt:
             # the API check of another TensorRT version matches by label: its calls may differ by design
-            key = None if MODE.name == "api-check" else run_key(self.log.entries, settings, feed)
+            key = None if mode.name == "api-check" else run_key(self.log.at_build(), settings, feed)
             run = player.find(modes.running_example(), label, key)
             self._answer_setters(run)
             self.description = run.data.get("network", {})
@@ -159,7 +162,7 @@ class Session:
         from .trt import engine as tensorrt_engine
         from .trt.network_description import describe_network
 
-        base = {"calls": json.loads(json.dumps(self.log.entries)), "settings": settings}
+        base = {"calls": json.loads(json.dumps(self.log.at_build())), "settings": settings}
         if self.setters:
             base["setters"] = self.setters
         self.description = describe_network(self._builder.network)
@@ -192,7 +195,7 @@ class Session:
         :meth:`run`, so read :attr:`setters` after the run, on both sides.
         """
         entry: Dict[str, Any] = {"attribute": attribute, "value": encode_value(value)}
-        if not MODE.uses_tensorrt:
+        if not modes.check_unchanged().uses_tensorrt:
             setattr(layer, attribute, value)
             self._asked.append(entry)
             return

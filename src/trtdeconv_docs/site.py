@@ -31,6 +31,8 @@ import sys
 from pathlib import Path
 from typing import List, Sequence
 
+from .cassette import store
+from .cassette.mode import refuse_api_check
 from .sphinx_ext.language_switch import LANGUAGES
 from .sphinx_ext.mathjax_local import CACHE_VARIABLE
 
@@ -194,12 +196,31 @@ def all_writable(*folders: Path) -> bool:
     return True
 
 
+TEXT_SOURCES = (".md", ".rst", ".po", ".py", ".txt")
+
+
+def undecodable(*folders: Path) -> List[str]:
+    """One line per page, catalog or example under ``folders`` that is not UTF-8 (Sphinx would crash on it)."""
+    problems = []
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in TEXT_SOURCES and p.is_file()):
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError as error:
+                problems.append(f"{path}: not UTF-8 (byte {error.object[error.start]:#04x} at offset {error.start}); "
+                                f"save it as UTF-8")
+    return problems
+
+
 def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = ()) -> int:
     """Build every language into ``out/<language>`` (in parallel processes) and write the root pages; 0 when all succeed.
 
     Each language's output is printed after its build, so that the two do not interleave.
     """
     if not all_writable(out, doctrees):
+        return 2
+    for problem in undecodable(docs.resolve(), docs.resolve().parent / "examples"):
+        print(f"trtdeconv-docs: error: {problem}", file=sys.stderr)
         return 2
     builds = {}
     environment = build_environment(doctrees)
@@ -227,6 +248,7 @@ def build(out: Path, doctrees: Path, docs: Path = DOCS, extra: Sequence[str] = (
     if (out / original / "404.html").is_file():  # Read the Docs serves the root's 404 page
         shutil.copyfile(out / original / "404.html", out / "404.html")
     print(f"site: {out / 'index.html'} ({', '.join(f'{out / code}/' for code in LANGUAGES)})")
+    print(f"recordings: root {store.chain(store.root())['root']} (recordings/ROOT.json, checked by the build)")
     return 0
 
 
@@ -249,6 +271,7 @@ def main(argv=None) -> int:
     parser.add_argument("--templates", action="store_true",
                         help="write the pages' message templates (.pot) into OUT instead of building the site")
     args, extra = parser.parse_known_args(argv)
+    refuse_api_check("the site build")
     if not (args.docs / "conf.py").is_file():
         parser.error(f"{args.docs / 'conf.py'} not found: run from the repository root or pass --docs")
     if args.templates:

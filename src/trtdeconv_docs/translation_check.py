@@ -9,11 +9,17 @@ computes with. For every message whose original contains Chinese, the translatio
 * keep the same code spans, formulas (``$...$``, ``:math:`...```), cross-reference targets,
   link addresses and substitutions, as multisets (the order may change);
 * not say one of its sentences twice (a translation pasted twice renders as a doubled caption);
-* keep the numbers of its prose, each with its sign (``-1``, ``−1``), in the same order:
-  ``(1, 1, 7, 5)`` translated as ``(1, 1, 5, 7)`` is refused. Where English word order
-  really puts them in another order, the entry says why in a translator comment
-  ``# numbers-reordered: <why>`` (kept by ``tox -e translations``); the numbers must still
-  be the same multiset.
+* keep the ``str.format`` placeholders of the extension's messages (``{gpu}``, ``{ratio:.2f}``);
+* keep every shape ``(1, 1, 7, 5)`` and size ``7×5`` whole (``1x1x9x9`` is ``1×1×9×9``): a shape
+  reordered inside is refused whatever the comments say;
+* keep the other numbers of its prose, each with its sign (``-1``, ``−1``, a minus right after a
+  Chinese character too), its exponent (``8192²``) and its unit (``5 毫秒`` is ``5 ms``, not
+  ``5 microseconds``), in the same order. Where English word order really puts them in another
+  order, the entry says why in a translator comment ``# numbers-reordered: <why>`` (kept by
+  ``tox -e translations``); the numbers must still be the same multiset, each with its unit.
+
+A message without Chinese needs no translation; where it has one, it must keep all of the above
+too (the English catalogs' code-only entries, the Chinese catalogs of sphinx-gallery's notes).
 
 Code is shown as it is in both editions, so its comments are written in English:
 :func:`chinese_code_comments` finds a comment with Chinese characters in the code of an
@@ -40,8 +46,11 @@ DOLLAR_MATH = re.compile(r"\$\$(.+?)\$\$|\$([^$]+)\$")
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>]+)>")
 SUBSTITUTION = re.compile(r"\|[\w-]+\|")
 QUOTATION = re.compile(r"“([^”]*)”|「([^」]*)」")
-NUMBER = re.compile(r"(?<![\w)\].])[-\u2212\uff0d]?\d+(?:\.\d+)?|\d+(?:\.\d+)?")
-"""A number of prose with its sign: a minus (``-``, ``−``, ``－``) counts where no word or bracket precedes it."""
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
+NUMBER = re.compile(r"(?<![A-Za-z0-9_)\].])[-\u2212\uff0d]?\d+(?:\.\d+)?[" + SUPERSCRIPTS + r"]*"
+                    r"|\d+(?:\.\d+)?[" + SUPERSCRIPTS + r"]*")
+"""A number of prose with its sign and exponent: a minus (``-``, ``−``, ``－``) counts where no Latin letter, digit
+or bracket precedes it (a Chinese character may: ``为-1``); superscripts (``8192²``) are part of it."""
 SENTENCE_END = re.compile(r"(?<=[.!?。！？])(?:\s+|(?=[A-Z\u4e00-\u9fff]))")
 REPEATED_SENTENCE = 20
 """A sentence of at least this many characters that a translation says twice is a pasted duplicate."""
@@ -64,15 +73,60 @@ def _role_target(match: re.Match) -> str:
     return role + (target.group(1) if target and "math" not in role else content)
 
 
-KEPT = (("role", ROLE, _role_target), ("math", DOLLAR_MATH, _first_group), ("code", CODE, _first_group),
-        ("link", LINK, _first_group), ("substitution", SUBSTITUTION, lambda match: match.group(0)))
+SHAPE = re.compile(r"\(\s*[-\u2212]?\d+(?:\s*,\s*[-\u2212]?\d+)+\s*,?\s*\)")
+"""A shape or tuple of integers, ``(1, 1, 7, 5)``: kept whole, so no comment can license reordering inside it."""
+SIZE = re.compile(r"(?<![\w.])\d+(?:\s*[×x]\s*\d+)+(?!\w|\.\d)")
+"""A size, ``7×5`` or ``1x1x9x9``: kept whole, like a shape."""
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*(?:[.:!][^{}\s]*)?\}")
+"""A ``str.format`` placeholder of the extension's messages (``{gpu}``, ``{ratio:.2f}``)."""
+RST_LINK = re.compile(r"`[^`<]*<([^<>`]+)>`__?")
+"""A reStructuredText hyperlink, ```text <address>`_``: its address is kept, its text translated."""
+KEPT = (("role", ROLE, _role_target), ("math", DOLLAR_MATH, _first_group), ("link", RST_LINK, _first_group),
+        ("code", CODE, _first_group),
+        ("link", LINK, _first_group), ("substitution", SUBSTITUTION, lambda match: match.group(0)),
+        ("placeholder", PLACEHOLDER, lambda match: match.group(0)))
+QUANTITY = re.compile(f"(?P<shape>{SHAPE.pattern})|(?P<size>{SIZE.pattern})|(?P<number>{NUMBER.pattern})")
+"""What :func:`numbers` reads, left to right: a whole shape, a whole size, or a number."""
+
+
+UNITS = (
+    ("us", r"µs|μs|us|微秒|microseconds?"), ("ns", r"ns|纳秒|nanoseconds?"), ("ms", r"ms|毫秒|milliseconds?"),
+    ("GB/s", r"GB/s"), ("TB/s", r"TB/s"), ("TFLOP/s", r"TFLOP/s|TFLOPS"), ("GFLOP/s", r"GFLOP/s|GFLOPS"),
+    ("GiB", r"GiB"), ("MiB", r"MiB"), ("KiB", r"KiB"), ("GB", r"GB"), ("MB", r"MB"), ("KB", r"KB|kB"),
+    ("s", r"(?<=\s)s|秒|seconds?"), ("%", r"%|percent"),
+)
+"""A unit right after a number, and its canonical name: a translation keeps each number's unit."""
+UNIT = re.compile(r"\s?(?:" + "|".join(f"(?P<u{index}>{pattern})" for index, (_, pattern) in enumerate(UNITS))
+                  + r")(?![A-Za-z])")
+
+
+def _unit(match: re.Match) -> str:
+    return next(UNITS[int(group[1:])][0] for group, value in match.groupdict().items() if value is not None)
+
+
+def _superscripts(number: str) -> str:
+    digits = number.rstrip(SUPERSCRIPTS)
+    power = number[len(digits):].translate(str.maketrans(SUPERSCRIPTS, "0123456789-"))
+    return digits + (f"^{power}" if power else "")
 
 
 def numbers(text: str) -> List[str]:
-    """The numbers of ``text``'s prose (outside code, formulas and links), in order, minus signs as ``-``."""
+    """The quantities of ``text``'s prose (outside code, formulas and links), in order: each shape and size
+    whole (``(1,1,7,5)``, ``7×5``), each other number with its sign as ``-``, its exponent as ``^n`` and its
+    unit where one follows (``5 ms``)."""
     for _, pattern, _ in KEPT:
         text = pattern.sub(" ", text)
-    return [re.sub("[\u2212\uff0d]", "-", number) for number in NUMBER.findall(text)]
+    found = []
+    for match in QUANTITY.finditer(text):
+        if match.group("shape"):
+            found.append(re.sub(r"\s|,(?=\))", "", match.group(0)).replace("\u2212", "-"))
+        elif match.group("size"):
+            found.append(re.sub(r"\s", "", match.group(0)).replace("x", "×"))
+        else:
+            number = _superscripts(re.sub("[\u2212\uff0d]", "-", match.group(0)))
+            unit = UNIT.match(text, match.end())
+            found.append(f"{number} {_unit(unit)}" if unit else number)
+    return found
 
 
 def kept_parts(text: str) -> Counter:
@@ -105,8 +159,8 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False, comments: Iterable[st
     ``comments`` are the entry's translator comments (a ``numbers-reordered:`` one
     allows its numbers in another order).
     """
-    if not needs_translation(msgid):
-        return []
+    if not needs_translation(msgid):  # no Chinese: needs no translation, but one given must be faithful
+        return [] if not msgstr.strip() else _faithfulness(msgid, msgstr, comments)
     if not msgstr.strip():
         return ["not translated"]
     found = []
@@ -123,6 +177,12 @@ def problems(msgid: str, msgstr: str, fuzzy: bool = False, comments: Iterable[st
     repeated = [sentence for sentence in repeated_sentences(msgstr) if sentence not in repeated_sentences(msgid)]
     if repeated:
         found.append(f"a sentence said twice: {repeated[0]!r}")
+    return found + _faithfulness(msgid, msgstr, comments)
+
+
+def _faithfulness(msgid: str, msgstr: str, comments: Iterable[str]) -> List[str]:
+    """What a translation changed of the original's code, formulas, links, placeholders and numbers."""
+    found = []
     original, translated = kept_parts(msgid), kept_parts(msgstr)
     if original != translated:
         missing = ", ".join(f"{kind} {value!r}" for (kind, value) in (original - translated).elements())
@@ -152,6 +212,19 @@ def catalog_problems(path: Path, template_ids: Iterable[str] = ()) -> List[Tuple
     return found
 
 
+def template_ids(templates: Path, catalog: Path) -> List[str]:
+    """The messages a page's catalog must hold: its template under ``templates`` (``docs/locale/en/LC_MESSAGES/X.po``
+    -> ``templates/X.pot``); none for other catalogs (the extension's: ``python -m trtdeconv_docs.sphinx_ext check``)."""
+    parts = catalog.parts
+    if "LC_MESSAGES" not in parts or parts[parts.index("LC_MESSAGES") - 1] != "en":
+        return []
+    pot = templates.joinpath(*parts[parts.index("LC_MESSAGES") + 1:]).with_suffix(".pot")
+    if not pot.is_file():
+        return []
+    with pot.open("rb") as file:
+        return [message.id for message in read_po(file) if message.id]
+
+
 def chinese_code_comments(example: Path) -> List[Tuple[int, str]]:
     """(line, comment) for every comment with Chinese characters in the code blocks of a sphinx-gallery example."""
     import io
@@ -170,9 +243,18 @@ def chinese_code_comments(example: Path) -> List[Tuple[int, str]]:
 
 
 def main(argv=None) -> int:
-    """Check the given ``.po`` files and examples (and those under given folders); exit status 1 on any problem."""
-    arguments = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
-    paths = [found for arg in arguments for found in (sorted(arg.rglob("*.po")) if arg.is_dir() else [arg])]
+    """Check the given ``.po`` files and examples (and those under given folders); exit status 1 on any problem.
+
+    ``--templates DIR`` (the pages' ``.pot`` files, ``python -m trtdeconv_docs.site --templates DIR``) also
+    reports every message of a page that its English catalog lacks, as the docs build's gate does.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    templates = None
+    if "--templates" in arguments:
+        index = arguments.index("--templates")
+        templates = Path(arguments[index + 1])
+        del arguments[index:index + 2]
+    paths = [found for arg in map(Path, arguments) for found in (sorted(arg.rglob("*.po")) if arg.is_dir() else [arg])]
     count = 0
     for path in paths:
         if path.suffix == ".py":
@@ -180,7 +262,7 @@ def main(argv=None) -> int:
                                                  "edition, write its comments in English") for line, comment
                      in chinese_code_comments(path)]
         else:
-            found = catalog_problems(path)
+            found = catalog_problems(path, template_ids(templates, path) if templates else ())
         for msgid, problem in found:
             count += 1
             print(f"{path}: {problem}\n    msgid: {msgid[:200]}")

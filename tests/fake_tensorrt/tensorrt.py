@@ -46,6 +46,11 @@ class IAlgorithmSelector:
         pass
 
 
+class IProfiler:  # the engine module's per-layer profiler derives from it at import
+    def __init__(self):
+        pass
+
+
 class Weights:
     def __init__(self, array=None):
         self._array = np.array([] if array is None else array, np.float32).reshape(-1)
@@ -153,8 +158,16 @@ class Builder:
             self.logger.log(ILogger.Severity.ERROR, f"3: kernel weights has count {layer.kernel.numpy().size}"
                                                     f" but {expected} was expected")
             return None
-        return json.dumps({"maps": layer.num_output_maps, "stride": layer.stride_nd,
-                           "kernel": layer.kernel_size_nd, "name": layer.name}).encode()
+        return _HostMemory(json.dumps({"maps": layer.num_output_maps, "stride": layer.stride_nd,
+                                       "kernel": layer.kernel_size_nd, "name": layer.name}).encode())
+
+
+class _HostMemory(bytes):
+    """A serialized engine as TensorRT returns it: IHostMemory has ``nbytes`` (and the buffer protocol), no len()."""
+
+    @property
+    def nbytes(self):
+        return len(self)
 
 
 class Runtime:

@@ -11,11 +11,23 @@ from pathlib import Path
 
 import numpy as np
 
-from trtdeconv_docs.benchmark import col2im, plan, pytorch_file, tensorrt_file
+from trtdeconv_docs.benchmark import col2im, plan, pytorch_file, roofline, tensorrt_file
 from trtdeconv_docs.benchmark.workloads import WORKLOADS
 from trtdeconv_docs.cassette.publisher import publish, write_json
 
-FAKE = "FAKE (made by tests/benchmark_fake.py, not measured)"
+CEILING_MS = {"fp32": 20.0, "tf32": 3.0, "fp16": 1.5}
+"""The fake matmul ceilings' medians (8192^3 GEMM); every fake run is drawn above its floor from them."""
+FAKE_PEAKS = {p: 2 * 8192 ** 3 / (ms * 1e-3) for p, ms in CEILING_MS.items()}
+FAKE_PEAKS["int8"] = FAKE_PEAKS["int8_out"] = 2 * FAKE_PEAKS["fp16"]
+FAKE_PEAKS["bandwidth"] = (2 << 30) / 0.5e-3
+
+
+def _above_floor(rng, workload, precision: str) -> float:
+    ceilings = {("bandwidth" if name == "bandwidth" else f"peak_{name}"): value for name, value in FAKE_PEAKS.items()}
+    floor, _ = roofline.floor_ms(workload, precision, ceilings)
+    return floor * float(rng.uniform(1.3, 20))
+
+FAKE = "FAKE (made by tests/support/benchmark_fake.py, not measured)"
 
 
 def _timed(rng, center: float, count: int = 120):
@@ -25,10 +37,11 @@ def _timed(rng, center: float, count: int = 120):
                            "iterations": count}, "samples_ms": samples}
 
 
-def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
+def make(target: Path, seed: int = 0, pytorch_format: int = 3) -> Path:
     """Publish a fake recording into ``target``; returns ``target``.
 
-    ``pytorch_format`` 1 leaves out what format 2 added (``col2im``, the ``launch`` ceiling).
+    ``pytorch_format`` 1 leaves out what format 2 added (``col2im``, the ``launch`` ceiling); 2 has format 2's
+    eager ``launch`` (no GPU launch test); 3 a GPU launch test (``per_kernel``).
     """
     rng = np.random.default_rng(seed)
     runs = []
@@ -42,7 +55,7 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
             record.update(status="measured", build_seconds=float(rng.uniform(1, 9)), flags=["FP16"],
                           tactics=[{"name": run.formulation, "type": "fake", "tactic": "fake_tactic"}],
                           check={"elements": 10, "rule": "fp32", "worst_ratio": 0.01},
-                          **_timed(rng, float(rng.uniform(0.01, 2))))
+                          **_timed(rng, _above_floor(rng, run.workload, run.precision), count=140))
         runs.append(record)
     trt_provenance = {"tensorrt": "0.0-fake", "cuda_runtime": "0.0", "cuda_driver": "0.0", "gpu": FAKE,
                       "compute_capability": "0.0", "python": "0", "numpy": "0", "date": "1970-01-01T00:00:00Z"}
@@ -50,15 +63,17 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
                         "python": "0", "numpy": "0", "date": "1970-01-01T00:00:00Z"}
     torch_runs = [{"id": f"{w.name}/pytorch/{v}", "workload": w.name, "precision": v.partition("_")[0],
                    "memory_format": v.partition("_")[2] or "contiguous", "status": "measured",
-                   **_timed(rng, float(rng.uniform(0.01, 2)))}
+                   **_timed(rng, _above_floor(rng, w, v.partition("_")[0]), count=140)}
                   for w in WORKLOADS for v in ("fp32", "tf32", "fp16", "fp32_channels_last")]
     ceilings = {"copy": {"bytes": 2 << 30, **_timed(rng, 0.5)}}
-    for name, center in (("fp32", 20.0), ("tf32", 3.0), ("fp16", 1.5)):
+    for name, center in CEILING_MS.items():
         ceilings[f"matmul_{name}"] = {"status": "measured", "flops": 2 * 8192 ** 3, **_timed(rng, center)}
     ceilings["matmul_int8"] = {"status": "refused", "messages": [FAKE]}
     extra = {}
     if pytorch_format >= 2:
         ceilings["launch"] = {"status": "measured", **_timed(rng, 0.004)}
+        if pytorch_format >= 3:
+            ceilings["launch"]["per_kernel"] = _timed(rng, 0.002)
         extra["format"] = pytorch_format
         extra["col2im"] = []
         for w in WORKLOADS:
@@ -68,7 +83,7 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 2) -> Path:
                     extra["col2im"].append({"id": f"{w.name}/pytorch_{kind}/{precision}", "workload": w.name,
                                             "precision": precision, "kind": kind, "gemm": shapes.gemm,
                                             "flops": shapes.flops, "status": "measured",
-                                            **_timed(rng, float(rng.uniform(0.01, 2)))})
+                                            **_timed(rng, _above_floor(rng, w, precision), count=140)})
     with tempfile.TemporaryDirectory() as scratch:
         write_json(Path(scratch) / tensorrt_file, {"provenance": trt_provenance, "finished": True, "builds": 50,
                                                    "build_seconds": 200.0, "total_seconds": 260.0, "runs": runs})

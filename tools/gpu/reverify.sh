@@ -2,7 +2,7 @@
 # On a GPU machine with TensorRT (python-trt, see README): record every example and every conformance layer
 # (drawn and fixed; not the limit probes) again into OUTDIR/tensors and OUTDIR/conformance, from a private
 # copy of the checkout, so recordings/ stays as committed. Then, on any machine:
-#   python -m trtdeconv_docs.reverification OUTDIR     # classifies every run, publishes recordings/reverification
+#   python -m trtdeconv_docs.conformance.reverification OUTDIR     # classifies every run, publishes recordings/reverification
 # About 4 minutes on an H200 (CONFORMANCE_BUDGET seconds for the conformance layers, default 240).
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/reverify.sh OUTDIR" >&2; exit 2; }

@@ -2,10 +2,16 @@
 
 * :mod:`.workloads`: the benchmarked layers, as data;
 * :mod:`.formulations`: the deconvolution and the networks proven equal to it (sub-pixel);
-* :mod:`.tensorrt`: the TensorRT runner (GPU, ``python-trt``);
-* :mod:`.pytorch`: the PyTorch runner and the measured ceilings (GPU, ``python3`` with torch);
+* :mod:`.plan`: the runs, in the issue's priority order;
+* :mod:`.tensorrt`: the TensorRT runner (GPU, ``python-trt``), timed by the engine module's
+  :class:`~trtdeconv_docs.trt.engine.Timer`; :mod:`.trt_ceilings` (ceilings and GPU launch
+  overhead in the same process), :mod:`.trt_layers` (a formulation's TensorRT layers);
+* :mod:`.pytorch`: the PyTorch runner and its ceilings (GPU, ``python3`` with torch);
+* :mod:`.nvml`: clocks, power and temperature around runs; :mod:`.check`: outputs vs the reference;
 * :mod:`.merge`: writes ``recordings/benchmark/`` from both runs (CPU);
-* :mod:`.analysis`: rows, ratios and the roofline, computed from the recording (CPU).
+* :mod:`.analysis`: rows, ratios, floors and verdicts, computed from the recording (CPU), with
+  :mod:`.roofline`, :mod:`.specs` (spec sheets) and :mod:`.kernels` (what a kernel ran in);
+* :mod:`.rewrite`: replaces a deconvolution in a user's network by the measured-fastest formulation.
 """
 
 tensorrt_file = "tensorrt.json"

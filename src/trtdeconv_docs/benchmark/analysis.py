@@ -6,6 +6,8 @@ own medians are only cross-checked by the tests), through :mod:`trtdeconv_docs.c
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -13,9 +15,10 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from ..cassette import store as recordings
-from . import pytorch_file, roofline, tensorrt_file
+from . import kernels, pytorch_file, roofline, specs, tensorrt_file
 from .check import INT8_REFERENCE
-from .workloads import PRECISIONS, WORKLOADS
+from .rewrite import RECOMMENDED
+from .workloads import FAMILIES, GUIDE, PRECISIONS, WORKLOADS
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,6 @@ class Benchmark:
         return [r for r in self.pytorch["runs"] if (workload is None or r["workload"] == workload)
                 and all(r.get(k) == v for k, v in fields.items())]
 
-
     def col2im_runs(self, workload: Optional[str] = None, **fields) -> List[Dict[str, Any]]:
         """The PyTorch col2im measurements (``kind``: ``gemm``, ``matmul_fold``, ``matmul_fold_gemm``), filtered alike."""
         return [r for r in self.pytorch.get("col2im", []) if (workload is None or r["workload"] == workload)
@@ -61,10 +63,35 @@ class Benchmark:
 
 
 def load(folder) -> Benchmark:
-    """The verified recording in ``folder`` (``recordings/benchmark``)."""
+    """The verified recording in ``folder`` (``recordings/benchmark``); its stored summaries must match its samples."""
     folder = Path(folder)
-    return Benchmark(recordings.read_json(folder / tensorrt_file), recordings.read_json(folder / pytorch_file),
-                     recordings.provenance(folder))
+    documents = [recordings.read_json(folder / name) for name in (tensorrt_file, pytorch_file)]
+    for name, document in zip((tensorrt_file, pytorch_file), documents):
+        problems = summary_problems(document)
+        if problems:
+            raise recordings.RecordingError(f"{folder / name}: {problems[0]}; the figures are computed from the "
+                                            f"samples, never from stored summaries: record again on a GPU")
+    return Benchmark(*documents, recordings.provenance(folder))
+
+
+def summary_problems(document: Any, where: str = "") -> List[str]:
+    """One line per stored ``latency_ms`` (median, q1, q3, iterations) that its ``samples_ms`` do not give again."""
+    problems: List[str] = []
+    if isinstance(document, dict):
+        stored, samples = document.get("latency_ms"), document.get("samples_ms")
+        if isinstance(stored, dict) and samples:
+            label = document.get("id", where)
+            if stored.get("iterations", len(samples)) != len(samples):
+                problems.append(f"{label}: {len(samples)} samples, the stored summary says {stored['iterations']} iterations")
+            for key, value in statistics(samples).items():
+                if key in stored and not math.isclose(stored[key], value, rel_tol=1e-12, abs_tol=0.0):
+                    problems.append(f"{label}: stored {key} {stored[key]!r} ms is not the {key} of its samples ({value!r})")
+        for key, item in document.items():
+            problems += summary_problems(item, f"{where}/{key}")
+    elif isinstance(document, list):
+        for index, item in enumerate(document):
+            problems += summary_problems(item, f"{where}/{index}")
+    return problems
 
 
 def int8_check_problem(record: Dict[str, Any]) -> Optional[str]:
@@ -111,14 +138,29 @@ def ratio(slower: Dict[str, Any], faster: Dict[str, Any]) -> Optional[float]:
 
 
 def launch_ms(benchmark: Benchmark) -> Optional[float]:
-    """The latency floor (median of the one-element copy), or ``None`` when the recording has none."""
-    entry = benchmark.pytorch["ceilings"].get("launch")
-    return None if entry is None else median_ms(entry)
+    """The GPU launch overhead per kernel (ms) from a GPU launch test (a graph of N tiny kernels / N), or ``None``.
+
+    The TensorRT process's test is preferred; a PyTorch recording of format 3 has one too. Format 2's
+    ``launch`` (an eager one-element ``copy_``) timed PyTorch's CPU dispatch, not the GPU: it is no launch test.
+    """
+    for entry in (benchmark.tensorrt.get("ceilings", {}).get("launch"),
+                  benchmark.pytorch["ceilings"].get("launch") if benchmark.pytorch_format >= 3 else None):
+        if entry and entry.get("status") == "measured" and "per_kernel" in entry:
+            return median_ms(entry["per_kernel"])
+    return None
 
 
-def ceilings(benchmark: Benchmark) -> Dict[str, float]:
-    """Measured ceilings: ``bandwidth`` (bytes/s) and ``peak_<precision>`` (flop/s) from the medians."""
-    measured = benchmark.pytorch["ceilings"]
+def ceiling_source(benchmark: Benchmark) -> Dict[str, Any]:
+    """The ceilings the floors use: the TensorRT process's when it measured them, else the PyTorch run's."""
+    measured = benchmark.tensorrt.get("ceilings") or {}
+    if measured.get("copy", {}).get("status") == "measured":
+        return measured
+    return benchmark.pytorch["ceilings"]
+
+
+def raw_ceilings(benchmark: Benchmark) -> Dict[str, float]:
+    """Every measured ceiling: ``bandwidth`` (bytes/s) and ``peak_<precision>`` (flop/s) from the medians."""
+    measured = ceiling_source(benchmark)
     result = {"bandwidth": measured["copy"]["bytes"] / (median_ms(measured["copy"]) * 1e-3)}
     for name, entry in measured.items():
         if name.startswith("matmul_") and median_ms(entry) is not None:
@@ -126,16 +168,98 @@ def ceilings(benchmark: Benchmark) -> Dict[str, float]:
     return result
 
 
+def ceiling_problems(benchmark: Benchmark) -> Dict[str, str]:
+    """Ceiling name -> why it cannot serve as a floor (outside 30-100 % of spec, or breaking INT8 >= FP16 >= TF32
+    >= FP32, in which case the lower-ranked precision that breaks the order is the suspect)."""
+    values = raw_ceilings(benchmark)
+    gpu = benchmark.provenance["tensorrt"]["gpu"]
+    result: Dict[str, str] = {}
+    for problem in specs.problems(values, gpu):
+        name = problem.split(" ", 1)[0]
+        if name in values:
+            result.setdefault(name, problem)
+    return result
+
+
+def ceilings(benchmark: Benchmark) -> Dict[str, float]:
+    """The ceilings the floors may use: :func:`raw_ceilings` less those with :func:`ceiling_problems`.
+
+    A ceiling under its spec range or out of order is dropped, so no floor is computed from it
+    (the first recording's INT8 ``_int_mm``, 6.5 % of the H200's INT8 peak and under FP16's, made
+    an INT8 run look faster than its floor)."""
+    bad = ceiling_problems(benchmark)
+    return {name: value for name, value in raw_ceilings(benchmark).items() if name not in bad}
+
+
+EARLIER_METHOD = "timed by the earlier method"
+""":func:`unusable`'s reason for a run carried from an earlier recording."""
+
+
+def unusable(record: Dict[str, Any]) -> Optional[str]:
+    """Why a run may not enter a table's numbers, a chart or a verdict (``None`` when it may).
+
+    Not measured; timed by an earlier method (``earlier_method``: carried by
+    :func:`.merge.carry_earlier` from an earlier recording, its samples are not comparable with
+    CUDA-graph replays); an INT8 output never verified (:func:`int8_check_problem`); an output
+    outside the tolerance rule or with non-finite elements."""
+    if median_ms(record) is None:
+        return record.get("status", "not measured")
+    if "earlier_method" in record:
+        return EARLIER_METHOD
+    problem = int8_check_problem(record)
+    if problem:
+        return "unverified INT8 output"
+    check = record.get("check", {})
+    if check.get("non_finite"):
+        return "output has unwritten or non-finite elements"
+    if check.get("worst_ratio", 0) > 1 or check.get("worst_ratio_vs_deconvolution", 0) > 1:
+        return "output outside the tolerance rule"
+    return None
+
+
+def shown(records: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The runs that may be shown as measurements: :func:`unusable` is ``None`` and the label matches the kernel."""
+    return [r for r in records if unusable(r) is None and kernels.label_matches(r)]
+
+
+def kernel_count(record: Dict[str, Any]) -> int:
+    """Kernels a run launches: its engine layers less no-ops (TensorRT); 1 for a PyTorch row."""
+    layers = record.get("engine_layers")
+    if not layers:
+        return 1
+    return sum(1 for entry in layers if isinstance(entry, dict) and entry.get("LayerType") != "NoOp")
+
+
+def disjoint(first: Dict[str, Any], second: Dict[str, Any]) -> bool:
+    """Whether two measured runs' interquartile ranges do not overlap (then a winner may be called)."""
+    a, b = statistics(first["samples_ms"]), statistics(second["samples_ms"])
+    return a["q3"] < b["q1"] or b["q3"] < a["q1"]
+
+
+def reformat_share(record: Dict[str, Any]) -> Optional[float]:
+    """The share of a run's per-layer time (``IProfiler``) spent in reformat layers, or ``None`` without per-layer
+    times. The layer types come from the engine inspector (``LayerType == "Reformat"``)."""
+    times = record.get("layer_times_ms")
+    if not times:
+        return None
+    kinds = {entry.get("Name"): entry.get("LayerType") for entry in record.get("engine_layers", [])
+             if isinstance(entry, dict)}
+    total = sum(t["median"] for t in times.values())
+    reformat = sum(t["median"] for name, t in times.items() if kinds.get(name) == "Reformat")
+    return None if total <= 0 else reformat / total
+
+
 def roofline_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
     """Per workload and precision: the floor, what bounds it, the fastest TensorRT run and its % of the floor."""
     measured, result = ceilings(benchmark), []
     for workload in WORKLOADS:
         for precision in PRECISIONS:
-            best = fastest(benchmark.tensorrt_runs(workload.name, precision=precision))
+            best = fastest(shown(benchmark.tensorrt_runs(workload.name, precision=precision)))
             floor = roofline.floor_ms(workload, precision, measured)
             if best is None or floor is None:
                 continue
             result.append({"workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
+                           "compute_ms": 1e3 * roofline.flops(workload) / measured[f"peak_{precision.partition('_')[0]}"],
                            "run": best, "percent": roofline.percent(median_ms(best), floor[0])})
     return result
 
@@ -145,9 +269,9 @@ def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
     measured, launch, result = ceilings(benchmark), launch_ms(benchmark), []
     for workload in WORKLOADS:
         for precision in PRECISIONS:
-            candidates = (benchmark.tensorrt_runs(workload.name, precision=precision)
-                          + benchmark.pytorch_runs(workload.name, precision=precision)
-                          + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
+            candidates = shown(benchmark.tensorrt_runs(workload.name, precision=precision)
+                                        + benchmark.pytorch_runs(workload.name, precision=precision)
+                                        + benchmark.col2im_runs(workload.name, precision=precision, kind="matmul_fold"))
             best = fastest(candidates)
             floor = roofline.floor_ms(workload, precision, measured)
             if best is None or floor is None:
@@ -159,9 +283,42 @@ def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
                 "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
                 "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
                 "gemm_percent_of_peak": None if gemm_ms is None else
-                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision}"],
+                100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision.partition('_')[0]}"],
                 "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
-                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch)})
+                "kernels": kernel_count(best), "kernel_words": kernels.describe(best),
+                "bandwidth_percent": 100.0 * roofline.bytes_moved(workload, precision) / (best_ms * 1e-3)
+                / measured["bandwidth"],
+                "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch, floor[1], kernel_count(best))})
+    return result
+
+
+def family_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
+    """Per layer family (:data:`.workloads.FAMILIES`): its workloads, the recommended formulation
+    (:data:`.rewrite.RECOMMENDED`) and, from its first workload with a shown NCHW deconvolution (FP16, else
+    FP32): ``deconvolution``, ``chosen`` (the recommended formulation's shown run, or ``None``),
+    ``alternative`` (the fastest other shown formulation, or ``None``) and ``earlier`` (the recommended run
+    carried from an earlier recording when it was not measured anew, else ``None``)."""
+    result = []
+    for family in FAMILIES:
+        members = [w.name for w in WORKLOADS if w.family == family and (w.name in GUIDE or not w.sweep)]
+        recommended = RECOMMENDED[family]
+        row: Dict[str, Any] = {"family": family, "workloads": members, "recommended": recommended,
+                               "deconvolution": None, "chosen": None, "alternative": None, "earlier": None,
+                               "precision": None}
+        for name in members:
+            for precision in ("fp16", "fp32"):
+                nchw = [r for r in benchmark.tensorrt_runs(name, precision=precision) if r.get("layout", "nchw") == "nchw"]
+                runs = {r["formulation"]: r for r in shown(nchw)}
+                if "deconvolution" not in runs:
+                    continue
+                others = [r for f, r in runs.items() if f != "deconvolution"]
+                earlier = [r for r in nchw if r["formulation"] == recommended and "earlier_method" in r]
+                row.update(deconvolution=runs["deconvolution"], chosen=runs.get(recommended),
+                           alternative=fastest(others), earlier=earlier[0] if earlier else None, precision=precision)
+                break
+            if row["precision"]:
+                break
+        result.append(row)
     return result
 
 
@@ -171,12 +328,13 @@ def verdict_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
     First the row with the smallest ratio to the floor when it is within 2x; then, unless that
     row is also the fastest, the row of the lowest latency, explained: among the precisions whose
     GEMM alone was measured when there are any (a precision's floor depends on its peak, so a slow
-    precision can be within 2x of its own floor while a faster one is not).
+    precision can be within 2x of its own floor while a faster one is not). Only workloads with a shown
+    TensorRT run get a verdict: the guide is about TensorRT, and a PyTorch-only row says nothing about it.
     """
     rows, result = gap_rows(benchmark), []
     for workload in WORKLOADS:
         mine = [r for r in rows if r["workload"] == workload.name]
-        if not mine:
+        if not mine or not shown(benchmark.tensorrt_runs(workload.name)):
             continue
         closest = min(mine, key=lambda r: r["over_floor"])
         explained = [r for r in mine if r["cause"] != "not_measured"] or mine

@@ -19,7 +19,7 @@ from ..layer.attributes import Deconvolution
 
 MAX_GROUPS = 4
 MAX_MAPS = 8
-RULES = {"fp32": "fp32", "tf32": "tf32", "int8": "int8", "fp16": None}
+RULES = {"fp32": "fp32", "tf32": "tf32", "int8": "int8", "int8_out": "int8", "fp16": None}
 """The tolerance rule of each precision; FP16 has none in :mod:`trtdeconv_docs.layer.tolerance`."""
 
 
@@ -49,12 +49,28 @@ def reference_slice(x, kernel, bias, layer: Deconvolution) -> Slice:
                  reference.term_counts(x_small.shape, small))
 
 
-def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] = None) -> Dict[str, Any]:
+def output_quantization_ratio(got, expected: Slice, rule: str, output_scale: float) -> float:
+    """max |error| / allowed for an output that went through a Q/DQ pair of ``output_scale``.
+
+    Rounding ``reference + e`` (``|e|`` within the rule's bound) to the nearest step lands within
+    half a step plus the bound of the reference: allowed = bound + step / 2 (times 1 + 1e-6 for the
+    float32 scale), checked on a slice whose values stay inside the clamp.
+    """
+    error = np.abs(got - expected.expected)
+    allowed = tolerance.bound(expected.absolute_terms, expected.term_counts, rule) + 0.5 * output_scale * (1 + 1e-6)
+    return float((error / allowed).max(initial=0.0))
+
+
+def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] = None,
+          output_scale: Optional[float] = None) -> Dict[str, Any]:
     """Compare ``actual`` (TensorRT's whole output) on the slice; with ``other`` (the deconvolution's) too.
 
     ``worst_ratio`` is max |error| / bound against the reference (<= 1: within the rule);
     ``worst_ratio_vs_deconvolution`` compares two TensorRT outputs, each allowed the bound,
     so their difference is allowed twice the bound. FP16 has no rule: only errors are recorded.
+    With ``output_scale`` (INT8 output), the bound grows by half a quantization step
+    (:func:`output_quantization_ratio`). A NaN anywhere in the slice (an unwritten, poisoned
+    element) is never within the rule.
     """
     got = np.asarray(actual, np.float64)[:1, :expected.channels]
     rule = RULES[precision]
@@ -62,14 +78,20 @@ def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] =
         "elements": int(expected.expected.size), "rule": rule,
         "max_abs_error": float(np.abs(got - expected.expected).max(initial=0.0)),
         "max_abs_reference": float(np.abs(expected.expected).max(initial=0.0)),
+        "non_finite": int((~np.isfinite(got)).sum()),
     }
-    if rule is not None:
+    if output_scale is not None:
+        result["output_scale"] = output_scale
+        result["worst_ratio"] = output_quantization_ratio(got, expected, rule, output_scale)
+    elif rule is not None:
         result["worst_ratio"] = tolerance.worst_ratio(got, expected.expected, expected.absolute_terms,
                                                       expected.term_counts, rule)
+    if result["non_finite"] and rule is not None:
+        result["worst_ratio"] = float("inf")
     if other is not None:
         theirs = np.asarray(other, np.float64)[:1, :expected.channels]
         result["max_abs_difference_vs_deconvolution"] = float(np.abs(got - theirs).max(initial=0.0))
-        if rule is not None:
+        if rule is not None and output_scale is None:
             result["worst_ratio_vs_deconvolution"] = tolerance.worst_ratio(
                 got, theirs, 2 * expected.absolute_terms, expected.term_counts, rule)
     return result

@@ -104,7 +104,7 @@ class Col2imPlan:
 
 
 def plan(input_shape, layer: Deconvolution) -> Col2imPlan:
-    """The :class:`Col2imPlan` of ``layer`` on ``input_shape``; :class:`NotApplicable` if it pads the output."""
+    """The :class:`Col2imPlan` of ``layer`` on ``input_shape``; :class:`~trtdeconv_docs.benchmark.formulations.NotApplicable` if it pads the output."""
     crop = tuple(shapes.crop(layer))
     if any(before < 0 or after < 0 for before, after in crop):
         raise NotApplicable(f"crop {crop}: the output extends past the overlap-add's full output")

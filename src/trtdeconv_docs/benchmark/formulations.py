@@ -29,19 +29,40 @@ import numpy as np
 from ..layer import reference, shapes
 from ..layer.attributes import Deconvolution
 
-FORMULATIONS = ("deconvolution", "subpixel", "subpixel_compact")
+FORMULATIONS = ("deconvolution", "subpixel", "subpixel_compact", "subpixel_phases")
 """``deconvolution``: the layer itself; ``subpixel``: convolution + depth-to-space with the phases
 aligned to the output (no slice when ``S`` divides it); ``subpixel_compact``: the phases aligned to
 the uncropped output, so the convolution has the fewest taps (``ceil(K / S)`` per dimension) and a
-slice drops the leading crop too."""
+slice drops the leading crop too; ``subpixel_phases``: one convolution per phase (``S^R`` of them) with
+exactly that phase's taps, concatenated and interleaved (:func:`phases_plan`); with ``num_groups == C_in ==
+M`` each is a true depthwise convolution."""
 
 
 class NotApplicable(ValueError):
     """The formulation cannot express this layer; the message says why."""
 
 
+class Interleaving:
+    """What both sub-pixel plans share: the blocks ``P`` of every phase interleaved into ``P * S``, then sliced."""
+
+    blocks: Tuple[int, ...]
+    stride: Tuple[int, ...]
+    output_shape: Tuple[int, ...]
+    start: Tuple[int, ...]
+
+    @property
+    def interleaved_shape(self) -> Tuple[int, ...]:
+        """Second shuffle's reshape: ``(N, M, *(P * S))``."""
+        return self.output_shape[:2] + tuple(p * s for p, s in zip(self.blocks, self.stride))
+
+    @property
+    def needs_slice(self) -> bool:
+        """Whether the interleaved output differs from the output (then a slice keeps ``O`` from ``start``)."""
+        return self.interleaved_shape != self.output_shape or any(self.start)
+
+
 @dataclass(frozen=True)
-class SubPixelPlan:
+class SubPixelPlan(Interleaving):
     """One grouped convolution, two shuffles and an optional slice; see the module docstring."""
 
     kernel: np.ndarray  # (S^R * M, C_in / groups, *K'), TensorRT's convolution layout
@@ -67,15 +88,6 @@ class SubPixelPlan:
         rank = len(self.stride)
         return (0, 1) + tuple(v for d in range(rank) for v in (2 + rank + d, 2 + d))
 
-    @property
-    def interleaved_shape(self) -> Tuple[int, ...]:
-        """Second shuffle's reshape: ``(N, M, *(P * S))``."""
-        return self.output_shape[:2] + tuple(p * s for p, s in zip(self.blocks, self.stride))
-
-    @property
-    def needs_slice(self) -> bool:
-        """Whether the interleaved output differs from the output (then a slice keeps ``O`` from ``start``)."""
-        return self.interleaved_shape != self.output_shape or any(self.start)
 
 
 def _taps_per_dimension(kernel: int, stride: int, before: int):
@@ -156,17 +168,106 @@ def convolve(x, kernel, bias, pre_padding, post_padding, num_groups: int) -> np.
     return out + np.asarray(bias, np.float64).reshape((1, -1) + (1,) * rank)
 
 
-def evaluate(plan: SubPixelPlan, x) -> np.ndarray:
-    """Run ``plan`` on ``x`` in float64: convolution, the two shuffles, the slice."""
+def evaluate(plan, x) -> np.ndarray:
+    """Run ``plan`` on ``x`` in float64: convolution, the two shuffles, the slice (a :class:`PhasesPlan`:
+    :func:`evaluate_phases`)."""
+    if isinstance(plan, PhasesPlan):
+        return evaluate_phases(plan, x)
     y = convolve(x, plan.kernel, plan.bias, plan.pre_padding, plan.post_padding, plan.num_groups)
     y = y.reshape(plan.split_shape).transpose(plan.permutation).reshape(plan.interleaved_shape)
     return y[(slice(None), slice(None)) + tuple(slice(b, b + size) for b, size in zip(plan.start, plan.output_shape[2:]))]
 
 
-def plan_for(formulation: str, input_shape, kernel, bias, layer: Deconvolution) -> SubPixelPlan:
-    """The plan of a sub-pixel ``formulation`` (``subpixel`` or ``subpixel_compact``)."""
+@dataclass(frozen=True)
+class PhaseConvolution:
+    """One phase's convolution: its taps only, padded so that it yields the plan's blocks (then cut to them)."""
+
+    kernel: np.ndarray  # (M, C_in / groups, *K_r)
+    kernel_size: Tuple[int, ...]
+    pre_padding: Tuple[int, ...]
+    post_padding: Tuple[int, ...]
+    blocks: Tuple[int, ...]  # its output before the cut (>= the plan's blocks)
+
+
+@dataclass(frozen=True)
+class PhasesPlan(Interleaving):
+    """``S^R`` convolutions, a channel concatenation (phase-major), two shuffles and an optional slice."""
+
+    phases: Tuple[PhaseConvolution, ...]
+    bias: np.ndarray  # (M,), added by every phase's convolution
+    num_groups: int
+    stride: Tuple[int, ...]
+    blocks: Tuple[int, ...]
+    output_shape: Tuple[int, ...]
+    start: Tuple[int, ...]
+
+    @property
+    def split_shape(self) -> Tuple[int, ...]:
+        """First shuffle's reshape of the concatenation: ``(N, *S, M, *P)``."""
+        n, m = self.output_shape[:2]
+        return (n,) + self.stride + (m,) + self.blocks
+
+    @property
+    def permutation(self) -> Tuple[int, ...]:
+        """First shuffle's second transpose: ``(N, M, P_1, S_1, P_2, S_2, ...)``."""
+        rank = len(self.stride)
+        return (0, 1 + rank) + tuple(v for d in range(rank) for v in (2 + rank + d, 1 + d))
+
+
+
+def phases_plan(input_shape, kernel, bias, layer: Deconvolution) -> PhasesPlan:
+    """One convolution per phase, each with exactly its taps, equal to ``layer`` once interleaved.
+
+    Built from :func:`subpixel_plan` (aligned): phase ``r``'s taps are the nonzero part of its
+    kernel slice; the convolution keeps its own padding and is cut to the common blocks.
+    """
+    aligned = subpixel_plan(input_shape, kernel, bias, layer)
+    rank, groups = layer.spatial_rank, layer.num_groups
+    m, c_group = layer.num_output_maps, input_shape[1] // groups
+    count = int(np.prod(layer.stride_nd))
+    full = aligned.kernel.reshape((m, count, c_group) + aligned.kernel_size)
+    crop = shapes.crop(layer)
+    phases = []
+    for index, phase in enumerate(itertools.product(*(range(s) for s in layer.stride_nd))):
+        lows, highs = [], []
+        for d, (k, s, (before, _)) in enumerate(zip(layer.kernel_size_nd, layer.stride_nd, crop)):
+            offsets = [o for o, _ in _taps_per_dimension(k, s, before)[phase[d]]]
+            if not offsets:
+                raise NotApplicable(f"kernel {k} < stride {s}: a phase without taps is the bias alone, no convolution")
+            lows.append(min(offsets) + aligned.pre_padding[d])
+            highs.append(max(offsets) + aligned.pre_padding[d])
+        window = tuple(slice(lo, hi + 1) for lo, hi in zip(lows, highs))
+        taps = full[(slice(None), index, slice(None)) + window]
+        pre = tuple(aligned.pre_padding[d] - lows[d] for d in range(rank))
+        if min(pre) < 0:
+            raise NotApplicable(f"phase {phase} starts past the input's first element: it would need negative padding")
+        post = []
+        for d, size in enumerate(input_shape[2:]):
+            needed = aligned.blocks[d] - size - pre[d] + taps.shape[2 + d] - 1
+            post.append(max(needed, 0))
+        blocks = tuple(size + pre[d] + post[d] - taps.shape[2 + d] + 1 for d, size in enumerate(input_shape[2:]))
+        phases.append(PhaseConvolution(np.ascontiguousarray(taps), tuple(taps.shape[2:]), pre, tuple(post), blocks))
+    return PhasesPlan(tuple(phases), aligned.bias[::count].copy(), groups, aligned.stride, aligned.blocks,
+                      aligned.output_shape, aligned.start)
+
+
+def evaluate_phases(plan: PhasesPlan, x) -> np.ndarray:
+    """Run ``plan`` on ``x`` in float64: every phase's convolution cut to the blocks, concatenation, shuffles, slice."""
+    outputs = []
+    for phase in plan.phases:
+        y = convolve(x, phase.kernel, plan.bias, phase.pre_padding, phase.post_padding, plan.num_groups)
+        outputs.append(y[(slice(None), slice(None)) + tuple(slice(0, b) for b in plan.blocks)])
+    y = np.concatenate(outputs, axis=1)
+    y = y.reshape(plan.split_shape).transpose(plan.permutation).reshape(plan.interleaved_shape)
+    return y[(slice(None), slice(None)) + tuple(slice(b, b + size) for b, size in zip(plan.start, plan.output_shape[2:]))]
+
+
+def plan_for(formulation: str, input_shape, kernel, bias, layer: Deconvolution):
+    """The plan of a sub-pixel ``formulation``: a :class:`SubPixelPlan`, or a :class:`PhasesPlan` for ``subpixel_phases``."""
     if formulation not in FORMULATIONS[1:]:
         raise ValueError(f"{formulation!r} is not one of {FORMULATIONS[1:]}")
+    if formulation == "subpixel_phases":
+        return phases_plan(input_shape, kernel, bias, layer)
     return subpixel_plan(input_shape, kernel, bias, layer, compact=formulation == "subpixel_compact")
 
 

@@ -8,6 +8,13 @@ The folder gets ``tensorrt.json`` and ``pytorch.json`` as the runners wrote them
 manifest (:func:`trtdeconv_docs.cassette.publisher.publish`) whose provenance holds both
 runs' (TensorRT's from :func:`~trtdeconv_docs.cassette.publisher.gpu_provenance`, PyTorch's
 from the PyTorch runner).
+
+``--earlier FOLDER`` (a verified recording, usually ``recordings/benchmark`` itself) carries
+its runs that the new runs did not measure (an id the new run has not at all, or has as
+``not_run`` or ``failed``) into the new files, each marked with ``earlier_method``: the
+earlier file's format, method and date. They stay visible in the raw tables and never enter a
+comparison, a chart or a verdict (``benchmark.analysis.unusable``), because they were timed
+another way. The earlier provenances are kept under ``sessions`` of each file.
 """
 
 from __future__ import annotations
@@ -18,17 +25,53 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
-from ..cassette.store import root
-from ..cassette.publisher import publish
+from ..cassette.publisher import publish, write_json
+from ..cassette.store import read_json, root
 from . import pytorch_file, tensorrt_file
 
 TARGET = root() / "benchmark"
 
 
-def merge(tensorrt_dir: Path, pytorch_dir: Path, target: Path = TARGET, command: str = "") -> None:
-    """Publish both runs' files into ``target`` with both provenances."""
+NOT_MEASURED = ("not_run", "failed")
+"""A new run's statuses that an earlier measurement of the same id may fill."""
+METHODS = {
+    (tensorrt_file, 1): "CUDA events around each execute_async_v3 (no CUDA graph), FP16 builds with TF32 allowed",
+    (pytorch_file, 1): "CUDA events around each eager call (no CUDA graph)",
+    (pytorch_file, 2): "CUDA events around each eager call (no CUDA graph)",
+}
+"""How the earlier formats timed (the second edition, TensorRT format 2 and PyTorch format 3, replays CUDA graphs)."""
+
+
+def carry_earlier(document: Dict[str, Any], earlier: Dict[str, Any], name: str) -> int:
+    """Fill ``document``'s unmeasured run ids from ``earlier`` (each marked ``earlier_method``); how many."""
+    new = {record["id"]: index for index, record in enumerate(document["runs"])}
+    fmt = earlier.get("format", 1)
+    method = METHODS.get((name, fmt), f"format {fmt}")
+    date = earlier["provenance"]["date"][:10]
+    carried = 0
+    for record in earlier["runs"]:
+        if record.get("status") != "measured" or "earlier_method" in record:
+            continue
+        index = new.get(record["id"])
+        if index is not None and document["runs"][index].get("status") not in NOT_MEASURED:
+            continue
+        kept = {**record, "earlier_method": f"format {fmt}, {date}: {method}"}
+        if index is None:
+            document["runs"].append(kept)
+        else:
+            document["runs"][index] = kept
+        carried += 1
+    document["sessions"] = document.get("sessions", []) + [
+        {"provenance": earlier["provenance"], "format": fmt, "settings": earlier.get("settings", {}),
+         "carried_runs": carried}]
+    return carried
+
+
+def merge(tensorrt_dir: Path, pytorch_dir: Path, target: Path = TARGET, command: str = "",
+          earlier: Optional[Path] = None) -> None:
+    """Publish both runs' files into ``target`` with both provenances (and ``earlier``'s unmeasured runs carried)."""
     sources = {tensorrt_file: Path(tensorrt_dir) / tensorrt_file, pytorch_file: Path(pytorch_dir) / pytorch_file}
     documents = {}
     for name, path in sources.items():
@@ -40,7 +83,12 @@ def merge(tensorrt_dir: Path, pytorch_dir: Path, target: Path = TARGET, command:
         print(f"note: {sources[tensorrt_file]} says the TensorRT run did not finish", file=sys.stderr)
     with tempfile.TemporaryDirectory() as scratch:
         for name, path in sources.items():
-            shutil.copyfile(path, Path(scratch) / name)
+            if earlier is None:
+                shutil.copyfile(path, Path(scratch) / name)
+                continue
+            carried = carry_earlier(documents[name], read_json(Path(earlier) / name), name)
+            print(f"{name}: {carried} runs carried from {earlier} (marked earlier_method)", file=sys.stderr)
+            write_json(Path(scratch) / name, documents[name])
         publish(scratch, target, {"tensorrt": documents[tensorrt_file]["provenance"],
                                   "pytorch": documents[pytorch_file]["provenance"]}, command=command)
 
@@ -51,10 +99,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--tensorrt", type=Path, required=True, help="the TensorRT runner's --out folder")
     parser.add_argument("--pytorch", type=Path, required=True, help="the PyTorch runner's --out folder")
     parser.add_argument("--target", type=Path, default=TARGET, help=f"recordings folder (default {TARGET})")
+    parser.add_argument("--earlier", type=Path, help="a recording whose runs fill the ids the new runs did not "
+                        "measure, marked as timed by the earlier method")
     args = parser.parse_args(argv)
-    merge(args.tensorrt, args.pytorch, args.target,
+    merge(args.tensorrt, args.pytorch, args.target, earlier=args.earlier,
           command="python -m trtdeconv_docs.benchmark.tensorrt; python3 -m trtdeconv_docs.benchmark.pytorch; "
-                  "python -m trtdeconv_docs.benchmark.merge")
+                  "python -m trtdeconv_docs.benchmark.merge" + (" --earlier" if args.earlier else ""))
     return 0
 
 

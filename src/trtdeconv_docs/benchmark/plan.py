@@ -15,19 +15,45 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from .formulations import not_applicable
-from .workloads import PRECISIONS, WORKLOADS, Workload
+from .workloads import GUIDE, PRECISIONS, WORKLOADS, Workload
+
+LAYOUTS = ("nchw", "channels_last")
+"""The network's I/O layout: linear NCHW, or channels-last (``allowed_formats``: HWC8 for FP16, DHWC8 in 3-D;
+HWC for FP32/TF32 in 2-D; none for FP32 3-D, INT8), PyTorch ``channels_last``'s counterpart."""
+
+SUBPIXEL = ("subpixel", "subpixel_compact", "subpixel_phases")
+FLOAT = ("fp16", "tf32", "fp32")
 
 PRIORITY = (
-    ("deconvolution", "fp16"), ("deconvolution", "fp32"), ("deconvolution", "tf32"),
-    ("subpixel", "fp16"), ("subpixel", "fp32"), ("subpixel_compact", "fp16"),
-    ("deconvolution", "int8"), ("subpixel", "tf32"), ("subpixel", "int8"),
+    # 1. the deconvolution with CUDA graphs on the guide's seven workloads, FP16 in NCHW and HWC8
+    ("guide", ("deconvolution",), ("fp16",), LAYOUTS),
+    ("guide", ("deconvolution",), ("fp32", "tf32"), ("nchw",)),
+    # 2. every sub-pixel variant in every precision (FP16 first, its channels-last too)
+    ("guide", ("subpixel",), ("fp16",), LAYOUTS),
+    ("guide", ("subpixel_compact", "subpixel_phases"), ("fp16",), ("nchw",)),
+    ("guide", SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
+    # 3. the depthwise sweep: resolution and number of groups
+    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
+    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
+    # 4. k3 s2 op1 and batch 1
+    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("fp16",), LAYOUTS),
+    ("batch_1", ("deconvolution", "subpixel"), ("fp16",), LAYOUTS),
+    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
+    # 5. INT8, with and without Q/DQ after the layer
+    ("guide", ("deconvolution", "subpixel"), ("int8_out", "int8"), ("nchw",)),
+    # 6. the rest: FP32/TF32 channels-last, batch 1 in FP32/TF32
+    ("guide", ("deconvolution", "subpixel"), ("fp32", "tf32"), ("channels_last",)),
+    ("batch_1", ("deconvolution", "subpixel"), ("tf32", "fp32"), ("nchw",)),
 )
-"""(formulation, precision) pairs, most wanted first; each is tried on every workload."""
+"""(workloads, formulations, precisions, layouts), most wanted first: the order the issue gives. ``guide``: the
+seven; ``k3_s2_op1``: PyTorch's decoder layer; otherwise a :attr:`~.workloads.Workload.sweep`."""
 
-SECONDS_PER_BUILD = 5.0
-"""A guess for one engine build at the default optimization level (big layers take 5-30 s)."""
-SECONDS_PER_TIMING = 0.6
-"""Warm-up, timed iterations, copies and the CPU check of one run."""
+SECONDS_PER_BUILD = 2.5
+"""A guess for one engine build at the default optimization level with a warm timing cache (big layers 5-30 s)."""
+SECONDS_PER_TIMING = 1.0
+"""Warm-up until the medians settle, graph replays, enqueue timing, the per-layer profile and the CPU check."""
 
 
 @dataclass(frozen=True)
@@ -38,26 +64,57 @@ class Run:
     formulation: str
     precision: str
     skipped: Optional[str] = None
+    layout: str = "nchw"
 
     @property
     def id(self) -> str:
-        """``workload/formulation/precision``."""
-        return f"{self.workload.name}/{self.formulation}/{self.precision}"
+        """``workload/formulation/precision``, and ``/channels_last`` for that layout."""
+        suffix = "" if self.layout == "nchw" else f"/{self.layout}"
+        return f"{self.workload.name}/{self.formulation}/{self.precision}{suffix}"
+
+
+def layout_not_applicable(workload: Workload, precision: str, layout: str) -> Optional[str]:
+    """Why ``layout`` is not built for this workload and precision (``None`` when it is)."""
+    if layout == "nchw":
+        return None
+    if precision.startswith("int8"):
+        return "INT8 runs keep linear FP32 I/O (their Q/DQ picks the INT8 layout)"
+    if workload.layer.spatial_rank == 3 and precision != "fp16":
+        return "TensorRT 8.6 has no channels-last FP32 format in 3-D (DHWC8 is FP16 only)"
+    if workload.layer.spatial_rank not in (2, 3):
+        return "channels-last formats need 2-D or 3-D"
+    return None
+
+
+def _selected(selector: str) -> List[Workload]:
+    if selector == "guide":
+        return [w for w in WORKLOADS if w.name in GUIDE]
+    if selector == "k3_s2_op1":
+        return [w for w in WORKLOADS if w.family == "k3_s2_op1" and not w.sweep]
+    return [w for w in WORKLOADS if w.sweep == selector]
 
 
 def runs(only: Sequence[str] = (), precisions: Sequence[str] = PRECISIONS) -> List[Run]:
-    """Every run in priority order; ``only`` keeps those workloads (all when empty)."""
+    """Every run in priority order, each once; ``only`` keeps those workloads (all when empty)."""
     unknown = sorted(set(only) - {w.name for w in WORKLOADS})
     if unknown:
         raise KeyError(f"no workload {', '.join(unknown)}; choose from {', '.join(w.name for w in WORKLOADS)}")
-    wanted = [w for w in WORKLOADS if not only or w.name in only]
-    result = []
-    for formulation, precision in PRIORITY:
-        if precision not in precisions:
-            continue
-        for workload in wanted:
-            reason = not_applicable(formulation, workload.input_shape, workload.layer)
-            result.append(Run(workload, formulation, precision, reason))
+    result, seen = [], set()
+    for selector, formulation_list, precision_list, layouts in PRIORITY:
+        for formulation in formulation_list:
+            for precision in precision_list:
+                if precision not in precisions:
+                    continue
+                for layout in layouts:
+                    for workload in _selected(selector):
+                        if only and workload.name not in only:
+                            continue
+                        reason = (not_applicable(formulation, workload.input_shape, workload.layer)
+                                  or layout_not_applicable(workload, precision, layout))
+                        run = Run(workload, formulation, precision, reason, layout)
+                        if run.id not in seen:
+                            seen.add(run.id)
+                            result.append(run)
     return result
 
 
@@ -86,6 +143,11 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
                         help="comma-separated subset of " + ", ".join(PRECISIONS))
     parser.add_argument("--time-budget", type=float, default=240.0,
                         help="seconds after which no further engine is built (default 240)")
+    parser.add_argument("--resume", type=Path, default=None,
+                        help="an earlier tensorrt.json: its measured and refused runs are kept (with their session's "
+                             "ceilings), the others are made")
+    parser.add_argument("--timing-cache", type=Path, default=None,
+                        help="timing cache file: read if it exists, written back at the end (shared between runs)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the number of builds")
     args = parser.parse_args(argv)
     precisions = tuple(filter(None, args.precisions.split(",")))

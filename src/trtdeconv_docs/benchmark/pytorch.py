@@ -8,11 +8,15 @@ Variants: FP32 with TF32 off (cuDNN and matmul), TF32 on, FP16, each in the defa
 (contiguous NCHW) and the ``channels_last`` memory format; ``cudnn.benchmark`` on, so
 cuDNN picks its fastest algorithm as TensorRT picks its tactics. Inputs, kernels and biases
 are the TensorRT runner's (:meth:`~.workloads.Workload.arrays`); timing is CUDA events
-around each call (warm-up, then at least 100 iterations); each output is checked on a
-slice against the float64 reference model (:mod:`.check`). The ceilings: device-to-device
-copy bandwidth (a 1 GiB ``copy_``, read plus write), FP32 / TF32 / FP16 / INT8 matmul
-throughput (square 8192 matrices) and the latency floor (``launch``: a one-element ``copy_``,
-the smallest kernel launch, in the same timing loop).
+around each replay of a ``torch.cuda.graph`` of one call (warm-up until the medians settle,
+then at least 100 replays, :mod:`trtdeconv_docs.trt.timing`), the eager call's host time apart (``enqueue_ms``;
+``host_bound`` when it exceeds the GPU time), NVML state around each run (:mod:`.nvml`); each
+output is checked on a slice against the float64 reference model (:mod:`.check`). The
+ceilings: device-to-device copy bandwidth (a 1 GiB ``copy_``, read plus write), FP32 / TF32 /
+FP16 / INT8 matmul throughput (square 8192 matrices; INT8 through ``torch._int_mm`` with a
+column-major right operand, cuBLASLt's fast layout) and the GPU launch overhead (``launch``:
+a graph of :data:`trtdeconv_docs.trt.timing.LAUNCH_KERNELS` one-element ``add_`` kernels replayed, divided by N;
+``eager_copy``: format 2's one-element ``copy_`` in eager mode, which is PyTorch's CPU dispatch).
 
 Per workload and precision (FP32 with TF32 off, TF32, FP16) the col2im measurements
 (:mod:`.col2im`, list ``col2im`` of the document): ``pytorch_gemm``, the deconvolution's own GEMM
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import math
+import functools
 import platform
 import sys
 import time
@@ -40,17 +44,17 @@ import torch
 import torch.nn.functional as F
 
 from ..cassette.publisher import write_json
-from . import check, col2im, pytorch_file
+from ..trt import timing
+from . import check, col2im, nvml, pytorch_file
 from .workloads import WORKLOADS, Workload
 
-WARMUP = 10
-MIN_ITERATIONS = 100
-MAX_ITERATIONS = 300
-TIMED_SECONDS = 0.2
 COPY_BYTES = 1 << 30
 MATMUL_SIZE = 8192
-FORMAT = 2
-"""``pytorch.json`` format: 1 had no ``format`` key, no ``col2im`` list and no ``launch`` ceiling."""
+FORMAT = 3
+"""``pytorch.json`` format: 1 had no ``format`` key, no ``col2im`` list and no ``launch`` ceiling; 2 timed
+eager calls between events and its ``launch`` was an eager one-element copy (CPU dispatch); 3 replays
+CUDA graphs, times the enqueue apart, records NVML, and ``launch`` is the GPU launch overhead."""
+MONITOR: Optional[nvml.Monitor] = None
 COL2IM_PRECISIONS = ("fp32", "tf32", "fp16")
 VARIANTS = ("fp32", "tf32", "fp16", "fp32_channels_last", "tf32_channels_last", "fp16_channels_last")
 
@@ -70,33 +74,80 @@ def set_tf32(allowed: bool) -> None:
     torch.backends.cuda.matmul.allow_tf32 = allowed
 
 
-def timed(function: Callable[[], Any]) -> List[float]:
-    """Milliseconds of each call of ``function`` between CUDA events, after a warm-up."""
-    def measure(count: int) -> List[float]:
-        pairs = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(count)]
-        for start, end in pairs:
-            start.record()
+def replays(graph, count: int) -> List[float]:
+    """Milliseconds of each of ``count`` replays of ``graph`` between CUDA events."""
+    pairs = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(count)]
+    for start, end in pairs:
+        start.record()
+        graph.replay()
+        end.record()
+    torch.cuda.synchronize()
+    return [start.elapsed_time(end) for start, end in pairs]
+
+
+def capture(function: Callable[[], Any], repeat: int = 1):
+    """A ``torch.cuda.CUDAGraph`` of ``repeat`` calls (after three eager calls on a side stream, as PyTorch asks:
+    cuDNN's benchmark picks its algorithm there)."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(3):
             function()
-            end.record()
+    torch.cuda.current_stream().wait_stream(side)
+    torch.cuda.synchronize()
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        for _ in range(repeat):
+            function()
+    return graph
+
+
+def timed_graph(graph, repeat: int = 1) -> Dict[str, Any]:
+    """Warm up until the medians settle, then time replays (each divided by ``repeat``)."""
+    started, medians, count = time.perf_counter(), [], 0
+    while True:
+        medians.append(float(np.median(replays(graph, timing.WARMUP_BATCH))))
+        count += timing.WARMUP_BATCH
+        elapsed = time.perf_counter() - started
+        if (timing.settled(medians) and elapsed >= timing.MIN_WARMUP_SECONDS) or elapsed >= timing.WARMUP_SECONDS:
+            break
+    samples = [s / repeat for s in replays(graph, timing.iterations_for(medians[-1]))]
+    return {"samples_ms": samples, "latency_ms": {**timing.statistics(samples), "warmup": count,
+                                                  "iterations": len(samples)},
+            "warmup": {"replays": count, "seconds": round(elapsed, 4), "settled": timing.settled(medians)}}
+
+
+def enqueue_ms(function: Callable[[], Any]) -> Dict[str, Any]:
+    """Host milliseconds of eager calls of ``function`` (synchronized between calls, outside the timing)."""
+    samples = []
+    for _ in range(timing.ENQUEUE_SAMPLES):
+        started = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - started) * 1e3)
         torch.cuda.synchronize()
-        return [start.elapsed_time(end) for start, end in pairs]
-
-    estimate = float(np.median(measure(WARMUP)))
-    iterations = int(min(max(math.ceil(TIMED_SECONDS / max(estimate * 1e-3, 1e-9)), MIN_ITERATIONS), MAX_ITERATIONS))
-    return measure(iterations)
+    return {"samples_ms": samples, "latency_ms": {**timing.statistics(samples), "iterations": len(samples)}}
 
 
-def quartiles(samples: List[float]) -> Dict[str, Any]:
-    """Median and interquartile range (NumPy's default linear interpolation), warm-up and count."""
-    q1, median, q3 = (float(v) for v in np.percentile(np.asarray(samples, np.float64), [25, 50, 75]))
-    return {"median": median, "q1": q1, "q3": q3, "warmup": WARMUP, "iterations": len(samples)}
+def measured(function: Callable[[], Any], host: bool = True) -> Dict[str, Any]:
+    """Everything measured about ``function``: graph-replay GPU time, enqueue time, host-bound flag, NVML."""
+    before = MONITOR.snapshot() if MONITOR else None
+    graph = capture(function)
+    result = timed_graph(graph)
+    del graph
+    if host:
+        result["enqueue_ms"] = enqueue_ms(function)
+        result["host_bound"] = timing.host_bound(result["latency_ms"]["median"],
+                                                 result["enqueue_ms"]["latency_ms"]["median"])
+    result.update(nvml_before=before, nvml_after=MONITOR.snapshot() if MONITOR else None)
+    return result
 
 
 def padding_and_output_padding(workload: Workload):
     """PyTorch's symmetric ``padding`` and ``output_padding`` for the layer, or a reason it has none."""
     layer = workload.layer
-    if layer.padding_mode not in ("EXPLICIT_ROUND_DOWN", "EXPLICIT_ROUND_UP") or layer.pre_padding != layer.post_padding:
-        return None, "PyTorch's conv_transpose pads both ends alike"
+    if layer.padding_mode not in ("EXPLICIT_ROUND_DOWN", "EXPLICIT_ROUND_UP") or any(
+            post > pre or pre - post >= s for pre, post, s in zip(layer.pre_padding, layer.post_padding, layer.stride_nd)):
+        return None, "PyTorch's conv_transpose pads both ends alike, less output_padding (< stride) at the end"
     natural = [(i - 1) * s - 2 * p + dk for i, s, p, dk in
                zip(workload.input_shape[2:], layer.stride_nd, layer.pre_padding, layer.dilated_kernel)]
     extra = [o - n for o, n in zip(workload.output_shape[2:], natural)]
@@ -114,16 +165,22 @@ def conv_transpose(workload: Workload):
                           groups=layer.num_groups, dilation=layer.dilation_nd)
 
 
+@functools.lru_cache(maxsize=1)
+def host_arrays(workload: Workload) -> Dict[str, np.ndarray]:
+    """The workload's arrays, drawn once while the runner stays on that workload."""
+    return workload.arrays()
+
+
 def device_arrays(workload: Workload, dtype):
     """The workload's input, kernel and bias on the GPU in ``dtype``."""
-    arrays = workload.arrays()
+    arrays = host_arrays(workload)
     return tuple(torch.from_numpy(arrays[name]).to("cuda", dtype) for name in ("input", "kernel", "bias"))
 
 
 def reference_for(workload: Workload, references: Dict[str, check.Slice]) -> check.Slice:
     """The workload's float64 reference slice, computed once."""
     if workload.name not in references:
-        arrays = workload.arrays()
+        arrays = host_arrays(workload)
         references[workload.name] = check.reference_slice(arrays["input"], arrays["kernel"], arrays["bias"],
                                                            workload.layer)
     return references[workload.name]
@@ -144,9 +201,8 @@ def run_workload(workload: Workload, variant: str, references: Dict[str, check.S
         x, w = x.contiguous(memory_format=memory_format), w.contiguous(memory_format=memory_format)
     with torch.no_grad():
         output = function(x, w, b, **arguments)
-        samples = timed(lambda: function(x, w, b, **arguments))
-    return {**record, "status": "measured", "output_shape": list(output.shape),
-            "latency_ms": quartiles(samples), "samples_ms": samples,
+        timings = measured(lambda: function(x, w, b, **arguments))
+    return {**record, "status": "measured", "output_shape": list(output.shape), **timings,
             "check": check.judge(output[:1].float().cpu().numpy(), reference_for(workload, references), precision)}
 
 
@@ -171,10 +227,9 @@ def run_col2im(workload: Workload, precision: str, references: Dict[str, check.S
         a = torch.empty(g["batch"], g["m"], g["k"], dtype=dtype, device="cuda").uniform_(-1, 1)
         bm = w.reshape(g["batch"], g["k"], g["n"])
         alone = (lambda: a[0] @ bm[0]) if g["batch"] == 1 else (lambda: torch.bmm(a, bm))
-        samples = timed(alone)
         records = [{**base, "id": f"{workload.name}/pytorch_gemm/{precision}", "kind": "gemm", "status": "measured",
                     "what": "[m, k] x [k, n], batch times (once per group), contiguous operands",
-                    "latency_ms": quartiles(samples), "samples_ms": samples}]
+                    **measured(alone, host=False)}]
         a = bm = None  # free the operands before the next allocation
         formulation = {**base, "id": f"{workload.name}/pytorch_matmul_fold/{precision}", "kind": "matmul_fold"}
         step = {**base, "id": f"{workload.name}/pytorch_matmul_fold_gemm/{precision}", "kind": "matmul_fold_gemm"}
@@ -184,65 +239,72 @@ def run_col2im(workload: Workload, precision: str, references: Dict[str, check.S
                               {**step, "status": "not_applicable", "reason": reason}]
         weights = col2im.weights(w, p, lambda t, shape: t.expand(shape))
         output = overlap_add(col2im.columns(weights, x, p), p, b)
-        samples = timed(lambda: col2im.columns(weights, x, p))
         records.append({**step, "status": "measured", "what": "batched kernel^T @ x per image and group",
-                        "latency_ms": quartiles(samples), "samples_ms": samples})
-        samples = timed(lambda: overlap_add(col2im.columns(weights, x, p), p, b))
+                        **measured(lambda: col2im.columns(weights, x, p), host=False)})
+        timings = measured(lambda: overlap_add(col2im.columns(weights, x, p), p, b))
         function, arguments = conv_transpose(workload)
         theirs = None if function is None else function(x, w, b, **arguments)[:1].float().cpu().numpy()
         records.append({**formulation, "status": "measured", "output_shape": list(output.shape),
-                        "overlap_add": "fold" if p.rank == 2 else "rearrange",
-                        "latency_ms": quartiles(samples), "samples_ms": samples,
+                        "overlap_add": "fold" if p.rank == 2 else "rearrange", **timings,
                         "check": check.judge(output[:1].float().cpu().numpy(), reference_for(workload, references),
                                              precision, other=theirs)})
     return records
 
 
-def launch_floor() -> Dict[str, Any]:
-    """The latency floor: a one-element ``copy_``, the smallest kernel launch, timed like everything else."""
-    source = torch.ones(1, dtype=torch.float32, device="cuda")
-    target = torch.empty_like(source)
-    samples = timed(lambda: target.copy_(source))
-    return {"status": "measured", "latency_ms": quartiles(samples), "samples_ms": samples,
-            "what": "copy_ of one float32 element on the GPU: the smallest kernel launch"}
+def launch_overhead() -> Dict[str, Any]:
+    """GPU launch overhead: a graph of N one-element ``add_`` kernels replayed, / N; one such graph of 1; and
+    the eager one-element ``copy_`` of format 2 (CPU dispatch plus launch: not a GPU cost)."""
+    tensor = torch.ones(1, dtype=torch.float32, device="cuda")
+    per_kernel = timed_graph(capture(lambda: tensor.add_(1), timing.LAUNCH_KERNELS), timing.LAUNCH_KERNELS)
+    single = timed_graph(capture(lambda: tensor.add_(1)))
+    target = torch.empty_like(tensor)
+    return {"status": "measured", "kernels_per_graph": timing.LAUNCH_KERNELS, "per_kernel": per_kernel,
+            "single_graph": single, "eager_copy_host": enqueue_ms(lambda: target.copy_(tensor)),
+            "samples_ms": per_kernel["samples_ms"], "latency_ms": per_kernel["latency_ms"],
+            "what": f"a CUDA graph of {timing.LAUNCH_KERNELS} one-element add_ kernels, replayed, divided by "
+                    f"{timing.LAUNCH_KERNELS}: the GPU cost of one kernel launch"}
 
 
 def ceilings() -> Dict[str, Any]:
-    """Copy bandwidth (bytes read + written per second) and matmul throughput (flop/s), measured."""
+    """Copy bandwidth (bytes read + written per second), matmul throughput (flop/s) and launch overhead."""
     result: Dict[str, Any] = {}
     source = torch.empty(COPY_BYTES // 4, dtype=torch.float32, device="cuda").uniform_()
     target = torch.empty_like(source)
-    samples = timed(lambda: target.copy_(source))
-    result["copy"] = {"bytes": 2 * COPY_BYTES, "latency_ms": quartiles(samples), "samples_ms": samples,
+    result["copy"] = {"bytes": 2 * COPY_BYTES, **measured(lambda: target.copy_(source), host=False),
                       "what": "device-to-device copy_ of 1 GiB: bytes counts the read and the write"}
     source = target = None  # free 2 GiB before the matmuls
-    result["launch"] = launch_floor()
+    result["launch"] = launch_overhead()
     n = MATMUL_SIZE
-    for name, dtype, tf32 in (("fp32", torch.float32, False), ("tf32", torch.float32, True),
-                              ("fp16", torch.float16, True), ("int8", torch.int8, False)):
+    for name, dtype, tf32 in (("fp16", torch.float16, False), ("int8", torch.int8, False),
+                              ("tf32", torch.float32, True), ("fp32", torch.float32, False)):
         set_tf32(tf32)
         try:
             if dtype == torch.int8:
                 a = torch.randint(-128, 127, (n, n), dtype=dtype, device="cuda")
-                bm = torch.randint(-128, 127, (n, n), dtype=dtype, device="cuda")
-                samples = timed(lambda: torch._int_mm(a, bm))
+                bm = torch.randint(-128, 127, (n, n), dtype=dtype, device="cuda").t()  # column-major
+                timings = measured(lambda: torch._int_mm(a, bm), host=False)
+                what = f"torch._int_mm {n}x{n} @ {n}x{n}, int8, right operand column-major (strides {bm.stride()})"
             else:
                 a = torch.randn(n, n, dtype=dtype, device="cuda")
                 bm = torch.randn(n, n, dtype=dtype, device="cuda")
-                samples = timed(lambda: torch.matmul(a, bm))
+                timings = measured(lambda: torch.matmul(a, bm), host=False)
+                what = f"{n}x{n} @ {n}x{n}, {dtype}"
         except Exception as error:  # torch._int_mm is absent or refused on some builds
             result[f"matmul_{name}"] = {"status": "refused", "messages": [f"{type(error).__name__}: {error}"]}
             continue
-        result[f"matmul_{name}"] = {"status": "measured", "flops": 2 * n ** 3, "latency_ms": quartiles(samples),
-                                    "samples_ms": samples, "what": f"{n}x{n} @ {n}x{n}, {dtype}"}
+        result[f"matmul_{name}"] = {"status": "measured", "flops": 2 * n ** 3, **timings, "what": what}
+        a = bm = None  # free the operands before the next pair
     return result
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """Time every workload in every variant and the ceilings; write ``pytorch.json``."""
+    """Time the ceilings, then every workload in every variant (col2im for the guide's seven); write ``pytorch.json``."""
+    global MONITOR
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.benchmark.pytorch", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for pytorch.json")
     parser.add_argument("--only", default="", help="comma-separated workload names (default: all)")
+    parser.add_argument("--time-budget", type=float, default=120.0,
+                        help="seconds after which no further workload is started (default 120)")
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
     unknown = sorted(only - {w.name for w in WORKLOADS})
@@ -252,11 +314,17 @@ def main(argv: Optional[List[str]] = None) -> int:
         parser.error("PyTorch sees no CUDA device")
     started = time.perf_counter()
     torch.backends.cudnn.benchmark = True
+    MONITOR = nvml.Monitor(torch.cuda.current_device())
     document: Dict[str, Any] = {"format": FORMAT, "provenance": provenance(), "settings": {
-        "cudnn_benchmark": True, "warmup": WARMUP, "min_iterations": MIN_ITERATIONS, "max_iterations": MAX_ITERATIONS,
-        "timed_seconds": TIMED_SECONDS, "timing": "CUDA events around each call on the current stream"}}
-    print(f"PyTorch {torch.__version__} on {document['provenance']['gpu']}", flush=True)
+        "cudnn_benchmark": True, "min_iterations": timing.MIN_ITERATIONS, "max_iterations": timing.MAX_ITERATIONS,
+        "warmup": f"batches of {timing.WARMUP_BATCH} graph replays until 3 batch medians agree within "
+                  f"{100 * timing.SETTLE_TOLERANCE:.0f} % (at most {timing.WARMUP_SECONDS} s)",
+        "timed_seconds": timing.TIMED_SECONDS, "time_budget_seconds": args.time_budget, "nvml": MONITOR.describe(),
+        "timing": "CUDA events around each replay of a torch.cuda.graph of one call",
+        "enqueue": f"host time of {timing.ENQUEUE_SAMPLES} eager calls, synchronized between"}}
+    print(f"PyTorch {torch.__version__} on {document['provenance']['gpu']}; NVML via {MONITOR.source}", flush=True)
     document["ceilings"] = ceilings()
+    print(f"[{time.perf_counter() - started:6.1f} s] ceilings measured", flush=True)
     references: Dict[str, check.Slice] = {}
     runs: List[Dict[str, Any]] = []
     col2im_runs: List[Dict[str, Any]] = []
@@ -264,34 +332,47 @@ def main(argv: Optional[List[str]] = None) -> int:
     def report(record: Dict[str, Any]) -> None:
         median = record.get("latency_ms", {}).get("median")
         print(f"[{time.perf_counter() - started:6.1f} s] {record['id']:45s} {record['status']} "
-              f"{'' if median is None else f'{median:.4f} ms'}", flush=True)
+              f"{'' if median is None else f'{median:.4f} ms'}{' HOST-BOUND' if record.get('host_bound') else ''}",
+              flush=True)
 
-    for workload in WORKLOADS:
+    def save(finished: bool) -> None:
+        write_json(args.out / pytorch_file, {**document, "col2im": col2im_runs, "runs": runs, "finished": finished,
+                                             "total_seconds": round(time.perf_counter() - started, 2)})
+
+    ordered = [w for w in WORKLOADS if not w.sweep] + [w for w in WORKLOADS if w.sweep]
+    for workload in ordered:
         if only and workload.name not in only:
+            continue
+        if time.perf_counter() - started > args.time_budget:
+            for variant in VARIANTS:
+                runs.append({"id": f"{workload.name}/pytorch/{variant}", "workload": workload.name,
+                             "precision": variant.partition("_")[0], "memory_format": variant.partition("_")[2]
+                             or "contiguous", "status": "not_run",
+                             "reason": f"--time-budget {args.time_budget:.0f} s spent"})
             continue
         for variant in VARIANTS:
             try:
                 record = run_workload(workload, variant, references)
             except Exception:
                 record = {"id": f"{workload.name}/pytorch/{variant}", "workload": workload.name,
-                          "precision": variant.partition("_")[0], "status": "failed",
-                          "messages": [traceback.format_exc()]}
+                          "precision": variant.partition("_")[0], "memory_format": variant.partition("_")[2]
+                          or "contiguous", "status": "failed", "messages": [traceback.format_exc()]}
             runs.append(record)
             report(record)
-        for precision in COL2IM_PRECISIONS:
+        for precision in COL2IM_PRECISIONS if not workload.sweep else ():
             try:
                 records = run_col2im(workload, precision, references)
             except Exception:
                 records = [{"id": f"{workload.name}/pytorch_{kind}/{precision}", "workload": workload.name,
                             "precision": precision, "kind": kind, "status": "failed",
                             "messages": [traceback.format_exc()]} for kind in ("gemm", "matmul_fold", "matmul_fold_gemm")]
-            torch.cuda.empty_cache()
             for record in records:
                 col2im_runs.append(record)
                 report(record)
-    document["col2im"] = col2im_runs
-    document.update(runs=runs, total_seconds=round(time.perf_counter() - started, 2))
-    write_json(args.out / pytorch_file, document)
+        torch.cuda.empty_cache()
+        references.pop(workload.name, None)
+        save(finished=False)
+    save(finished=True)
     print(f"wrote {args.out / pytorch_file}", flush=True)
     return 0
 

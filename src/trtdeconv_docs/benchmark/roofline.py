@@ -14,9 +14,10 @@ Counted per workload and precision:
 
 A working set that stays in the L2 cache can beat the DRAM floor (more than 100 %).
 
-Why a workload's fastest formulation is not within :data:`WITHIN` of its floor is read off three
-more measurements (:func:`gap_cause`): the latency floor (the smallest kernel launch), the
-deconvolution's GEMM alone at its exact shape, and the fastest formulation's time over that GEMM's.
+Why a workload's fastest formulation is not within :data:`WITHIN` of its floor is read off more
+measurements (:func:`gap_cause`): the GPU launch overhead per kernel (only from a GPU launch test),
+the deconvolution's GEMM alone at its exact shape, and for a bandwidth-bound floor the kernel the
+engine ran (:mod:`.kernels`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ import numpy as np
 
 from .workloads import Workload
 
-ELEMENT_BYTES = {"fp32": (4, 4, 4), "tf32": (4, 4, 4), "fp16": (2, 2, 2), "int8": (1, 1, 4)}
-"""Bytes per element of (input, kernel, output); the bias counts at the output's size."""
+ELEMENT_BYTES = {"fp32": (4, 4, 4), "tf32": (4, 4, 4), "fp16": (2, 2, 2), "int8": (1, 1, 4), "int8_out": (1, 1, 4)}
+"""Bytes per element of (input, kernel, output); the bias counts at the output's size (``int8_out``'s network
+output is FP32 too: its DQ runs in the engine)."""
 
 
 def bytes_moved(workload: Workload, precision: str) -> int:
@@ -45,7 +47,7 @@ def flops(workload: Workload) -> int:
 
 def floor_ms(workload: Workload, precision: str, ceilings: Dict[str, float]) -> Optional[Tuple[float, str]]:
     """(floor in ms, ``"memory"`` or ``"compute"``), or ``None`` when the precision's peak was not measured."""
-    peak = ceilings.get(f"peak_{precision}")
+    peak = ceilings.get(f"peak_{precision.partition('_')[0]}")  # int8_out runs at INT8's peak
     if peak is None:
         return None
     memory = bytes_moved(workload, precision) / ceilings["bandwidth"]
@@ -62,21 +64,26 @@ WITHIN = 2.0
 """The target: a formulation within this factor of the floor."""
 
 
-def gap_cause(floor: float, best: float, gemm: Optional[float], launch: Optional[float]) -> str:
-    """What the measurements say about ``best / floor`` (all in ms).
+def gap_cause(floor: float, best: float, gemm: Optional[float], launch: Optional[float], bound: str = "compute",
+              kernels: int = 1) -> str:
+    """What the measurements say about ``best / floor`` (all in ms); every cause is one measured in that run.
 
-    ``within``: best <= WITHIN x floor. Otherwise, in this order: ``not_measured`` (no GEMM or
-    launch measurement); ``launch`` (one kernel launch already takes half the floor or more, so
-    no kernel can be within WITHIN x); ``gemm_shape`` (the GEMM alone at this shape is already
-    more than WITHIN x the floor); ``rest`` (the GEMM alone is within WITHIN x, the time goes to
-    the overlap-add, the rearrangement or the formulation's other layers).
+    ``within``: best <= WITHIN x floor. Otherwise, in this order: ``launch`` (a GPU launch test was
+    recorded, and best <= WITHIN x (floor + kernels x launch): the run's kernel launches explain the
+    gap); ``memory_path`` (the floor is bandwidth-bound: the GEMM says nothing, the verdict names the
+    kernel the engine ran and the bandwidth it reached); ``not_measured`` (no GEMM alone);
+    ``gemm_shape`` (the GEMM alone at this shape is already more than WITHIN x the floor); ``rest``
+    (the GEMM alone is within WITHIN x: the time goes to the overlap-add, the rearrangement or the
+    formulation's other layers).
     """
     if best <= WITHIN * floor:
         return "within"
-    if gemm is None or launch is None:
-        return "not_measured"
-    if launch >= floor / WITHIN:
+    if launch is not None and best <= WITHIN * (floor + kernels * launch):
         return "launch"
+    if bound == "memory":
+        return "memory_path"
+    if gemm is None:
+        return "not_measured"
     if gemm > WITHIN * floor:
         return "gemm_shape"
     return "rest"

@@ -16,8 +16,12 @@ import numpy as np
 from ..layer import reference, shapes
 from ..layer.attributes import Deconvolution, resolve
 
-PRECISIONS = ("fp32", "tf32", "fp16", "int8")
-"""FP32 with ``BuilderFlag.TF32`` cleared, TF32 allowed, FP16 allowed, INT8 through Q/DQ."""
+PRECISIONS = ("fp32", "tf32", "fp16", "int8", "int8_out")
+"""FP32 with ``BuilderFlag.TF32`` cleared, TF32 allowed, FP16 allowed (TF32 cleared), INT8 through Q/DQ on the
+input and the kernel (FP32 output), ``int8_out``: the same with a Q/DQ pair after the layer too (INT8 output)."""
+
+FAMILIES = ("dense_k_eq_s", "dense_k_2s", "k3_s2_op1", "depthwise", "large_stride_head", "3d", "1d")
+"""The layer families of the guide's table, in its order (:attr:`Workload.family`)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,12 @@ class Workload:
     model: str
     input_shape: Tuple[int, ...]
     attributes: Dict[str, Any] = field(hash=False)
+    sweep: str = ""  # "" for the guide's workloads; else the curve it belongs to ("depthwise_resolution", ...)
+
+    @property
+    def family(self) -> str:
+        """The layer family (:data:`FAMILIES`), read off the attributes."""
+        return family_of(self.layer)
 
     @property
     def layer(self) -> Deconvolution:
@@ -78,8 +88,26 @@ class Workload:
         }
 
 
-def _workload(name: str, model: str, input_shape, **attributes) -> Workload:
-    return Workload(name, model, tuple(input_shape), attributes)
+def family_of(layer: Deconvolution) -> str:
+    """The guide's family of a resolved deconvolution (:data:`FAMILIES`)."""
+    k, s = layer.kernel_size_nd, layer.stride_nd
+    if layer.spatial_rank == 3:
+        return "3d"
+    if layer.spatial_rank == 1:
+        return "1d"
+    if layer.num_groups > 1:
+        return "depthwise"
+    if max(s) >= 4:
+        return "large_stride_head"
+    if k == s:
+        return "dense_k_eq_s"
+    if all(kk == 3 for kk in k) and layer.pre_padding != layer.post_padding:
+        return "k3_s2_op1"
+    return "dense_k_2s"
+
+
+def _workload(name: str, model: str, input_shape, sweep: str = "", **attributes) -> Workload:
+    return Workload(name, model, tuple(input_shape), attributes, sweep)
 
 
 WORKLOADS: List[Workload] = [
@@ -99,7 +127,31 @@ WORKLOADS: List[Workload] = [
     _workload("fcn_head", "FCN-8s head, 21->21 classes, k16 s8 to 512x512",
               (1, 21, 64, 64), num_output_maps=21, kernel_size_nd=(16, 16), stride_nd=(8, 8), padding_nd=(4, 4)),
 ]
-"""Every workload, in the order of the page."""
+"""The guide's seven workloads, in the order of the page."""
+
+GUIDE = tuple(w.name for w in WORKLOADS)
+"""Their names."""
+
+
+def _batch_one(workload: Workload) -> Workload:
+    return Workload(f"{workload.name}_b1", f"{workload.model}, at batch 1", (1,) + workload.input_shape[1:],
+                    workload.attributes, "batch_1")
+
+
+DEPTHWISE = dict(num_output_maps=128, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))
+
+WORKLOADS += [
+    _workload("decoder_k3", "PyTorch's default decoder layer k3 s2 p1 output_padding 1, 128->64 at 64x64, batch 8",
+              (8, 128, 64, 64), num_output_maps=64, kernel_size_nd=(3, 3), stride_nd=(2, 2),
+              pre_padding=(1, 1), post_padding=(0, 0)),
+] + [_batch_one(w) for w in WORKLOADS] + [
+    _workload(f"depthwise_{size}", f"the depthwise upsample at {size}x{size}, batch 8", (8, 128, size, size),
+              "depthwise_resolution", num_groups=128, **DEPTHWISE) for size in (32, 64, 256)
+] + [
+    _workload(f"grouped_{groups}", f"the k4 s2 upsample of 128 channels in {groups} groups at 64x64, batch 8",
+              (8, 128, 64, 64), "depthwise_groups", num_groups=groups, **DEPTHWISE) for groups in (1, 8, 32)
+]
+"""Every workload: the guide's seven, then the extra ones (:attr:`Workload.sweep` says which curve)."""
 
 
 def by_name(name: str) -> Workload:

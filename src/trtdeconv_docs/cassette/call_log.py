@@ -6,13 +6,16 @@ every attribute set goes through it, is written to the session's :class:`CallLog
 plain JSON-able data, and is forwarded to the object behind it. Objects the call
 returns come back wrapped too, named by the order they appeared (``network``, ``t1``,
 ``l2``...). Arrays and weights are logged by dtype, shape and sha256, enums by name, so
-the log of an example is the same whichever TensorRT answers it. The log, the builder
+the log of an example is the same whichever TensorRT answers it. TensorRT holds ``Weights``
+(and arrays passed as weights) by reference until the engine is built, so their sha256 is
+taken again when the session builds (:meth:`CallLog.at_build`): ``weight[:] = 0`` after
+``add_deconvolution_nd`` changes the run's key, as it changes what TensorRT computes. The log, the builder
 settings and the input bytes are what a recorded run is matched by.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -20,8 +23,11 @@ from .tensors import digest as array_digest
 from ..errors import ReplayError
 
 
-def encode_value(value) -> Any:
-    """A call argument as JSON-able data that does not depend on which TensorRT is behind the proxy."""
+def encode_value(value, held: Optional[List[Tuple[Dict[str, Any], str, Any]]] = None) -> Any:
+    """A call argument as JSON-able data that does not depend on which TensorRT is behind the proxy.
+
+    Arrays and weights are appended to ``held`` with their entry, to be hashed again at build time.
+    """
     if isinstance(value, Proxy):
         return {"ref": object.__getattribute__(value, "_name")}
     if isinstance(value, (bool, int, float, str)) or value is None:
@@ -29,11 +35,17 @@ def encode_value(value) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
-        return {"array": array_digest(value)}
+        entry = {"array": array_digest(value)}
+        if held is not None:
+            held.append((entry, "array", value))
+        return entry
     if isinstance(value, (tuple, list)):
-        return [encode_value(item) for item in value]
+        return [encode_value(item, held) for item in value]
     if type(value).__name__ == "Weights":  # tensorrt.Weights or the stand-in's
-        return {"weights": array_digest(value.numpy()) if value.size else None}
+        entry = {"weights": array_digest(value.numpy()) if value.size else None}
+        if held is not None and value.size:
+            held.append((entry, "weights", value.numpy()))
+        return entry
     name = getattr(value, "name", None)
     if isinstance(name, str) and hasattr(type(value), "__members__"):  # a pybind11 enum or the stand-in's
         return {"enum": f"{type(value).__name__}.{name}"}
@@ -55,7 +67,19 @@ class CallLog:
 
     def __init__(self):
         self.entries: List[Dict[str, Any]] = []
+        self.held: List[Tuple[Dict[str, Any], str, Any]] = []
+        """Arrays and weights TensorRT holds by reference, with the logged entry each one's digest sits in."""
         self._counts: Dict[str, int] = {}
+
+    def at_build(self) -> List[Dict[str, Any]]:
+        """The entries with every held array hashed again now, as TensorRT reads them when it builds.
+
+        The engine keeps what it read: after this, later changes to the arrays change nothing.
+        """
+        for entry, key, array in self.held:
+            entry[key] = array_digest(array)
+        self.held = []
+        return self.entries
 
     def name_for(self, kind: str) -> str:
         """A fresh name for an object of ``kind`` (``t`` tensor, ``l`` layer, ``o`` other)."""
@@ -102,8 +126,8 @@ class Proxy:
         log, name = object.__getattribute__(self, "_log"), object.__getattribute__(self, "_name")
 
         def logged(*args, **kwargs):
-            entry = {"on": name, "call": attribute, "args": encode_value(list(args)),
-                     "kwargs": {key: encode_value(item) for key, item in sorted(kwargs.items())}}
+            entry = {"on": name, "call": attribute, "args": encode_value(list(args), log.held),
+                     "kwargs": {key: encode_value(item, log.held) for key, item in sorted(kwargs.items())}}
             result = value(*unwrap(args), **{key: unwrap(item) for key, item in kwargs.items()})
             if result is not None and not _is_plain(result):
                 entry["returns"] = log.name_for(_kind(result))
@@ -116,7 +140,7 @@ class Proxy:
 
     def __setattr__(self, attribute: str, value) -> None:
         log, name = object.__getattribute__(self, "_log"), object.__getattribute__(self, "_name")
-        log.add({"on": name, "set": attribute, "value": encode_value(value)})
+        log.add({"on": name, "set": attribute, "value": encode_value(value, log.held)})
         setattr(object.__getattribute__(self, "_target"), attribute, unwrap(value))
 
     def __repr__(self) -> str:

@@ -9,7 +9,11 @@ version's API list and runs are matched by label alone (the examples' API check)
 The one variable :data:`VARIABLE` says which (``replay``, ``record:<folder>``,
 ``api-check:<version>`` or ``live``); unset, the mode is ``live`` where TensorRT is
 installed and ``replay`` elsewhere. A runner may :func:`choose` the mode before the first
-example runs (the GPU command records this way).
+example runs (the GPU command records this way). Once decided, the mode stays: choosing
+another one, or changing :data:`VARIABLE` afterwards (an example setting ``os.environ``), is
+:class:`ModeChanged` at the next session (:func:`check_unchanged`), never a silent switch
+to another way of matching. The site build and the test suite refuse the ``api-check``
+mode (:func:`refuse_api_check`): it matches by label alone and proves nothing about outputs.
 
 Which example runs is said, not guessed: the runner (:mod:`trtdeconv_docs.cassette.runner`) and
 the gallery's sphinx-gallery hook call :func:`example_starts` before each example; a script run
@@ -62,13 +66,24 @@ def decide(environ: Mapping[str, str] = os.environ) -> Mode:
     return Mode("live") if importlib.util.find_spec("tensorrt") is not None else Mode("replay")
 
 
+class ModeChanged(SystemExit):
+    """The mode was changed after it was decided (a ``SystemExit``: one line, no traceback, a failed run)."""
+
+
 _chosen: Optional[Mode] = None
+_variable_at_decision: Optional[str] = None
 
 
 def choose(mode: Mode) -> None:
-    """Fix this process's mode before any example runs (a runner's choice overrides :data:`VARIABLE`)."""
-    global _chosen
-    _chosen = mode
+    """Fix this process's mode before any example runs (a runner's choice overrides :data:`VARIABLE`).
+
+    Choosing the mode already decided again is harmless; choosing another is :class:`ModeChanged`.
+    """
+    global _chosen, _variable_at_decision
+    if _chosen is not None and mode != _chosen:
+        raise ModeChanged(f"trtdeconv-docs: the mode is {_chosen}, decided once per process by the runner; "
+                          f"it cannot become {mode}: run another process with {VARIABLE}={mode}")
+    _chosen, _variable_at_decision = mode, os.environ.get(VARIABLE)
 
 
 def current() -> Mode:
@@ -78,13 +93,46 @@ def current() -> Mode:
     return _chosen
 
 
+def check_unchanged() -> Mode:
+    """:func:`current`, after checking that :data:`VARIABLE` still says what it said when the mode was decided."""
+    mode = current()
+    now = os.environ.get(VARIABLE)
+    if now != _variable_at_decision:
+        raise ModeChanged(f"trtdeconv-docs: {VARIABLE} changed to {now!r} after the mode was decided ({mode}); "
+                          f"set it before the run, in the shell, never inside an example "
+                          f"({running_example_or_none() or 'no example named'})")
+    return mode
+
+
+def refuse_api_check(what: str, environ: Mapping[str, str] = os.environ) -> None:
+    """:class:`ModeChanged`-style one line if :data:`VARIABLE` asks for the API check, which ``what`` never runs in."""
+    text = environ.get(VARIABLE, "")
+    if text.partition(":")[0] == "api-check":
+        raise SystemExit(f"trtdeconv-docs: {what} does not run in the API-check mode ({VARIABLE}={text}): it matches "
+                         f"runs by label alone; unset {VARIABLE} (or set it to replay)")
+
+
 _example: Optional[str] = None
 
 
 def example_starts(path) -> None:
-    """Say that the example at ``path`` (a path, or a file name) runs now; its runs are recorded or replayed as its own."""
+    """Say that the example at ``path`` (a path, or a file name) runs now; its runs are recorded or replayed as its own.
+
+    :data:`VARIABLE` is put back as it was when the mode was decided: what an example did to it
+    fails that example (:func:`check_unchanged`), never the next one.
+    """
     global _example
     _example = str(path)
+    if _chosen is not None and os.environ.get(VARIABLE) != _variable_at_decision:
+        if _variable_at_decision is None:
+            del os.environ[VARIABLE]
+        else:
+            os.environ[VARIABLE] = _variable_at_decision
+
+
+def running_example_or_none() -> Optional[str]:
+    """The example :func:`example_starts` named last, if any."""
+    return _example
 
 
 def running_example() -> str:

@@ -3,7 +3,9 @@
 A GPU command collects what it produced in a scratch folder, then calls
 :func:`publish`, which replaces one folder of ``recordings/`` with it, writes the folder's
 ``MANIFEST.json`` (format, provenance, sha256 of every file) and prints every file it
-added, changed or removed. :mod:`trtdeconv_docs.cassette.store` reads and verifies.
+added, changed or removed, and chains every manifest of the folder above into its
+``ROOT.json`` (:func:`trtdeconv_docs.cassette.store.chain`). :mod:`trtdeconv_docs.cassette.store`
+reads and verifies.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any, Dict, Iterable, Optional
 
-from .store import FORMAT, MANIFEST, sha256
+from .store import FORMAT, MANIFEST, ROOT_FILE, chain, sha256
 
 
 def gpu_provenance() -> Dict[str, Any]:
@@ -87,4 +89,13 @@ def publish(scratch, target, provenance: Dict[str, Any], *, keep: Optional[Itera
         "files": {name: sha256(target / name) for name in sorted(after)},
     })
     print(f"wrote    {target / MANIFEST}")
+    write_root(target.parent)
     return report
+
+
+def write_root(recordings) -> Dict[str, Any]:
+    """Write ``recordings/ROOT.json``: every manifest's sha256 chained into one root; prints the root."""
+    chained = chain(recordings)
+    write_json(Path(recordings) / ROOT_FILE, chained)
+    print(f"root     {chained['root']}  ({Path(recordings) / ROOT_FILE})")
+    return chained

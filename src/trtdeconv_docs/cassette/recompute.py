@@ -1,12 +1,12 @@
 """Recompute a recorded TensorRT run with the reference model and measure the difference.
 
-A recording stores the network as TensorRT described it (:mod:`network_description`)
-and the network calls the example made (:mod:`call_log`), so the run can be recomputed
+A recording stores the network as TensorRT described it (:mod:`~trtdeconv_docs.trt.network_description`)
+and the network calls the example made (:mod:`~trtdeconv_docs.cassette.call_log`), so the run can be recomputed
 layer by layer, in dependency order: inputs, constants, quantize/dequantize (one scale or
 one per channel along ``axis``), deconvolutions, and the few other layers the examples
 use (shuffle, padding, element-wise sum, nearest resize, stride-1 convolution), whose
 parameters are read from the logged calls. Each output gets the reference value, the
-tolerance bound (:mod:`tolerance`) for the precision TensorRT used, and the worst
+tolerance bound (:mod:`~trtdeconv_docs.layer.tolerance`) for the precision TensorRT used, and the worst
 error/bound ratio.
 
 What TensorRT computed is read from the engine inspector's record of the engine layer
@@ -55,7 +55,7 @@ class Recomputed:
 
     @property
     def worst_ratio(self) -> float:
-        """max |recorded - reference| / bound (<= 1 means TensorRT agrees)."""
+        """``max(abs(recorded - reference) / bound)`` (<= 1 means TensorRT agrees)."""
         return tolerance.worst_ratio(self.recorded, self.reference, self.absolute_terms, self.term_counts, self.precision)
 
 

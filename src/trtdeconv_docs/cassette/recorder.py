@@ -28,14 +28,14 @@ def source_sha256(path) -> str:
     return hashlib.sha256(Path(path).read_text(encoding="utf-8").encode("utf-8")).hexdigest()
 
 
-def _encode_arrays(value):
+def encode_arrays(value):
     """``value`` with every NumPy array in it replaced by :func:`trtdeconv_docs.cassette.tensors.encode_or_digest`."""
     if isinstance(value, np.ndarray):
         return encode_or_digest(value)
     if isinstance(value, dict):
-        return {key: _encode_arrays(item) for key, item in value.items()}
+        return {key: encode_arrays(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_encode_arrays(item) for item in value]
+        return [encode_arrays(item) for item in value]
     return value
 
 
@@ -64,7 +64,7 @@ class Recorder:
         if "outputs" in run:  # TensorRT's results: always every value
             run["outputs"] = {name: encode(np.asarray(value)) for name, value in run["outputs"].items()}
         if "network" in run:  # the weights TensorRT reports back, like the inputs
-            run["network"] = _encode_arrays(run["network"])
+            run["network"] = encode_arrays(run["network"])
         runs.append(run)
         if self._provenance is None:
             self._provenance = gpu_provenance()

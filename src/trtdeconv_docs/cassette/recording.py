@@ -129,7 +129,10 @@ class Recording:
     @classmethod
     def read(cls, path) -> "Recording":
         """The recording at ``path``; :class:`~trtdeconv_docs.errors.RecordingError` if missing or not trusted."""
-        return cls(Path(path), store.read_json(path))
+        document = store.read_json(path)
+        if not isinstance(document, dict) or not isinstance(document.get("runs"), list):
+            raise RecordingError(f"{path}: not an example's recording (it has no runs)")
+        return cls(Path(path), document)
 
     @property
     def example(self) -> str:
@@ -143,8 +146,8 @@ class Recording:
 
     @property
     def provenance(self) -> Dict[str, Any]:
-        """TensorRT, CUDA runtime and driver, GPU, Python, NumPy and date of the recording run."""
-        return self.document["provenance"]
+        """TensorRT, CUDA runtime and driver, GPU, Python, NumPy and date of the recording run (from the manifest)."""
+        return store.provenance(store.folder_of(self.path))
 
     @property
     def runs(self) -> List[Run]:

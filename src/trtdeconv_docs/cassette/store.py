@@ -8,11 +8,20 @@ checks read recordings only through this module, which refuses, with one line na
 the file, a file that is missing from its manifest, changed since the GPU run, missing,
 or not readable.
 
+Provenance is kept once, in the manifest: readers take it from there (:func:`provenance`),
+and a recorded file that still carries its own (older recordings do) must say the same
+(:func:`provenance_problems`; only its ``date`` may be earlier, by less than a day). The
+manifests' own sha256 are chained, in folder order, into one root
+(``recordings/ROOT.json``, written with every manifest by the publisher): :func:`chain` computes
+it, :func:`root_problems` compares, and the build prints it, so that a manifest edited by
+hand is refused and any change to recordings/ shows as a new root.
+
 Nothing here imports TensorRT or Sphinx.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -43,6 +52,11 @@ def root() -> Path:
 def sha256(path) -> str:
     """The sha256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def folder_of(path) -> Path:
+    """The recordings folder (the nearest folder above ``path`` with a manifest) a recorded file belongs to."""
+    return _folder_of(Path(path).resolve())
 
 
 def _folder_of(path: Path) -> Path:
@@ -106,7 +120,71 @@ def verify_folder(folder) -> List[str]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
         if path.relative_to(folder).as_posix() not in files:
             problems.append(f"{path}: not in {folder / MANIFEST}: not written by the GPU command; remove it or record again")
+    return problems or provenance_problems(folder)
+
+
+def _when(text: str) -> datetime.datetime:
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+
+
+def provenance_problems(folder) -> List[str]:
+    """One line per recorded JSON file whose own provenance differs from its manifest's.
+
+    A manifest's provenance is one run's (``{"tensorrt": ..., "gpu": ...}``) or, for a folder
+    merged from several runs, one per file stem (``{"tensorrt": {...}, "pytorch": {...}}``).
+    """
+    folder = Path(folder).resolve()
+    kept = manifest(folder)["provenance"]
+    problems = []
+    for path in listed(folder, ".json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        own = document.get("provenance") if isinstance(document, dict) else None
+        if own is None:
+            continue
+        expected = kept[path.stem] if isinstance(kept.get(path.stem), dict) else kept
+        differing = sorted(key for key in set(own) | set(expected) if key != "date" and own.get(key) != expected.get(key))
+        try:
+            late = not (datetime.timedelta(0) <= _when(expected["date"]) - _when(own["date"]) < datetime.timedelta(days=1))
+        except (KeyError, TypeError, ValueError):
+            late = True
+        if differing or late:
+            key = differing[0] if differing else "date"
+            problems.append(f"{path}: its provenance says {key}={own.get(key)!r}, its manifest {folder / MANIFEST} "
+                            f"says {expected.get(key)!r}: provenance is kept once, in the manifest; "
+                            f"revert the change (git checkout -- recordings/) or record again on a GPU")
     return problems
+
+
+ROOT_FILE = "ROOT.json"
+"""In ``recordings/``: every manifest's sha256 and the root they chain into (:func:`chain`)."""
+
+
+def chain(recordings) -> Dict[str, Any]:
+    """``{"manifests": {folder: sha256 of its manifest}, "root": sha256 chained over them in folder order}``."""
+    recordings = Path(recordings)
+    manifests = {path.parent.name: sha256(path) for path in sorted(recordings.glob(f"*/{MANIFEST}"))}
+    root = ""
+    for name, digest in manifests.items():
+        root = hashlib.sha256(f"{root}\n{name}\n{digest}".encode()).hexdigest()
+    return {"manifests": manifests, "root": root}
+
+
+def root_problems(recordings) -> List[str]:
+    """One line if ``recordings/ROOT.json`` is missing or does not match the manifests (naming the first that differs)."""
+    recordings = Path(recordings).resolve()
+    path = recordings / ROOT_FILE
+    fix = "a manifest was edited by hand: revert it (git checkout -- recordings/) or record again on a GPU"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [f"{path}: missing or unreadable ({error.__class__.__name__}); every GPU command writes it with its manifest"]
+    now = chain(recordings)
+    if stored == now:
+        return []
+    names = sorted(set(now["manifests"]) | set(stored.get("manifests", {})))
+    differing = [n for n in names if now["manifests"].get(n) != stored.get("manifests", {}).get(n)] or ["root"]
+    return [f"{path}: {differing[0]}/{MANIFEST} does not chain into the recorded root "
+            f"{str(stored.get('root', ''))[:12]} (now {now['root'][:12]}): {fix}"]
 
 
 def listed(folder, suffix: str = "") -> List[Path]:

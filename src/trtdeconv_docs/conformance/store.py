@@ -78,7 +78,7 @@ def has_output(case: Dict[str, Any], run: Dict[str, Any]) -> bool:
 
 
 def load(directory) -> Recording:
-    """Read a published recording (manifest verified); every run with an output gets its array."""
+    """Read a published recording (manifest verified, provenance from it); every run with an output gets its array."""
     directory = Path(directory)
     document = recordings.read_json(directory / CASES_FILE)
     if document.get("format") != FORMAT:
@@ -103,4 +103,5 @@ def load(directory) -> Recording:
                 outputs[setting] = named[output_name(setting)]
         inputs = {k: v for k, v in named.items() if not k.startswith("out_")}
         recorded.append(RecordedCase(case=case, runs=entry["runs"], arrays=inputs, outputs=outputs))
+    document["provenance"] = recordings.provenance(directory)  # kept once, in the manifest
     return Recording(header=document, cases=recorded)

@@ -10,9 +10,10 @@ page is built; a claim the stored lists contradict is a build error)::
     {trt-api}`v8.6.0 IBuilderConfig.max_workspace_size~`     bound, and marked deprecated
     {trt-api}`v10.16 BuilderFlag.INT8~10.12`                 its docstring says "Deprecated in TensorRT 10.12"
 
-It renders ``tag path:line`` as a link to that line on GitHub (at the tag's commit); for an
-absence, the line that binds the class or enum (or the method, for a missing overload), followed
-by "(X has no m)" or "(no overload of X.m takes N arguments)".
+It renders the tag as a link to that line on GitHub (at the tag's commit), whose title (shown on
+hover) is ``tag path:line``; for an absence, the line that binds the class or enum (or the method,
+for a missing overload), and the title adds "(X has no m)" or "(no overload of X.m takes N arguments)".
+The tag alone keeps a table of citations readable (issue 22: a source path in every cell).
 """
 
 from __future__ import annotations
@@ -105,14 +106,17 @@ def role(name, rawtext, text, lineno, inliner, options=None, content=None):
         message = inliner.reporter.error(str(error), line=lineno)
         problem = inliner.problematic(rawtext, rawtext, message)
         return [problem], [message]
-    result = [nodes.reference(rawtext, citation.text, refuri=citation.url)]
+    title = citation.text
     if citation.absent:
         owner, member, arity = citation.absent
         if arity is None:
             note = _("{owner} 中没有 {member}").format(owner=owner, member=member)
         else:
             note = _("{owner}.{member} 没有 {arity} 个参数的重载").format(owner=owner, member=member, arity=arity)
-        result.append(nodes.Text(f" ({note})"))
+        title += f" ({note})"
+    # the tag alone in the text (a table of citations reads as a table); the file, line and note in the title
+    result = [nodes.reference(rawtext, citation.tag, refuri=citation.url, reftitle=title,
+                              classes=["trtdeconv-api-citation"])]
     return result, []
 
 

@@ -25,7 +25,7 @@ read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording
 from __future__ import annotations
 
 import base64
-import io
+
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -34,16 +34,23 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..cassette import store as recordings
-from ..benchmark import analysis, roofline
+from ..benchmark import analysis, kernels, roofline, specs
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS
-from . import messages
+from . import benchmark_charts, messages
 from .tables import inline, table_node
 from .messages import _
 
 KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
-         "row", "compare")
-CHARTS = ("formulations", "pytorch", "roofline")
+         "row", "compare", "families", "earlier")
+
+
+def family_words(family: str) -> str:
+    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language."""
+    return {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（k4 s2 p1）"),
+            "k3_s2_op1": _("k3 s2 p1 output_padding 1（PyTorch 解码器默认）"), "depthwise": _("逐通道 / 分组"),
+            "large_stride_head": _("大步长分割头（k16 s8）"), "3d": "3-D", "1d": "1-D"}[family]
+CHARTS = benchmark_charts.CHARTS
 
 
 def benchmark_dir(config, srcdir) -> Path:
@@ -90,27 +97,64 @@ def provenance_text(benchmark: analysis.Benchmark) -> str:
         tensorrt=trt["tensorrt"], cuda_runtime=trt["cuda_runtime"], cuda_driver=trt["cuda_driver"], gpu=trt["gpu"],
         date=trt["date"][:10], builds=run["builds"], build_seconds=f"{run['build_seconds']:.0f}",
         trt_seconds=f"{run['total_seconds']:.0f}", torch=torch["torch"], torch_cuda=torch["cuda"], cudnn=torch["cudnn"],
-        torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}")
+        torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}"
+    ) + clocks_text(benchmark) + earlier_text(benchmark)
+
+
+def clocks_text(benchmark: analysis.Benchmark) -> str:
+    """How the clocks were held, as the TensorRT run's NVML settings say (empty for a recording without them)."""
+    nvml = benchmark.tensorrt.get("settings", {}).get("nvml")
+    if not nvml:
+        return ""
+    if nvml.get("clock_policy", "").startswith("boost, unlocked"):
+        return _("时钟没有锁定（boost，按 GPU 自己的加速频率），每次运行前后的 NVML 读数（{source}）在记录里。").format(
+            source=nvml.get("source", "NVML"))
+    return _("时钟：{policy}。").format(policy=nvml.get("clock_policy", ""))
+
+
+def earlier_text(benchmark: analysis.Benchmark) -> str:
+    """The runs carried from earlier recordings (:func:`.merge.carry_earlier`), if any."""
+    parts = [_("另有 {count} 次 TensorRT 运行来自 {gpu} 上 {date} 的旧记录（旧方法测得，不计入）。").format(
+        count=session["carried_runs"], gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10])
+        for session in benchmark.tensorrt.get("sessions", []) if session.get("carried_runs")]
+    return "".join(parts)
 
 
 def ceilings_table(benchmark: analysis.Benchmark):
-    """Headers and rows: each measured ceiling, its median and the value derived from it."""
-    measured, derived = benchmark.pytorch["ceilings"], analysis.ceilings(benchmark)
-    rows = [(_("设备内复制带宽"), latency_cell(measured["copy"]), f"{derived['bandwidth'] / 1e9:.0f} GB/s")]
-    for precision in PRECISIONS:
+    """Headers and rows: each measured ceiling, its median, the value, the spec value, and whether the floors use it."""
+    measured, derived = analysis.ceiling_source(benchmark), analysis.raw_ceilings(benchmark)
+    problems = analysis.ceiling_problems(benchmark)
+    spec = specs.spec_for(benchmark.provenance["tensorrt"]["gpu"]) or {}
+
+    def used(name: str) -> str:
+        return _("否：{problem}").format(problem=problems[name]) if name in problems else _("是")
+
+    def of_spec(name: str, value: float) -> str:
+        return f"{100 * value / spec[name]:.0f} %" if name in spec else "–"
+
+    rows = [(_("设备内复制带宽"), latency_cell(measured["copy"]), f"{derived['bandwidth'] / 1e9:.0f} GB/s",
+             f"{spec['bandwidth'] / 1e9:.0f} GB/s" if "bandwidth" in spec else "–", of_spec("bandwidth", derived["bandwidth"]),
+             used("bandwidth"))]
+    for precision in ("fp32", "tf32", "fp16", "int8"):
         entry = measured.get(f"matmul_{precision}")
         if entry is None:
             continue
-        value = derived.get(f"peak_{precision}")
+        name = f"peak_{precision}"
+        value = derived.get(name)
         rows.append((_("矩阵乘 {precision}").format(precision=precision.upper()), latency_cell(entry),
-                     "–" if value is None else f"{value / 1e12:.1f} TFLOP/s"))
-    return (_("上限"), _("中位数 [四分位] ms"), _("测得值")), rows
+                     "–" if value is None else f"{value / 1e12:.1f} TFLOP/s",
+                     f"{spec[name] / 1e12:.0f} TFLOP/s" if name in spec else "–",
+                     "–" if value is None else of_spec(name, value), used(name) if value is not None else "–"))
+    return (_("上限"), _("中位数 [四分位] ms"), _("测得值"), _("规格值（{source}）").format(source=specs.SOURCE),
+            _("占规格"), _("用作下限")), rows
 
 
 def workloads_table(_benchmark: analysis.Benchmark):
     """Headers and rows: each workload's model, shapes, attributes, GFLOP."""
     rows = []
     for workload in WORKLOADS:
+        if workload.sweep == "batch_1":
+            continue
         layer = workload.layer
         rows.append((f"``{workload.name}``", workload.model, f"``{tuple(workload.input_shape)}``",
                      f"``{workload.output_shape}``",
@@ -119,19 +163,41 @@ def workloads_table(_benchmark: analysis.Benchmark):
     return (_("负载"), _("来源"), _("输入"), _("输出"), _("核/步长/填充/组"), "GFLOP"), rows
 
 
+def shown_cell(record: Optional[Dict[str, Any]]) -> str:
+    """A TensorRT run's cell: its latency; what its kernel ran in when that is not its label; or why it is
+    not shown (an unverified INT8 output never shows a number)."""
+    if record is None:
+        return "–"
+    reason = analysis.unusable(record)
+    if reason == "unverified INT8 output":
+        return _("未核验（不计入）")
+    if reason == "output outside the tolerance rule":
+        return _("输出超出容差（不计入）")
+    if reason == analysis.EARLIER_METHOD:  # another GPU and method: its number only in its own table
+        return _("只在旧记录中（另表）")
+    if reason is not None:
+        return status_text(record["status"])
+    if not kernels.label_matches(record):
+        return _("{latency}（实际以 {ran} 运行，不计入）").format(
+            latency=latency_cell(record), ran=kernels.PRECISION_WORDS[kernels.ran_in(record)])
+    return latency_cell(record)
+
+
 def tensorrt_table(benchmark: analysis.Benchmark):
-    """Headers and rows: per workload and precision, each formulation's latency and the fastest."""
+    """Headers and rows: per workload, precision and layout, each formulation's latency and the fastest shown one."""
     rows = []
     for workload in WORKLOADS:
         for precision in PRECISIONS:
-            records = {r["formulation"]: r for r in benchmark.tensorrt_runs(workload.name, precision=precision)}
-            if not records:
-                continue
-            best = analysis.fastest(list(records.values()))
-            rows.append([f"``{workload.name}``", precision.upper()]
-                        + [latency_cell(records.get(f)) for f in FORMULATIONS]
-                        + [f"``{best['formulation']}``" if best else "–"])
-    return [_("负载"), _("精度")] + [f"``{f}`` ms" for f in FORMULATIONS] + [_("最快")], rows
+            for layout in ("nchw", "channels_last"):
+                records = {r["formulation"]: r for r in benchmark.tensorrt_runs(workload.name, precision=precision)
+                           if r.get("layout", "nchw") == layout}
+                if not any(analysis.median_ms(r) is not None for r in records.values()):
+                    continue
+                best = analysis.fastest(analysis.shown(list(records.values())))
+                rows.append([f"``{workload.name}``", precision.upper(), layout]
+                            + [shown_cell(records.get(f)) for f in FORMULATIONS]
+                            + [f"``{best['formulation']}``" if best else "–"])
+    return [_("负载"), _("精度"), _("布局")] + [f"``{f}`` ms" for f in FORMULATIONS] + [_("最快")], rows
 
 
 def pytorch_table(benchmark: analysis.Benchmark):
@@ -139,15 +205,16 @@ def pytorch_table(benchmark: analysis.Benchmark):
     rows = []
     for workload in WORKLOADS:
         for precision in ("fp32", "tf32", "fp16"):
-            deconvolution = benchmark.tensorrt_runs(workload.name, precision=precision, formulation="deconvolution")
-            best_trt = analysis.fastest(benchmark.tensorrt_runs(workload.name, precision=precision))
+            deconvolution = analysis.shown(benchmark.tensorrt_runs(workload.name, precision=precision,
+                                                                   formulation="deconvolution"))
+            best_trt = analysis.fastest(analysis.shown(benchmark.tensorrt_runs(workload.name, precision=precision)))
             torch_runs = {r["memory_format"]: r for r in benchmark.pytorch_runs(workload.name, precision=precision)}
-            best_torch = analysis.fastest(list(torch_runs.values()))
+            best_torch = analysis.fastest(analysis.shown(list(torch_runs.values())))
             if not deconvolution and not torch_runs:
                 continue
             deconvolution = deconvolution[0] if deconvolution else None
             rows.append((f"``{workload.name}``", precision.upper(), latency_cell(deconvolution),
-                         latency_cell(torch_runs.get("contiguous")), latency_cell(torch_runs.get("channels_last")),
+                         shown_cell(torch_runs.get("contiguous")), shown_cell(torch_runs.get("channels_last")),
                          ratio_cell(analysis.ratio(deconvolution, best_torch) if deconvolution and best_torch else None),
                          ratio_cell(analysis.ratio(best_trt, best_torch) if best_trt and best_torch else None)))
     return (_("负载"), _("精度"), _("TensorRT 反卷积 ms"), "PyTorch NCHW ms", "PyTorch channels_last ms",
@@ -189,35 +256,39 @@ def gap_table(benchmark: analysis.Benchmark):
                      not_measured_cell(gemm, ms(gemm)), not_measured_cell(percent, f"{percent or 0:.1f} %"),
                      not_measured_cell(over, ratio_cell(over)), not_measured_cell(launch, ms(launch))))
     return (_("负载"), _("精度"), _("下限 ms（受限于）"), _("最快写法"), _("中位数 ms"), _("最快 / 下限"),
-            _("GEMM 单独 ms"), _("GEMM 达到 8192² 峰值的"), _("最快 / GEMM 单独"), _("启动下限 ms")), rows
+            _("GEMM 单独 ms"), _("GEMM 达到测得峰值的"), _("最快 / GEMM 单独"), _("GPU 启动开销 ms / kernel")), rows
 
 
 def verdict_sentence(row: Dict[str, Any]) -> str:
-    """One workload's verdict, from its :func:`.analysis.gap_rows` row."""
+    """One workload's verdict, from its :func:`.analysis.gap_rows` row; it names only causes measured in that run."""
     names = dict(workload=f"``{row['workload']}``", precision=row["precision"].upper(), run=f"``{row['run']['id']}``",
-                 formulation=formulation_label(row["run"]), ratio=f"{row['over_floor']:.2f}",
+                 formulation=formulation_label(row["run"]), ratio=f"{row['over_floor']:.1f}",
                  floor=ms(row["floor_ms"]), best=ms(row["best_ms"]), gemm=ms(row["gemm_ms"]),
-                 launch=ms(row["launch_ms"]), gemm_ratio=f"{(row['gemm_ms'] or 0) / row['floor_ms']:.2f}",
-                 percent=f"{row['gemm_percent_of_peak'] or 0:.1f}", over_gemm=f"{row['best_over_gemm'] or 0:.2f}")
+                 launch=ms(row["launch_ms"]), kernels=row["kernels"],
+                 gemm_ratio=f"{(row['gemm_ms'] or 0) / row['floor_ms']:.1f}",
+                 percent=f"{row['gemm_percent_of_peak'] or 0:.0f}", over_gemm=f"{row['best_over_gemm'] or 0:.1f}",
+                 bandwidth=f"{row['bandwidth_percent']:.0f}",
+                 kernel=row["kernel_words"] or _("PyTorch 的 cuDNN kernel（记录中没有它的名字）"))
     cause = row["cause"]
+    head = _("{workload}，{precision}：最快的是 {formulation}（{run}），{best} ms，").format(**names)
     if cause == "within":
-        return _("{workload}：{formulation}（{precision}，运行 {run}）用时 {best} ms，是下限 {floor} ms 的 "
-                 "{ratio} 倍，在 2 倍以内。").format(**names)
+        return head + _("是下限 {floor} ms 的 {ratio} 倍，在 2 倍以内。").format(**names)
     if cause == "not_measured":
-        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍，"
-                 "不在 2 倍以内；解释差距所需的 GEMM 单独测量和启动下限不在这份记录中（未测量）。").format(**names)
+        return head + _("是下限 {floor} ms 的 {ratio} 倍。这份记录没有解释差距所需的测量（GEMM 单独），"
+                        "原因未测量。").format(**names)
     if cause == "launch":
-        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
-                 "一次最小的 kernel 启动就要 {launch} ms，已达下限的一半以上：任何由 kernel 组成的写法都到不了 2 倍以内。"
-                 ).format(**names)
+        return head + _("是下限 {floor} ms 的 {ratio} 倍。GPU 启动测试测得每个 kernel {launch} ms，"
+                        "这次运行有 {kernels} 个 kernel：下限加上启动开销之后就在 2 倍以内，差距来自启动。").format(**names)
+    if cause == "memory_path":
+        return head + _("是下限 {floor} ms（受带宽限制）的 {ratio} 倍，只用到测得复制带宽的 {bandwidth}%。"
+                        "引擎实际运行的 kernel：{kernel}。").format(**names)
     if cause == "gemm_shape":
-        return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
-                 "反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms（下限的 {gemm_ratio} 倍，只达到 8192² 矩阵乘峰值的 "
-                 "{percent}%）：差距来自 GEMM 的形状，下限用的峰值这个形状达不到；最快写法是 GEMM 单独的 {over_gemm} 倍。"
-                 ).format(**names)
-    return _("{workload}：最快的是 {formulation}（{precision}，运行 {run}），是下限 {floor} ms 的 {ratio} 倍。"
-             "GEMM 单独只要 {gemm} ms（下限的 {gemm_ratio} 倍，8192² 峰值的 {percent}%），最快写法是它的 {over_gemm} 倍："
-             "差距在 GEMM 之外——重叠相加（col2im）、相位重排或写法中的其他层。").format(**names)
+        return head + _("是下限 {floor} ms 的 {ratio} 倍。反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms"
+                        "（下限的 {gemm_ratio} 倍，测得峰值的 {percent}%）：差距来自 GEMM 的形状；"
+                        "最快写法是 GEMM 单独的 {over_gemm} 倍。").format(**names)
+    return head + _("是下限 {floor} ms 的 {ratio} 倍。GEMM 单独只要 {gemm} ms（下限的 {gemm_ratio} 倍），"
+                    "最快写法是它的 {over_gemm} 倍：差距在 GEMM 之外——重叠相加（col2im）、相位重排或写法中的其他层。"
+                    ).format(**names)
 
 
 def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
@@ -236,6 +307,52 @@ def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
     return result + [items]
 
 
+def family_gain(row: Dict[str, Any]) -> str:
+    """The measured-gain cell of one :func:`.analysis.family_rows` row: a ratio only with disjoint interquartile
+    ranges, both runs cited with median [IQR]; what was not measured anew, said so."""
+    deconvolution, chosen, alternative = row["deconvolution"], row["chosen"], row["alternative"]
+    if deconvolution is None:
+        return _("本记录未测量")
+    if row["recommended"] != "deconvolution" and chosen is None:
+        if row["earlier"] is not None:
+            return _("本记录没有重测 ``{formulation}``；这条建议来自旧方法测得的 {run}（不计入）").format(
+                formulation=row["recommended"], run=f"``{row['earlier']['id']}``")
+        return _("本记录没有测量 ``{formulation}``").format(formulation=row["recommended"])
+    if row["recommended"] == "deconvolution":
+        if alternative is None:
+            return _("本记录只重测了反卷积本身（{run}），没有重测等价写法").format(run=f"``{deconvolution['id']}``")
+        chosen, deconvolution = deconvolution, alternative  # the gain of keeping the deconvolution
+    if not analysis.disjoint(deconvolution, chosen):
+        return _("没有可测的差别（四分位区间重叠：{first} {a} 对 {second} {b} ms）").format(
+            first=f"``{chosen['id']}``", a=latency_cell(chosen), second=f"``{deconvolution['id']}``",
+            b=latency_cell(deconvolution))
+    return _("快 {ratio:.2f} 倍：{first} {a} 对 {second} {b} ms（中位数 [四分位]）").format(
+        ratio=analysis.ratio(deconvolution, chosen), first=f"``{chosen['id']}``", a=latency_cell(chosen),
+        second=f"``{deconvolution['id']}``", b=latency_cell(deconvolution))
+
+
+def families_table(benchmark: analysis.Benchmark):
+    """Headers and rows of :func:`.analysis.family_rows`: what to do per layer family, with the measured gain."""
+    rows = []
+    for row in analysis.family_rows(benchmark):
+        action = (_("保留反卷积") if row["recommended"] == "deconvolution"
+                  else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
+        rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
+                     family_gain(row), kernels.describe(row["deconvolution"]) if row["deconvolution"] else "–"))
+    return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
+
+
+def earlier_table(benchmark: analysis.Benchmark):
+    """Headers and rows: the runs carried from an earlier recording (:func:`.merge.carry_earlier`), in a table of
+    their own (another GPU, another method: never beside the new rows), with the GPU, date and method."""
+    sessions = [s for s in benchmark.tensorrt.get("sessions", []) if s.get("carried_runs")]
+    gpu = sessions[-1]["provenance"]["gpu"] if sessions else "–"
+    rows = [(f"``{record['id']}``", gpu, record["earlier_method"].split(":", 1)[0],
+             latency_cell(record), kernel_cell(record))
+            for record in benchmark.tensorrt["runs"] + benchmark.pytorch["runs"] if "earlier_method" in record]
+    return (_("运行"), "GPU", _("格式、日期"), _("中位数 [四分位] ms"), _("实际运行的 kernel")), rows
+
+
 def refusals_table(benchmark: analysis.Benchmark):
     """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
     rows = []
@@ -247,89 +364,67 @@ def refusals_table(benchmark: analysis.Benchmark):
     return (_("运行"), _("结果"), _("TensorRT 的消息")), rows
 
 
-def main_tactics(record: Dict[str, Any]) -> str:
-    """The tactics of the engine layers (names abbreviated to 80 characters)."""
-    return "; ".join(f"{t['name']}: {t['tactic'][:80]}" for t in record.get("tactics", []) if t.get("tactic"))
+def kernel_cell(record: Dict[str, Any]) -> str:
+    """The run's compute kernels in words, with what they ran in; the tactic names folded (full ones are in the
+    recording)."""
+    words = kernels.describe(record)
+    if not words:
+        return "–"
+    names = [kernels.fold(entry.get("TacticName", "")) for entry in kernels.compute_layers(record)
+             if entry.get("TacticName")]
+    return words + (f" (``{names[0]}``)" if names else "")
 
 
 def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
-    """Headers and rows: the cited runs, with everything recorded about each."""
+    """Headers and rows: the cited runs, with what is recorded about each (an unverified run shows no number)."""
     rows = []
     for run_id in run_ids:
         record = benchmark.run(run_id)
-        stats = analysis.statistics(record["samples_ms"]) if analysis.median_ms(record) is not None else {}
+        reason = analysis.unusable(record)
+        stats = analysis.statistics(record["samples_ms"]) if reason is None else {}
         check = record.get("check", {})
-        # a recorded INT8 verdict made against the wrong reference is no evidence: shown as such, not as a ratio
-        worst = None if analysis.int8_check_problem(record) else check.get("worst_ratio")
-        unverifiable = analysis.int8_check_problem(record) is not None
-        rows.append((f"``{run_id}``", latency_cell(record),
+        worst = check.get("worst_ratio")
+        rows.append((f"``{run_id}``", shown_cell(record),
                      f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–",
                      str(record.get("latency_ms", {}).get("iterations", "–")),
                      f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
                      " ".join(record.get("flags", [])) or record.get("memory_format", "–"),
-                     _("不可核对") if unverifiable else "–" if worst is None else f"{worst:.3g}",
-                     main_tactics(record) or "–"))
+                     _("未核验") if reason == "unverified INT8 output" else "–" if worst is None else f"{worst:.3g}",
+                     "–" if analysis.reformat_share(record) is None else f"{100 * analysis.reformat_share(record):.0f} %",
+                     _("是") if record.get("host_bound") else "–",
+                     kernel_cell(record)))
     return (_("运行"), _("中位数 [四分位] ms"), "IQR ms", _("次数"), _("构建秒数"), _("标志"),
-            _("误差/容差"), _("策略（tactic）")), rows
+            _("误差/容差"), _("重排（reformat）占逐层时间"), _("受主机限制"), _("实际运行的 kernel")), rows
+
+
+def reason_words(reason: str, record: Dict[str, Any]) -> str:
+    """:func:`.analysis.unusable`'s reason in the build's language."""
+    words = {analysis.EARLIER_METHOD: _("旧方法测得"), "unverified INT8 output": _("INT8 输出未核验"),
+             "output outside the tolerance rule": _("输出超出容差"),
+             "output has unwritten or non-finite elements": _("输出有未写入或非有限的元素")}
+    return words.get(reason) or status_text(record.get("status", reason))
 
 
 def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> str:
-    """Which of two runs is faster, and by how much, in words."""
-    value = analysis.ratio(benchmark.run(second), benchmark.run(first))
-    if value is None:
-        return _("{first} 与 {second} 不能比较：其中一个没有测量结果。").format(first=first, second=second)
+    """Which of two runs is faster and by how much, only when their interquartile ranges are disjoint."""
+    a, b = benchmark.run(first), benchmark.run(second)
+    for record in (a, b):
+        reason = analysis.unusable(record)
+        if reason is not None:
+            return _("{run} 不能比较：{reason}。").format(run=record["id"], reason=reason_words(reason, record))
+    value = analysis.ratio(b, a)
+    if not analysis.disjoint(a, b):
+        return _("{first} 与 {second} 没有可测的差别（四分位区间重叠，中位数之比 {ratio:.2f}）。").format(
+            first=first, second=second, ratio=value)
     if value >= 1:
-        return _("{first} 比 {second} 快 {ratio:.2f} 倍。").format(first=first, second=second, ratio=value)
-    return _("{first} 不比 {second} 快：慢 {ratio:.2f} 倍。").format(first=first, second=second, ratio=1 / value)
+        return _("{first} 用时是 {second} 的 {share:.0%}（快 {ratio:.2f} 倍）。").format(
+            first=first, second=second, share=1 / value, ratio=value)
+    return _("{first} 用时是 {second} 的 {ratio:.2f} 倍（更慢）。").format(first=first, second=second, ratio=1 / value)
 
 
-def chart_png(benchmark: analysis.Benchmark, chart: str) -> bytes:
-    """A bar chart of the recording as PNG bytes (labels are names and units only)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    names = [w.name for w in WORKLOADS]
-    figure, axes = plt.subplots(figsize=(9, 3.6), dpi=100)
-    if chart == "formulations":
-        series = {f"{f} {p.upper()}": [analysis.median_ms(benchmark.tensorrt_runs(n, formulation=f, precision=p)[0])
-                                       if benchmark.tensorrt_runs(n, formulation=f, precision=p) else None for n in names]
-                  for p in ("fp32", "fp16") for f in FORMULATIONS}
-        axes.set_yscale("log")
-        axes.set_ylabel("ms (median)")
-    elif chart == "pytorch":
-        series = {}
-        for precision in ("fp32", "tf32", "fp16"):
-            values = []
-            for n in names:
-                trt = benchmark.tensorrt_runs(n, formulation="deconvolution", precision=precision)
-                torch = analysis.fastest(benchmark.pytorch_runs(n, precision=precision))
-                values.append(analysis.ratio(trt[0], torch) if trt and torch else None)
-            series[f"TensorRT deconvolution / PyTorch, {precision.upper()}"] = values
-        axes.axhline(1.0, color="black", linewidth=0.8)
-        axes.set_ylabel("latency ratio")
-    else:
-        rows = analysis.roofline_rows(benchmark)
-        series = {p.upper(): [next((r["percent"] for r in rows if r["workload"] == n and r["precision"] == p), None)
-                              for n in names] for p in PRECISIONS}
-        axes.axhline(50.0, color="black", linewidth=0.8, linestyle="--")
-        axes.set_ylabel("% of roofline floor")
-    width = 0.8 / max(len(series), 1)
-    for index, (label, values) in enumerate(series.items()):
-        positions = [i + (index - (len(series) - 1) / 2) * width for i, v in enumerate(values) if v is not None]
-        axes.bar(positions, [v for v in values if v is not None], width, label=label)
-    axes.set_xticks(range(len(names)), names, rotation=20, fontsize=8)
-    axes.legend(fontsize=7, ncol=3)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-TABLES = {"ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
-          "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table}
+TABLES = {"families": families_table, "ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
+          "pytorch": pytorch_table, "roofline": roofline_table, "gap": gap_table, "refusals": refusals_table,
+          "earlier": earlier_table}
 
 
 class BenchmarkDirective(SphinxDirective):
@@ -366,10 +461,20 @@ class BenchmarkDirective(SphinxDirective):
             return verdicts_nodes(benchmark)[:1] + [table_node(headers, rows)]
         if kind == "chart":
             chart = self.options.get("chart", "formulations")
-            data = base64.b64encode(chart_png(benchmark, chart)).decode("ascii")
-            return [nodes.image(uri=f"data:image/png;base64,{data}", alt=f"benchmark chart: {chart}")]
+            if not benchmark_charts.series(benchmark, chart):
+                return [nodes.paragraph("", _("这份记录还没有这张图的数据（{chart}）。").format(chart=chart),
+                                        classes=["benchmark-note"], translatable=False)]
+            chinese = str(self.config.language or "").startswith("zh")
+            data = base64.b64encode(benchmark_charts.png(benchmark, chart, chinese)).decode("ascii")
+            alt = {"formulations": _("图：各写法的中位数用时（对数轴），每个负载一列"),
+                   "pytorch": _("图：TensorRT 反卷积与最快的 PyTorch 的用时之比"),
+                   "roofline": _("图：对数-对数 roofline，横轴算术强度，纵轴达到的 TFLOP/s，实线为测得上限，虚线为规格上限"),
+                   "depthwise": _("图：深度反卷积的用时随输入边长和组数的变化")}[chart]
+            return [nodes.image(uri=f"data:image/png;base64,{data}", alt=alt)]
         if kind in TABLES:
             headers, rows = TABLES[kind](benchmark)
+            if not rows:
+                return [nodes.paragraph("", _("（这份记录中没有。）"), classes=["benchmark-note"], translatable=False)]
             return [table_node(headers, rows)]
         run_ids = [self.options.get("run", "").strip()] if kind == "row" else \
             [part.strip() for part in self.options.get("runs", "").split(",") if part.strip()]

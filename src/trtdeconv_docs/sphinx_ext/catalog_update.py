@@ -16,7 +16,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from ..translation_check import needs_translation
+from ..translation_check import catalog_problems, needs_translation
 from ..translations import CATALOG, LOCALE_DIR, catalog_paths
 from . import gallery_notes
 
@@ -75,11 +75,24 @@ def update(locale_dir: Path = LOCALE_DIR) -> List[Path]:
 
 
 
+def check(locale_dir: Path = LOCALE_DIR) -> int:
+    """``check``: every problem of the extension's catalogs against :func:`template` (as the docs build's gate); 1 if any."""
+    ids = [message.id for message in template() if message.id]
+    found = [(path, msgid, problem) for path in catalog_paths(locale_dir) for msgid, problem in catalog_problems(path, ids)]
+    for path, msgid, problem in found:
+        print(f"{path}: {problem}\n    msgid: {msgid[:200]}")
+    print(f"{len(found)} problem(s) in the extension's catalogs")
+    return 1 if found else 0
+
+
 def main(argv=None) -> int:
-    """``update``: merge the extension's messages into its ``.po`` files; write the gallery pages' Chinese catalogs."""
+    """``update``: merge the extension's messages into its ``.po`` files; write the gallery pages' Chinese catalogs.
+    ``check``: report what its catalogs lack or changed (:func:`check`)."""
     args = sys.argv[1:] if argv is None else argv
+    if args == ["check"]:
+        return check()
     if args != ["update"]:
-        print("usage: python -m trtdeconv_docs.sphinx_ext update", file=sys.stderr)
+        print("usage: python -m trtdeconv_docs.sphinx_ext update|check", file=sys.stderr)
         return 2
     written = update()
     for path in written:

@@ -7,7 +7,8 @@ sphinx-gallery executes every example, on any machine. Where TensorRT is absent,
 with one line per changed, missing or unlisted file; (2) keeps the examples that cannot
 be replayed (:data:`NOT_REPLAYABLE`: they call CUDA themselves) from executing where
 TensorRT is absent, and refuses their recording once their source has changed since;
-(3) adds a provenance note to every page whose example ran TensorRT; (4) saves the examples'
+(3) adds a provenance note to every page whose example ran TensorRT, with the summary of the last
+GPU re-verification of the recordings (:mod:`trtdeconv_docs.cassette.reverification`) when there is one; (4) saves the examples'
 figures as SVG (:class:`SvgFigures`).
 """
 
@@ -17,14 +18,17 @@ from pathlib import Path
 from typing import List
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..cassette import mode, store
+from ..cassette import mode, reverification, store
 from ..cassette.recorder import source_sha256
 from ..cassette.recording import Recording, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
 from . import digests, messages
 from .messages import _
+
+logger = logging.getLogger(__name__)
 
 NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
 """Examples that call TensorRT's runtime and CUDA directly: shown from their recording where TensorRT is absent."""
@@ -71,9 +75,11 @@ def executed_examples_pattern() -> str:
 
 def recording_problems(examples: Path) -> List[str]:
     """One line per recordings folder or file that fails its manifest, and per stale unreplayable example."""
-    problems = []
+    problems = store.root_problems(store.root())
     for manifest in sorted(store.root().glob(f"*/{store.MANIFEST}")):
         problems += store.verify_folder(manifest.parent)
+    if not problems:
+        problems += reverification.stale_problems()
     if not mode.current().uses_tensorrt:
         for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
             try:
@@ -107,10 +113,13 @@ def forget_stale_runs(gallery: Path, fingerprint: str) -> None:
 
 
 def _check_recordings(app) -> None:
+    mode.refuse_api_check("the site build")
     examples = (Path(app.srcdir) / app.config.sphinx_gallery_conf["examples_dirs"]).resolve()
     problems = recording_problems(examples)
     forget_stale_runs(Path(app.srcdir) / app.config.sphinx_gallery_conf["gallery_dirs"],
                       getattr(app.config, digests.CONFIG))
+    if not problems:
+        logger.info(f"trtdeconv-docs: recordings/ verified, root {store.chain(store.root())['root']}")
     if problems:
         # SystemExit, not a Sphinx error: Sphinx answers any exception with a crash report
         # asking users to report a Sphinx bug, which this is not.
@@ -137,11 +146,21 @@ class Provenance(SphinxDirective):
             how = _("构建本站时示例会重新运行：打印的文字和图片来自当前代码，而每次 TensorRT 构建与运行都按网络调用、"
                     "构建设置和输入字节与记录逐一核对后，由记录给出结果；对不上的运行会让构建失败。")
         title = _("输出来源")
-        body = nodes.paragraph("", "", nodes.Text(recorded + how))
+        body = nodes.paragraph("", "", nodes.Text(recorded + how + reproduced_sentence()))
         # generated text: the extension's catalog translates it, the page's catalog must not see it
         heading = nodes.title(title, title, translatable=False)
         body["translatable"] = False
         return [nodes.admonition("", heading, body, classes=["trtdeconv-provenance"])]
+
+
+def reproduced_sentence() -> str:
+    """When and where a GPU last reproduced the recordings, and how the runs compared; empty if never."""
+    last = reverification.latest()
+    if last is None:
+        return ""
+    return _("{date}，TensorRT {tensorrt} 在 {gpu} 上把 {total} 次已记录的运行独立地再跑了一遍并与记录比较：{identical} 次逐位相同，"
+             "{last_bits} 次的差异在求和顺序的误差界之内，{differs} 次不同。").format(
+        date=last.date, tensorrt=last.tensorrt, gpu=last.gpu, total=last.total, **last.counts)
 
 
 def _add_provenance(app, docname: str, source: List[str]) -> None:
@@ -161,11 +180,30 @@ def _add_provenance(app, docname: str, source: List[str]) -> None:
     source[0] = "\n".join(lines)
 
 
+def _mark_example_title(app, _doctree) -> None:
+    """An example's page title starts with ``示例：`` (``Example:``): the browser's title bar, search results,
+    links and "next" show it.
+
+    The gallery's examples are named like the pages they illustrate ("stride_nd：步长" twice), so search
+    listed look-alikes; the examples' own sources keep their titles (a changed example needs a GPU re-run).
+    Runs after Sphinx's title collector has stored the title (``doctree-read``, priority 600).
+    """
+    docname = app.env.docname
+    if not docname.startswith(f"{app.config.sphinx_gallery_conf['gallery_dirs']}/plot_"):
+        return
+    prefix = _("示例：")
+    titles = {id(title): title for title in (app.env.titles.get(docname), app.env.longtitles.get(docname)) if title}
+    for title in titles.values():
+        if not title.astext().startswith(prefix):
+            title.insert(0, nodes.Text(prefix))
+
+
 def setup(app):
-    """Register the recording checks (before sphinx-gallery runs the examples) and the provenance note."""
+    """Register the recording checks (before sphinx-gallery runs the examples), the provenance note, example titles."""
     app.setup_extension(messages.__name__)
     app.setup_extension(digests.__name__)
     app.connect("builder-inited", _check_recordings, priority=100)
     app.connect("source-read", _add_provenance)
+    app.connect("doctree-read", _mark_example_title, priority=600)
     app.add_directive("trt-provenance", Provenance)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -133,7 +133,11 @@ def _install(app) -> None:
     cache = cache_folder(app)
     static = cache / f"static-{VERSION}"
     if not (static / EXTRACTED).is_file():
-        install_static(tarball(cache), static)
+        try:
+            install_static(tarball(cache), static)
+        except ExtensionError as error:
+            # SystemExit, not an exception: Sphinx answers an exception in a hook with a crash report
+            raise SystemExit(f"trtdeconv-docs: MathJax: {error}") from None
     app.config.html_static_path = list(app.config.html_static_path) + [str(static)]
     app.config.mathjax_path = f"{STATIC_FOLDER}/{WANTED[0]}"
 

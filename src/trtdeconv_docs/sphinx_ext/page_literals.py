@@ -22,8 +22,9 @@ a ``>>>`` example or its output there), when TensorRT recorded it for an example
 shows (``recordings/tensors/<example>.json``, read through :mod:`trtdeconv_docs.cassette.store`:
 a tensor's shape, a layer attribute TensorRT read back, or a row of an integral input or
 kernel; see :func:`recorded_shapes`), or when it is an attribute value written in
-the code of that page or example. Every other literal must be listed, with a reason,
-in the one allow-list file ``docs/literals.json`` (:data:`ALLOW_LIST`). Literals are
+the code of that page or example. Every other literal must be listed in the one allow-list
+file ``docs/literals.json`` (:data:`ALLOW_LIST`) with the source it comes from, a file of the
+repository and a key in it that the check resolves (:func:`source_problem`), not a free-text reason. Literals are
 compared with their whitespace removed, so changing one digit of an allowed matrix or
 formula makes it a new, unlisted literal.
 """
@@ -44,7 +45,7 @@ from ..layer.shapes import volume
 
 ROOT = store.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
-"""``[{"page", "kind", "literal", "reason"}, ...]``: the hand-written numbers a page may show, and why."""
+"""``[{"page", "kind", "literal", "source", "key"}, ...]``: the hand-written numbers a page may show, and where from."""
 
 MATH_BLOCK = re.compile(r"^\$\$[ \t]*\n(.*?)^\$\$|^(`{3,}|:{3,})\{math\}[^\n]*\n(.*?)^\2", re.M | re.S)
 OPENING = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
@@ -56,6 +57,8 @@ PRODUCT = re.compile(r"(?<![\w.])\d+(?:\s*×\s*\d+)+")
 DIRECTIVE = re.compile(
     r"^(?:`{3,}|:{3,})\{trt-output\}[ \t]*(?P<example>[^\n]*)\n(?P<options>(?:[ \t]*:[\w-]+:[^\n]*\n)*)", re.M)
 """A ``trt-output`` directive in a MyST page: its example (argument) and its option lines."""
+CODE_DIRECTIVES = ("{code", "{literalinclude", "{doctest", "{testcode", "{testoutput", "{trt-output", "{math")
+"""Fenced directives whose body is code (a source); the other directives' bodies are prose."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
@@ -161,13 +164,39 @@ def _doctest_text(text: str) -> str:
     return normalized("\n".join(kept))
 
 
-def _code_text(path: Path, text: str) -> str:
-    """The code of a page: fenced blocks (with trt-output run labels) and inline code, or an example's script."""
-    if path.suffix == ".py":  # the script without its text blocks (those are the page)
-        script = re.sub(r'"""(.*?)"""', " ", path.read_text(encoding="utf-8"), flags=re.S)
-        return normalized(re.sub(r"^#[^\n]*$", " ", script, flags=re.M))
-    parts = [fence.body for fence in fences(text)]  # a trt-output's :run: names the recorded run's attributes
-    parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
+def _without_comments(script: str) -> str:
+    """A Python script without its comments and string-only statements (docstrings, text blocks): its code."""
+    import io
+    import tokenize
+
+    kept = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(script).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return re.sub(r"#[^\n]*", " ", script)
+    previous = tokenize.NEWLINE
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            continue
+        if token.type == tokenize.STRING and previous in (tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            previous = token.type
+            continue  # a string on its own: a docstring or text block, prose
+        kept.append(token.string)
+        if token.type not in (tokenize.NL, tokenize.COMMENT):
+            previous = token.type
+    return " ".join(kept)
+
+
+def _code_text(path: Path, text: str, inline: bool = True) -> str:
+    """The code of a page: fenced code blocks (with trt-output run labels) and, if ``inline``, inline code;
+    or an example's script without its comments and text blocks (those are the page)."""
+    if path.suffix == ".py":
+        return normalized(_without_comments(path.read_text(encoding="utf-8")))
+    # code fences only: a directive fence ({note}, {figure}, {glossary}, {eval-rst}) holds prose, no source;
+    # a trt-output's :run: names the recorded run's attributes
+    parts = [fence.body for fence in fences(text) if not fence.info.startswith("{") or fence.info.startswith(CODE_DIRECTIVES)]
+    if inline:
+        parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
     return normalized("\n".join(parts))
 
 
@@ -255,7 +284,8 @@ def recorded_shapes(example: str) -> Set[str]:
 
 
 def sources(path: Path) -> Dict[str, Set[str]]:
-    """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes."""
+    """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes (and ``blocks``:
+    the code without inline code spans, the source of a literal that is an inline code span itself)."""
     text = page_text(path)
     examples = {match["example"].strip() for match in DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
     if path.suffix == ".py":
@@ -263,7 +293,8 @@ def sources(path: Path) -> Dict[str, Set[str]]:
     recorded: Set[str] = set()
     for example in examples:
         recorded |= recorded_shapes(example)
-    return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded}
+    return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded,
+            "blocks": {_code_text(path, text, inline=False)}}
 
 
 def source_of(literal: Literal, found: Dict[str, Set[str]]) -> str:
@@ -287,13 +318,75 @@ def pages(root: Path = ROOT) -> Dict[str, Path]:
     return found
 
 
-def load_allow_list(path: Path = ALLOW_LIST) -> List[Dict[str, str]]:
-    """The allow-list's entries; each must have a page, a kind, a literal and a reason."""
+def _json_at(document, key: str):
+    """The value at ``key`` in a JSON document: ``/``-separated names, list indexes, or ``field=value`` to pick
+    the list element whose ``field`` (``id``, ``label``) is ``value``; ``KeyError`` naming the step that fails."""
+    value = document
+    for step in filter(None, key.split("/")):
+        field, equals, wanted = step.partition("=")
+        if isinstance(value, list) and equals:
+            value = next((item for item in value if isinstance(item, dict) and str(item.get(field)) == wanted), None)
+        elif isinstance(value, list) and step.isdigit() and int(step) < len(value):
+            value = value[int(step)]
+        elif isinstance(value, dict) and step in value:
+            value = value[step]
+        else:
+            value = None
+        if value is None:
+            raise KeyError(step)
+    return value
+
+
+def source_problem(entry: Dict[str, str], root: Path = ROOT) -> str:
+    """Why an allow-list entry's source does not resolve ("" when it does).
+
+    ``source`` is a file of the repository; ``key`` names where in it the literal comes from:
+    a top-level name defined in a ``.py`` file (a function, class or constant that computes
+    or holds it); a path into a ``.json`` file (a recording, through the verified reader);
+    in any other text file (the seed page, a page), a passage of the file that holds the
+    literal itself (whitespace aside).
+    """
+    source, key = entry.get("source", ""), entry.get("key", "")
+    path = root / source
+    if not source or not key:
+        return "names no source and key"
+    if not path.is_file():
+        return f"source {source}: no such file"
+    if path.suffix == ".py":
+        import ast
+
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        names |= {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+                  for target in getattr(node, "targets", [getattr(node, "target", None)]) if isinstance(target, ast.Name)}
+        return "" if key in names else f"source {source}: defines no {key!r} at its top level"
+    if path.suffix == ".json":
+        document = store.read_json(path) if store.MANIFEST in {p.name for p in path.parent.iterdir()} \
+            else json.loads(path.read_text(encoding="utf-8"))
+        try:
+            _json_at(document, key)
+        except KeyError as step:
+            return f"source {source}: key {key!r} does not resolve (at {step})"
+        return ""
+    text = path.read_text(encoding="utf-8")
+    if key not in text:
+        return f"source {source}: the passage {key!r} is not in it"
+    if normalized(entry["literal"]) not in normalized(key):
+        return f"source {source}: the passage {key!r} does not hold the literal"
+    return ""
+
+
+def load_allow_list(path: Path = ALLOW_LIST, root: Path = ROOT) -> List[Dict[str, str]]:
+    """The allow-list's entries; each has a page, a kind, a literal and a ``source`` with a ``key`` that resolves."""
     entries = json.loads(path.read_text(encoding="utf-8"))
     for entry in entries:
-        missing = {"page", "kind", "literal", "reason"} - set(entry) or (not entry.get("reason", "").strip())
+        missing = {"page", "kind", "literal", "source", "key"} - set(entry)
         if missing:
-            raise ValueError(f"{path}: entry {entry} lacks {missing if missing is not True else 'a reason'}")
+            raise ValueError(f"{path}: entry {entry} lacks {', '.join(sorted(missing))}")
+        problem = source_problem(entry, root)
+        if problem:
+            raise ValueError(f"{path}: the entry for {entry['kind']} {entry['literal'][:60]!r} of {entry['page']}: "
+                             f"{problem}; name the file and the key the number comes from")
     return entries
 
 

@@ -100,9 +100,13 @@ class RecordedRunDirective(SphinxDirective):
     def recorded_run(self, use) -> Tuple[Recording, Run, Any]:
         """(recording, run, ``use(run)``); any problem is a build error naming page, example and run."""
         example, label = self.arguments[0], self.options.get("run", "")
-        path = recordings_dir(self.config, self.env.srcdir) / f"{example}.json"
+        folder = recordings_dir(self.config, self.env.srcdir)
+        path = folder / f"{example}.json"
         self.env.note_dependency(str(path))
         try:
+            if path.resolve().parent != folder.resolve():
+                raise RecordingError(f"{example!r} names a file outside {folder}: give the example's name "
+                                     f"(plot_03_stride)")
             if not label:
                 raise RecordingError("the :run: option (the run's label) is required")
             if not path.is_file():

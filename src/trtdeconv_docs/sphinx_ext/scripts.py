@@ -3,7 +3,9 @@
 * ``trtdeconv-language-switch.js``: the language switch keeps the anchor and the search query;
 * ``trtdeconv-scroll-cue.js``: a table or matrix wider than the screen shows a shadow on the
   side that scrolls (styles in ``docs/_static/trtdeconv.css``);
-* ``trtdeconv-image-link.js``: a gallery picture opens at full resolution on click.
+* ``trtdeconv-image-link.js``: a gallery picture opens at full resolution on click;
+* ``trtdeconv-small-screens.js``: on a phone, tables show each row as a card and wide pictures scroll;
+* ``trtdeconv-search.js``: the search page drops the made-up node names of a pasted TensorRT message.
 
 Without JavaScript the pages work the same, minus these aids.
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 
 STATIC = Path(__file__).with_name("static")
-SCRIPTS = ("trtdeconv-language-switch.js", "trtdeconv-scroll-cue.js", "trtdeconv-image-link.js")
+SCRIPTS = ("trtdeconv-language-switch.js", "trtdeconv-scroll-cue.js", "trtdeconv-image-link.js",
+           "trtdeconv-small-screens.js", "trtdeconv-search.js")
 
 
 def _add_static_folder(app, config) -> None:

@@ -55,7 +55,9 @@ def table_node(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Se
                 row += nodes.entry("", nodes.paragraph("", "", *inline(text)))
             section += row
         group += section
-    return nodes.table("", group)
+    table = nodes.table("", group)
+    table["translatable"] = False  # generated from code: not the page's text (rendered_literals skips it too)
+    return table
 
 
 class FormulaTable(Directive):

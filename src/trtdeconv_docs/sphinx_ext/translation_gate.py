@@ -7,8 +7,10 @@ on the English site. In every build whose language is not the original one, this
 * checks each page after Sphinx's ``Locale`` transform: every translatable paragraph,
   title or raw block that holds Chinese (:func:`~trtdeconv_docs.translation_check.needs_translation`)
   and was left untranslated, or whose page has no catalog at all, gets a warning at its source line;
-* checks the package's own catalog (text the extension and the pictures generate) with
-  :func:`~trtdeconv_docs.translation_check.catalog_problems` once per build.
+* checks the package's own catalog (text the extension and the pictures generate), and every
+  page catalog's faithfulness (code, formulas, placeholders, numbers with units), with
+  :func:`~trtdeconv_docs.translation_check.catalog_problems` once per build: the gate and
+  ``tox -e translation-check`` apply the same rules.
 
 Every warning names the commands that fix it (:data:`FIX`). ``python -m trtdeconv_docs.site``
 builds with ``-W``, so ``tox -e docs`` fails on an untranslated edit.
@@ -89,6 +91,23 @@ def check_package_catalog(app) -> None:
     for msgid, problem in catalog_problems(path, (message.id for message in template(Path(app.srcdir)) if message.id)):
         logger.warning("%s: «%s» %s: %s", shown, _shown(msgid), problem, FIX.format(catalog=shown),
                        type="trtdeconv", subtype="untranslated")
+    check_page_catalogs(app)
+
+
+def check_page_catalogs(app) -> None:
+    """Warn about every unfaithful entry of the pages' catalogs (the same check as ``translation-check``).
+
+    Untranslated and fuzzy entries are left to :class:`UntranslatedMessages`, which warns at their page's line.
+    """
+    language = app.config.language
+    for folder in app.config.locale_dirs:
+        messages = Path(app.srcdir, folder, language, "LC_MESSAGES")
+        for path in sorted(messages.rglob("*.po")) if messages.is_dir() else ():
+            shown = f"docs/locale/{language}/LC_MESSAGES/{path.relative_to(messages).as_posix()}"
+            for msgid, problem in catalog_problems(path):
+                if problem != "not translated" and not problem.startswith("marked fuzzy"):
+                    logger.warning("%s: «%s» %s: %s", shown, _shown(msgid), problem, FIX.format(catalog=shown),
+                                   type="trtdeconv", subtype="untranslated")
 
 
 def setup(app):

@@ -1,1 +1,1 @@
-"""TensorRT itself: its API lists and their check, the CPU stand-in, version differences, the one engine module, the network description, the engine inspector, CUDA calls."""
+"""TensorRT itself: its API lists and their check, the CPU stand-in, version differences, the one engine module (build, execute, timed execute), its CUDA-graph timing and channels-last I/O layouts, the network description, the engine inspector, CUDA calls."""

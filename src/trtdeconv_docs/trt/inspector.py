@@ -36,7 +36,7 @@ def used_tf32(layer_information: str, layer_name: str) -> bool:
 
 
 def holding_layer(entries: Iterable[Dict[str, Any]], layer_name: str) -> Optional[Dict[str, Any]]:
-    """The engine layer with weights that holds network layer ``layer_name`` (fused names join by `` + ``)."""
+    """The engine layer with weights that holds network layer ``layer_name`` (fused names join by ``" + "``)."""
     return next((entry for entry in entries
                  if "Weights" in entry and layer_name in entry.get("Name", "").split(" + ")), None)
 

@@ -1,7 +1,8 @@
 """Describe a TensorRT network as plain JSON-able data, read back from TensorRT itself.
 
 The description lists each layer's type, input and output tensor names and, for the
-layer types the documentation uses (deconvolution, constant, quantize, dequantize),
+layer types the documentation uses (deconvolution, constant, quantize, dequantize, and the
+slice, shuffle and elementwise layers TensorRT's ONNX parser inserts),
 the attributes as TensorRT reports them after they were set. It is what a recording
 stores, so that the reference model can recompute the network without the example.
 """
@@ -59,11 +60,41 @@ def _quantize(layer) -> Dict[str, Any]:
     return {"axis": int(layer.axis)}
 
 
+def _readable(read):
+    """``read()`` as plain data, or ``None`` where TensorRT has no static value (set from a shape tensor)."""
+    try:
+        return _plain(read())
+    except Exception:  # pybind11 raises several kinds for a Dims that TensorRT left unset
+        return None
+
+
+def _slice(layer) -> Dict[str, Any]:
+    layer.__class__ = trt.ISliceLayer
+    return {"start": _readable(lambda: layer.start), "shape": _readable(lambda: layer.shape),
+            "stride": _readable(lambda: layer.stride), "mode": layer.mode.name}
+
+
+def _shuffle(layer) -> Dict[str, Any]:
+    layer.__class__ = trt.IShuffleLayer
+    return {"first_transpose": _readable(lambda: layer.first_transpose),
+            "reshape_dims": _readable(lambda: layer.reshape_dims),
+            "second_transpose": _readable(lambda: layer.second_transpose)}
+
+
+def _elementwise(layer) -> Dict[str, Any]:
+    layer.__class__ = trt.IElementWiseLayer
+    return {"op": layer.op.name}
+
+
 _ATTRIBUTE_READERS = {
     "DECONVOLUTION": _deconvolution,
     "CONSTANT": _constant,
     "QUANTIZE": _quantize,
     "DEQUANTIZE": _quantize,
+    # layers TensorRT's ONNX parser inserts around a ConvTranspose (trtdeconv_docs.onnx_path)
+    "SLICE": _slice,
+    "SHUFFLE": _shuffle,
+    "ELEMENTWISE": _elementwise,
 }
 
 

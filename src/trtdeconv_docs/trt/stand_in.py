@@ -20,6 +20,7 @@ from typing import Any, Dict
 import numpy as np
 
 from ..errors import ReplayError
+from . import binding_types
 
 RETURNS = {
     "add_input": "ITensor", "get_input": "ITensor", "get_output": "ITensor",
@@ -73,10 +74,14 @@ def _enum(name: str, members) -> type:
 
 
 class Weights:
-    """``tensorrt.Weights``: empty, or a copy of an array's values."""
+    """``tensorrt.Weights``: empty, or an array's values held by reference, as TensorRT holds them until it builds.
+
+    TensorRT's ``Weights`` points at the array's memory; what the engine computes with is what
+    the array holds when the engine is built (the call log hashes it then, not at the call).
+    """
 
     def __init__(self, array=None):
-        self._array = np.array([], dtype=np.float32) if array is None else np.array(array, copy=True).reshape(-1)
+        self._array = np.array([], dtype=np.float32) if array is None else np.asarray(array).reshape(-1)
 
     @property
     def size(self) -> int:
@@ -111,6 +116,7 @@ class StandInObject:
         cls, surface = type(self).__name__, object.__getattribute__(self, "_surface")
         if not surface.has(cls, name) or surface.overloads(cls, name):
             raise AttributeError(f"'{cls}' object has no attribute '{name}' to set")
+        binding_types.check(name, value, f"{cls}.{name}")
         object.__getattribute__(self, "_values")[name] = value
 
 
@@ -126,11 +132,22 @@ class _Method:
             raise TypeError(f"{self.name}(): TensorRT {surface.version} has no overload of {cls}.{self.name} "
                             f"taking {len(args)} positional argument(s) and keywords {sorted(kwargs)}; "
                             f"it takes {surface.overloads(cls, self.name)}")
+        names = _argument_names(surface, cls, self.name, len(args))
+        for argument, value in list(zip(names, args)) + sorted(kwargs.items()):
+            binding_types.check(argument, value, f"{cls}.{self.name}() argument {argument!r}")
         if self.name not in RETURNS:
             raise ReplayError(f"the replay does not know what {cls}.{self.name} returns; "
                               f"add it to trtdeconv_docs.trt.stand_in.RETURNS")
         returned = RETURNS[self.name]
         return None if returned is None else object_of(returned, surface)
+
+
+def _argument_names(surface, cls: str, method: str, count: int):
+    """The argument names of the first overload of ``cls.method`` taking ``count`` positionals (empty if unknown)."""
+    for names in surface.overloads(cls, method):
+        if names is not None and len(names) >= count:
+            return names
+    return []
 
 
 @lru_cache(maxsize=None)

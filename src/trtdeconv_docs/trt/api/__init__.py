@@ -1,6 +1,6 @@
 """The Python API of TensorRT 8.6, 10 and 11, as NVIDIA's binding sources declare it.
 
-Each ``<tag>.json`` next to this module was written by :mod:`.extract` from the pybind11
+Each ``<tag>.json`` next to this module was written by ``trt.api.extract`` from the pybind11
 sources of https://github.com/NVIDIA/TensorRT at that release tag. :func:`load` reads one::
 
     >>> api = load("8.6")
@@ -156,7 +156,7 @@ class TensorRTApi:
         raise KeyError(f"{class_name}.{member} is not in TensorRT {self.tag}")
 
     def where(self, class_name: Optional[str], member: Optional[str] = None) -> Tuple[str, int]:
-        """``(path, line)`` in NVIDIA/TensorRT at :attr:`tag` that binds it (arguments as :meth:`entry`).
+        """``(path, line)`` in NVIDIA/TensorRT at ``tag`` that binds it (arguments as :meth:`entry`).
 
         For a method with several overloads: the first overload's line.
         """

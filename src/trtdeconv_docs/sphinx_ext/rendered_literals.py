@@ -1,0 +1,203 @@
+"""Every number a reader sees, checked on the rendered page (the doctree) of each edition.
+
+:mod:`.page_literals` defines the literals (a matrix or formula in math, a printed array,
+a shape ``(1, 1, 7, 5)``, a size ``7×5`` or ``1x1x9x9``) and their sources (a doctest on the
+page, the page's or example's code, what TensorRT recorded for the examples the page shows,
+or an allow-list entry naming a source). This part applies them to what Sphinx renders,
+wherever it sits: paragraphs, titles, captions, table cells, admonitions, glossary entries,
+list items, math (inline or display, one line or many, amsmath or not) and code blocks, in
+the Chinese edition and the English one. It adds one kind:
+
+``value``
+    a number with five or more significant digits (``98765.47``) in text or math, which reads
+    like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
+    page's examples rounded to the digits shown, or appears in a doctest or the code.
+
+What the extension generates from recordings or code (``trt-output`` matrices and captions,
+the benchmark's figures, the provenance note, the gallery's executed output, API
+descriptions) is marked untranslatable or lives in such blocks, and is not a literal. Each
+unsourced literal is a warning at its node (an error under ``-W``), naming the fix.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import logging
+
+from ..cassette.recording import Recording, path_of
+from . import page_literals
+from .page_literals import ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Literal, normalized
+
+logger = logging.getLogger(__name__)
+
+VALUE = re.compile(r"(?<![\w.])[-\u2212]?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
+ASCII_PRODUCT = re.compile(r"(?<![\w.])\d+(?:x\d+){2,}(?![\w.])")
+"""``1x1x9x9``: a size written with the letter x (three factors or more, so that ``0x10`` hex is not one)."""
+GENERATED_CLASSES = ("sphx-glr", "trt", "benchmark")
+FIX = ("show TensorRT's output with a trt-output directive, compute it in a doctest on the page, or list it in "
+       "docs/literals.json with the source it comes from (a file and a key)")
+
+
+def significant_digits(text: str) -> int:
+    """How many significant digits a decimal literal shows (``98765.47``: 7; ``0.0009``: 1)."""
+    mantissa = re.split(r"[eE]", text.replace("\u2212", "-").lstrip("-"))[0]
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
+def generated(node: nodes.Node) -> bool:
+    """Whether the node is, or sits in, something generated from recordings or code (not typed on the page)."""
+    while node is not None:
+        if isinstance(node, (addnodes.desc, nodes.doctest_block, nodes.raw, nodes.comment)):
+            return True
+        if isinstance(node, nodes.Element) and (node.get("translatable") is False or any(
+                name.startswith(GENERATED_CLASSES) for name in node.get("classes", []))):
+            return True
+        node = node.parent
+    return False
+
+
+def _line(node: nodes.Node) -> int:
+    while node is not None and not getattr(node, "line", None):
+        node = node.parent
+    return getattr(node, "line", 0) or 0
+
+
+def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, nodes.Node]]:
+    """Every literal of a rendered page, with the node it sits in."""
+    for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))):
+        if generated(node):
+            continue
+        text = node.astext()
+        if MATRIX.search(text) and re.search(r"\d", text):
+            yield Literal(page, "matrix", text.strip(), _line(node)), node
+        elif isinstance(node, nodes.math_block) and re.search(r"\d", text):
+            yield Literal(page, "formula", text.strip(), _line(node)), node
+        for match in VALUE.finditer(text):
+            if significant_digits(match.group(0)) >= 5:
+                yield Literal(page, "value", match.group(0), _line(node)), node
+    for node in doctree.findall(nodes.literal_block):
+        text = node.astext()
+        if generated(node) or any(DOCTEST_LINE.match(line) for line in text.splitlines()):
+            continue
+        if node.get("language") not in ("python", "py", "python3", "bash", "console", "ini", "toml") \
+                and ARRAY_ROW.search(text):
+            yield Literal(page, "printed", text.strip(), _line(node)), node
+    for node in doctree.findall(nodes.literal):  # an inline code span that is a shape or size states a number
+        text = node.astext().strip()
+        if not generated(node) and (TUPLE.fullmatch(text) or PRODUCT.fullmatch(text) or ASCII_PRODUCT.fullmatch(text)):
+            kind = "shape" if text.startswith("(") else "size"
+            yield Literal(page, kind, text.replace("x", "×"), _line(node)), node
+    for node in doctree.findall(nodes.Text):
+        parent = node.parent
+        if generated(parent) or _inside(parent, (nodes.literal_block, nodes.math, nodes.math_block, nodes.literal,
+                                                 nodes.target, nodes.reference)):
+            continue
+        text = node.astext()
+        for kind, pattern in (("shape", TUPLE), ("size", PRODUCT), ("size", ASCII_PRODUCT)):
+            for match in pattern.finditer(text):
+                yield Literal(page, kind, match.group(0).replace("x", "×"), _line(parent)), parent
+        for match in VALUE.finditer(text):
+            if significant_digits(match.group(0)) >= 5:
+                yield Literal(page, "value", match.group(0), _line(parent)), parent
+
+
+def _inside(node: nodes.Node, types) -> bool:
+    while node is not None:
+        if isinstance(node, types):
+            return True
+        node = node.parent
+    return False
+
+
+@lru_cache(maxsize=None)
+def recorded_values(examples: Tuple[str, ...]) -> Tuple[float, ...]:
+    """Every output value TensorRT recorded for the examples (float64 of the float32 it printed)."""
+    found: Set[float] = set()
+    for example in examples:
+        path = path_of(example)
+        if path.is_file():
+            for run in Recording.read(path).runs:
+                if run.refused is None:
+                    for array in run.outputs().values():
+                        found.update(float(v) for v in array.reshape(-1).tolist() if math.isfinite(v))
+    return tuple(sorted(found))
+
+
+def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
+    """Whether the decimal ``text`` is a recorded value rounded to the digits it shows."""
+    literal = Decimal(text.replace("\u2212", "-"))
+    half = Decimal(1).scaleb(literal.as_tuple().exponent) / 2
+    low = float(literal - half)
+    start = bisect.bisect_left(values, low - abs(low) * 1e-12 - 1e-300)  # values are sorted; float rounding aside
+    for value in values[start:]:
+        if Decimal(repr(value)) > literal + half:
+            return False
+        if abs(Decimal(repr(value)) - literal) <= half:
+            return True
+    return False
+
+
+def page_source(srcdir: Path, docname: str, gallery: str) -> Optional[Tuple[Path, str]]:
+    """The file a page is written in and its name in the allow-list: ``docs/<page>.md``, or for a gallery
+    page ``examples/<example>.py`` (both beside the build's sources, a private copy of the checkout's)."""
+    if docname.startswith(f"{gallery}/plot_"):
+        name = f"examples/{docname.split('/')[-1]}.py"
+        example = Path(srcdir).parent / name
+        return (example, name) if example.is_file() else None
+    page = Path(srcdir) / f"{docname}.md"
+    return (page, f"docs/{docname}.md") if page.is_file() else None
+
+
+def unsourced(doctree: nodes.document, path: Path, page: str,
+              allowed: Set[Tuple[str, str, str]]) -> List[Tuple[Literal, nodes.Node]]:
+    """The literals of a rendered page (written in ``path``, named ``page``) that nothing sources and the allow-list does not name."""
+    found: Dict[str, Set[str]] = page_literals.sources(path)
+    examples = tuple(sorted({m["example"].strip() for m in page_literals.DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
+                            | ({path.stem} if path.suffix == ".py" else set())))
+    result = []
+    for literal, node in literals(doctree, page):
+        # an inline code span is not its own source: it needs one beyond the page's inline code
+        sources = {**found, "code": found["blocks"]} if isinstance(node, nodes.literal) else found
+        if (page, literal.kind, literal.key) in allowed or page_literals.source_of(literal, sources):
+            continue
+        if literal.kind == "value" and (quotes_a_recorded_value(literal.literal, recorded_values(examples)) or any(
+                literal.key in text for text in found["doctest"] | found["code"])):
+            continue
+        if literal.kind in ("matrix", "formula", "printed") and any(literal.key in text for text in found["doctest"]):
+            continue
+        result.append((literal, node))
+    return result
+
+
+@lru_cache(maxsize=1)
+def _allowed() -> Set[Tuple[str, str, str]]:
+    return {(e["page"], e["kind"], normalized(e["literal"])) for e in page_literals.load_allow_list()}
+
+
+def check(app, doctree: nodes.document, docname: str) -> None:
+    """Warn at every unsourced literal of the page (``doctree-resolved``; both editions)."""
+    if app.builder.format != "html":
+        return
+    gallery = getattr(app.config, "sphinx_gallery_conf", {}).get("gallery_dirs", "gallery")
+    found = page_source(Path(app.srcdir), docname, gallery)
+    if found is None:
+        return
+    path, page = found
+    for literal, node in unsourced(doctree, path, page, _allowed()):
+        logger.warning("%s %r is typed by hand (%s): %s", literal.kind, literal.literal[:120], page, FIX,
+                       location=node, type="trtdeconv", subtype="literal")
+
+
+def setup(app):
+    """Check every page's literals once it is resolved."""
+    app.connect("doctree-resolved", check)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,155 @@
+"""The TensorRT runner end to end on CPU, against a FAKE tensorrt and CUDA runtime (tests/support/fake_tensorrt.py).
+
+The fake evaluates the networks the runner builds in NumPy, so these tests prove the harness:
+every formulation's layers (phases, shuffles, slices, Q/DQ before and after the layer) compute the
+deconvolution, channels-last I/O round-trips, the CUDA-graph timing and the ceilings run and are
+recorded with the fields the analysis reads, and the timing cache is written. They say nothing
+about TensorRT's speed; that is the GPU recording's job (tools/gpu/perf.sh).
+"""
+
+import importlib
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from trtdeconv_docs.trt import cuda_runtime
+from trtdeconv_docs.benchmark import plan
+from trtdeconv_docs.benchmark.formulations import FORMULATIONS
+from trtdeconv_docs.benchmark.workloads import Workload
+
+from .support import fake_tensorrt as trt_fake
+
+SMALL = [
+    Workload("dense", "k4 s2 p1", (2, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+                                                       padding_nd=(1, 1))),
+    Workload("decoder", "k3 s2 op1", (1, 3, 4, 5), dict(num_output_maps=2, kernel_size_nd=(3, 3), stride_nd=(2, 2),
+                                                         pre_padding=(1, 1), post_padding=(0, 0))),
+    Workload("dw", "depthwise", (1, 4, 5, 5), dict(num_output_maps=4, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+                                                    padding_nd=(1, 1), num_groups=4)),
+    Workload("vol", "3-D k2 s2", (1, 2, 2, 3, 2), dict(num_output_maps=3, kernel_size_nd=(2, 2, 2),
+                                                        stride_nd=(2, 2, 2))),
+]
+
+
+MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark.trt_ceilings", "trtdeconv_docs.trt.engine")
+"""The modules that import tensorrt: imported afresh against the fake, forgotten afterwards."""
+
+
+@pytest.fixture()
+def runner_module(monkeypatch):
+    monkeypatch.setitem(sys.modules, "tensorrt", trt_fake)
+    monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: trt_fake.CUDA)
+    for name in MODULES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    module = importlib.import_module("trtdeconv_docs.benchmark.tensorrt")
+    ceilings = importlib.import_module("trtdeconv_docs.benchmark.trt_ceilings")
+    monkeypatch.setattr(ceilings, "CHANNELS", 8)
+    monkeypatch.setattr(ceilings, "POSITIONS", {p: 256 for p in ("fp32", "tf32", "fp16", "int8")})
+    monkeypatch.setattr(ceilings, "COPY_BYTES", 1 << 12)
+    yield module
+    for name in MODULES:
+        sys.modules.pop(name, None)
+
+
+def small_runs():
+    result = []
+    for workload in SMALL:
+        for formulation in FORMULATIONS:
+            for precision in ("fp32", "fp16", "int8", "int8_out"):
+                for layout in plan.LAYOUTS:
+                    from trtdeconv_docs.benchmark.formulations import not_applicable
+                    reason = (not_applicable(formulation, workload.input_shape, workload.layer)
+                              or plan.layout_not_applicable(workload, precision, layout))
+                    result.append(plan.Run(workload, formulation, precision, reason, layout))
+    return result
+
+
+def test_every_formulation_precision_and_layout_computes_the_deconvolution(runner_module, tmp_path):
+    planned = small_runs()
+    runner = runner_module.Runner(tmp_path, planned, time_budget=1e9, cache_file=tmp_path / "timing.cache")
+    runner.run_all()
+    document = json.loads((tmp_path / "tensorrt.json").read_text())
+    assert document["finished"] and document["format"] == 2
+    assert (tmp_path / "timing.cache").read_bytes() == b"fake-timing-cache"
+    measured = [r for r in document["runs"] if r["status"] == "measured"]
+    assert [r for r in document["runs"] if r["status"] not in ("measured", "not_applicable")] == []
+    assert {r["layout"] for r in measured} == {"nchw", "channels_last"}
+    assert {r["formulation"] for r in measured} == set(FORMULATIONS)
+    for record in measured:
+        check = record["check"]
+        assert check["non_finite"] == 0, record["id"]
+        if check["rule"] is not None:
+            assert check["worst_ratio"] <= 1, (record["id"], check)
+        else:  # FP16: no rule; the fake rounds input and output to FP16 only
+            assert check["max_abs_error"] <= 4e-3 * max(check["max_abs_reference"], 1), (record["id"], check)
+        assert len(record["samples_ms"]) == record["latency_ms"]["iterations"] >= 100
+        assert record["warmup"]["settled"] and record["enqueue_ms"]["latency_ms"]["iterations"] == 50
+        assert record["host_bound"] in (True, False) and "cold_l2" in record and record["layer_times_ms"]
+    channels_last = [r for r in measured if r["layout"] == "channels_last"]
+    assert {r["io_formats"]["x"]["format"] for r in channels_last} == {"HWC8", "HWC", "DHWC8"}
+    int8_out = [r for r in measured if r["precision"] == "int8_out"]
+    assert int8_out and all("output_scale" in r["check"] for r in int8_out)
+    # FP16 builds clear TF32, as INT8 builds leave it
+    assert all(r["flags"] == ["FP16"] for r in measured if r["precision"] == "fp16")
+    ceilings = document["ceilings"]
+    assert {k: v["status"] for k, v in ceilings.items()} == {
+        "copy": "measured", "launch": "measured", "matmul_fp16": "measured", "matmul_int8": "measured",
+        "matmul_tf32": "measured", "matmul_fp32": "measured"}
+    assert ceilings["launch"]["kernels_per_graph"] == 100
+    assert ceilings["launch"]["latency_ms"] is ceilings["launch"]["per_kernel"]["latency_ms"] or \
+        ceilings["launch"]["latency_ms"] == ceilings["launch"]["per_kernel"]["latency_ms"]
+    assert all(len(c["samples_ms"]) >= 100 for c in ceilings.values())
+    assert len(ceilings["matmul_fp16"]["samples_ms"]) == 100
+
+
+def test_the_time_budget_stops_building(runner_module, tmp_path):
+    planned = [r for r in small_runs() if r.skipped is None][:3]
+    runner = runner_module.Runner(tmp_path, planned, time_budget=-1.0)
+    runner.run_all(ceilings=False)
+    document = json.loads((tmp_path / "tensorrt.json").read_text())
+    assert {r["status"] for r in document["runs"]} == {"not_run"}
+
+
+def test_phases_plan_layers_are_one_convolution_per_phase(runner_module, tmp_path):
+    workload = SMALL[0]
+    runner = runner_module.Runner(tmp_path, [plan.Run(workload, "subpixel_phases", "fp32")], time_budget=1e9)
+    trt_fake.Builder.built.clear()
+    runner.run_all(ceilings=False)
+    network = trt_fake.Builder.built[-1][0]
+    convolutions = [layer for layer in network.layers if layer.kind == "convolution"]
+    assert len(convolutions) == 4 and {c.kernel_size_nd for c in convolutions} == {(2, 2)}
+    assert np.isfinite(json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]["check"]["worst_ratio"])
+
+
+def test_a_resumed_run_keeps_the_earlier_session(runner_module, tmp_path):
+    planned = [r for r in small_runs() if r.skipped is None][:4]
+    first, second = tmp_path / "first", tmp_path / "second"
+    runner_module.Runner(first, planned[:2], time_budget=1e9).run_all(ceilings=False)
+    runner_module.Runner(second, planned, time_budget=1e9, resume=first / "tensorrt.json").run_all(ceilings=False)
+    document = json.loads((second / "tensorrt.json").read_text())
+    assert [r["id"] for r in document["runs"]] == [r.id for r in planned]
+    assert [r.get("session") for r in document["runs"]] == [0, 0, None, None]
+    assert document["session"] == 1 and len(document["sessions"]) == 1
+
+
+def test_a_failed_capture_falls_back_to_timed_enqueues(runner_module, tmp_path, monkeypatch):
+    monkeypatch.setattr(trt_fake.FakeCudart, "cudaStreamBeginCapture", lambda self, stream, mode: (1,))  # an error
+    run = plan.Run(SMALL[0], "deconvolution", "fp32")
+    runner_module.Runner(tmp_path, [run], time_budget=1e9).run_all(ceilings=False)
+    record = json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]
+    assert record["status"] == "measured" and record["cuda_graph"] is False and "graph_error" in record
+    assert record["check"]["worst_ratio"] <= 1
+
+
+@pytest.mark.parametrize("behaviour, status", [("log_error", "measured"), ("refuse", "refused")])
+def test_the_benchmark_follows_the_engine_modules_one_rule(runner_module, tmp_path, monkeypatch, behaviour, status):
+    """Built if TensorRT returns an engine, whatever it logged (the rule of trt/engine.py, the session's too);
+    refused when it returns none."""
+    monkeypatch.setattr(trt_fake.Builder, "behaviour", behaviour)
+    runner_module.Runner(tmp_path, [plan.Run(SMALL[0], "deconvolution", "fp32")], time_budget=1e9).run_all(ceilings=False)
+    record = json.loads((tmp_path / "tensorrt.json").read_text())["runs"][0]
+    assert record["status"] == status
+    logged = record["warnings"] if status == "measured" else record["messages"]
+    assert "[ERROR] the fake logs an error" in logged

@@ -1,0 +1,491 @@
+"""Issue 18's mutations: each one, applied to a private copy, fails loudly, naming the file and the fix.
+
+An adversarial review found changes that passed every check (forged recordings, a mode
+switched from inside an example, replays TensorRT would refuse, crashes instead of one
+line). Each is a test here, in classes by what it attacks:
+
+* ``RECORDINGS``: edits to ``recordings/`` (values, manifests, provenance, benchmark summaries,
+  the re-verification report), checked by what the build checks
+  (:func:`trtdeconv_docs.sphinx_ext.gallery.recording_problems`, the benchmark's loader);
+* ``EXAMPLES``: edits to an example (the mode changed from inside it, arguments TensorRT's
+  binding refuses, weights changed after the call), run by the examples' runner under replay;
+* ``COMMAND_LINE``: inputs to ``trtdeconv-docs`` that used to end in a traceback;
+* the site's own refusals (API-check mode, non-UTF-8 page, no MathJax offline, a ``trt-output``
+  outside the recordings) and the test suite's.
+
+Nothing here touches the checkout: every mutation works on a copy under ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, List
+
+import numpy as np
+import pytest
+
+from trtdeconv_docs import cli
+from trtdeconv_docs.benchmark import analysis
+from trtdeconv_docs.cassette import mode, reverification, store
+from trtdeconv_docs.cassette.publisher import publish, write_json, write_root
+from trtdeconv_docs.errors import RecordingError
+from trtdeconv_docs.sphinx_ext import gallery
+
+from .support.paths import EXAMPLES, RECORDINGS, ROOT, environment_with_src
+
+
+# Recordings ---------------------------------------------------------------------------------------
+
+
+def _json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _republish(root: Path, folder: str, edit: Callable[[Path], None]) -> None:
+    """What a forger with the project's own writer does: edit the files, publish the folder again (new hashes, new root)."""
+    scratch = root.parent / f"scratch-{folder}"
+    shutil.copytree(root / folder, scratch)
+    (scratch / store.MANIFEST).unlink()
+    edit(scratch)
+    publish(scratch, root / folder, store.provenance(root / folder), command="a forger")
+    shutil.rmtree(scratch)
+
+
+def _rewrite(path: Path, change) -> None:
+    document = _json(path)
+    change(document)
+    write_json(path, document)
+
+
+def _first_output(document):
+    run = next(r for r in document["runs"] if "outputs" in r)
+    return next(iter(run["outputs"].values()))["values"]
+
+
+def _eighth_digit(document):
+    values = _first_output(document)
+    values[0] = float(np.float32(values[0]) * np.float32(1 + 3e-7))
+
+
+def _pin_reverification(root: Path) -> None:
+    """A re-verification report that reproduced today's tensors/ and conformance/ (as the GPU routine writes it)."""
+    report = {"format": reverification.FORMAT, "compared": "2026-12-01T00:00:00Z",
+              "fresh_provenance": store.provenance(root / "tensors"), "examples": [],
+              "committed_manifests": {name: store.sha256(root / name / store.MANIFEST) for name in ("tensors", "conformance")},
+              "summary": {"examples": {"identical": 56, "last_bits": 0, "differs": 0}}}
+    reverification.publish_report(report, root / reverification.FOLDER, "tests/test_mutations.py")
+
+
+def _edit_manifest(root: Path, folder: str, change) -> None:
+    _rewrite(root / folder / store.MANIFEST, change)
+
+
+def _benchmark_run(document):
+    return next(r for r in document["runs"] if r.get("samples_ms"))
+
+
+def _halve_samples(document):
+    run = _benchmark_run(document)
+    run["samples_ms"] = run["samples_ms"][::2]
+    run["latency_ms"].update(analysis.statistics(run["samples_ms"]))
+
+
+RECORDINGS_MUTATIONS = {
+    # a value changed in the 8th digit, nothing else
+    "tensors-value-8th-digit": (lambda r: _rewrite(r / "tensors/plot_01_base.json", _eighth_digit),
+                                "tensors/plot_01_base.json", "edited after the GPU run: revert"),
+    # the same, its hash redone in the manifest by hand
+    "tensors-value-hash-redone": (lambda r: (_rewrite(r / "tensors/plot_01_base.json", _eighth_digit),
+                                             _edit_manifest(r, "tensors", lambda m: m["files"].update(
+                                                 {"plot_01_base.json": store.sha256(r / "tensors/plot_01_base.json")}))),
+                                  "ROOT.json: tensors/MANIFEST.json does not chain", "revert it"),
+    # the same, published again with the project's own writer, after a GPU re-verification
+    "tensors-value-republished": (lambda r: (_pin_reverification(r), _republish(
+        r, "tensors", lambda s: _rewrite(s / "plot_01_base.json", _eighth_digit))),
+                                  "tensors/MANIFEST.json: changed since the GPU re-verification", "reverify.sh"),
+    # a run whose outputs were made elsewhere (here: reversed), published with the project's writer
+    "tensors-forged-run-published": (lambda r: (_pin_reverification(r), _republish(
+        r, "tensors", lambda s: _rewrite(s / "plot_03_stride.json", lambda d: _first_output(d).reverse()))),
+        "tensors/MANIFEST.json: changed since the GPU re-verification", "record"),
+    # a recording's own provenance says another GPU, republished
+    "tensors-provenance-gpu": (lambda r: _republish(r, "tensors", lambda s: _rewrite(
+        s / "plot_01_base.json", lambda d: d["provenance"].update(gpu="NVIDIA GH200"))),
+                               "plot_01_base.json: its provenance says gpu='NVIDIA GH200'", "kept once, in the manifest"),
+    # ... another TensorRT
+    "tensors-provenance-tensorrt": (lambda r: _republish(r, "tensors", lambda s: _rewrite(
+        s / "plot_12_tf32.json", lambda d: d["provenance"].update(tensorrt="10.0.0"))),
+                                    "plot_12_tf32.json: its provenance says tensorrt='10.0.0'", "record again"),
+    # ... a date after its manifest's
+    "tensors-provenance-date": (lambda r: _republish(r, "tensors", lambda s: _rewrite(
+        s / "plot_09_3d.json", lambda d: d["provenance"].update(date="2027-01-01T00:00:00Z"))),
+                                "plot_09_3d.json: its provenance says date=", "kept once, in the manifest"),
+    # the benchmark's manifest says B200, by hand
+    "benchmark-manifest-gpu": (lambda r: _edit_manifest(r, "benchmark", lambda m: m["provenance"]["tensorrt"].update(
+        gpu="NVIDIA B200")), "ROOT.json: benchmark/MANIFEST.json does not chain", "revert it"),
+    # ... and the root chained again
+    "benchmark-manifest-gpu-rechained": (lambda r: (_edit_manifest(r, "benchmark", lambda m: m["provenance"][
+        "tensorrt"].update(gpu="NVIDIA B200")), write_root(r)),
+        "benchmark/tensorrt.json: its provenance says gpu=", "kept once, in the manifest"),
+    # a stored median edited, republished
+    "benchmark-median": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(
+        s / "tensorrt.json", lambda d: _benchmark_run(d)["latency_ms"].update(median=0.001))),
+                         "benchmark/tensorrt.json: ", "never from stored summaries"),
+    # a stored quartile edited, republished
+    "benchmark-iqr": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(
+        s / "pytorch.json", lambda d: _benchmark_run(d)["latency_ms"].update(q3=_benchmark_run(d)["latency_ms"]["q1"]))),
+                      "benchmark/pytorch.json: ", "stored q3"),
+    # half the samples dropped, medians recomputed, iterations left
+    "benchmark-halved-samples": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(s / "tensorrt.json", _halve_samples)),
+                                 "benchmark/tensorrt.json: ", "iterations"),
+    # the conformance suite's own provenance edited, republished
+    "conformance-provenance": (lambda r: _republish(r, "conformance", lambda s: (s / "cases.json").write_text(
+        (s / "cases.json").read_text(encoding="utf-8").replace('"NVIDIA H200"', '"NVIDIA H100"', 1), encoding="utf-8")),
+                               "conformance/cases.json: its provenance says gpu='NVIDIA H100'", "record again"),
+    # a recording deleted / added / the root deleted
+    "tensors-file-deleted": (lambda r: (r / "tensors/plot_04_padding.json").unlink(),
+                             "tensors/plot_04_padding.json: missing", "revert"),
+    "tensors-file-added": (lambda r: shutil.copy(r / "tensors/plot_01_base.json", r / "tensors/plot_99_made_up.json"),
+                           "tensors/plot_99_made_up.json: not in", "remove it"),
+    "root-deleted": (lambda r: (r / store.ROOT_FILE).unlink(), "ROOT.json: missing", "every GPU command writes it"),
+    # the re-verification report edited ("56 of 56 identical")
+    "reverification-report-edited": (lambda r: (_pin_reverification(r), _rewrite(
+        r / reverification.FOLDER / reverification.REPORT,
+        lambda d: d["summary"]["examples"].update(identical=99))),
+        "reverification/report.json: edited after the GPU run", "revert"),
+}
+
+
+def _problems(root: Path) -> List[str]:
+    """What the build refuses for the recordings at ``root`` (the gallery's check, then the benchmark's loader)."""
+    problems = gallery.recording_problems(EXAMPLES)
+    if problems:
+        return problems
+    try:
+        analysis.load(root / "benchmark")
+    except RecordingError as error:
+        return [str(error)]
+    return []
+
+
+@pytest.fixture
+def recordings_copy(tmp_path, monkeypatch):
+    root = tmp_path / "recordings"
+    shutil.copytree(RECORDINGS, root)
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(root))
+    assert _problems(root) == []
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(RECORDINGS_MUTATIONS))
+def test_a_mutated_recording_fails_naming_the_file_and_the_fix(recordings_copy, name, capsys):
+    mutate, where, fix = RECORDINGS_MUTATIONS[name]
+    mutate(recordings_copy)
+    capsys.readouterr()
+    problems = _problems(recordings_copy)
+    assert problems, f"{name}: passed every check"
+    assert any(where in line and fix in line for line in problems), problems
+    assert all("\n" not in line for line in problems)
+
+
+# Examples -------------------------------------------------------------------------------------------
+
+
+def _edited(tmp_path: Path, example: str, old: str, new: str) -> Path:
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    assert old in text, f"{example}: {old!r} not found (the mutation is out of date)"
+    path = tmp_path / "examples" / example
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+STRIDE = "    deconvolutionLayer.stride_nd = stride\n"
+BASE_LAYER = "deconvolutionLayer = session.network.add_deconvolution_nd(inputT0, 1, (3, 3), weight, bias)\n"
+EXAMPLE_MUTATIONS = {
+    # label-only matching switched on from inside an example, with a stride changed to 3
+    "environ-api-check-in-example": ("plot_03_stride.py", STRIDE,
+                                     "    import os; os.environ['TRTDECONV_MODE'] = 'api-check:8.6'\n"
+                                     "    deconvolutionLayer.stride_nd = (3, 3)\n",
+                                     "TRTDECONV_MODE changed to 'api-check:8.6' after the mode was decided"),
+    # the mode chosen again by an example
+    "mode-chosen-in-example": ("plot_03_stride.py", STRIDE,
+                               "    from trtdeconv_docs.cassette import mode; mode.choose(mode.Mode('api-check', '8.6'))\n",
+                               "the mode is replay, decided once per process by the runner"),
+    # session.MODE overwritten by an example, with a stride changed to 3: still matched exactly
+    "session-mode-in-example": ("plot_03_stride.py", STRIDE,
+                                "    import trtdeconv_docs.session as s; s.MODE = s.modes.Mode('api-check', '8.6')\n"
+                                "    deconvolutionLayer.stride_nd = (3, 3)\n",
+                                "differs from its GPU recording in network call"),
+    # floats where TensorRT's binding takes ints
+    "stride-floats": ("plot_03_stride.py", STRIDE, "    deconvolutionLayer.stride_nd = (2.0, 2.0)\n",
+                      "TypeError: IDeconvolutionLayer.stride_nd: incompatible function arguments: expected int"),
+    "num-output-maps-float-argument": ("plot_01_base.py", BASE_LAYER, BASE_LAYER.replace("inputT0, 1,", "inputT0, 1.0,"),
+                                       "TypeError: INetworkDefinition.add_deconvolution_nd() argument 'num_output_maps'"),
+    "num-output-maps-float-setter": ("plot_01_base.py", BASE_LAYER, BASE_LAYER + "deconvolutionLayer.num_output_maps = 1.0\n",
+                                     "TypeError: IDeconvolutionLayer.num_output_maps: incompatible function arguments"),
+    "kernel-shape-string": ("plot_01_base.py", BASE_LAYER, BASE_LAYER.replace("(3, 3)", "'3,3'"),
+                            "expected Dims (a tuple of ints), got str"),
+    "padding-nine-dims": ("plot_01_base.py", BASE_LAYER, BASE_LAYER + "deconvolutionLayer.padding_nd = (0,) * 9\n",
+                          "9 dimensions; Dims holds at most 8"),
+    # weights changed after the call: TensorRT reads them when it builds
+    "weights-zeroed-after-the-call": ("plot_01_base.py", BASE_LAYER, BASE_LAYER + "weight[:] = 0\n",
+                                      "differs from its GPU recording in network call"),
+    "bias-changed-after-the-call": ("plot_01_base.py", BASE_LAYER, BASE_LAYER + "bias += 1\n",
+                                    "differs from its GPU recording in network call"),
+    "weights-object-changed-before-the-build": ("plot_01_base.py", BASE_LAYER, "from trtdeconv_docs.session import trt\n" + BASE_LAYER.replace(
+        "weight, bias)", "trt.Weights(weight), bias)") + "weight[4] = 0\n", "differs from its GPU recording in network call"),
+    # one ulp of the input
+    "input-one-ulp": ("plot_01_base.py", "session = Session()\n",
+                      "import numpy as np; data.flat[4] = np.nextafter(data.flat[4], np.float32(99))\nsession = Session()\n",
+                      "differs from its GPU recording in input bytes of inputT0"),
+    # inputs TensorRT 8.6's deconvolution never takes
+    "int64-input": ("plot_01_base.py", 'session.add_input("inputT0", data)', 'session.add_input("inputT0", data.astype("int64"))',
+                    "ValueError: input 'inputT0': dtype int64 is not one of"),
+    "bool-input": ("plot_01_base.py", 'session.add_input("inputT0", data)', 'session.add_input("inputT0", data > 4)',
+                   "ValueError: input 'inputT0': dtype bool is not one of"),
+}
+
+
+PROGRAM = ("import json, sys; from trtdeconv_docs.cassette.runner import run_examples; "
+           "print(json.dumps([next(iter(run_examples([path]).values()))[-3000:] for path in sys.argv[1:]]))")
+
+
+@pytest.fixture(scope="module")
+def mutated_examples(tmp_path_factory):
+    """``{mutation: (its outcome, the outcome of an unmutated example run right after it)}``, all in one process."""
+    folder = tmp_path_factory.mktemp("mutated")
+    clean = folder / "clean" / "plot_04_padding.py"
+    clean.parent.mkdir()
+    shutil.copy(EXAMPLES / "plot_04_padding.py", clean)
+    paths = []
+    for name, (example, old, new, _) in EXAMPLE_MUTATIONS.items():
+        paths += [_edited(folder / name, example, old, new), clean]
+    done = subprocess.run([sys.executable, "-c", PROGRAM, *map(str, paths)], capture_output=True, text=True, timeout=600,
+                          env=environment_with_src(MPLBACKEND="Agg", **{mode.VARIABLE: "replay"}))
+    assert done.returncode == 0, done.stderr[-3000:]
+    outcomes = json.loads(done.stdout.splitlines()[-1])
+    return {name: (outcomes[2 * index], outcomes[2 * index + 1]) for index, name in enumerate(EXAMPLE_MUTATIONS)}
+
+
+@pytest.mark.parametrize("name", list(EXAMPLE_MUTATIONS))
+def test_a_mutated_example_fails_and_the_next_one_is_matched_exactly(mutated_examples, name):
+    outcome, after = mutated_examples[name]
+    example, _, _, message = EXAMPLE_MUTATIONS[name]
+    assert message in outcome, f"{name}: {example}:\n{outcome[-1500:]}"
+    assert after == "", f"after {name}: {after[-1500:]}"
+
+
+# The command line -----------------------------------------------------------------------------------
+
+
+def _npy_with_header(path: Path, shape: str) -> Path:
+    header = f"{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}".encode("latin1")
+    header += b" " * (64 - (10 + len(header) + 1) % 64) + b"\n"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + bytes(16))
+    return path
+
+
+def _array(path: Path, array) -> Path:
+    np.save(path, array)
+    return path
+
+
+LAYER = ["--num-output-maps", "1", "--kernel-size-nd", "3,3"]
+COMMAND_LINE_MUTATIONS = {
+    "npy-10-to-the-18-elements": (lambda d: ["reference", str(_npy_with_header(d / "x.npy", "(10**9, 10**9)".replace(
+        "10**9", str(10 ** 9)))), "--kernel", str(_array(d / "k.npy", np.ones(9, np.float32))), *LAYER,
+        "--output", str(d / "o.npy")], "x.npy: its header claims shape (1000000000, 1000000000)"),
+    "npy-2-to-the-64-shape": (lambda d: ["reference", str(_npy_with_header(d / "x.npy", f"({2 ** 64},)")), "--kernel",
+                                         str(_array(d / "k.npy", np.ones(9, np.float32))), *LAYER, "--output",
+                                         str(d / "o.npy")], "x.npy: its header claims shape (18446744073709551616,)"),
+    "underscore-digits": (lambda d: ["shape", "--input-shape", "1,1,3,3", "--num-output-maps", "1_0",
+                                     "--kernel-size-nd", "3,3"], "num_output_maps must be an integer such as 2, got '1_0'"),
+    "arabic-indic-digits": (lambda d: ["shape", "--input-shape", "1,1,\u0663,3", *LAYER],
+                            "input shape must be comma-separated integers such as 2,2"),
+    "bool-input": (lambda d: ["reference", str(_array(d / "x.npy", np.ones((1, 1, 3, 3), bool))), "--kernel",
+                              str(_array(d / "k.npy", np.ones(9, np.float32))), *LAYER, "--output", str(d / "o.npy")],
+                   "x.npy: holds bool values; TensorRT 8.6's deconvolution takes"),
+    "int64-input": (lambda d: ["reference", str(_array(d / "x.npy", np.ones((1, 1, 3, 3), np.int64))), "--kernel",
+                               str(_array(d / "k.npy", np.ones(9, np.float32))), *LAYER, "--output", str(d / "o.npy")],
+                    "x.npy: holds int64 values"),
+    "int64-kernel": (lambda d: ["reference", str(_array(d / "x.npy", np.ones((1, 1, 3, 3), np.float32))), "--kernel",
+                                str(_array(d / "k.npy", np.ones(9, np.int64))), *LAYER, "--output", str(d / "o.npy")],
+                     "k.npy: holds int64 values"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_LINE_MUTATIONS))
+def test_a_bad_command_line_input_is_one_line(tmp_path, capsys, name):
+    arguments, message = COMMAND_LINE_MUTATIONS[name]
+    assert cli.main(arguments(tmp_path)) == cli.USAGE_ERROR
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("trtdeconv-docs: error: ") and message in error, error
+
+
+# The site and the tests ------------------------------------------------------------------------------
+
+
+def _run(*command, **environment) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env=environment_with_src(**environment))
+
+
+@pytest.mark.parametrize("command, what", [
+    ((sys.executable, "-m", "trtdeconv_docs.site", "build/never"), "the site build"),
+    ((sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--co", "-q", "tests/test_layout.py"), "the test suite"),
+])
+def test_the_api_check_mode_in_the_shell_is_refused(command, what):
+    done = _run(*command, **{mode.VARIABLE: "api-check:8.6"})
+    assert done.returncode != 0
+    assert f"{what} does not run in the API-check mode (TRTDECONV_MODE=api-check:8.6)" in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_non_utf8_page_is_one_line_naming_it(tmp_path):
+    for folder in ("docs", "examples"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("gallery", "screenshots"))
+    (tmp_path / "docs" / "stride.md").write_bytes((ROOT / "docs" / "stride.md").read_bytes() + b"\n\xff\xfe caf\xe9\n")
+    done = _run(sys.executable, "-m", "trtdeconv_docs.site", str(tmp_path / "html"), "--docs", str(tmp_path / "docs"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip() == (f"trtdeconv-docs: error: {tmp_path / 'docs' / 'stride.md'}: not UTF-8 "
+                                   f"(byte 0xff at offset {len((ROOT / 'docs' / 'stride.md').read_bytes()) + 1}); "
+                                   "save it as UTF-8")
+
+
+def test_an_offline_build_without_the_mathjax_cache_is_one_line(tmp_path):
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["trtdeconv_docs.sphinx_ext.mathjax_local"]\n', encoding="utf-8")
+    (source / "index.rst").write_text("Title\n=====\n\n:math:`x^2`\n", encoding="utf-8")
+    done = _run(sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html"),
+                TRTDECONV_MATHJAX_CACHE=str(tmp_path / "cache"), TRTDECONV_MATHJAX_TGZ="",
+                https_proxy="http://127.0.0.1:9", http_proxy="http://127.0.0.1:9", no_proxy="")
+    assert done.returncode != 0 and "Traceback" not in done.stderr and "report" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("trtdeconv-docs: MathJax: could not fetch https://registry.npmjs.org/")
+    assert "TRTDECONV_MATHJAX_TGZ=/path/to/mathjax-3.2.2.tgz" in done.stderr
+
+
+@pytest.mark.sphinx("html", testroot="trt-output", srcdir="trt-output-outside", freshenv=True)
+def test_a_trt_output_outside_the_recordings_folder_is_one_error_naming_it(app):
+    other = Path(app.srcdir) / "benchmark"
+    scratch = Path(app.srcdir) / "scratch"
+    scratch.mkdir()
+    write_json(scratch / "tensorrt.json", {"provenance": {"gpu": "G"}, "runs": []})
+    publish(scratch, other, {"tensorrt": {"gpu": "G"}}, command="tests/test_mutations.py")
+    (Path(app.srcdir) / "index.md").write_text("# T\n\n```{trt-output} ../benchmark/tensorrt\n:run: x\n```\n",
+                                                encoding="utf-8")
+    app.build()
+    warnings = app.warning.getvalue()
+    assert "'../benchmark/tensorrt' names a file outside" in warnings and "give the example's name" in warnings
+    assert "KeyError" not in warnings
+
+
+# Translations ---------------------------------------------------------------------------------------
+
+TRANSLATION_MUTATIONS = {
+    # (msgid, msgstr, translator comments, what the check says)
+    "unit-ms-to-microseconds": ("TensorRT 的中位延迟为 0.57 毫秒。", "TensorRT's median latency is 0.57 microseconds.", [],
+                                "lost: number '0.57 ms'; added: number '0.57 us'"),
+    "superscript-squared-to-cubed": ("两个 8192² 的矩阵相乘。", "Two 8192³ matrices are multiplied.", [],
+                                     "lost: number '8192^2'; added: number '8192^3'"),
+    "minus-after-chinese": ("步长为-1 时报错。", "A stride of 1 is refused.", [], "lost: number '-1'"),
+    "placeholder-dropped": ("由 TensorRT {tensorrt} 在 {gpu} 上打印", "printed by TensorRT {tensorrt}", [],
+                            "lost: placeholder '{gpu}'"),
+    "shape-swapped-under-a-reorder-comment": ("输出形状 (1, 1, 7, 5)。", "The output shape is (1, 1, 5, 7).",
+                                              ["numbers-reordered: English puts W first"],
+                                              "lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"),
+    "message-without-chinese": ("`stride_nd=(2, 2)` gives (1, 1, 7, 7)", "`stride_nd=(2, 2)` gives (1, 1, 7, 8)", [],
+                                "lost: number '(1,1,7,7)'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRANSLATION_MUTATIONS))
+def test_a_mutated_translation_fails_in_translation_check(tmp_path, capsys, name):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from trtdeconv_docs import translation_check
+
+    msgid, msgstr, comments, message = TRANSLATION_MUTATIONS[name]
+    catalog = Catalog(locale="en")
+    catalog.add(msgid, msgstr, user_comments=comments)
+    path = tmp_path / "en" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    assert translation_check.main([str(tmp_path)]) == 1
+    assert f"{path}: changed {message}" in capsys.readouterr().out
+
+
+def test_a_deleted_entry_fails_in_translation_check_as_in_the_docs_build(tmp_path, capsys):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    from trtdeconv_docs import translation_check
+
+    template, catalog = Catalog(), Catalog(locale="en")
+    template.add("第一段。")
+    template.add("第二段。")
+    catalog.add("第一段。", "First paragraph.")
+    (tmp_path / "templates").mkdir()
+    with (tmp_path / "templates" / "page.pot").open("wb") as file:
+        write_po(file, template)
+    path = tmp_path / "locale" / "en" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as file:
+        write_po(file, catalog)
+    assert translation_check.main([str(tmp_path / "locale")]) == 0  # the catalog alone cannot tell
+    assert translation_check.main(["--templates", str(tmp_path / "templates"), str(tmp_path / "locale")]) == 1
+    assert f"{path}: missing from the catalog: run `tox -e translations`" in capsys.readouterr().out
+
+
+# Numbers typed by hand on a page ---------------------------------------------------------------------
+
+PAGE_MUTATIONS = {
+    # (what the page says, the literal kind the rendered check reports)
+    "value-in-prose": ("中心元素是 98765.47。\n", "value '98765.47'"),
+    "one-line-display-math": ("$$ \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix} $$\n", "matrix"),
+    "inline-math-matrix": ("见 $\\begin{bmatrix} 1 & 2 \\end{bmatrix}$。\n", "matrix"),
+    "inline-math-value": ("中心元素 $y = 98765.47$。\n", "value '98765.47'"),
+    "bare-amsmath": ("\\begin{bmatrix}\n1 & 2 \\\\\n3 & 4\n\\end{bmatrix}\n", "matrix"),
+    "formula-with-a-constant": ("$$\ny = 3 x + 1\n$$\n", "formula"),
+    "note-block": ("```{note}\n输出形状为 (1, 1, 9, 9)。\n```\n", "shape '(1, 1, 9, 9)'"),
+    "figure-caption": ("```{figure} nothing.png\n输出 9×9 的图\n```\n", "size '9×9'"),
+    "glossary": ("```{glossary}\n输出\n  形状 (1, 1, 9, 9) 的张量\n```\n", "shape '(1, 1, 9, 9)'"),
+    "eval-rst": ("```{eval-rst}\n.. note:: 输出 (1, 1, 9, 9)\n```\n", "shape '(1, 1, 9, 9)'"),
+    "ascii-x-size": ("输出 1x1x9x9。\n", "size '1×1×9×9'"),
+    "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
+    "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
+    "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
+}
+
+
+@pytest.fixture(scope="module")
+def rendered_pages(tmp_path_factory):
+    """One Sphinx build (Chinese, as the site's) of a page per mutation; its warnings."""
+    source = tmp_path_factory.mktemp("pages") / "docs"
+    source.mkdir()
+    (source / "conf.py").write_text(
+        'extensions = ["myst_parser", "trtdeconv_docs.sphinx_ext.rendered_literals"]\n'
+        'myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]\n'
+        'language = "zh_CN"\nhtml_search_language = "en"\nsuppress_warnings = ["image.not_readable"]\n', encoding="utf-8")
+    names = sorted(PAGE_MUTATIONS)
+    (source / "index.md").write_text("# 首页\n\n```{toctree}\n" + "\n".join(names) + "\n```\n", encoding="utf-8")
+    for name in names:
+        (source / f"{name}.md").write_text(f"# {name}\n\n{PAGE_MUTATIONS[name][0]}", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(source.parent / "html")],
+                          capture_output=True, text=True, timeout=300, env=environment_with_src())
+    return done.stderr
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_MUTATIONS))
+def test_a_number_typed_by_hand_fails_wherever_it_sits(rendered_pages, name):
+    _, reported = PAGE_MUTATIONS[name]
+    lines = [line for line in rendered_pages.splitlines() if f"{name}.md" in line]
+    assert any(reported in line and "is typed by hand (docs/" in line and "docs/literals.json" in line
+               for line in lines), f"{name}: {lines or rendered_pages[-2000:]}"
