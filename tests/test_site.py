@@ -22,7 +22,7 @@ from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES, counterpart_hre
 from trtdeconv_docs.translation_check import CHINESE, QUOTATION
 
 from .support.browser import browser_or_skip
-from .support.paths import DOCS, RECORDINGS
+from .support.paths import RECORDINGS
 
 NOT_PROSE = {"pre", "code", "script", "style", "math"}  # code and recorded output are the same in every language
 
