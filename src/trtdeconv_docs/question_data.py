@@ -14,15 +14,20 @@ OUTPUT_PADDING_CASE: Dict[str, Any] = {"in_channels": 1, "out_channels": 1, "ker
 """``torch.nn.ConvTranspose2d`` arguments whose output_padding cannot fold into post_padding (H: op 2 > p 0)."""
 
 
-def upsampling_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Input ``(1, 256, 16, 16)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
+def _he_initialised(layer: Dict[str, Any], seed: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout and bias ~ U(-0.1, 0.1) for ``layer``."""
     rng = np.random.default_rng(seed)
-    c, m, size, kernel = (UPSAMPLING[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
+    c, m, size, kernel = (layer[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
     data = rng.standard_normal((1, c, size, size)).astype(np.float32)
     fan_in = c * int(np.prod(kernel))
     weight = (rng.standard_normal(c * m * int(np.prod(kernel))) * np.sqrt(2.0 / fan_in)).astype(np.float32)
     bias = rng.uniform(-0.1, 0.1, m).astype(np.float32)
     return data, weight, bias
+
+
+def upsampling_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input ``(1, 256, 16, 16)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
+    return _he_initialised(UPSAMPLING, seed)
 
 
 DYNAMIC_UPSAMPLING = {"channels": 64, "num_output_maps": 32, "size": 8, "kernel_size_nd": (3, 3), "stride_nd": (2, 2)}
@@ -31,13 +36,7 @@ DYNAMIC_UPSAMPLING = {"channels": 64, "num_output_maps": 32, "size": 8, "kernel_
 
 def dynamic_upsampling_tensors(seed: int = 27) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Input ``(1, 64, 8, 8)`` ~ N(0, 1), kernel ~ N(0, 2 / fan_in) in TensorRT's layout, bias ~ U(-0.1, 0.1)."""
-    rng = np.random.default_rng(seed)
-    c, m, size, kernel = (DYNAMIC_UPSAMPLING[k] for k in ("channels", "num_output_maps", "size", "kernel_size_nd"))
-    data = rng.standard_normal((1, c, size, size)).astype(np.float32)
-    fan_in = c * int(np.prod(kernel))
-    weight = (rng.standard_normal(c * m * int(np.prod(kernel))) * np.sqrt(2.0 / fan_in)).astype(np.float32)
-    bias = rng.uniform(-0.1, 0.1, m).astype(np.float32)
-    return data, weight, bias
+    return _he_initialised(DYNAMIC_UPSAMPLING, seed)
 
 
 def output_padding_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
