@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from trtdeconv_docs.trt import cuda_runtime
-from trtdeconv_docs.benchmark import plan
+from trtdeconv_docs.benchmark import analysis, plan, upsampling
 from trtdeconv_docs.benchmark.formulations import FORMULATIONS
 from trtdeconv_docs.benchmark.workloads import Workload
 
@@ -153,3 +153,112 @@ def test_the_benchmark_follows_the_engine_modules_one_rule(runner_module, tmp_pa
     assert record["status"] == status
     logged = record["warnings"] if status == "measured" else record["messages"]
     assert "[ERROR] the fake logs an error" in logged
+
+
+BILINEAR = Workload("bilinear", "IDAUp k4 s2 p1 depthwise, frozen bilinear", (1, 4, 5, 6),
+                    dict(num_output_maps=4, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1), num_groups=4),
+                    "bilinear", "bilinear")
+OTHERS = [BILINEAR,
+          Workload("head8", "k8 s4 p2 depthwise, frozen bilinear", (1, 3, 4, 3),
+                   dict(num_output_maps=3, kernel_size_nd=(8, 8), stride_nd=(4, 4), padding_nd=(2, 2), num_groups=3),
+                   "bilinear", "bilinear"),
+          Workload("line", "1-D k4 s2 p1 as 2-D of height 1", (1, 3, 1, 9),
+                   dict(num_output_maps=2, kernel_size_nd=(1, 4), stride_nd=(1, 2), padding_nd=(0, 1)), "hifigan")] + [
+    Workload(f"block_{block}", block, (2, 3, 4, 5), dict(num_output_maps=2, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+                                                         padding_nd=(1, 1)), "fused", block=block)
+    for block in ("bias_relu", "bn_relu", "add", "concat")] + [
+    Workload("dyn", "dynamic", (1, 3, 5, 5), dict(num_output_maps=2, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+                                                  padding_nd=(1, 1)), "dynamic",
+             profile=((1, 3, 3, 3), (1, 3, 5, 5), (1, 3, 8, 7)))]
+
+
+def other_runs():
+    """Every applicable formulation in FP32; the deconvolution and ``subpixel`` in FP16 (channels-last too) and INT8
+    (with and without output Q/DQ); the alternatives in FP16."""
+    result = []
+    for workload in OTHERS:
+        for formulation in FORMULATIONS + upsampling.ALTERNATIVES:
+            for precision, layout in (("fp32", "nchw"), ("fp16", "nchw"), ("fp16", "channels_last"), ("int8", "nchw"),
+                                      ("int8_out", "nchw")):
+                if precision != "fp32" and formulation not in ("deconvolution", "subpixel") + upsampling.ALTERNATIVES:
+                    continue
+                if formulation in upsampling.ALTERNATIVES and precision not in ("fp32", "fp16"):
+                    continue
+                if plan.formulation_not_applicable(formulation, workload) is None:
+                    result.append(plan.Run(workload, formulation, precision, None, layout))
+    return result
+
+
+def test_the_other_workloads_and_formulations_compute_what_they_claim(runner_module, tmp_path):
+    """Bilinear up-samplers through zero insertion, resize (interior only) and resize + convolution (not compared),
+    a 1-D layer as 2-D, the fused blocks (against their float64 reference), a dynamic profile at min/opt/max, INT8
+    with per-output-channel kernel scales: every check within the rule on the fake."""
+    runner = runner_module.Runner(tmp_path, other_runs(), time_budget=1e9)
+    runner.run_all(ceilings=False)
+    document = json.loads((tmp_path / "tensorrt.json").read_text())
+    runs = document["runs"]
+    assert [r for r in runs if r["status"] not in ("measured", "not_applicable")] == []
+    measured = [r for r in runs if r["status"] == "measured"]
+    assert {r["formulation"] for r in measured} == set(FORMULATIONS + upsampling.ALTERNATIVES)
+    for record in measured:
+        check = record["check"]
+        assert check["non_finite"] == 0, record["id"]
+        if record["formulation"] == "resize_conv":
+            assert record["equivalence"] == check["equivalence"] == upsampling.NOT_EQUIVALENT
+            assert "worst_ratio" not in check and analysis.unusable(record) == upsampling.NOT_EQUIVALENT
+            continue
+        if check["rule"] is not None:
+            assert check["worst_ratio"] <= 1, (record["id"], check)
+            if "worst_ratio_vs_deconvolution" in check:
+                assert check["worst_ratio_vs_deconvolution"] <= 1, (record["id"], check)
+        else:
+            assert check["max_abs_error"] <= 4e-3 * max(check["max_abs_reference"], 1), (record["id"], check)
+    resized = [r for r in measured if r["formulation"] == "resize"]
+    assert {r["workload"] for r in resized} == {"bilinear", "head8"}
+    for record in resized:  # equal inside, different on the border (zero padding against the edge repeated)
+        assert record["check"]["border_max_abs_difference"] > 0.01 and record["check"]["border"] in ([1, 1], [2, 2])
+        assert analysis.unusable(record) == upsampling.BORDER_ONLY
+    zero = [r for r in measured if r["formulation"] == "zero_insertion"]
+    assert zero and all(analysis.unusable(r) is None for r in zero if r["precision"] == "fp32")
+    dynamic = [r for r in measured if r["workload"] == "dyn"]
+    assert {r["formulation"] for r in dynamic} == {"deconvolution"}
+    for record in dynamic:
+        shapes = record["profile_shapes"]
+        assert [shapes[k]["input_shape"] for k in ("min", "opt", "max")] == [[1, 3, 3, 3], [1, 3, 5, 5], [1, 3, 8, 7]]
+        for name in ("min", "max"):
+            assert len(shapes[name]["samples_ms"]) >= 100
+            if record["precision"] == "fp32":
+                assert shapes[name]["check"]["worst_ratio"] <= 1
+    concat = [r for r in measured if r["workload"] == "block_concat"]
+    assert concat and all(r["output_shape"][1] == 4 and r["check"]["concat_skip_max_abs_error"] == 0 for r in concat)
+    int8 = [r for r in measured if r["precision"].startswith("int8") and r["workload"] == "block_add"]
+    assert int8 and all(r["int8_scales"]["kernel_axis"] == 1 and len(r["int8_scales"]["kernel"]) == 2 for r in int8)
+    grouped = [r for r in measured if r["precision"] == "int8" and r["workload"] == "bilinear"]
+    assert grouped and all(r["int8_scales"]["kernel_axis"] is None for r in grouped)
+    assert all(analysis.unusable(r) is None for r in measured if r["precision"].startswith("int8")
+               and r["workload"].startswith("block"))
+
+
+def test_per_channel_kernel_scales_are_checked(runner_module, tmp_path, monkeypatch):
+    """An INT8 deconvolution with per-output-map kernel scales (axis 1) is within the rule of a reference that
+    quantizes the same way, and far outside it for a reference that quantizes per tensor: the check tells the two
+    apart, and the row that fails is kept out of every table, chart and verdict."""
+    from trtdeconv_docs.benchmark import check as check_module
+    workload = Workload("wide", "k4 s2 p1", (1, 3, 4, 4), dict(num_output_maps=3, kernel_size_nd=(4, 4),
+                                                               stride_nd=(2, 2), padding_nd=(1, 1)))
+    arrays = workload.arrays()
+    arrays["kernel"][:, 1] *= 40  # one map's taps far larger: per-map scales differ from one scale per tensor
+    records = {}
+    for label, per_tensor in (("matching", False), ("per_tensor", True)):
+        if per_tensor:
+            original = check_module.quantized
+            monkeypatch.setattr(check_module, "quantized",
+                                lambda array, scale, axis=None: original(array, float(np.max(scale))))
+        runner = runner_module.Runner(tmp_path / label, [plan.Run(workload, "deconvolution", "int8")], time_budget=1e9)
+        runner.arrays[workload.name] = arrays
+        runner.run_all(ceilings=False)
+        records[label] = json.loads((tmp_path / label / "tensorrt.json").read_text())["runs"][0]
+    assert records["matching"]["int8_scales"]["kernel_axis"] == 1
+    assert records["matching"]["check"]["worst_ratio"] <= 1 and analysis.unusable(records["matching"]) is None
+    assert records["per_tensor"]["check"]["worst_ratio"] > 1
+    assert analysis.unusable(records["per_tensor"]) == "output outside the tolerance rule"

@@ -21,7 +21,7 @@ import types
 
 import numpy as np
 
-from trtdeconv_docs.benchmark import formulations
+from trtdeconv_docs.benchmark import formulations, upsampling
 from trtdeconv_docs.layer import reference
 from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.trt import layouts
@@ -62,6 +62,12 @@ ProfilingVerbosity = enum.IntEnum("ProfilingVerbosity", "DETAILED")
 LayerInformationFormat = enum.IntEnum("LayerInformationFormat", "JSON")
 NetworkDefinitionCreationFlag = enum.IntEnum("NetworkDefinitionCreationFlag", "EXPLICIT_BATCH", start=0)
 ActivationType = enum.IntEnum("ActivationType", "RELU")
+ScaleMode = enum.IntEnum("ScaleMode", "UNIFORM CHANNEL ELEMENTWISE", start=0)
+ElementWiseOperation = enum.IntEnum("ElementWiseOperation", "SUM PROD", start=0)
+InterpolationMode = enum.IntEnum("InterpolationMode", "NEAREST LINEAR CUBIC", start=0)
+ResizeCoordinateTransformation = enum.IntEnum("ResizeCoordinateTransformation", "ALIGN_CORNERS ASYMMETRIC HALF_PIXEL",
+                                              start=0)
+ResizeRoundMode = enum.IntEnum("ResizeRoundMode", "HALF_UP HALF_DOWN FLOOR CEIL", start=0)
 TensorFormat = enum.IntEnum("TensorFormat", "LINEAR CHW2 HWC8 CHW4 CHW16 CHW32 DHWC8 CDHW32 HWC", start=0)
 COMPONENTS = {"HWC8": 8, "DHWC8": 8, "HWC": 1}
 
@@ -151,6 +157,17 @@ class Network:
     def add_activation(self, x, kind):
         return self._add(Layer("relu", [x], x.shape))
 
+    def add_scale(self, x, mode, shift, scale, power):
+        assert mode == ScaleMode.CHANNEL and power.array is None
+        return self._add(Layer("scale", [x], x.shape, shift=shift.array, scale=scale.array))
+
+    def add_elementwise(self, a, b, operation):
+        return self._add(Layer("elementwise", [a, b], (), operation=ElementWiseOperation(operation)))
+
+    def add_resize(self, x):
+        return self._add(Layer("resize", [x], (), scales=None, resize_mode=None, coordinate_transformation=None,
+                               nearest_rounding=None))
+
     def mark_output(self, tensor):
         self.outputs.append(tensor)
 
@@ -191,12 +208,28 @@ class Network:
         kind = layer.kind
         if kind == "constant":
             return layer.value
-        if kind == "quantize":
-            return np.clip(np.rint(ins[0] / float(np.float32(ins[1].reshape(-1)[0]))), -128, 127)
-        if kind == "dequantize":
-            return ins[0] * float(np.float32(ins[1].reshape(-1)[0]))
+        if kind in ("quantize", "dequantize"):
+            scale = np.asarray(ins[1], np.float32).astype(np.float64)
+            if scale.size > 1 or layer.axis is not None:  # per channel: the scales along the layer's axis
+                shape = [1] * ins[0].ndim
+                shape[layer.axis] = -1
+                scale = scale.reshape(shape)
+            else:
+                scale = float(scale.reshape(-1)[0])
+            return np.clip(np.rint(ins[0] / scale), -128, 127) if kind == "quantize" else ins[0] * scale
         if kind == "relu":
             return np.maximum(ins[0], 0)
+        if kind == "scale":
+            shape = (1, -1) + (1,) * (ins[0].ndim - 2)
+            return ins[0] * layer.scale.reshape(shape) + layer.shift.reshape(shape)
+        if kind == "elementwise":
+            return ins[0] + ins[1] if layer.operation == ElementWiseOperation.SUM else ins[0] * ins[1]
+        if kind == "resize":
+            assert layer.coordinate_transformation == ResizeCoordinateTransformation.HALF_PIXEL
+            assert list(layer.scales[:2]) == [1.0, 1.0]
+            mode = InterpolationMode(layer.resize_mode).name.lower()
+            assert mode == "linear" or layer.nearest_rounding == ResizeRoundMode.FLOOR
+            return upsampling.resize(ins[0], tuple(int(s) for s in layer.scales[2:]), mode)
         if kind in ("deconvolution", "convolution"):
             kernel = ins[1] if len(ins) > 1 and ins[1] is not None else layer.kernel.array
             bias = layer.bias.array if layer.bias.array is not None else np.zeros(layer.num_output_maps)
@@ -269,6 +302,9 @@ class Builder:
     def create_builder_config(self):
         return Config()
 
+    def create_optimization_profile(self):
+        return Profile()
+
     def build_serialized_network(self, network, config):
         if Builder.behaviour == "raise":
             raise RuntimeError("the fake refuses by raising")
@@ -278,6 +314,14 @@ class Builder:
             return None
         Builder.built.append((network, config))
         return Serialized(network, config)
+
+
+class Profile:
+    def __init__(self):
+        self.shapes = {}
+
+    def set_shape(self, name, smallest, usual, largest):
+        self.shapes[name] = (tuple(smallest), tuple(usual), tuple(largest))
 
 
 class Serialized(bytes):
@@ -313,7 +357,8 @@ class Engine:
     def __init__(self, network, config):
         self.network, self.config = network, config
         self.tensors = {t.name: t for t in network.inputs + network.outputs}
-        network.evaluate({t.name: np.zeros(t.shape) for t in network.inputs})  # fills in the shapes
+        self.opt = {name: shapes[1] for profile in config.profiles for name, shapes in profile.shapes.items()}
+        network.evaluate({t.name: np.zeros(self.opt.get(t.name, t.shape)) for t in network.inputs})  # fills in shapes
         self.device_memory_size = 1024
 
     @property
@@ -361,8 +406,19 @@ class Engine:
 class Context:
     def __init__(self, engine):
         self.engine, self.addresses, self.profiler = engine, {}, None
+        self.input_shapes = {t.name: t.shape for t in engine.network.inputs}
+
+    def set_input_shape(self, name, shape):
+        smallest, _, largest = next(p.shapes[name] for p in self.engine.config.profiles if name in p.shapes)
+        assert all(lo <= d <= hi for lo, d, hi in zip(smallest, shape, largest)), (name, shape)
+        self.input_shapes[name] = tuple(shape)
+        return True
 
     def get_tensor_shape(self, name):
+        if name in self.input_shapes:
+            return self.input_shapes[name]
+        network = self.engine.network
+        network.evaluate({t.name: np.zeros(self.input_shapes[t.name]) for t in network.inputs})
         return self.engine.tensors[name].shape
 
     def set_tensor_address(self, name, pointer):
@@ -373,11 +429,13 @@ class Context:
         return True
 
     def _execute(self):
-        engine = self.engine
-        x = engine.network.inputs[0]
-        layout = {"format": _format_name(x), "components": engine.get_tensor_components_per_element(x.name)}
-        stored = CUDA.read(self.addresses[x.name], layouts.engine_shape(x.shape, layout), nptype(x.dtype))
-        values = engine.network.evaluate({x.name: layouts.from_engine(stored, x.shape, layout).astype(np.float64)})
+        engine, given = self.engine, {}
+        for x in engine.network.inputs:
+            shape = self.input_shapes[x.name]
+            layout = {"format": _format_name(x), "components": engine.get_tensor_components_per_element(x.name)}
+            stored = CUDA.read(self.addresses[x.name], layouts.engine_shape(shape, layout), nptype(x.dtype))
+            given[x.name] = layouts.from_engine(stored, shape, layout).astype(np.float64)
+        values = engine.network.evaluate(given)
         y = engine.network.outputs[0]
         out_layout = {"format": _format_name(y), "components": engine.get_tensor_components_per_element(y.name)}
         CUDA.write(self.addresses[y.name], layouts.to_engine(values[id(y)].astype(nptype(y.dtype)), out_layout))

@@ -104,7 +104,7 @@ def int8_check_problem(record: Dict[str, Any]) -> Optional[str]:
     quantized with float64 scales, where TensorRT holds them in float32. Its INT8 outputs
     were not recorded, so the verdicts cannot be recomputed.
     """
-    if record.get("precision") != "int8" or "check" not in record:
+    if not str(record.get("precision", "")).startswith("int8") or "check" not in record:
         return None
     if record["check"].get("int8_reference") == INT8_REFERENCE:
         return None
@@ -200,12 +200,15 @@ def unusable(record: Dict[str, Any]) -> Optional[str]:
 
     Not measured; timed by an earlier method (``earlier_method``: carried by
     :func:`.merge.carry_earlier` from an earlier recording, its samples are not comparable with
-    CUDA-graph replays); an INT8 output never verified (:func:`int8_check_problem`); an output
+    CUDA-graph replays); a formulation that is not exactly the deconvolution (its ``equivalence``:
+    :data:`.upsampling.BORDER_ONLY`, :data:`.upsampling.NOT_EQUIVALENT`); an INT8 output never verified (:func:`int8_check_problem`); an output
     outside the tolerance rule or with non-finite elements."""
     if median_ms(record) is None:
         return record.get("status", "not measured")
     if "earlier_method" in record:
         return EARLIER_METHOD
+    if record.get("equivalence", "exact") != "exact":  # resize (border differs), resize + convolution (retrain)
+        return record["equivalence"]
     problem = int8_check_problem(record)
     if problem:
         return "unverified INT8 output"

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..layer import reference, tolerance
 from ..layer.attributes import Deconvolution
+from .upsampling import interior
 
 MAX_GROUPS = 4
 MAX_MAPS = 8
@@ -97,14 +98,43 @@ def judge(actual, expected: Slice, precision: str, other: Optional[np.ndarray] =
     return result
 
 
-def quantized(array, scale: float) -> np.ndarray:
+def quantized(array, scale, axis: Optional[int] = None) -> np.ndarray:
     """What an INT8 Q/DQ pair with this scale passes on, the scale held in float32 as TensorRT holds it.
 
     With the float64 scale instead, an element within rounding of a step's midpoint lands on the
     other step: one step of the kernel times one input value (recorded in the first benchmark
-    recording, see :func:`trtdeconv_docs.benchmark.analysis.int8_check_problem`).
+    recording, see :func:`trtdeconv_docs.benchmark.analysis.int8_check_problem`). With ``axis``,
+    ``scale`` holds one scale per index of that axis (per-channel Q/DQ).
     """
-    return reference.quantize_dequantize(array, float(np.float32(scale)))
+    if axis is None:
+        return reference.quantize_dequantize(array, float(np.float32(scale)))
+    array = np.asarray(array, np.float64)
+    shape = [1] * array.ndim
+    shape[axis] = -1
+    steps = np.asarray(scale, np.float32).astype(np.float64).reshape(shape)
+    return np.clip(np.rint(array / steps), -128, 127) * steps
+
+
+KERNEL_SCALE_AXIS = 1
+"""The axis of per-output-channel kernel scales that TensorRT 8.6 accepts for a one-group deconvolution (its kernel
+``(C_in, M, k...)``: axis 1, the output maps; recorded by plot_25, :mod:`trtdeconv_docs.layer.int8_axis`)."""
+
+
+def int8_kernel_scales(kernel, layer: Deconvolution):
+    """``(scales, axis)``: per output map on :data:`KERNEL_SCALE_AXIS` (``max |k| / 127`` over the map's taps) for
+    a one-group layer; one scale and ``None`` for a grouped layer (TensorRT 8.6 keeps its kernel Float anyway)."""
+    kernel = np.abs(np.asarray(kernel, np.float64))
+    if layer.num_groups != 1:
+        return int8_scale(kernel), None
+    others = tuple(a for a in range(kernel.ndim) if a != KERNEL_SCALE_AXIS)
+    return [float(v) for v in np.maximum(kernel.max(axis=others), 1e-30) / 127.0], KERNEL_SCALE_AXIS
+
+
+def interior_slice(checked: Slice, border) -> Slice:
+    """``checked`` without ``border`` elements at both ends of each spatial dimension."""
+    return dataclasses.replace(checked, expected=interior(checked.expected, border),
+                               absolute_terms=interior(checked.absolute_terms, border),
+                               term_counts=interior(checked.term_counts, border))
 
 
 def int8_weights_kept(engine_layers) -> bool:

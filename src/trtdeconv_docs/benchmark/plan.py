@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from .formulations import not_applicable
+from . import formulations, upsampling
 from .workloads import GUIDE, PRECISIONS, WORKLOADS, Workload
 
 LAYOUTS = ("nchw", "channels_last")
@@ -24,31 +24,44 @@ HWC for FP32/TF32 in 2-D; none for FP32 3-D, INT8), PyTorch ``channels_last``'s 
 SUBPIXEL = ("subpixel", "subpixel_compact", "subpixel_phases")
 FLOAT = ("fp16", "tf32", "fp32")
 
-PRIORITY = (
-    # 1. the deconvolution with CUDA graphs on the guide's seven workloads, FP16 in NCHW and HWC8
-    ("guide", ("deconvolution",), ("fp16",), LAYOUTS),
-    ("guide", ("deconvolution",), ("fp32", "tf32"), ("nchw",)),
-    # 2. every sub-pixel variant in every precision (FP16 first, its channels-last too)
-    ("guide", ("subpixel",), ("fp16",), LAYOUTS),
-    ("guide", ("subpixel_compact", "subpixel_phases"), ("fp16",), ("nchw",)),
-    ("guide", SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
-    # 3. the depthwise sweep: resolution and number of groups
-    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
-    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
-    ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
-    ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
-    # 4. k3 s2 op1 and batch 1
-    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("fp16",), LAYOUTS),
-    ("batch_1", ("deconvolution", "subpixel"), ("fp16",), LAYOUTS),
-    ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("tf32", "fp32"), ("nchw",)),
-    # 5. INT8, with and without Q/DQ after the layer
-    ("guide", ("deconvolution", "subpixel"), ("int8_out", "int8"), ("nchw",)),
-    # 6. the rest: FP32/TF32 channels-last, batch 1 in FP32/TF32
-    ("guide", ("deconvolution", "subpixel"), ("fp32", "tf32"), ("channels_last",)),
-    ("batch_1", ("deconvolution", "subpixel"), ("tf32", "fp32"), ("nchw",)),
+PHASES = (
+    ("CUDA graphs + HWC8 on the seven workloads", (
+        ("guide", ("deconvolution",), ("fp16",), LAYOUTS),
+        ("guide", ("deconvolution",), ("fp32", "tf32"), ("nchw",)))),
+    ("every sub-pixel variant in every precision", (
+        ("guide", ("subpixel",), ("fp16",), LAYOUTS),
+        ("guide", ("subpixel_compact", "subpixel_phases"), ("fp16",), ("nchw",)),
+        ("guide", SUBPIXEL, ("tf32", "fp32"), ("nchw",)))),
+    ("the depthwise sweep (resolution, groups) and the depthwise alternatives", (
+        ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+        ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp16",), ("nchw",)),
+        ("depthwise_resolution", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
+        ("depthwise_groups", ("deconvolution", "subpixel", "subpixel_phases"), ("fp32",), ("nchw",)),
+        ("depthwise", upsampling.ALTERNATIVES, ("fp16", "fp32"), ("nchw",)))),
+    ("k3 s2 op1 and batch 1", (
+        ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("fp16",), LAYOUTS),
+        ("batch_1", ("deconvolution", "subpixel"), ("fp16",), LAYOUTS),
+        ("k3_s2_op1", ("deconvolution",) + SUBPIXEL, ("tf32", "fp32"), ("nchw",)))),
+    ("INT8, with and without Q/DQ after the layer", (
+        ("guide", ("deconvolution", "subpixel"), ("int8_out", "int8"), ("nchw",)),)),
+    ("the other workloads: bilinear up-samplers, 3-D 64^3, HiFi-GAN 1-D, fused blocks, a dynamic profile", (
+        ("bilinear", ("deconvolution",) + SUBPIXEL + upsampling.ALTERNATIVES, ("fp16",), ("nchw",)),
+        ("3d_64", ("deconvolution", "subpixel"), ("fp16",), LAYOUTS),
+        ("hifigan", ("deconvolution",) + SUBPIXEL, ("fp16",), ("nchw",)),
+        ("fused", ("deconvolution", "subpixel"), ("fp16",), ("nchw",)),
+        ("dynamic", ("deconvolution",), ("fp16", "fp32"), ("nchw",)),
+        ("bilinear", ("deconvolution",) + SUBPIXEL + upsampling.ALTERNATIVES, ("fp32",), ("nchw",)),
+        ("3d_64", ("deconvolution", "subpixel"), ("fp32",), ("nchw",)),
+        ("hifigan", ("deconvolution",) + SUBPIXEL, ("fp32",), ("nchw",)),
+        ("fused", ("deconvolution", "subpixel"), ("fp32",), ("nchw",)),
+        ("fused", ("deconvolution",), ("int8_out",), ("nchw",)))),
+    ("the rest: FP32/TF32 channels-last, batch 1 in FP32/TF32", (
+        ("guide", ("deconvolution", "subpixel"), ("fp32", "tf32"), ("channels_last",)),
+        ("batch_1", ("deconvolution", "subpixel"), ("tf32", "fp32"), ("nchw",)))),
 )
-"""(workloads, formulations, precisions, layouts), most wanted first: the order the issue gives. ``guide``: the
-seven; ``k3_s2_op1``: PyTorch's decoder layer; otherwise a :attr:`~.workloads.Workload.sweep`."""
+"""The issue's phases, most wanted first, each a name and its (workloads, formulations, precisions, layouts).
+``guide``: the seven; ``k3_s2_op1``: PyTorch's decoder layer; ``depthwise``: the guide's depthwise layer and its
+resolution sweep; otherwise a :attr:`~.workloads.Workload.sweep`."""
 
 SECONDS_PER_BUILD = 2.5
 """A guess for one engine build at the default optimization level with a warm timing cache (big layers 5-30 s)."""
@@ -65,6 +78,7 @@ class Run:
     precision: str
     skipped: Optional[str] = None
     layout: str = "nchw"
+    phase: int = 0  # 1-based index into PHASES (0: made outside the plan)
 
     @property
     def id(self) -> str:
@@ -91,7 +105,19 @@ def _selected(selector: str) -> List[Workload]:
         return [w for w in WORKLOADS if w.name in GUIDE]
     if selector == "k3_s2_op1":
         return [w for w in WORKLOADS if w.family == "k3_s2_op1" and not w.sweep]
+    if selector == "depthwise":
+        return [w for w in WORKLOADS if w.name == "depthwise" or w.sweep == "depthwise_resolution"]
     return [w for w in WORKLOADS if w.sweep == selector]
+
+
+def formulation_not_applicable(formulation: str, workload: Workload) -> Optional[str]:
+    """Why ``formulation`` is not built for ``workload`` (``None`` when it is): :mod:`.formulations` or
+    :mod:`.upsampling` says, and a dynamic-shape workload is built as the deconvolution only."""
+    if workload.profile and formulation != "deconvolution":
+        return "a dynamic-shape profile is built as the deconvolution only (the formulations' shuffles are static)"
+    if formulation in upsampling.ALTERNATIVES:
+        return upsampling.not_applicable(formulation, workload)
+    return formulations.not_applicable(formulation, workload.input_shape, workload.layer)
 
 
 def runs(only: Sequence[str] = (), precisions: Sequence[str] = PRECISIONS) -> List[Run]:
@@ -100,7 +126,8 @@ def runs(only: Sequence[str] = (), precisions: Sequence[str] = PRECISIONS) -> Li
     if unknown:
         raise KeyError(f"no workload {', '.join(unknown)}; choose from {', '.join(w.name for w in WORKLOADS)}")
     result, seen = [], set()
-    for selector, formulation_list, precision_list, layouts in PRIORITY:
+    entries = [(number, entry) for number, (_, phase) in enumerate(PHASES, start=1) for entry in phase]
+    for number, (selector, formulation_list, precision_list, layouts) in entries:
         for formulation in formulation_list:
             for precision in precision_list:
                 if precision not in precisions:
@@ -109,9 +136,9 @@ def runs(only: Sequence[str] = (), precisions: Sequence[str] = PRECISIONS) -> Li
                     for workload in _selected(selector):
                         if only and workload.name not in only:
                             continue
-                        reason = (not_applicable(formulation, workload.input_shape, workload.layer)
+                        reason = (formulation_not_applicable(formulation, workload)
                                   or layout_not_applicable(workload, precision, layout))
-                        run = Run(workload, formulation, precision, reason, layout)
+                        run = Run(workload, formulation, precision, reason, layout, number)
                         if run.id not in seen:
                             seen.add(run.id)
                             result.append(run)
@@ -119,14 +146,25 @@ def runs(only: Sequence[str] = (), precisions: Sequence[str] = PRECISIONS) -> Li
 
 
 def estimate_seconds(planned: Sequence[Run]) -> float:
-    """A rough duration of the runs that build an engine."""
-    builds = sum(run.skipped is None for run in planned)
-    return builds * (SECONDS_PER_BUILD + SECONDS_PER_TIMING)
+    """A rough duration of the runs that build an engine (a dynamic profile is timed at three shapes)."""
+    return sum((SECONDS_PER_BUILD + SECONDS_PER_TIMING * (3 if run.workload.profile else 1))
+               for run in planned if run.skipped is None)
+
+
+def phase_lines(planned: Sequence[Run]) -> List[str]:
+    """Per phase of :data:`PHASES`: its engine builds and their estimated wall time, one line each."""
+    lines = []
+    for number, (name, _) in enumerate(PHASES, start=1):
+        mine = [run for run in planned if run.phase == number]
+        builds = sum(run.skipped is None for run in mine)
+        lines.append(f"phase {number}: {name}: {builds} engine builds, about {estimate_seconds(mine):.0f} s")
+    return lines
 
 
 def describe(planned: Sequence[Run]) -> str:
-    """The plan as text: one line per run, then the number of builds and the estimate."""
+    """The plan as text: one line per run, one per phase, then the number of builds and the estimate."""
     lines = [f"{run.id:45s} {'skip: ' + run.skipped if run.skipped else 'build'}" for run in planned]
+    lines += phase_lines(planned)
     builds = sum(run.skipped is None for run in planned)
     lines.append(f"{builds} engine builds, about {estimate_seconds(planned):.0f} s "
                  f"({SECONDS_PER_BUILD:.0f} s per build assumed; one timing cache shared by all)")

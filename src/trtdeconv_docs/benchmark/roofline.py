@@ -34,15 +34,19 @@ output is FP32 too: its DQ runs in the engine)."""
 
 
 def bytes_moved(workload: Workload, precision: str) -> int:
-    """Input + kernel + bias + output bytes at ``precision``."""
+    """Input + kernel + bias + output bytes at ``precision``; a fused block's second input (``add``, ``concat``)
+    read at the input's size and its whole output (``concat``: both halves) written, a batch norm's scale and
+    shift at the bias's."""
     data, weights, out = ELEMENT_BYTES[precision]
-    return (int(np.prod(workload.input_shape)) * data + int(np.prod(workload.kernel_shape)) * weights
-            + workload.layer.num_output_maps * out + int(np.prod(workload.output_shape)) * out)
+    skip = 0 if workload.skip_shape is None else int(np.prod(workload.skip_shape)) * data
+    per_channel = 2 if workload.block == "bn_relu" else 1
+    return (int(np.prod(workload.input_shape)) * data + int(np.prod(workload.kernel_shape)) * weights + skip
+            + per_channel * workload.layer.num_output_maps * out + int(np.prod(workload.block_output_shape)) * out)
 
 
 def flops(workload: Workload) -> int:
-    """2 x the deconvolution's multiply-adds."""
-    return 2 * workload.macs()
+    """2 x the deconvolution's multiply-adds, plus a fused block's element-wise arithmetic."""
+    return 2 * workload.macs() + workload.block_elementwise_flops()
 
 
 def floor_ms(workload: Workload, precision: str, ceilings: Dict[str, float]) -> Optional[Tuple[float, str]]:

@@ -38,11 +38,13 @@ from ..trt import engine as engines
 from ..trt import layouts, timing
 from ..trt.inspector import engine_layers
 from ..trt.versions import quantize_dequantize
-from . import check, formulations, nvml, plan, tensorrt_file, trt_ceilings, trt_layers
+from . import blocks, check, formulations, nvml, plan, tensorrt_file, trt_ceilings, trt_layers, upsampling
 from .kernels import tactic
 
 WORKSPACE_BYTES = 4 << 30
 FORMAT = 2
+EQUIVALENCE = {"resize": upsampling.BORDER_ONLY, "resize_conv": upsampling.NOT_EQUIVALENT}
+"""A formulation's ``equivalence`` in its record where it is not exactly the deconvolution (``exact`` otherwise)."""
 """``tensorrt.json`` format: 1 (no ``format`` key) timed with events around each enqueue, no ceilings."""
 
 
@@ -62,25 +64,54 @@ def flags(config) -> List[str]:
             if hasattr(trt.BuilderFlag, name) and config.get_flag(getattr(trt.BuilderFlag, name))]
 
 
-def _weights(network, kernel: np.ndarray, precision: str, scale: float, keep: list):
-    """(Weights, tensor or None): the kernel as weights, or for INT8 as a Q/DQ'd constant for ``set_input(1)``."""
+def _weights(network, kernel: np.ndarray, precision: str, scale, keep: list, axis: Optional[int] = None):
+    """(Weights, tensor or None): the kernel as weights, or for INT8 as a Q/DQ'd constant for ``set_input(1)``
+    (``scale``: one number, or with ``axis`` one per index of that axis)."""
     kernel = np.ascontiguousarray(kernel, dtype=np.float32)
     keep.append(kernel)
     if not precision.startswith("int8"):
         return trt.Weights(kernel), None
     constant = network.add_constant(kernel.shape, trt.Weights(kernel)).get_output(0)
-    return trt.Weights(), quantize_dequantize(trt, network, constant, scale, keep=keep)
+    if axis is not None:
+        values = np.ascontiguousarray(scale, np.float32)
+        keep.append(values)
+        scale = network.add_constant(values.shape, trt.Weights(values)).get_output(0)
+    return trt.Weights(), quantize_dequantize(trt, network, constant, scale, axis=axis, keep=keep)
 
 
-def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, float], keep: list):
-    """Add the run's input, layers and output to ``network``."""
+def _convolution_weights(network, run: plan.Run, scales: Dict[str, Any], keep: list):
+    """The ``weights`` function of a formulation's convolutions: per output channel on axis 0 where the
+    deconvolution's kernel has per-map scales (each convolution channel takes its map's scale, so the quantized
+    taps are the deconvolution's), else one scale."""
+    def weights(kernel):
+        if scales.get("kernel_axis") is None:
+            return _weights(network, kernel, run.precision, scales.get("kernel"), keep)
+        per_map = np.asarray(scales["kernel"], np.float32)
+        return _weights(network, kernel, run.precision, np.repeat(per_map, kernel.shape[0] // per_map.size), keep, 0)
+    return weights
+
+
+def input_shapes(workload) -> Dict[str, Any]:
+    """The network inputs' shapes: ``x`` (with -1 for the dimensions a profile varies) and a block's skip."""
+    shapes = {"x": workload.input_shape}
+    if workload.profile:
+        shapes["x"] = tuple(-1 if len(set(d)) > 1 else d[0] for d in zip(*workload.profile))
+    if workload.skip_shape is not None:
+        shapes[blocks.SKIP] = workload.skip_shape
+    return shapes
+
+
+def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales: Dict[str, Any], keep: list):
+    """Add the run's inputs, layers (the formulation, then a fused block) and output to ``network``."""
     workload, layer = run.workload, run.workload.layer
     io_type = trt.float16 if run.precision == "fp16" else trt.float32
-    x = network.add_input("x", io_type, workload.input_shape)
+    inputs = {name: network.add_input(name, io_type, shape) for name, shape in input_shapes(workload).items()}
+    x = inputs["x"]
     if run.precision.startswith("int8"):
         x = quantize_dequantize(trt, network, x, scales["input"], keep=keep)
     if run.formulation == "deconvolution":
-        weights, kernel_tensor = _weights(network, arrays["kernel"], run.precision, scales["kernel"], keep)
+        weights, kernel_tensor = _weights(network, arrays["kernel"], run.precision, scales.get("kernel"), keep,
+                                          scales.get("kernel_axis"))
         bias = np.ascontiguousarray(arrays["bias"], dtype=np.float32)
         keep.append(bias)
         main = network.add_deconvolution_nd(x, layer.num_output_maps, layer.kernel_size_nd, weights, trt.Weights(bias))
@@ -91,11 +122,15 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
         if kernel_tensor is not None:
             main.set_input(1, kernel_tensor)
         out = main.get_output(0)
+    elif run.formulation in upsampling.ALTERNATIVES:
+        steps = upsampling.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
+        out = upsampling.add_to_network(trt, network, x, workload.input_shape, steps, run.formulation,
+                                        _convolution_weights(network, run, scales, keep), keep)
     else:
         steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
         out = trt_layers.add_formulation(trt, network, x, steps, run.formulation,
-                                         lambda kernel: _weights(network, kernel, run.precision, scales["kernel"], keep),
-                                         keep)
+                                         _convolution_weights(network, run, scales, keep), keep)
+    out = blocks.add_block(trt, network, out, workload.block, arrays, keep, inputs.get(blocks.SKIP))
     if run.precision == "int8_out":
         out = quantize_dequantize(trt, network, out, scales["output"], keep=keep)
     out.name = "y"
@@ -103,7 +138,7 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     out.dtype = io_type
     if run.layout != "nchw":
         name = layouts.format_name(run.precision, layer.spatial_rank)
-        for tensor in (network.get_input(0), out):
+        for tensor in list(inputs.values()) + [out]:
             tensor.allowed_formats = 1 << int(getattr(trt.TensorFormat, name))
 
 
@@ -196,15 +231,22 @@ class Runner:
             x, kernel = arrays["input"], arrays["kernel"]
             if int8:
                 x = check.quantized(x, scales["input"])
-                kernel = check.quantized(kernel, scales["kernel"]) if kernel_quantized else kernel
+                if kernel_quantized:
+                    kernel = check.quantized(kernel, scales["kernel"], scales.get("kernel_axis"))
             self.references[key] = check.reference_slice(x, kernel, arrays["bias"], run.workload.layer)
         return self.references[key]
 
-    def scales(self, run: plan.Run, arrays) -> Dict[str, float]:
-        """Per-tensor INT8 scales: input, kernel, and for ``int8_out`` the output (from the float reference slice)."""
-        scales = {"input": check.int8_scale(arrays["input"]), "kernel": check.int8_scale(arrays["kernel"])}
+    def scales(self, run: plan.Run, arrays) -> Dict[str, Any]:
+        """INT8 scales: the input's, the kernel's (per output map on ``kernel_axis`` for a one-group layer:
+        :func:`.check.int8_kernel_scales`), and for ``int8_out`` the output's (from the float reference slice,
+        after a fused block)."""
+        if not run.precision.startswith("int8"):
+            return {}
+        kernel, axis = check.int8_kernel_scales(arrays["kernel"], run.workload.layer)
+        scales = {"input": check.int8_scale(arrays["input"]), "kernel": kernel, "kernel_axis": axis}
         if run.precision == "int8_out":
-            scales["output"] = check.int8_scale(self._float_reference(run, arrays).expected)
+            float_slice = blocks.reference_slice(self._float_reference(run, arrays), run.workload.block, arrays)
+            scales["output"] = check.int8_scale(float_slice.expected)
         return scales
 
     def _float_reference(self, run: plan.Run, arrays) -> check.Slice:
@@ -227,8 +269,12 @@ class Runner:
         self.builder = built = builder(run.precision)
         keep: list = []
         build_network(built.network, run, arrays, scales, keep)
+        if run.workload.profile:
+            built.add_profile({"x": run.workload.profile})
         record.update(flags=flags(built.config), input_shape=list(run.workload.input_shape),
                       io_dtype="float16" if run.precision == "fp16" else "float32")
+        if run.formulation in upsampling.ALTERNATIVES:
+            record["equivalence"] = EQUIVALENCE.get(run.formulation, "exact")
         if run.precision.startswith("int8"):
             record["int8_scales"] = scales
         try:
@@ -238,25 +284,67 @@ class Runner:
                     "messages": error.messages}
         record.update(build_seconds=round(built.build_seconds, 3), engine_bytes=built.engine_bytes)
         layers = engine_layers(engines.layer_information(engine))
-        host_input = np.ascontiguousarray(arrays["input"], dtype=np.float16 if run.precision == "fp16" else np.float32)
-        outputs, measured = self.timer.measure(engine, {"x": host_input})
-        output = outputs["y"]
-        measured.pop("layer_samples_ms", None)  # the per-layer statistics stay; the raw lists would crowd the file
+        kernel_quantized = run.precision.startswith("int8") and check.int8_weights_kept(layers)
+        output, measured = self.measure_and_check(run, engine, arrays, scales, kernel_quantized)
         record.update(status="measured", output_shape=list(output.shape), warnings=built.logger.lines()[:10],
                       tactics=[tactic(entry) for entry in layers], engine_layers=layers, **measured)
-        record["latency_ms"]["warmup"] = measured["warmup"]["replays"]
-        record["host_bound"] = timing.host_bound(record["latency_ms"]["median"], measured["enqueue_ms"]["latency_ms"]["median"])
-        key = (run.workload.name, run.precision)
-        if run.formulation == "deconvolution" and run.layout == "nchw":
-            self.deconvolution_outputs[key] = np.asarray(output[:1], np.float32)
-        kernel_quantized = run.precision.startswith("int8") and check.int8_weights_kept(layers)
-        record["check"] = check.judge(output, self.reference(run, arrays, scales, kernel_quantized), run.precision,
-                                      None if run.formulation == "deconvolution" and run.layout == "nchw"
-                                      else self.deconvolution_outputs.get(key),
-                                      output_scale=scales.get("output"))
+        if run.workload.profile:
+            record["profile_shapes"] = {"opt": {"input_shape": list(run.workload.input_shape)}}
+            for name, shape in zip(("min", "max"), (run.workload.profile[0], run.workload.profile[2])):
+                extra = {**arrays, "input": np.random.default_rng(1).uniform(-1, 1, shape).astype(np.float32)}
+                _, other = self.measure_and_check(run, engine, extra, scales, kernel_quantized, keep_output=False)
+                record["profile_shapes"][name] = {"input_shape": list(shape), **other}
         if run.precision.startswith("int8"):
             record["check"]["int8_reference"] = check.INT8_REFERENCE
         return record
+
+    def measure_and_check(self, run: plan.Run, engine, arrays, scales, kernel_quantized: bool, keep_output=True):
+        """Time ``engine`` on ``arrays`` and check its output; (output, the record's timing and ``check`` fields)."""
+        dtype = np.float16 if run.precision == "fp16" else np.float32
+        inputs = {"x": np.ascontiguousarray(arrays["input"], dtype=dtype)}
+        if run.workload.skip_shape is not None:
+            inputs[blocks.SKIP] = np.ascontiguousarray(arrays["skip"], dtype=dtype)
+        outputs, measured = self.timer.measure(engine, inputs)
+        output = outputs["y"]
+        measured.pop("layer_samples_ms", None)  # the per-layer statistics stay; the raw lists would crowd the file
+        measured["latency_ms"]["warmup"] = measured["warmup"]["replays"]
+        measured["host_bound"] = timing.host_bound(measured["latency_ms"]["median"],
+                                                   measured["enqueue_ms"]["latency_ms"]["median"])
+        measured["check"] = self.judge(run, output, arrays, scales, kernel_quantized, keep_output)
+        return output, measured
+
+    def judge(self, run: plan.Run, output, arrays, scales, kernel_quantized: bool, keep_output: bool) -> Dict[str, Any]:
+        """The output's check: against the reference (a fused block's, the interior for ``resize``), and against
+        the same workload's NCHW deconvolution in the same precision when that ran before."""
+        if run.formulation == "resize_conv":  # another function: nothing to compare with
+            return {"equivalence": upsampling.NOT_EQUIVALENT, "non_finite": int((~np.isfinite(output)).sum())}
+        own = run.formulation == "deconvolution" and run.layout == "nchw"
+        key = (run.workload.name, run.precision)
+        if own and keep_output:
+            self.deconvolution_outputs[key] = np.asarray(output[:1], np.float32)
+        if keep_output:
+            expected = self.reference(run, arrays, scales, kernel_quantized)
+        else:  # another shape of a dynamic profile (float precisions only)
+            expected = check.reference_slice(arrays["input"], arrays["kernel"], arrays["bias"], run.workload.layer)
+        expected = blocks.reference_slice(expected, run.workload.block, arrays)
+        other = None if own or not keep_output else self.deconvolution_outputs.get(key)
+        got = np.asarray(output[:1, :expected.channels])
+        if run.formulation != "resize":
+            result = check.judge(got, expected, run.precision, other, output_scale=scales.get("output"))
+        else:
+            border = upsampling.resize_plan(run.workload.input_shape, arrays["kernel"], None, run.workload.layer).border
+            result = check.judge(upsampling.interior(got, border), check.interior_slice(expected, border),
+                                 run.precision, None if other is None else upsampling.interior(other, border))
+            result.update(equivalence=upsampling.BORDER_ONLY, border=list(border),
+                          border_max_abs_difference=upsampling.border_difference(got, expected.expected, border))
+        if run.workload.block == "concat":
+            maps, skip = run.workload.layer.num_output_maps, arrays["skip"]
+            if "output" in scales:  # the copy went through the output's Q/DQ pair too
+                skip = check.quantized(skip, scales["output"])
+            result["concat_skip_max_abs_error"] = blocks.concat_copy_error(output, np.asarray(skip, output.dtype), maps)
+            if result["concat_skip_max_abs_error"] or not np.isfinite(result["concat_skip_max_abs_error"]):
+                result["worst_ratio"] = float("inf")
+        return result
 
     def run_all(self, ceilings: bool = True) -> None:
         """The ceilings, then every planned run, in order; a harness fault is recorded and the next run made."""

@@ -8,8 +8,9 @@ the analysis read this list; nothing here imports TensorRT or PyTorch.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -19,6 +20,11 @@ from ..layer.attributes import Deconvolution, resolve
 PRECISIONS = ("fp32", "tf32", "fp16", "int8", "int8_out")
 """FP32 with ``BuilderFlag.TF32`` cleared, TF32 allowed, FP16 allowed (TF32 cleared), INT8 through Q/DQ on the
 input and the kernel (FP32 output), ``int8_out``: the same with a Q/DQ pair after the layer too (INT8 output)."""
+
+BLOCKS = ("bias_relu", "bn_relu", "add", "concat")
+"""Fused blocks: deconvolution + bias + ReLU; + batch norm (per-channel scale and shift) + ReLU; + Add of a second
+input of the output's shape (a residual, as in NVIDIA/TensorRT#3098); + Concat with a second input along the
+channels (a U-Net skip, the deconvolution's maps first)."""
 
 FAMILIES = ("dense_k_eq_s", "dense_k_2s", "k3_s2_op1", "depthwise", "large_stride_head", "3d", "1d")
 """The layer families of the guide's table, in its order (:attr:`Workload.family`)."""
@@ -33,6 +39,9 @@ class Workload:
     input_shape: Tuple[int, ...]
     attributes: Dict[str, Any] = field(hash=False)
     sweep: str = ""  # "" for the guide's workloads; else the curve it belongs to ("depthwise_resolution", ...)
+    weights: str = "random"  # or "bilinear": a frozen bilinear up-sampling kernel, no bias (:func:`bilinear_kernel`)
+    block: str = ""  # the layers fused after the deconvolution (:data:`BLOCKS`), "" for none
+    profile: Optional[Tuple[Tuple[int, ...], ...]] = None  # dynamic shapes (min, opt, max); input_shape is opt
 
     @property
     def family(self) -> str:
@@ -69,11 +78,38 @@ class Workload:
         """Reproducible float32 input, kernel and bias (uniform in [-1, 1), kernel scaled by 1/sqrt(fan-in))."""
         rng = np.random.default_rng(seed)
         fan_in = self.input_shape[1] // self.layer.num_groups * int(np.prod(self.layer.kernel_size_nd))
-        return {
+        arrays = {
             "input": rng.uniform(-1, 1, self.input_shape).astype(np.float32),
             "kernel": (rng.uniform(-1, 1, self.kernel_shape) / np.sqrt(fan_in)).astype(np.float32),
             "bias": rng.uniform(-1, 1, self.layer.num_output_maps).astype(np.float32),
         }
+        if self.weights == "bilinear":
+            arrays["kernel"] = np.broadcast_to(bilinear_kernel(self.layer.kernel_size_nd), self.kernel_shape).copy()
+            arrays["bias"] = np.zeros(self.layer.num_output_maps, np.float32)
+        if self.block == "bn_relu":  # the batch norm folded into a per-channel scale and shift, as inference runs it
+            arrays["scale"] = rng.uniform(0.5, 1.5, self.layer.num_output_maps).astype(np.float32)
+            arrays["shift"] = rng.uniform(-0.5, 0.5, self.layer.num_output_maps).astype(np.float32)
+        if self.block in ("add", "concat"):
+            arrays["skip"] = rng.uniform(-1, 1, self.skip_shape).astype(np.float32)
+        return arrays
+
+    @property
+    def skip_shape(self) -> Optional[Tuple[int, ...]]:
+        """The second input of an ``add`` or ``concat`` block (the output's shape; for ``concat`` as many maps as
+        the deconvolution's), else ``None``."""
+        return self.output_shape if self.block in ("add", "concat") else None
+
+    @property
+    def block_output_shape(self) -> Tuple[int, ...]:
+        """The network's output shape: the deconvolution's, with the skip's maps after its own for ``concat``."""
+        out = self.output_shape
+        return (out[0], 2 * out[1]) + out[2:] if self.block == "concat" else out
+
+    def block_elementwise_flops(self) -> int:
+        """Arithmetic of the fused layers per network: per output element 2 (bias, ReLU), 3 (scale, shift, ReLU),
+        1 (Add) or 0 (Concat moves data only)."""
+        per_element = {"": 0, "bias_relu": 2, "bn_relu": 3, "add": 1, "concat": 0}[self.block]
+        return per_element * int(np.prod(self.output_shape))
 
     def describe(self) -> Dict[str, Any]:
         """The workload as a JSON-ready dict (attributes resolved, shapes, MACs)."""
@@ -84,7 +120,8 @@ class Workload:
             "num_output_maps": layer.num_output_maps, "kernel_size_nd": list(layer.kernel_size_nd),
             "stride_nd": list(layer.stride_nd), "pre_padding": list(layer.pre_padding),
             "post_padding": list(layer.post_padding), "num_groups": layer.num_groups,
-            "macs": self.macs(),
+            "macs": self.macs(), "weights": self.weights, "block": self.block,
+            **({"profile": [list(shape) for shape in self.profile]} if self.profile else {}),
         }
 
 
@@ -93,7 +130,7 @@ def family_of(layer: Deconvolution) -> str:
     k, s = layer.kernel_size_nd, layer.stride_nd
     if layer.spatial_rank == 3:
         return "3d"
-    if layer.spatial_rank == 1:
+    if layer.spatial_rank == 1 or (k[0], s[0]) == (1, 1) < (k[1], s[1]):  # TensorRT runs 1-D as 2-D of height 1
         return "1d"
     if layer.num_groups > 1:
         return "depthwise"
@@ -106,8 +143,24 @@ def family_of(layer: Deconvolution) -> str:
     return "dense_k_2s"
 
 
-def _workload(name: str, model: str, input_shape, sweep: str = "", **attributes) -> Workload:
-    return Workload(name, model, tuple(input_shape), attributes, sweep)
+def _workload(name: str, model: str, input_shape, sweep: str = "", weights: str = "random", block: str = "",
+              profile=None, **attributes) -> Workload:
+    return Workload(name, model, tuple(input_shape), attributes, sweep, weights, block,
+                    None if profile is None else tuple(tuple(shape) for shape in profile))
+
+
+def bilinear_kernel(kernel_size) -> np.ndarray:
+    """The frozen bilinear up-sampling kernel of DLA/CenterNet's IDAUp and DRN (``fill_up_weights``), float32.
+
+    Per dimension of size ``K``, ``f = ceil(K / 2)``, ``c = (2f - 1 - f % 2) / (2f)`` and
+    ``w[i] = 1 - |i / f - c|``; the kernel is the outer product.
+    """
+    result = np.ones(())
+    for size in kernel_size:
+        f = math.ceil(size / 2)
+        c = (2 * f - 1 - f % 2) / (2.0 * f)
+        result = np.multiply.outer(result, 1 - np.abs(np.arange(size) / f - c))
+    return result.astype(np.float32)
 
 
 WORKLOADS: List[Workload] = [
@@ -152,6 +205,49 @@ WORKLOADS += [
               (8, 128, 64, 64), "depthwise_groups", num_groups=groups, **DEPTHWISE) for groups in (1, 8, 32)
 ]
 """Every workload: the guide's seven, then the extra ones (:attr:`Workload.sweep` says which curve)."""
+
+SEGMENTATION = dict(num_output_maps=32, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))
+WORKLOADS += [
+    # depthwise frozen-bilinear up-samplers: CenterNet's DLA-34 IDAUp (k = 2f, s = f, p = f / 2, groups = C) on a
+    # 512x512 image, and DRN-C-26's segmentation head (k16 s8 p4, groups = 19 classes) on a 1024x2048 Cityscapes image
+    _workload("idaup_f2", "CenterNet DLA-34 IDAUp, bilinear k4 s2 p1, 64 channels depthwise at 64x64, batch 1",
+              (1, 64, 64, 64), "bilinear", "bilinear", num_output_maps=64, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+              padding_nd=(1, 1), num_groups=64),
+    _workload("idaup_f4", "CenterNet DLA-34 IDAUp, bilinear k8 s4 p2, 64 channels depthwise at 32x32, batch 1",
+              (1, 64, 32, 32), "bilinear", "bilinear", num_output_maps=64, kernel_size_nd=(8, 8), stride_nd=(4, 4),
+              padding_nd=(2, 2), num_groups=64),
+    _workload("drn_head", "DRN-C-26 segmentation head, bilinear k16 s8 p4, 19 classes depthwise at 128x256, batch 1",
+              (1, 19, 128, 256), "bilinear", "bilinear", num_output_maps=19, kernel_size_nd=(16, 16),
+              stride_nd=(8, 8), padding_nd=(4, 4), num_groups=19),
+    _workload("unet3d_64", "3-D U-Net up-convolution, 64->32 at 64^3, batch 1", (1, 64, 64, 64, 64), "3d_64",
+              num_output_maps=32, kernel_size_nd=(2, 2, 2), stride_nd=(2, 2, 2)),
+] + [
+    # HiFi-GAN V1's generator: ConvTranspose1d(512 / 2^i, 512 / 2^(i+1), k, u, padding=(k - u) / 2), u = 8, 8, 2, 2;
+    # the first (k16 s8) reads the mel frames, the third (k4 s2) 64 samples per frame. TensorRT's deconvolution is
+    # 2-D or 3-D: a 1-D layer runs as 2-D of height 1 (what TensorRT's ONNX parser builds for a ConvTranspose1d)
+    _workload(f"hifigan_k16s8_{frames}", f"HiFi-GAN V1 first up-sampler k16 s8 p4, 512->256, {frames} mel frames "
+              "(1-D, as 2-D of height 1)", (1, 512, 1, frames), "hifigan", num_output_maps=256,
+              kernel_size_nd=(1, 16), stride_nd=(1, 8), padding_nd=(0, 4))
+    for frames in (200, 800)
+] + [
+    _workload(f"hifigan_k4s2_{frames}", f"HiFi-GAN V1 third up-sampler k4 s2 p1, 128->64, {frames} mel frames "
+              f"({64 * frames} samples; 1-D, as 2-D of height 1)", (1, 128, 1, 64 * frames), "hifigan",
+              num_output_maps=64, kernel_size_nd=(1, 4), stride_nd=(1, 2), padding_nd=(0, 1))
+    for frames in (200, 800)
+] + [
+    _workload("block_bias_relu", "the segmentation upsample + bias + ReLU", (8, 64, 128, 128), "fused",
+              block="bias_relu", **SEGMENTATION),
+    _workload("block_bn_relu", "DCGAN's generator block: deconvolution + batch norm + ReLU", (64, 512, 8, 8), "fused",
+              block="bn_relu", num_output_maps=256, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
+    _workload("block_add", "the segmentation upsample + Add of a residual (NVIDIA/TensorRT#3098)", (8, 64, 128, 128),
+              "fused", block="add", **SEGMENTATION),
+    _workload("block_concat", "U-Net 2-D up-convolution + Concat with the skip connection", (8, 256, 64, 64), "fused",
+              block="concat", num_output_maps=128, kernel_size_nd=(2, 2), stride_nd=(2, 2)),
+    _workload("dynamic", "the segmentation upsample at batch 1, one optimization profile: 64x64, 128x128, 256x256",
+              (1, 64, 128, 128), "dynamic", profile=((1, 64, 64, 64), (1, 64, 128, 128), (1, 64, 256, 256)),
+              **SEGMENTATION),
+]
+"""The issue's other workloads (:attr:`Workload.sweep`: ``bilinear``, ``3d_64``, ``hifigan``, ``fused``, ``dynamic``)."""
 
 
 def by_name(name: str) -> Workload:
