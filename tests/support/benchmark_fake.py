@@ -56,9 +56,8 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 3) -> Path:
                           tactics=[{"name": run.formulation, "type": "fake", "tactic": "fake_tactic"}],
                           check={"elements": 10, "rule": "fp32", "worst_ratio": 0.01},
                           **_timed(rng, _above_floor(rng, run.workload, run.precision), count=140))
-            if run.formulation in ("resize", "resize_conv"):  # as the runner labels them (benchmark.tensorrt.EQUIVALENCE)
-                record["equivalence"] = {"resize": upsampling.BORDER_ONLY, "resize_conv": upsampling.NOT_EQUIVALENT}[
-                    run.formulation]
+            if run.formulation in upsampling.EQUIVALENCE:  # labelled as the runner labels them
+                record["equivalence"] = upsampling.EQUIVALENCE[run.formulation]
         runs.append(record)
     trt_provenance = {"tensorrt": "0.0-fake", "cuda_runtime": "0.0", "cuda_driver": "0.0", "gpu": FAKE,
                       "compute_capability": "0.0", "python": "0", "numpy": "0", "date": "1970-01-01T00:00:00Z"}

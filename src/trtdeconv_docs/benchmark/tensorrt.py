@@ -43,8 +43,6 @@ from .kernels import tactic
 
 WORKSPACE_BYTES = 4 << 30
 FORMAT = 2
-EQUIVALENCE = {"resize": upsampling.BORDER_ONLY, "resize_conv": upsampling.NOT_EQUIVALENT}
-"""A formulation's ``equivalence`` in its record where it is not exactly the deconvolution (``exact`` otherwise)."""
 """``tensorrt.json`` format: 1 (no ``format`` key) timed with events around each enqueue, no ceilings."""
 
 
@@ -274,7 +272,7 @@ class Runner:
         record.update(flags=flags(built.config), input_shape=list(run.workload.input_shape),
                       io_dtype="float16" if run.precision == "fp16" else "float32")
         if run.formulation in upsampling.ALTERNATIVES:
-            record["equivalence"] = EQUIVALENCE.get(run.formulation, "exact")
+            record["equivalence"] = upsampling.EQUIVALENCE.get(run.formulation, "exact")
         if run.precision.startswith("int8"):
             record["int8_scales"] = scales
         try:

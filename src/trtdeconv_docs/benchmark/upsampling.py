@@ -37,6 +37,8 @@ NOT_EQUIVALENT = "not equivalent: needs retraining"
 """The label of ``resize_conv`` (its record's ``equivalence``)."""
 BORDER_ONLY = "equal except at the border"
 """The label of ``resize`` (its record's ``equivalence``): the interior is checked, the border difference recorded."""
+EQUIVALENCE = {"resize": BORDER_ONLY, "resize_conv": NOT_EQUIVALENT}
+"""A formulation's ``equivalence`` in its record where it is not exactly the deconvolution (``exact`` otherwise)."""
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,16 @@ class ZeroInsertionPlan:
 
 
 def zero_insertion_plan(input_shape, kernel, bias, layer: Deconvolution) -> ZeroInsertionPlan:
-    """The zero-insertion convolution equal to ``layer``; :class:`NotApplicable` for dilation or a padding
-    larger than ``K - 1`` (it would need a negative convolution padding)."""
+    """The zero-insertion convolution equal to ``layer``; :class:`NotApplicable` for dilation, an empty output or a
+    padding larger than ``K - 1`` (it would need a negative convolution padding)."""
     if any(d != 1 for d in layer.dilation_nd):
         raise NotApplicable(f"dilation_nd={layer.dilation_nd}: zero insertion here covers dilation 1 only")
     before = [b for b, _ in shapes.crop(layer)]
     if any(b > k - 1 for b, k in zip(before, layer.kernel_size_nd)):
         raise NotApplicable(f"leading crop {before} > kernel - 1: the convolution would need negative padding")
     out = shapes.output_shape(input_shape, layer)
+    if 0 in out:
+        raise NotApplicable(f"output shape {out}: an empty output has no convolution to compute it")
     groups, channels, rank = layer.num_groups, input_shape[1], layer.spatial_rank
     c_group, m_group = channels // groups, layer.num_output_maps // groups
     grouped = np.asarray(kernel, np.float64).reshape((groups, c_group, m_group) + layer.kernel_size_nd)
