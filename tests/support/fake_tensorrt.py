@@ -360,6 +360,7 @@ class Engine:
         self.opt = {name: shapes[1] for profile in config.profiles for name, shapes in profile.shapes.items()}
         network.evaluate({t.name: np.zeros(self.opt.get(t.name, t.shape)) for t in network.inputs})  # fills in shapes
         self.device_memory_size = 1024
+        self.last = None  # (inputs, output as stored) of the last execution
 
     @property
     def num_io_tensors(self):
@@ -429,16 +430,20 @@ class Context:
         return True
 
     def _execute(self):
-        engine, given = self.engine, {}
+        engine, given, key = self.engine, {}, []
         for x in engine.network.inputs:
             shape = self.input_shapes[x.name]
             layout = {"format": _format_name(x), "components": engine.get_tensor_components_per_element(x.name)}
             stored = CUDA.read(self.addresses[x.name], layouts.engine_shape(shape, layout), nptype(x.dtype))
             given[x.name] = layouts.from_engine(stored, shape, layout).astype(np.float64)
-        values = engine.network.evaluate(given)
+            key.append((x.name, shape, stored.tobytes()))
         y = engine.network.outputs[0]
-        out_layout = {"format": _format_name(y), "components": engine.get_tensor_components_per_element(y.name)}
-        CUDA.write(self.addresses[y.name], layouts.to_engine(values[id(y)].astype(nptype(y.dtype)), out_layout))
+        key = tuple(key)
+        if engine.last is None or engine.last[0] != key:  # replays of the same inputs are evaluated once
+            values = engine.network.evaluate(given)
+            out_layout = {"format": _format_name(y), "components": engine.get_tensor_components_per_element(y.name)}
+            engine.last = (key, layouts.to_engine(values[id(y)].astype(nptype(y.dtype)), out_layout))
+        CUDA.write(self.addresses[y.name], engine.last[1])
         if self.profiler is not None:
             for layer in engine.network.layers:
                 self.profiler.report_layer_time(layer.name or layer.kind, 0.001)

@@ -9,6 +9,7 @@ short by ``--time-budget`` loses the least useful rows. Nothing here imports Ten
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +188,8 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
     parser.add_argument("--timing-cache", type=Path, default=None,
                         help="timing cache file: read if it exists, written back at the end (shared between runs)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the number of builds")
+    parser.add_argument("--progress", type=Path, default=None,
+                        help="a tensorrt.json: print per phase how many of the planned builds it holds (plan only)")
     args = parser.parse_args(argv)
     precisions = tuple(filter(None, args.precisions.split(",")))
     unknown = sorted(set(precisions) - set(PRECISIONS))
@@ -201,9 +204,32 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
     return args, planned
 
 
+DONE = ("measured", "refused")
+"""A run's statuses that a later call does not make again (with ``not_applicable``, which is not built)."""
+
+
+def progress_lines(planned: Sequence[Run], records: Sequence[dict]) -> List[str]:
+    """Per phase, how many of its builds ``records`` (a ``tensorrt.json``'s runs) hold, runs carried from an earlier
+    method not counted (a resumed run makes them again); then the runs left, or ``plan complete``."""
+    done = {r["id"] for r in records if r.get("status") in DONE and "earlier_method" not in r}
+    lines, left = [], 0
+    for number, (name, _) in enumerate(PHASES, start=1):
+        builds = [run for run in planned if run.phase == number and run.skipped is None]
+        missing = [run for run in builds if run.id not in done]
+        left += len(missing)
+        lines.append(f"phase {number}: {len(builds) - len(missing)}/{len(builds)} built ({name})"
+                     + (f"; left about {estimate_seconds(missing):.0f} s" if missing else ""))
+    lines.append(f"{left} builds left: run the same command again" if left else "plan complete")
+    return lines
+
+
 def main(argv=None) -> int:
-    """Print the plan (the TensorRT runner's ``--dry-run``, without TensorRT)."""
-    _, planned = parse_command_line("python -m trtdeconv_docs.benchmark.plan", argv)
+    """Print the plan (the TensorRT runner's ``--dry-run``, without TensorRT), or with ``--progress`` what a
+    ``tensorrt.json`` holds of it."""
+    args, planned = parse_command_line("python -m trtdeconv_docs.benchmark.plan", argv)
+    if args.progress is not None:
+        print("\n".join(progress_lines(planned, json.loads(args.progress.read_text(encoding="utf-8"))["runs"])))
+        return 0
     print(describe(planned))
     return 0
 

@@ -192,6 +192,8 @@ def run_workload(workload: Workload, variant: str, references: Dict[str, check.S
     record: Dict[str, Any] = {"id": f"{workload.name}/pytorch/{variant}", "workload": workload.name,
                               "precision": precision, "memory_format": layout or "contiguous"}
     function, arguments = conv_transpose(workload)
+    if workload.block:
+        function, arguments = None, "a fused block is timed in TensorRT only"
     if function is None:
         return {**record, "status": "not_applicable", "reason": arguments}
     set_tf32(precision == "tf32")

@@ -140,6 +140,14 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
             tensor.allowed_formats = 1 << int(getattr(trt.TensorFormat, name))
 
 
+def refuse_other_gpu(earlier: Dict[str, Any], current: Dict[str, Any], where) -> None:
+    """Stop (``SystemExit``, one line) unless the resumed file was measured on a GPU of the same name: its runs
+    and ceilings would sit beside this GPU's as if comparable."""
+    if earlier.get("gpu") != current.get("gpu"):
+        raise SystemExit(f"--resume {where}: measured on {earlier.get('gpu')!r}, this GPU is {current.get('gpu')!r}; "
+                         "resume only on the same GPU (or start without --resume)")
+
+
 def summary(record: Dict[str, Any]) -> str:
     """One line about a run's record: status, median latency, build time."""
     parts = [f"{record['status']:14s}"]
@@ -163,13 +171,15 @@ class Runner:
         self.out, self.planned, self.time_budget = out, planned, time_budget
         self.kept: Dict[str, Dict[str, Any]] = {}
         self.sessions: List[Dict[str, Any]] = []
+        provenance = gpu_provenance()
         if resume is not None:
             earlier = json.loads(Path(resume).read_text(encoding="utf-8"))
+            refuse_other_gpu(earlier["provenance"], provenance, resume)
             index = len(earlier.get("sessions", []))
             self.sessions = earlier.get("sessions", []) + [
                 {"provenance": earlier["provenance"], "ceilings": earlier.get("ceilings", {})}]
             self.kept = {r["id"]: {**r, "session": r.get("session", index)} for r in earlier["runs"]
-                         if r["status"] in ("measured", "refused", "not_applicable")}
+                         if r["status"] in ("measured", "refused", "not_applicable") and "earlier_method" not in r}
         self.started = time.perf_counter()
         self.cache_file = cache_file
         self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
@@ -183,7 +193,7 @@ class Runner:
         self.references: Dict[Any, check.Slice] = {}
         self.deconvolution_outputs: Dict[Any, np.ndarray] = {}
         self.ceilings: Dict[str, Any] = {}
-        self.header = {"format": FORMAT, "provenance": gpu_provenance(), "settings": {
+        self.header = {"format": FORMAT, "provenance": provenance, "settings": {
             "builder_optimization_level": "default", "workspace_bytes": WORKSPACE_BYTES,
             "warmup": f"batches of {timing.WARMUP_BATCH} graph replays until 3 batch medians agree within "
                       f"{100 * timing.SETTLE_TOLERANCE:.0f} % (at most {timing.WARMUP_SECONDS} s)",
@@ -364,6 +374,8 @@ class Runner:
             self.records.append(record)
             print(f"[{self.elapsed():6.1f} s] {run.id:52s} {summary(record)}", flush=True)
             self.save(finished=False)
+        planned = {run.id for run in self.planned}
+        self.records += [record for run_id, record in self.kept.items() if run_id not in planned]  # nothing lost
         self.save_cache()
         self.save(finished=True)
 
