@@ -6,32 +6,23 @@ torch is not needed: :func:`col2im.columns` is the runner's own code (it runs on
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trtdeconv_docs.layer import reference
-from trtdeconv_docs.layer.attributes import DeconvolutionError, resolve
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.benchmark import col2im, roofline
 from trtdeconv_docs.benchmark.formulations import NotApplicable
 from trtdeconv_docs.benchmark.workloads import WORKLOADS, by_name
 
-from .support.strategies import small_layers as layers
+from .support.strategies import accepted_case, small_layers as layers
 
 
 @settings(max_examples=150, deadline=None)
 @given(layers(), st.integers(0, 2 ** 31 - 1))
 def test_matmul_and_overlap_add_equal_the_deconvolution(drawn, seed):
-    attributes, shape = drawn
-    layer = resolve(**attributes)
-    try:
-        reference.deconvolve(np.zeros(shape), np.zeros(reference.kernel_shape(layer, shape[1])), None, layer)
-        col2im.plan(shape, layer)
-    except (DeconvolutionError, NotApplicable):
-        assume(False)
-    rng = np.random.default_rng(seed)
-    x = rng.standard_normal(shape)
-    kernel = rng.standard_normal(reference.kernel_shape(layer, shape[1]))
-    bias = rng.standard_normal(layer.num_output_maps)
+    layer, x, kernel, bias = accepted_case(drawn, seed, lambda shape, _kernel, layer: col2im.plan(shape, layer),
+                                           (NotApplicable,))
     try:
         got = col2im.matmul_overlap_add(x, kernel, bias, layer)
     except NotApplicable as error:

@@ -46,7 +46,7 @@ def test_perf_sh_resumes_the_committed_recording_and_merges(tmp_path, python_trt
     result = perf(out, python_trt)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     log = (out / "perf.log").read_text()
-    assert f"resuming from recordings/benchmark/tensorrt.json" in log and "phase 6: " in log
+    assert "resuming from recordings/benchmark/tensorrt.json" in log and "phase 6: " in log
     document = json.loads((out / "tensorrt" / "tensorrt.json").read_text())
     committed = json.loads((COMMITTED / "tensorrt.json").read_text())
     kept = {r["id"] for r in committed["runs"] if r["status"] == "measured" and "earlier_method" not in r}

@@ -55,3 +55,26 @@ def small_layers():
         return attributes, shape
 
     return layers()
+
+
+def accepted_case(drawn, seed: int, plan, refused=()):
+    """``(layer, x, kernel, bias)`` for a drawn ``(attributes, shape)`` that TensorRT's rules accept and
+    ``plan(shape, kernel, layer)`` can express (``refused``: the exceptions that say it cannot); otherwise
+    ``hypothesis.assume`` discards the draw. The arrays are standard normal from ``seed``."""
+    import numpy as np
+    from hypothesis import assume
+
+    from trtdeconv_docs.layer import reference
+    from trtdeconv_docs.layer.attributes import DeconvolutionError, resolve
+
+    attributes, shape = drawn
+    layer = resolve(**attributes)
+    zeros = np.zeros(reference.kernel_shape(layer, shape[1]))
+    try:
+        reference.deconvolve(np.zeros(shape), zeros, None, layer)
+        plan(shape, zeros, layer)
+    except (DeconvolutionError,) + tuple(refused):
+        assume(False)
+    rng = np.random.default_rng(seed)
+    return (layer, rng.standard_normal(shape), rng.standard_normal(zeros.shape),
+            rng.standard_normal(layer.num_output_maps))

@@ -17,6 +17,7 @@ from typing import Dict
 import numpy as np
 
 from .check import Slice
+from .workloads import BLOCKS
 
 SKIP = "skip"
 """The name of a block's second network input."""
@@ -24,6 +25,8 @@ SKIP = "skip"
 
 def add_block(trt, network, out, block: str, arrays: Dict[str, np.ndarray], keep: list, skip=None):
     """The layers of ``block`` on ``out`` (``skip``: the second input tensor for ``add``/``concat``); the output."""
+    if block and block not in BLOCKS:
+        raise ValueError(f"unknown block {block!r}; choose one of {', '.join(BLOCKS)}")
     if block == "bn_relu":
         shift, scale = (np.ascontiguousarray(arrays[name], np.float32) for name in ("shift", "scale"))
         keep.extend([shift, scale])
@@ -43,8 +46,6 @@ def add_block(trt, network, out, block: str, arrays: Dict[str, np.ndarray], keep
         layer.axis = 1
         layer.name = "concat"
         return layer.get_output(0)
-    if block:
-        raise ValueError(f"unknown block {block!r}")
     return out
 
 

@@ -123,7 +123,8 @@ def build_network(network, run: plan.Run, arrays: Dict[str, np.ndarray], scales:
     elif run.formulation in upsampling.ALTERNATIVES:
         steps = upsampling.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
         out = upsampling.add_to_network(trt, network, x, workload.input_shape, steps, run.formulation,
-                                        _convolution_weights(network, run, scales, keep), keep)
+                                        _convolution_weights(network, run, scales, keep), keep,
+                                        np.float16 if run.precision == "fp16" else np.float32)
     else:
         steps = formulations.plan_for(run.formulation, workload.input_shape, arrays["kernel"], arrays["bias"], layer)
         out = trt_layers.add_formulation(trt, network, x, steps, run.formulation,

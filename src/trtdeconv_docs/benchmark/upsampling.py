@@ -233,11 +233,12 @@ def border_difference(got, expected, border) -> float:
     return float(difference[outside].max(initial=0.0))
 
 
-def add_to_network(trt, network, x, input_shape, plan, name: str, weights: Callable, keep: list):
+def add_to_network(trt, network, x, input_shape, plan, name: str, weights: Callable, keep: list, dtype=np.float32):
     """Add a plan's layers to a TensorRT ``network`` on ``x`` (of the static ``input_shape``); the output tensor.
 
     ``weights`` turns a float32 kernel into ``(trt.Weights, kernel tensor or None)``, as for
-    :func:`.trt_layers.add_formulation`. The resize uses ``IResizeLayer`` with ``scales``; its mode
+    :func:`.trt_layers.add_formulation`; ``dtype`` is ``x``'s (the zero-insertion mask is a constant of that type:
+    an element-wise layer takes two inputs of one type). The resize uses ``IResizeLayer`` with ``scales``; its mode
     and coordinate transformation are set by name (``InterpolationMode`` from TensorRT 8.6 on, the
     older ``ResizeMode`` otherwise).
     """
@@ -247,7 +248,7 @@ def add_to_network(trt, network, x, input_shape, plan, name: str, weights: Calla
         split = network.add_shuffle(x)
         split.reshape_dims = shape[:2] + tuple(v for i in shape[2:] for v in (i, 1))
         split.name = f"{name}_split"
-        mask = np.zeros((1, 1) + tuple(v for s in plan.stride for v in (1, s)), np.float32)
+        mask = np.zeros((1, 1) + tuple(v for s in plan.stride for v in (1, s)), dtype)
         mask[(0, 0) + (0,) * (2 * rank)] = 1.0
         keep.append(mask)
         constant = network.add_constant(mask.shape, trt.Weights(mask))
