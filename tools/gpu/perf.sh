@@ -37,7 +37,7 @@ start=$(date +%s)
 echo "[perf.sh] $(date -u +%FT%TZ) commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 nvidia-smi -q > "$OUT/nvidia-smi-before.txt" 2>&1 || echo "[perf.sh] nvidia-smi -q failed"
 narrow=(${ONLY:+--only "$ONLY"} ${PRECISIONS:+--precisions "$PRECISIONS"})
-"$PYTHON_TRT" -m trtdeconv_docs.benchmark.plan "${narrow[@]}" > "$OUT/plan.txt"
+"$PYTHON_TRT" -m trtdeconv_docs.benchmark.plan ${narrow[@]+"${narrow[@]}"} > "$OUT/plan.txt"
 grep -E '^phase |engine builds, about' "$OUT/plan.txt"
 result="$OUT/tensorrt/tensorrt.json"
 resume=${RESUME:-recordings/benchmark/tensorrt.json}
@@ -52,10 +52,10 @@ fi
 echo "[perf.sh] TensorRT runner ($PYTHON_TRT), budget ${TRT_BUDGET} s"
 timeout --signal=TERM --kill-after=5 $((TRT_BUDGET + 40)) \
   "$PYTHON_TRT" -W ignore::FutureWarning -W ignore::DeprecationWarning -m trtdeconv_docs.benchmark.tensorrt \
-  --out "$OUT/tensorrt" --time-budget "$TRT_BUDGET" --timing-cache "$cache" --resume "$resume" "${narrow[@]}"
+  --out "$OUT/tensorrt" --time-budget "$TRT_BUDGET" --timing-cache "$cache" --resume "$resume" ${narrow[@]+"${narrow[@]}"}
 status=$?
 echo "[perf.sh] TensorRT runner exit $status after $(( $(date +%s) - start )) s"
-[ -f "$result" ] && "$PYTHON_TRT" -m trtdeconv_docs.benchmark.plan "${narrow[@]}" --progress "$result"
+[ -f "$result" ] && "$PYTHON_TRT" -m trtdeconv_docs.benchmark.plan ${narrow[@]+"${narrow[@]}"} --progress "$result"
 if [ "$TORCH_BUDGET" -gt 0 ]; then
   echo "[perf.sh] PyTorch runner ($PYTHON_TORCH), budget ${TORCH_BUDGET} s"
   timeout --signal=TERM --kill-after=5 $((TORCH_BUDGET + 40)) \
