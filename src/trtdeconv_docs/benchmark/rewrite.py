@@ -10,7 +10,7 @@ Usage, on a network you built or parsed (TensorRT 8.6, 10 or 11)::
     output = rewrite_deconvolution(trt, network, layer, "subpixel")  # or a formulation you name
 
 The new layers (a convolution, or one per phase, two shuffles and a slice when needed:
-:mod:`.formulations`) compute exactly the deconvolution (proven on CPU against the float64
+:mod:`.formulations`; or the zero-insertion convolution of :mod:`.upsampling`) compute exactly the deconvolution (proven on CPU against the float64
 reference model by the tests, and on the GPU against the deconvolution's own output by the
 benchmark recording); every layer that read the deconvolution's output reads theirs, a network
 output moves to them under the same name, and the deconvolution is left without consumers, so
@@ -25,7 +25,7 @@ from typing import Dict, Optional
 import numpy as np
 
 from ..layer.attributes import resolve
-from . import formulations, trt_layers
+from . import formulations, trt_layers, upsampling
 from .workloads import family_of
 
 RECOMMENDED: Dict[str, str] = {
@@ -36,6 +36,10 @@ RECOMMENDED: Dict[str, str] = {
 where no FP16 row of the family ran FP16 kernels), a winner only with disjoint interquartile ranges;
 ``tests/test_benchmark_rewrite.py`` fails when the recording disagrees."""
 
+
+REWRITES = formulations.FORMULATIONS + ("zero_insertion",)
+"""What :func:`rewrite_deconvolution` can put in a deconvolution's place: the exact equivalents (the resize
+formulations of :mod:`.upsampling` are not exactly the deconvolution and never a rewrite)."""
 
 _KEEP: Dict[int, list] = {}
 """The new layers' weights, kept alive until the engine is built (TensorRT reads them then), per network."""
@@ -60,8 +64,7 @@ def _layer_attributes(layer):
 def rewrite_deconvolution(trt, network, layer, formulation: Optional[str] = None):
     """Add ``formulation`` of ``layer`` (an ``IDeconvolutionLayer`` of ``network``) and rewire its consumers.
 
-    ``formulation``: ``None`` for :data:`RECOMMENDED` of the layer's family, else one of
-    :data:`.formulations.FORMULATIONS`. Returns the tensor that now carries the layer's output (the
+    ``formulation``: ``None`` for :data:`RECOMMENDED` of the layer's family, else one of :data:`REWRITES`. Returns the tensor that now carries the layer's output (the
     layer's own output when nothing was rewritten). Raises :class:`RewriteError` for a kernel or
     bias given as a tensor (``set_input``), a dynamic input shape, or a formulation that cannot
     express the layer.
@@ -71,8 +74,8 @@ def rewrite_deconvolution(trt, network, layer, formulation: Optional[str] = None
     old = layer.get_output(0)
     if chosen == "deconvolution":
         return old
-    if chosen not in formulations.FORMULATIONS:
-        raise RewriteError(f"unknown formulation {chosen!r}; choose one of {', '.join(formulations.FORMULATIONS)}")
+    if chosen not in REWRITES:
+        raise RewriteError(f"unknown formulation {chosen!r}; choose one of {', '.join(REWRITES)}")
     if layer.num_inputs > 1 and any(layer.get_input(i) is not None for i in range(1, layer.num_inputs)):
         raise RewriteError(f"layer {layer.name!r}: its kernel or bias is a tensor (set_input); only constant "
                            "weights can be rewritten")
@@ -85,7 +88,10 @@ def rewrite_deconvolution(trt, network, layer, formulation: Optional[str] = None
         raise RewriteError(f"layer {layer.name!r} has no constant kernel")
     bias = _array(layer.bias)
     try:
-        steps = formulations.plan_for(chosen, shape, kernel, bias, attributes)
+        if chosen == "zero_insertion":
+            steps = upsampling.zero_insertion_plan(shape, kernel, bias, attributes)
+        else:
+            steps = formulations.plan_for(chosen, shape, kernel, bias, attributes)
     except formulations.NotApplicable as error:
         raise RewriteError(f"layer {layer.name!r}: {chosen} cannot express it: {error}") from None
     if "EXPLICIT" not in str(getattr(layer, "padding_mode", "EXPLICIT_ROUND_DOWN")):
@@ -96,7 +102,12 @@ def rewrite_deconvolution(trt, network, layer, formulation: Optional[str] = None
     def weights(kernel):
         keep.append(kernel)
         return trt.Weights(kernel), None
-    out = trt_layers.add_formulation(trt, network, x, steps, f"{layer.name or 'deconvolution'}/{chosen}", weights, keep)
+    name = f"{layer.name or 'deconvolution'}/{chosen}"
+    if chosen == "zero_insertion":
+        dtype = np.float16 if x.dtype == trt.float16 else np.float32
+        out = upsampling.add_to_network(trt, network, x, shape, steps, name, weights, keep, dtype)
+    else:
+        out = trt_layers.add_formulation(trt, network, x, steps, name, weights, keep)
     _rewire(network, old, out)
     return out
 
