@@ -229,6 +229,7 @@ def test_the_other_workloads_and_formulations_compute_what_they_claim(runner_mod
             assert len(shapes[name]["samples_ms"]) >= 100
             if record["precision"] == "fp32":
                 assert shapes[name]["check"]["worst_ratio"] <= 1
+    assert all(r["flops"] > 0 and r["bytes"] > 0 for r in measured)
     concat = [r for r in measured if r["workload"] == "block_concat"]
     assert concat and all(r["output_shape"][1] == 4 and r["check"]["concat_skip_max_abs_error"] == 0 for r in concat)
     int8 = [r for r in measured if r["precision"].startswith("int8") and r["workload"] == "block_add"]

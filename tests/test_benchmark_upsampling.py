@@ -135,3 +135,34 @@ def test_per_channel_quantization_is_per_map():
         np.testing.assert_allclose(check.quantized(kernel, scales, axis)[:, m], check.quantized(kernel[:, m], scales[m]))
     grouped = dataclasses.replace(layer, num_groups=2, num_output_maps=2)
     assert check.int8_kernel_scales(kernel[:, :1], grouped)[1] is None
+
+
+@pytest.mark.parametrize("name", ["dcgan", "segmentation", "unet2d", "idaup_f2", "idaup_f4", "depthwise"])
+def test_formulation_flops_and_bytes_by_hand(name):
+    """Per output element, a phase convolution sums exactly (K / S)^R taps of C / g inputs, zero insertion all K^R
+    (each at every output position), the aligned sub-pixel convolution its K'^R; the weights' bytes follow."""
+    from trtdeconv_docs.benchmark import roofline
+
+    workload = by_name(name)
+    layer = workload.layer
+    outputs = int(np.prod(workload.output_shape))
+    per_tap = 2 * outputs * workload.input_shape[1] // layer.num_groups
+    taps = int(np.prod([k // s for k, s in zip(layer.kernel_size_nd, layer.stride_nd)]))
+    assert roofline.formulation_flops(workload, "subpixel_phases") == per_tap * taps
+    assert roofline.formulation_flops(workload, "deconvolution") == roofline.flops(workload)
+    if layer.num_groups > 1:
+        assert roofline.formulation_flops(workload, "zero_insertion") == per_tap * int(np.prod(layer.kernel_size_nd))
+    aligned = aligned_subpixel_taps(workload)
+    assert roofline.formulation_flops(workload, "subpixel") == per_tap * aligned
+    extra = (aligned * int(np.prod(layer.stride_nd)) - int(np.prod(layer.kernel_size_nd))) * workload.kernel_shape[0] \
+        * workload.kernel_shape[1] * 2
+    assert roofline.formulation_bytes(workload, "subpixel", "fp16") == roofline.bytes_moved(workload, "fp16") + extra
+
+
+def aligned_subpixel_taps(workload) -> int:
+    """K'^R of the aligned sub-pixel plan: ceil(K / S) taps per phase, one more where the crop is not a multiple of
+    S (k4 s2 p1: 3)."""
+    taps = 1
+    for k, s, p in zip(workload.layer.kernel_size_nd, workload.layer.stride_nd, workload.layer.pre_padding):
+        taps *= -(-k // s) + (1 if p % s else 0)
+    return taps

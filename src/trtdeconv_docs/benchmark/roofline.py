@@ -91,3 +91,58 @@ def gap_cause(floor: float, best: float, gemm: Optional[float], launch: Optional
     if gemm > WITHIN * floor:
         return "gemm_shape"
     return "rest"
+
+
+def _formulation_plan(workload: Workload, formulation: str):
+    from . import formulations, upsampling
+
+    zeros = np.zeros(workload.kernel_shape, np.float32)
+    if formulation in upsampling.ALTERNATIVES:
+        kernel = workload.arrays()["kernel"] if formulation == "resize" else zeros
+        return upsampling.plan_for(formulation, workload.input_shape, kernel, None, workload.layer)
+    return formulations.plan_for(formulation, workload.input_shape, zeros, None, workload.layer)
+
+
+def _convolutions(workload: Workload, formulation: str):
+    """(kernel shape, output spatial shape before any cut) of each convolution a formulation runs."""
+    from . import formulations, upsampling
+
+    steps = _formulation_plan(workload, formulation)
+    if isinstance(steps, formulations.PhasesPlan):
+        return [(phase.kernel.shape, phase.blocks) for phase in steps.phases]
+    if isinstance(steps, formulations.SubPixelPlan):
+        spatial = tuple(i + a + b - k + 1 for i, a, b, k in zip(workload.input_shape[2:], steps.pre_padding,
+                                                                 steps.post_padding, steps.kernel_size))
+        return [(steps.kernel.shape, spatial)]
+    if isinstance(steps, upsampling.ZeroInsertionPlan):
+        spread = steps.spread_shape(workload.input_shape)[2:]
+        spatial = tuple(i + a + b - k + 1 for i, a, b, k in zip(spread, steps.pre_padding, steps.post_padding,
+                                                                 workload.layer.kernel_size_nd))
+        return [(steps.kernel.shape, spatial)]
+    return [] if steps.kernel is None else [(steps.kernel.shape, steps.output_shape[2:])]
+
+
+def formulation_flops(workload: Workload, formulation: str) -> int:
+    """2 x the multiply-adds a formulation computes, its zero taps included (the deconvolution: :func:`flops`);
+    ``resize`` counts 2 per output element and interpolation tap (``2^R`` taps), ``resize_conv`` its convolution
+    too; a fused block's arithmetic is added to each."""
+    if formulation == "deconvolution":
+        return flops(workload)
+    batch = workload.input_shape[0]
+    total = sum(2 * batch * shape[0] * int(np.prod(shape[1:])) * int(np.prod(spatial))
+                for shape, spatial in _convolutions(workload, formulation))
+    if formulation == "resize":
+        total += 2 * 2 ** workload.layer.spatial_rank * int(np.prod(workload.output_shape))
+    return total + workload.block_elementwise_flops()
+
+
+def formulation_bytes(workload: Workload, formulation: str, precision: str) -> int:
+    """:func:`bytes_moved` with the formulation's weights in place of the kernel (its zero taps included; none for
+    ``resize``); tensors between its layers are not counted (a fused engine need not write them)."""
+    moved = bytes_moved(workload, precision)
+    if formulation == "deconvolution":
+        return moved
+    weights = ELEMENT_BYTES[precision][1]
+    kernel = int(np.prod(workload.kernel_shape)) * weights
+    ours = sum(int(np.prod(shape)) for shape, _ in _convolutions(workload, formulation)) * weights
+    return moved - kernel + ours

@@ -38,7 +38,7 @@ from ..trt import engine as engines
 from ..trt import layouts, timing
 from ..trt.inspector import engine_layers
 from ..trt.versions import quantize_dequantize
-from . import blocks, check, formulations, nvml, plan, tensorrt_file, trt_ceilings, trt_layers, upsampling
+from . import blocks, check, formulations, nvml, plan, roofline, tensorrt_file, trt_ceilings, trt_layers, upsampling
 from .kernels import tactic
 
 WORKSPACE_BYTES = 4 << 30
@@ -281,7 +281,9 @@ class Runner:
         if run.workload.profile:
             built.add_profile({"x": run.workload.profile})
         record.update(flags=flags(built.config), input_shape=list(run.workload.input_shape),
-                      io_dtype="float16" if run.precision == "fp16" else "float32")
+                      io_dtype="float16" if run.precision == "fp16" else "float32",
+                      flops=roofline.formulation_flops(run.workload, run.formulation),
+                      bytes=roofline.formulation_bytes(run.workload, run.formulation, run.precision))
         if run.formulation in upsampling.ALTERNATIVES:
             record["equivalence"] = upsampling.EQUIVALENCE.get(run.formulation, "exact")
         if run.precision.startswith("int8"):
