@@ -33,6 +33,10 @@ OPSET, IR_VERSION = 17, 8
 NODE = "deconvolution"
 """The ``ConvTranspose`` node's name."""
 NOT_RUN = "trtexec: not run here (the guide's timings come from the runner)"
+POLYGRAPHY_NOTE = ("polygraphy compares TensorRT with ONNX Runtime under its default tolerances, which suit FP32; "
+                   "give --atol/--rtol for TF32, FP16 and INT8; its I/O stays FP32 and linear (the trtexec line "
+                   "sets the row's I/O formats)")
+"""What the page says beside a row's ``polygraphy run`` command."""
 
 
 def model_name(run: plan.Run) -> str:
@@ -153,7 +157,8 @@ def commands(run: plan.Run, folder: str = "onnx") -> Dict[str, str]:
     elif run.precision == "fp16":
         count = 2 if run.workload.skip_shape is not None else 1
         trtexec += [f"--inputIOFormats={','.join(['fp16:chw'] * count)}", "--outputIOFormats=fp16:chw"]
-    return {"model": path, "polygraphy": " ".join(poly), "trtexec": " ".join(trtexec), "trtexec_note": NOT_RUN}
+    return {"model": path, "polygraphy": " ".join(poly), "polygraphy_note": POLYGRAPHY_NOTE,
+            "trtexec": " ".join(trtexec), "trtexec_note": NOT_RUN}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -181,7 +186,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         label = upsampling.EQUIVALENCE.get(run.formulation)
         lines += [f"# {run.id}" + (f" ({label})" if label else ""), found["polygraphy"],
                   f"{found['trtexec']}  # {NOT_RUN}"]
-    (args.out / "commands.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (args.out / "commands.txt").write_text("\n".join([f"# {POLYGRAPHY_NOTE}"] + lines) + "\n", encoding="utf-8")
     print(f"wrote {len(written)} models and {args.out / 'commands.txt'} ({len(planned)} rows)")
     return 0
 
