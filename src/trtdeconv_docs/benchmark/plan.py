@@ -183,8 +183,8 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
     parser.add_argument("--time-budget", type=float, default=240.0,
                         help="seconds after which no further engine is built (default 240)")
     parser.add_argument("--resume", type=Path, default=None,
-                        help="an earlier tensorrt.json: its measured and refused runs are kept (with their session's "
-                             "ceilings), the others are made")
+                        help="an earlier tensorrt.json of the same GPU: its measured and refused runs are kept (with "
+                             "their session's ceilings; not those carried from an earlier method), the others are made")
     parser.add_argument("--timing-cache", type=Path, default=None,
                         help="timing cache file: read if it exists, written back at the end (shared between runs)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the number of builds")

@@ -180,7 +180,7 @@ class Runner:
             self.sessions = earlier.get("sessions", []) + [
                 {"provenance": earlier["provenance"], "ceilings": earlier.get("ceilings", {})}]
             self.kept = {r["id"]: {**r, "session": r.get("session", index)} for r in earlier["runs"]
-                         if r["status"] in ("measured", "refused", "not_applicable") and "earlier_method" not in r}
+                         if r["status"] in plan.DONE and "earlier_method" not in r}  # the plan says what is not built
         self.started = time.perf_counter()
         self.cache_file = cache_file
         self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
