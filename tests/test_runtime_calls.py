@@ -39,9 +39,11 @@ LIVE = ("from trtdeconv_docs.cassette import publisher\n"
 
 
 def _patched(folder: Path) -> Path:
-    """``examples/plot_00_full_plumbing.py`` with the patch applied, in ``folder/examples``."""
+    """``examples/plot_00_full_plumbing.py`` with the patch applied (while it exists), in ``folder/examples``."""
     (folder / "examples").mkdir(parents=True)
     shutil.copy(EXAMPLES / NAME, folder / "examples" / NAME)
+    if not PATCH.is_file():
+        return folder / "examples" / NAME
     done = subprocess.run(["git", "apply", "--include=examples/*", str(PATCH)], cwd=folder, capture_output=True,
                           text=True)
     assert done.returncode == 0, f"{PATCH.name} no longer applies to examples/{NAME}: {done.stderr}"
@@ -123,26 +125,57 @@ def test_the_recording_answers_the_api_check_of_tensorrt_10_and_11(recorded, ver
     assert checked.returncode == 0, checked.stderr[-3000:]
 
 
-def test_a_recording_with_the_runtime_calls_is_replayable_and_the_committed_one_is_not(recorded, monkeypatch):
-    example, recordings, _ = recorded
-    assert NAME in gallery.not_replayable()  # the committed recording: made before the calls were logged
-    assert gallery.executed_examples_pattern() != r"/plot_" or mode.current().uses_tensorrt
-    stale = gallery.recording_problems(example.parent)  # the patched source under the committed recording
-    assert any(p.startswith(f"{NAME}: changed since its GPU recording") for p in stale), stale
-    monkeypatch.setenv(store.ROOT_VARIABLE, str(recordings))
-    assert gallery.not_replayable() == ()
-    assert gallery.executed_examples_pattern() == r"/plot_"
-    assert not [p for p in gallery.recording_problems(example.parent) if NAME in p]
+@pytest.fixture(scope="module")
+def recorded_without_log(recorded, tmp_path_factory):
+    """The same recording as a GPU run made before the runtime calls were logged writes it (the committed plot_00's
+    state until its re-record): published into a recordings folder of its own."""
+    _, recordings, _ = recorded
+    scratch, other = tmp_path_factory.mktemp("scratch"), tmp_path_factory.mktemp("old") / "recordings"
+    document = json.loads((recordings / "tensors" / "plot_00_full_plumbing.json").read_text(encoding="utf-8"))
+    del document["runs"][0]["runtime_calls"]
+    (scratch / "plot_00_full_plumbing.json").write_text(json.dumps(document), encoding="utf-8")
+    publish(scratch, other / "tensors", document["provenance"], command="tests/test_runtime_calls.py (fake, no log)")
+    return other
 
 
-def test_the_committed_recording_refuses_the_replay_in_one_line(recorded):
+def test_a_recording_without_the_runtime_calls_keeps_the_exception(recorded, recorded_without_log, monkeypatch,
+                                                                      tmp_path):
     example, _, _ = recorded
-    replayed = _replay(example, ROOT / "recordings")
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(recorded_without_log))
+    assert gallery.not_replayable() == (NAME,)
+    if not mode.current().uses_tensorrt:
+        assert gallery.executed_examples_pattern() == r"/(?!plot_00_full_plumbing\.py)plot_"
+    assert gallery.recording_problems(example.parent) == []  # the source it was recorded from
+    edited = tmp_path / NAME
+    edited.write_text(example.read_text(encoding="utf-8").replace("建网络并构建引擎。", "建网络，构建引擎。"), encoding="utf-8")
+    assert gallery.recording_problems(tmp_path) == [
+        f"{NAME}: changed since its GPU recording, and it cannot be replayed (it calls CUDA itself); "
+        "record it on a machine with TensorRT and a GPU: `python -m trtdeconv_docs.gpu_gallery` "
+        "(README: Refreshing the recordings), then commit recordings/"]
+    replayed = _replay(example, recorded_without_log)
     assert replayed.returncode != 0
     assert replayed.stderr.strip().splitlines() == [
         f"trtdeconv-docs: {NAME}, run 'base_full_plumbing': recorded before its runtime calls were logged, so it "
         "cannot be replayed; record it on a machine with TensorRT and a GPU: `python -m trtdeconv_docs.gpu_gallery` "
         "(README: Refreshing the recordings), then commit recordings/"]
+
+
+def test_a_recording_with_the_runtime_calls_lifts_the_exception(recorded, monkeypatch, tmp_path):
+    example, recordings, _ = recorded
+    monkeypatch.setenv(store.ROOT_VARIABLE, str(recordings))
+    assert gallery.not_replayable() == ()
+    assert gallery.executed_examples_pattern() == r"/plot_"
+    edited = tmp_path / NAME  # a changed source is judged by the replay, call by call, as for every example
+    edited.write_text(example.read_text(encoding="utf-8").replace("建网络并构建引擎。", "建网络，构建引擎。"), encoding="utf-8")
+    assert gallery.recording_problems(tmp_path) == []
+
+
+def test_the_committed_recording_is_excepted_exactly_while_it_lacks_the_runtime_calls():
+    from trtdeconv_docs.cassette.recording import Recording, path_of
+
+    logged = all(run.runtime_calls is not None for run in Recording.read(path_of(NAME)).runs)
+    assert (NAME in gallery.not_replayable()) is not logged
+    assert PATCH.is_file() is not logged, f"{PATCH} lands with plot_00's GPU recording, and goes with it"
 
 
 MUTATIONS = {
@@ -199,3 +232,33 @@ def test_a_mutated_example_is_a_one_line_replay_miss_naming_the_call(recorded, t
     assert expected in lines[0]
     assert lines[0].endswith("`python -m trtdeconv_docs.gpu_gallery` (README: Refreshing the recordings), "
                              "then commit recordings/")
+
+
+SITE = ("from trtdeconv_docs.cassette import publisher\n"
+        "publisher.gpu_provenance = lambda: {'tensorrt': '8.6.0', 'gpu': 'fake (tests/fake_tensorrt)', "
+        "'date': '2026-01-02T03:04:05Z'}\n")
+
+
+def test_the_gpu_script_records_plot_00_and_checks_it_live_against_replay_on_the_fakes(tmp_path):
+    checkout, out, site = tmp_path / "checkout", tmp_path / "out", tmp_path / "site"
+    shutil.copytree(ROOT, checkout, ignore=shutil.ignore_patterns(".git", ".tox", "build", "__pycache__"))
+    if PATCH.is_file():
+        subprocess.run(["git", "apply", str(PATCH)], cwd=checkout, check=True, capture_output=True)
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(SITE, encoding="utf-8")  # the fakes' provenance, in every process
+    python_trt = tmp_path / "python-trt"
+    python_trt.write_text(f'#!/bin/sh\nPYTHONPATH="{FAKE}:{site}:$PYTHONPATH" exec "{sys.executable}" "$@"\n')
+    python_trt.chmod(0o755)
+    done = subprocess.run(["bash", "tools/gpu/plot00.sh", str(out)], cwd=checkout, capture_output=True, text=True,
+                          timeout=600, env=dict(os.environ, PYTHON_TRT=str(python_trt), EXAMPLES=NAME,
+                                                SKIP_REVERIFY="1"))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    (run,) = json.loads((out / "tensors" / "plot_00_full_plumbing.json").read_text(encoding="utf-8"))["runs"]
+    assert run["runtime_calls"]
+    store.verify_file(out / "tensors" / "plot_00_full_plumbing.json")
+    assert "1 passed" in (out / "live_vs_replay.log").read_text(encoding="utf-8")
+    # why the script records every example on a GPU: a manifest holds one run's provenance, which the examples
+    # recorded before (here: kept from the H100 run) do not share
+    problems = store.verify_folder(out / "tensors")
+    assert len(problems) == len(store.listed(out / "tensors", ".json")) - 1
+    assert all("its provenance says" in p for p in problems)
