@@ -31,11 +31,11 @@ from .support.paths import EXAMPLES, ROOT, environment_with_src
 FAKE = Path(__file__).resolve().parent / "fake_tensorrt"
 PATCH = ROOT / "tools" / "gpu" / "plot_00_runtime_calls.patch"
 NAME = "plot_00_full_plumbing.py"
-LIVE = ("from trtdeconv_docs.cassette import publisher\n"
-        "publisher.gpu_provenance = lambda: {'tensorrt': '8.6.0', 'gpu': 'fake (tests/fake_tensorrt)', "
-        "'date': '2026-01-02T03:04:05Z'}\n"
-        "import runpy, sys\n"
-        "runpy.run_path(sys.argv[1], run_name='__main__')\n")
+PROVENANCE = {"tensorrt": "8.6.0", "cuda_runtime": "12.9", "cuda_driver": "13.0", "gpu": "fake (tests/fake_tensorrt)",
+              "compute_capability": "0.0", "python": "3.9.2", "numpy": "2.0.2", "date": "2026-01-02T03:04:05Z"}
+SITE = f"from trtdeconv_docs.cassette import publisher\npublisher.gpu_provenance = lambda: {PROVENANCE!r}\n"
+"""The fakes' provenance, for ``sitecustomize`` or a script's first lines (``gpu_provenance`` asks the GPU)."""
+LIVE = SITE + "import runpy, sys\nrunpy.run_path(sys.argv[1], run_name='__main__')\n"
 
 
 def _patched(folder: Path) -> Path:
@@ -234,10 +234,6 @@ def test_a_mutated_example_is_a_one_line_replay_miss_naming_the_call(recorded, t
                              "then commit recordings/")
 
 
-SITE = ("from trtdeconv_docs.cassette import publisher\n"
-        "publisher.gpu_provenance = lambda: {'tensorrt': '8.6.0', 'gpu': 'fake (tests/fake_tensorrt)', "
-        "'date': '2026-01-02T03:04:05Z'}\n")
-
 
 def test_the_gpu_script_records_plot_00_and_checks_it_live_against_replay_on_the_fakes(tmp_path):
     checkout, out, site = tmp_path / "checkout", tmp_path / "out", tmp_path / "site"
@@ -262,3 +258,22 @@ def test_the_gpu_script_records_plot_00_and_checks_it_live_against_replay_on_the
     problems = store.verify_folder(out / "tensors")
     assert len(problems) == len(store.listed(out / "tensors", ".json")) - 1
     assert all("its provenance says" in p for p in problems)
+
+
+def test_the_gallery_runs_the_example_replayed_and_shows_its_output(recorded, tmp_path):
+    """The Sphinx build of the test root, the example executed by sphinx-gallery (which then inspects its names)."""
+    example, recordings, live = recorded
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-gallery", source)
+    (source / "examples").mkdir()
+    shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
+    shutil.copy(example, source / "examples" / NAME)
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+                          capture_output=True, text=True, timeout=300,
+                          env=environment_with_src(**{store.ROOT_VARIABLE: str(recordings), mode.VARIABLE: "replay"}))
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = (tmp_path / "html" / "gallery" / "plot_00_full_plumbing.html").read_text(encoding="utf-8")
+    assert "outputH0: (1, 1, 5, 5)" in page and "[65. 66. 67. 68. 69.]" in live and "65. 66. 67. 68. 69." in page
+    # the test root's own warnings (no thumbnails, no toctree for the gallery header) are not the example's
+    assert not [line for line in done.stderr.splitlines() if "WARNING" in line and "plot_00_full_plumbing.html" in line]
+    assert "trtdeconv-docs" not in done.stderr and "Traceback" not in done.stderr

@@ -272,6 +272,8 @@ def record(label: str, network, inputs, outputs) -> None:
                              f"through runtime_calls({label!r})")
         log.finish(inputs, outputs)
         return
+    if log is not None:
+        log.closed = True
     if _RECORDER is not None:
         from .trt.network_description import describe_network
 

@@ -50,7 +50,7 @@ class Logger(ILogger):
     VERBOSE, INFO, WARNING, ERROR, INTERNAL_ERROR = (ILogger.Severity[name] for name in (
         "VERBOSE", "INFO", "WARNING", "ERROR", "INTERNAL_ERROR"))
 
-    def __init__(self, min_severity=None):
+    def __init__(self, _min_severity=None):
         super().__init__()
 
 
@@ -239,7 +239,7 @@ class IExecutionContext:
     def set_tensor_address(self, name, address):
         self.addresses[name] = address
 
-    def execute_async_v3(self, stream_handle):
+    def execute_async_v3(self, _stream_handle):
         (x, x_shape), (y, y_shape) = self.engine.io.items()
         count = int(np.prod(x_shape))
         values = np.frombuffer(ctypes.string_at(self.addresses[x], 4 * count), np.float32)

@@ -57,7 +57,7 @@ CUDA_ENUMS = {
 STREAM_TYPES = ("cudaStream_t", "CUstream", "ReplayedStream")
 """Type names of stream objects (cuda-python's, and the replay's), logged as their handle."""
 BUILDS = ("build_serialized_network", "build_engine")
-"""TensorRT calls that read the network's weights: held arrays are hashed again there (:meth:`CallLog.at_build`)."""
+"""TensorRT calls that read the network's weights: held arrays are hashed again there (:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`)."""
 UNLOGGED = ("Weights",)
 """TensorRT classes that the stand-in provides itself (their objects are logged as values where they are passed)."""
 _REPLAYED_BASE = 0x7E0000000000
@@ -99,6 +99,9 @@ class RuntimeLog(CallLog):
         self._pending: List[Tuple[Dict[str, Any], int, int]] = []  # device-to-host copies not yet synchronized
         self.run = None
         """Replay: the recorded run (:class:`trtdeconv_docs.cassette.recording.Run`) that answers."""
+        self.closed = False
+        """Whether the run has ended (``record()``): later reads (sphinx-gallery inspects the example's names) are
+        not part of it; replayed, they are ``AttributeError``, which such readers expect."""
 
     @property
     def replaying(self) -> bool:
@@ -187,7 +190,7 @@ class RuntimeLog(CallLog):
         return False
 
     def expect(self, entry: Dict[str, Any]) -> Dict[str, Any]:
-        """The recorded entry at ``entry``'s place when it asks the same; else :class:`ReplayMiss` naming the call."""
+        """The recorded entry at ``entry``'s place when it asks the same; else :class:`~trtdeconv_docs.errors.ReplayMiss` naming the call."""
         recorded = self.next_recorded()
         if recorded is None or _asked(entry, self.names_only) != _asked(recorded, self.names_only):
             raise self.miss(len(self.entries), entry, recorded)
@@ -201,22 +204,27 @@ class RuntimeLog(CallLog):
                           f"recording ({then}); {RECORD_ON_GPU}")
 
     def at_build(self) -> List[Dict[str, Any]]:
-        """:meth:`CallLog.at_build`; replayed, every call so far is checked again with the weights as they are now."""
+        """:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`; replayed, every call so far is checked again with the weights as they are now."""
         entries = super().at_build()
         if self.replaying:
             self.check_made(pending=True)
         return entries
 
     def check_made(self, pending: bool = False) -> None:
-        """Replay: :class:`ReplayMiss` for the first call made so far whose entry (as completed since) differs from
+        """Replay: :class:`~trtdeconv_docs.errors.ReplayMiss` for the first call made so far whose entry (as completed since) differs from
         the recording; ``pending``: device-to-host copies not synchronized yet are not compared."""
         for index, entry in enumerate(self.entries):
             if _asked(entry, self.names_only, pending) != _asked(self.recorded[index], self.names_only, pending):
                 raise self.miss(index, entry, self.recorded[index])
 
+    def after_end(self, what: str) -> AttributeError:
+        """Replay: the error for ``what`` read after the run ended."""
+        return AttributeError(f"{what}: {self.where} has ended (record()); the replay answers nothing after it")
+
     def finish(self, inputs: Dict[str, np.ndarray], outputs: Dict[str, np.ndarray]) -> None:
         """Replay, at the end of the run: every recorded call was made, as recorded, and the run's
         ``inputs`` and ``outputs`` (by name) are the recorded ones."""
+        self.closed = True
         self.check_made()
         recorded = self.next_recorded()
         if recorded is not None:
@@ -375,6 +383,10 @@ class RuntimeProxy(Proxy):
     def __getattr__(self, attribute: str):
         log: RuntimeLog = object.__getattribute__(self, "_log")
         name, cls = object.__getattribute__(self, "_name"), object.__getattribute__(self, "_class")
+        if log.closed:
+            if log.replaying:
+                raise log.after_end(f"{name}.{attribute}")
+            return getattr(object.__getattribute__(self, "_target"), attribute)
         if log.replaying:
             surface = getattr(log.tensorrt, "__surface__", None)
             if surface is not None and cls in surface.classes and not surface.has(cls, attribute):
@@ -409,6 +421,10 @@ class _Call:
     def __getattr__(self, member: str):  # trt.Logger.ERROR
         if member.startswith("__"):
             raise AttributeError(member)
+        if self.log.closed:
+            if self.log.replaying:
+                raise self.log.after_end(f"{self.on}.{self.name}.{member}")
+            return getattr(self.function, member)
         entry = {"on": f"{self.on}.{self.name}", "get": member}
         if self.log.replaying:
             return self.log.answer(entry)

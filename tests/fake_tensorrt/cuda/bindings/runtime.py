@@ -11,15 +11,11 @@ import enum
 
 class cudaError_t(enum.IntEnum):
     cudaSuccess = 0
-    cudaErrorInvalidValue = 1
 
 
-class cudaMemcpyKind(enum.IntEnum):
-    cudaMemcpyHostToHost = 0
+class cudaMemcpyKind(enum.IntEnum):  # the values of CUDA's driver_types.h
     cudaMemcpyHostToDevice = 1
     cudaMemcpyDeviceToHost = 2
-    cudaMemcpyDeviceToDevice = 3
-    cudaMemcpyDefault = 4
 
 
 class cudaStream_t:
@@ -65,8 +61,4 @@ def cudaMemcpyAsync(dst, src, count, kind, stream):
 
 
 def cudaStreamSynchronize(stream):
-    return (cudaError_t.cudaSuccess,)
-
-
-def cudaDeviceSynchronize():
     return (cudaError_t.cudaSuccess,)
