@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import json
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -57,7 +58,8 @@ CUDA_ENUMS = {
 STREAM_TYPES = ("cudaStream_t", "CUstream", "ReplayedStream")
 """Type names of stream objects (cuda-python's, and the replay's), logged as their handle."""
 BUILDS = ("build_serialized_network", "build_engine")
-"""TensorRT calls that read the network's weights: held arrays are hashed again there (:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`)."""
+"""TensorRT calls that read the network's weights: held arrays are hashed again there
+(:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`)."""
 UNLOGGED = ("Weights",)
 """TensorRT classes that the stand-in provides itself (their objects are logged as values where they are passed)."""
 _REPLAYED_BASE = 0x7E0000000000
@@ -190,29 +192,31 @@ class RuntimeLog(CallLog):
         return False
 
     def expect(self, entry: Dict[str, Any]) -> Dict[str, Any]:
-        """The recorded entry at ``entry``'s place when it asks the same; else :class:`~trtdeconv_docs.errors.ReplayMiss` naming the call."""
+        """The recorded entry at ``entry``'s place when it asks the same; else
+        :class:`~trtdeconv_docs.errors.ReplayMiss` naming the call."""
         recorded = self.next_recorded()
         if recorded is None or _asked(entry, self.names_only) != _asked(recorded, self.names_only):
             raise self.miss(len(self.entries), entry, recorded)
         return recorded
 
-    def miss(self, index: int, entry: Optional[Dict[str, Any]], recorded: Optional[Dict[str, Any]]) -> ReplayMiss:
+    def miss(self, index: int, entry: Dict[str, Any], recorded: Optional[Dict[str, Any]]) -> ReplayMiss:
         """The one-line refusal for call ``index`` (0-based) of the log."""
-        asked = describe(entry) if entry is not None else "no further call"
         then = describe(recorded) if recorded is not None else "the recording ends before it"
-        return ReplayMiss(f"trtdeconv-docs: {self.where}: runtime call {index + 1}, {asked}, differs from its GPU "
-                          f"recording ({then}); {RECORD_ON_GPU}")
+        return ReplayMiss(f"trtdeconv-docs: {self.where}: runtime call {index + 1}, {describe(entry)}, differs from "
+                          f"its GPU recording ({then}); {RECORD_ON_GPU}")
 
     def at_build(self) -> List[Dict[str, Any]]:
-        """:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`; replayed, every call so far is checked again with the weights as they are now."""
+        """:meth:`~trtdeconv_docs.cassette.call_log.CallLog.at_build`; replayed, every call so far is checked again,
+        with the weights as they are now."""
         entries = super().at_build()
         if self.replaying:
             self.check_made(pending=True)
         return entries
 
     def check_made(self, pending: bool = False) -> None:
-        """Replay: :class:`~trtdeconv_docs.errors.ReplayMiss` for the first call made so far whose entry (as completed since) differs from
-        the recording; ``pending``: device-to-host copies not synchronized yet are not compared."""
+        """Replay: :class:`~trtdeconv_docs.errors.ReplayMiss` for the first call made so far whose entry (as
+        completed since) differs from the recording; ``pending``: device-to-host copies not synchronized yet are
+        not compared."""
         for index, entry in enumerate(self.entries):
             if _asked(entry, self.names_only, pending) != _asked(self.recorded[index], self.names_only, pending):
                 raise self.miss(index, entry, self.recorded[index])
@@ -486,8 +490,6 @@ _STARTED: Dict[Tuple[str, str], RuntimeLog] = {}
 def start(example: str, label: str, mode, tensorrt) -> Tuple[TensorRTModule, CudaRuntimeModule]:
     """``(trt, cudart)`` whose calls make run ``label`` of ``example`` (see the module docstring); ``mode`` is the
     process's (:mod:`trtdeconv_docs.cassette.mode`), ``tensorrt`` the session's TensorRT module or stand-in."""
-    from pathlib import Path
-
     where = f"{Path(example).name}, run {label!r}"
     if mode.uses_tensorrt:
         from ..trt import cuda_runtime
