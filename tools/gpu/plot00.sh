@@ -12,7 +12,7 @@
 #   rm -rf recordings/tensors && cp -r OUTDIR/tensors recordings/tensors
 #   python -c "from trtdeconv_docs.cassette.publisher import write_root; write_root('recordings')"
 #   python -m trtdeconv_docs.conformance.reverification OUTDIR/reverify
-#   git rm tools/gpu/plot_00_runtime_calls.patch     # and commit examples/, docs/locale/, recordings/ together
+#   git rm tools/gpu/plot_00_runtime_calls.patch     # and commit examples/, docs/, recordings/ together
 set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/plot00.sh OUTDIR" >&2; exit 2; }
 grep -q "runtime_calls(" examples/plot_00_full_plumbing.py || {
