@@ -14,8 +14,8 @@ The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``ten
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
 TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
 the latency floor), ``verdicts`` (per workload: the formulation within 2x of the floor, or the
-measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` ``formulations``, ``pytorch`` or
-``roofline``: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
+measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` one of
+:data:`.benchmark_charts.CHARTS`: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
 cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
@@ -327,7 +327,7 @@ def family_gain(row: Dict[str, Any]) -> str:
         return _("没有可测的差别（四分位区间重叠：{first} {a} 对 {second} {b} ms）").format(
             first=f"``{chosen['id']}``", a=latency_cell(chosen), second=f"``{deconvolution['id']}``",
             b=latency_cell(deconvolution))
-    return _("{first} 比 {second} 快，加速 {ratio:.2f}×：{a} 对 {b} ms（中位数 [四分位]，四分位区间不重叠）").format(
+    return _("快 {ratio:.2f}×：{first} {a} 对 {second} {b} ms").format(
         ratio=analysis.ratio(deconvolution, chosen), first=f"``{chosen['id']}``", a=latency_cell(chosen),
         second=f"``{deconvolution['id']}``", b=latency_cell(deconvolution))
 
@@ -336,7 +336,8 @@ def families_table(benchmark: analysis.Benchmark):
     """Headers and rows of :func:`.analysis.family_rows`: what to do per layer family, with the measured gain."""
     rows = []
     for row in analysis.family_rows(benchmark):
-        action = (_("保留反卷积") if row["recommended"] == "deconvolution"
+        action = (_("（未测量，没有建议）") if row["deconvolution"] is None
+                  else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
         rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
                      family_gain(row), kernels.describe(row["deconvolution"]) if row["deconvolution"] else "–"))
@@ -449,16 +450,17 @@ def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> 
     for record in (a, b):
         reason = analysis.unusable(record)
         if reason is not None:
-            return _("{run} 不能比较：{reason}。").format(run=record["id"], reason=reason_words(reason, record))
+            return _("{run} 不能比较：{reason}。").format(run=f"``{record['id']}``", reason=reason_words(reason, record))
         if not kernels.label_matches(record):
             return _("{run} 不能比较：标签是 {label}，kernel 实际以 {ran} 运行。").format(
-                run=record["id"], label=record["precision"].upper(), ran=kernels.PRECISION_WORDS[kernels.ran_in(record)])
+                run=f"``{record['id']}``", label=record["precision"].upper(),
+                ran=kernels.PRECISION_WORDS[kernels.ran_in(record)])
     if not analysis.disjoint(a, b):
         return _("{first} 与 {second} 没有可测的差别：四分位区间重叠（{a} 对 {b} ms，中位数 [四分位]）。").format(
-            first=first, second=second, a=latency_cell(a), b=latency_cell(b))
+            first=f"``{first}``", second=f"``{second}``", a=latency_cell(a), b=latency_cell(b))
     faster, slower = (a, b) if analysis.median_ms(a) < analysis.median_ms(b) else (b, a)
     return _("{faster} 比 {slower} 快，加速 {ratio:.2f}×：{a} 对 {b} ms（中位数 [四分位]，四分位区间不重叠）。").format(
-        faster=faster["id"], slower=slower["id"], ratio=analysis.ratio(slower, faster), a=latency_cell(faster),
+        faster=f"``{faster['id']}``", slower=f"``{slower['id']}``", ratio=analysis.ratio(slower, faster), a=latency_cell(faster),
         b=latency_cell(slower))
 
 
@@ -535,7 +537,8 @@ class BenchmarkDirective(SphinxDirective):
                    "pytorch": _("图：对数-对数散点，横轴 PyTorch conv_transpose 的中位数，纵轴 TensorRT 反卷积的中位数，"
                                 "同一精度、同一内存布局；对角线以下 TensorRT 更快"),
                    "roofline": _("图：对数-对数 roofline，横轴算术强度，纵轴达到的 TFLOP/s，实线为测得上限，虚线为规格上限"),
-                   "depthwise": _("图：逐通道反卷积（k4 s2，128 通道）的用时随输入边长的变化")}[chart]
+                   "depthwise": _("图：逐通道反卷积（k4 s2，128 通道）的用时随输入边长的变化"),
+                   "batch": _("图：每个负载 FP16 的用时随批大小的变化（批大小 1 与负载自己的批大小，对数-对数）")}[chart]
             return [nodes.container("", nodes.image(uri=f"data:image/png;base64,{data}", alt=alt),
                                     classes=["trtdeconv-chart"])]
         if kind == "refusals":
@@ -558,7 +561,7 @@ class BenchmarkDirective(SphinxDirective):
             raise ValueError(":run: names one run" if kind == "row" else ":runs: names two runs, separated by a comma")
         result: List[nodes.Node] = []
         if kind == "compare":
-            result.append(nodes.paragraph("", compare_sentence(benchmark, *run_ids), translatable=False))
+            result.append(nodes.paragraph("", "", *inline(compare_sentence(benchmark, *run_ids)), translatable=False))
         headers, rows = row_table(benchmark, run_ids)
         return result + [table_node(headers, rows)] + details_nodes(benchmark, run_ids)
 

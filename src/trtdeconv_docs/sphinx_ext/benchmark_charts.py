@@ -11,7 +11,8 @@ PyTorch's ``conv_transpose`` in the same precision and memory layout, for the wo
 ``roofline`` is a true log-log roofline: arithmetic intensity against achieved throughput, under
 the measured roofs (solid) and the spec-sheet roofs (dashed). ``depthwise``: the depthwise k4 s2
 layer's latency against the input side (128 groups) and against the number of groups (128
-channels, 64x64), from every runner that measured at least two points of a curve.
+channels, 64x64), from every runner that measured at least two points of a curve. ``batch``: each
+workload's FP16 NCHW latency at batch 1 and at its own batch, per runner that measured both.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import GUIDE, WORKLOADS, by_name
 from ..pictures import cjk_family
 
-CHARTS = ("formulations", "pytorch", "roofline", "depthwise")
+CHARTS = ("formulations", "pytorch", "roofline", "depthwise", "batch")
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
            "#bcbd22")
 MARKERS = {"fp32": "o", "tf32": "s", "fp16": "^", "int8": "D", "int8_out": "P"}
@@ -39,7 +40,10 @@ LABELS = {
     "spec_roof": ("规格上限", "spec roof"),
     "input_size": ("输入边长（128 组，对数）", "input side (128 groups, log)"),
     "groups": ("组数（128 通道，64×64，对数）", "number of groups (128 channels, 64×64, log)"),
+    "batch": ("批大小（对数）", "batch size (log)"),
 }
+RUNNER_MARKERS = {"TensorRT": "s", "PyTorch": "^"}
+"""``batch``: the same workload keeps its colour; the runner has its marker (and TensorRT a solid, PyTorch a dashed line)."""
 DEPTHWISE_CURVES = {
     "size": ("depthwise_32", "depthwise_64", "depthwise", "depthwise_256"),
     "groups": ("grouped_1", "grouped_8", "grouped_32", "depthwise_64"),
@@ -123,6 +127,14 @@ def series(benchmark: analysis.Benchmark, chart: str) -> Dict[str, List[Tuple[An
                               for name, run in zip(members, runs) if run]
                     if len(points) >= 2:  # a curve needs two points
                         result[f"{axis}: {label}"] = sorted(points)
+    elif chart == "batch":
+        for name in (n for n in GUIDE if by_name(n).input_shape[0] > 1):  # a batch-1 workload has no curve
+            for runner, runs in (("TensorRT", lambda w: benchmark.tensorrt_runs(w, formulation="deconvolution",
+                                                                                  precision="fp16")),
+                                 ("PyTorch", lambda w: benchmark.pytorch_runs(w, precision="fp16"))):
+                pair = [(by_name(w).input_shape[0], _first(runs(w))) for w in (f"{name}_b1", name)]
+                if all(run for _, run in pair):
+                    result[f"{name}: {runner} FP16"] = [(batch, analysis.median_ms(run), run["id"]) for batch, run in pair]
     else:
         raise KeyError(f"unknown chart {chart!r}; choose one of {', '.join(CHARTS)}")
     return {name: points for name, points in result.items() if points}
@@ -134,8 +146,11 @@ def _style(chart: str):
     colours: Dict[str, str] = {}
 
     def style(name: str) -> Tuple[str, str]:
-        key = name.split(": ", 1)[-1]
+        head, _, tail = name.rpartition(": ")
+        key = head if chart == "batch" else tail
         colours.setdefault(key, COLOURS[len(colours) % len(COLOURS)])
+        if chart == "batch":
+            return colours[key], RUNNER_MARKERS[tail.split(" ")[0]]
         words = name.replace(":", " ").lower().split()
         precision = next((w for w in words if w in MARKERS), "")
         return colours[key], MARKERS.get(precision, "o")
@@ -150,6 +165,7 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib import ticker
 
     font = cjk_font() if chinese else None
     chinese = bool(font)
@@ -210,6 +226,18 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
             axes.set_yscale("log")
             axes.set_xlabel(_label("intensity", chinese))
             axes.set_ylabel(_label("throughput", chinese))
+        elif chart == "batch":
+            axes = axes_list[0]
+            for name, points in data.items():
+                colour, marker = style(name)
+                axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, color=colour,
+                          linestyle="-" if "TensorRT" in name else "--", label=name.replace(": ", " "))
+            axes.set_xscale("log", base=2)
+            axes.set_yscale("log")
+            axes.set_xticks(sorted({x for points in data.values() for x, _, _ in points}))
+            axes.get_xaxis().set_major_formatter(ticker.ScalarFormatter())
+            axes.set_xlabel(_label("batch", chinese))
+            axes.set_ylabel(_label("ms", chinese))
         else:
             for axes, axis in zip(axes_list, axes_drawn):  # a panel only for a curve the recording has
                 for name, points in data.items():
@@ -222,7 +250,7 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
                 axes.set_yscale("log")
                 axes.set_xticks([x for x in sorted({x for n, pts in data.items() if n.startswith(f"{axis}: ")
                                                      for x, _, _ in pts})])
-                axes.get_xaxis().set_major_formatter(matplotlib.ticker.ScalarFormatter())
+                axes.get_xaxis().set_major_formatter(ticker.ScalarFormatter())
                 axes.set_xlabel(_label("input_size" if axis == "size" else "groups", chinese))
                 axes.set_ylabel(_label("ms", chinese))
         for axes in axes_list:
