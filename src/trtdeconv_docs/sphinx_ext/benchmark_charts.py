@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Tuple
 
 from ..benchmark import analysis, roofline, specs
 from ..benchmark.formulations import FORMULATIONS
-from ..benchmark.workloads import GUIDE, WORKLOADS, by_name
+from ..benchmark.workloads import GUIDE, by_name
 from ..pictures import cjk_family
 
 CHARTS = ("formulations", "pytorch", "roofline", "depthwise", "batch")
