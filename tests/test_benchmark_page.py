@@ -136,3 +136,15 @@ def test_the_not_run_view_is_never_an_empty_table(bench):
     assert (not_run == 0) == (text == "")
     if not_run:
         assert sum(int(n) for n in re.findall(r"`` (\d+)", text)) == not_run
+
+
+def test_a_verdict_calls_no_winner_inside_the_noise(bench):
+    for row in analysis.gap_rows(bench):
+        for other in row["tied"]:
+            assert not analysis.disjoint(other, row["run"])
+        sentence = directive.verdict_sentence(row)
+        assert ("没有可测的差别" in sentence) == bool(row["tied"]), sentence
+    row = analysis.verdict_rows(bench)[0]
+    twin = dict(row["run"], id="twin/of/the/fastest")  # the same samples: overlapping IQRs
+    sentence = directive.verdict_sentence(dict(row, tied=[twin]))
+    assert "没有可测的差别" in sentence and "``twin/of/the/fastest``" in sentence

@@ -272,6 +272,9 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                  kernel=row["kernel_words"] or _("PyTorch 的 cuDNN kernel（记录中没有它的名字）"))
     cause = row["cause"]
     head = _("{workload}，{precision}：最快的是 {formulation}（{run}），{best} ms，").format(**names)
+    if row.get("tied"):  # a winner only where the interquartile ranges are disjoint
+        head = _("{workload}，{precision}：中位数最低的是 {formulation}（{run}），{best} ms，但与 {tied} 没有可测的差别"
+                 "（四分位区间重叠）；它").format(tied=_("，").join(f"``{r['id']}``" for r in row["tied"]), **names)
     if cause == "within":
         return head + _("是下限 {floor} ms 的 {ratio} 倍，在 2 倍以内。").format(**names)
     if cause == "not_measured":
