@@ -400,7 +400,7 @@ def notes_cell(record: Dict[str, Any]) -> str:
         notes.append(_("重排（reformat）占逐层时间的 {percent:.0f}%").format(percent=100 * share))
     if record.get("host_bound"):
         notes.append(_("受主机限制：主机提交比 GPU 时间长"))
-    return "；".join(notes) or "–"
+    return _("；").join(notes) or "–"
 
 
 def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
