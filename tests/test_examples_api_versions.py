@@ -19,10 +19,10 @@ import pytest
 from trtdeconv_docs.cassette import mode
 
 from .support import examples_in_one_process
-from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
+from trtdeconv_docs.sphinx_ext.gallery import not_replayable
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("plot_*.py") if p.name not in not_replayable())
 
 
 def _run(script: Path, version: str) -> subprocess.CompletedProcess:

@@ -19,14 +19,14 @@ import pytest
 
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.cassette import mode
-from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
+from trtdeconv_docs.sphinx_ext.gallery import not_replayable
 
 from .support import examples_in_one_process
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 TEST_ROOT = Path(__file__).resolve().parent / "roots" / "test-gallery"
-REPLAYABLE = sorted(p for p in EXAMPLES.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+REPLAYABLE = sorted(p for p in EXAMPLES.glob("plot_*.py") if p.name not in not_replayable())
 
 
 @pytest.fixture(scope="module")

@@ -21,11 +21,11 @@ from trtdeconv_docs.cassette import mode
 from trtdeconv_docs.cassette.publisher import gpu_provenance, publish
 from trtdeconv_docs.cassette.recording import TENSORS
 from trtdeconv_docs.cassette.store import ROOT_VARIABLE
-from trtdeconv_docs.sphinx_ext.gallery import NOT_REPLAYABLE
+from trtdeconv_docs.sphinx_ext.gallery import not_replayable
 
 from .support.paths import EXAMPLES as EXAMPLES_DIR, environment_with_src  # noqa: E402
 
-EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in NOT_REPLAYABLE)
+EXAMPLES = sorted(p for p in EXAMPLES_DIR.glob("plot_*.py") if p.name not in not_replayable())
 
 
 def _run(example: Path, **environment) -> str:

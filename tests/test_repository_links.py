@@ -52,3 +52,14 @@ def _is_module(name: str) -> bool:
         return importlib.util.find_spec(name) is not None
     except (ImportError, ValueError):
         return False
+
+
+def test_the_recording_note_names_each_tensorrt_version_once_with_every_gpu_that_recorded_the_page():
+    from trtdeconv_docs.cassette import store
+
+    shown = ["recordings/tensors/plot_14_int8_tactics.json", "recordings/conformance/cases.json"]
+    gpus = sorted({store.provenance(store.root() / "tensors")["gpu"], store.provenance(store.root() / "conformance")["gpu"]})
+    versions = {store.provenance(store.root() / folder)["tensorrt"] for folder in ("tensors", "conformance")}
+    assert len(gpus) == 2 and len(versions) == 1, "the committed recordings no longer come from two GPUs of one version"
+    assert repository.recorded_with(shown) == f"TensorRT {versions.pop()}（{'、'.join(gpus)}）"
+    assert repository.recorded_with(shown[:1]).count("TensorRT") == 1

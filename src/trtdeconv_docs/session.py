@@ -21,12 +21,13 @@ import numpy as np
 
 from .cassette import mode as modes
 from .cassette import player
+from .cassette import runtime_calls as runtime_log
 from .cassette.call_log import CallLog, Proxy, encode_value, unwrap
 from .cassette.recording import run_key
 from .cassette.recorder import Recorder
 from .errors import RECORD_ON_GPU, EngineBuildError, ReplayMiss
 
-__all__ = ["Session", "EngineBuildError", "trt", "record", "MODE"]
+__all__ = ["Session", "EngineBuildError", "trt", "runtime_calls", "record", "MODE"]
 
 MODE = modes.current()
 """This process's mode (``live``, ``record``, ``replay`` or ``api-check``), for reading: sessions ask
@@ -253,11 +254,31 @@ class Session:
         return precision_of(engine_layers(self._layers), layer_name, self.settings)
 
 
-def record(label: str, network, inputs, outputs) -> None:
-    """Record a run made without a :class:`Session` (the full-plumbing example); GPU recording only."""
-    from .trt.network_description import describe_network
+def runtime_calls(label: str):
+    """``(trt, cudart)``: TensorRT and cuda-python's runtime API for an example that drives them itself, every call
+    logged as run ``label`` (:mod:`trtdeconv_docs.cassette.runtime_calls`): made and recorded on a GPU, answered
+    from the recording elsewhere. The example ends the run with :func:`record`."""
+    return runtime_log.start(modes.running_example(), label, modes.check_unchanged(), trt)
 
+
+def record(label: str, network, inputs, outputs) -> None:
+    """End a run made without a :class:`Session` (the full-plumbing example): recorded on a GPU, with its runtime
+    calls when :func:`runtime_calls` made them; replayed, every recorded call must have been made, with these
+    inputs and outputs."""
+    log = runtime_log.finished(modes.running_example(), label)
+    if not modes.check_unchanged().uses_tensorrt:
+        if log is None:
+            raise ReplayMiss(f"trtdeconv-docs: run {label!r}: the replay answers a run made without a Session only "
+                             f"through runtime_calls({label!r})")
+        log.finish(inputs, outputs)
+        return
+    if log is not None:
+        log.closed = True
     if _RECORDER is not None:
-        _RECORDER.record_run(modes.running_example(), {
-            "label": label, "calls": None, "settings": {"tf32": False, "int8": False, "fp16": False}, "inputs": inputs, "outputs": outputs,
-            "network": describe_network(network)})
+        from .trt.network_description import describe_network
+
+        run = {"label": label, "calls": None, "settings": {"tf32": False, "int8": False, "fp16": False},
+               "inputs": inputs, "outputs": outputs, "network": describe_network(unwrap(network))}
+        if log is not None:
+            run["runtime_calls"] = json.loads(json.dumps(log.entries))
+        _RECORDER.record_run(modes.running_example(), run)

@@ -4,9 +4,14 @@ It computes nothing real: a deconvolution's "output" is its input summed over ch
 on the output maps, with the spatial shape of TensorRT's rule. What it imitates is the part the
 harness must get right: a setter given a negative or zero value logs an API Usage Error and keeps
 the old value (as TensorRT 8.6 does), and ``build_serialized_network`` returns ``None`` for a layer
-whose kernel count does not match (a refusal). Nothing here is ever recorded under recordings/.
+whose kernel count does not match (a refusal). For the runtime path of the full-plumbing example
+(``Logger``, ``Runtime``, engine, execution context) its "engine" reads the input from the "device"
+memory of the FAKE cuda-python beside it (``cuda/bindings/runtime.py``: host memory) and writes
+there an output that depends on every input value (their sum, plus the element's index), shaped
+by TensorRT's rule without padding. Nothing here is ever recorded under recordings/.
 """
 
+import ctypes
 import enum
 import json
 
@@ -20,7 +25,7 @@ class _Enum(enum.Enum):
 
 DataType = _Enum("DataType", "FLOAT HALF INT8 INT32 BOOL")
 float32, float16, int8, int32 = DataType.FLOAT, DataType.HALF, DataType.INT8, DataType.INT32
-NetworkDefinitionCreationFlag = _Enum("NetworkDefinitionCreationFlag", "EXPLICIT_BATCH")
+NetworkDefinitionCreationFlag = _Enum("NetworkDefinitionCreationFlag", "EXPLICIT_BATCH", start=0)  # kEXPLICIT_BATCH = 0
 MemoryPoolType = _Enum("MemoryPoolType", "WORKSPACE")
 BuilderFlag = _Enum("BuilderFlag", "TF32 INT8 FP16 OBEY_PRECISION_CONSTRAINTS")
 ProfilingVerbosity = _Enum("ProfilingVerbosity", "DETAILED")
@@ -39,6 +44,22 @@ class ILogger:
 
     def __init__(self):
         pass
+
+
+class Logger(ILogger):
+    VERBOSE, INFO, WARNING, ERROR, INTERNAL_ERROR = (ILogger.Severity[name] for name in (
+        "VERBOSE", "INFO", "WARNING", "ERROR", "INTERNAL_ERROR"))
+
+    def __init__(self, _min_severity=None):
+        super().__init__()
+
+
+def nptype(dtype):
+    return {DataType.FLOAT: np.float32, DataType.HALF: np.float16, DataType.INT8: np.int8}[dtype]
+
+
+class Dims(tuple):
+    """A shape as TensorRT returns it (not a tuple there; iterable and indexable)."""
 
 
 class IAlgorithmSelector:
@@ -120,7 +141,7 @@ class INetworkDefinition:
         return self.layers[i]
 
 
-class _Config:
+class IBuilderConfig:
     def __init__(self):
         self.builder_optimization_level, self.profiling_verbosity, self.algorithm_selector = 3, None, None
 
@@ -148,7 +169,7 @@ class Builder:
         return INetworkDefinition(self.logger)
 
     def create_builder_config(self):
-        return _Config()
+        return IBuilderConfig()
 
     def build_serialized_network(self, network, config):
         layer = network.layers[0]
@@ -158,11 +179,15 @@ class Builder:
             self.logger.log(ILogger.Severity.ERROR, f"3: kernel weights has count {layer.kernel.numpy().size}"
                                                     f" but {expected} was expected")
             return None
-        return _HostMemory(json.dumps({"maps": layer.num_output_maps, "stride": layer.stride_nd,
-                                       "kernel": layer.kernel_size_nd, "name": layer.name}).encode())
+        x = network.inputs[0]
+        shape = [x.shape[0], layer.num_output_maps] + [
+            (size - 1) * stride + kernel for size, stride, kernel in zip(x.shape[2:], layer.stride_nd, layer.kernel_size_nd)]
+        return IHostMemory(json.dumps({"maps": layer.num_output_maps, "stride": layer.stride_nd,
+                                       "kernel": layer.kernel_size_nd, "name": layer.name,
+                                       "io": [[x.name, list(x.shape)], [layer.out.name, shape]]}).encode())
 
 
-class _HostMemory(bytes):
+class IHostMemory(bytes):
     """A serialized engine as TensorRT returns it: IHostMemory has ``nbytes`` (and the buffer protocol), no len()."""
 
     @property
@@ -175,15 +200,49 @@ class Runtime:
         pass
 
     def deserialize_cuda_engine(self, data):
-        return _Engine(json.loads(data))
+        return ICudaEngine(json.loads(bytes(data)))
 
 
-class _Engine:
+class ICudaEngine:
     def __init__(self, plan):
         self.plan = plan
+        self.io = {name: tuple(shape) for name, shape in plan["io"]}
+
+    num_io_tensors = property(lambda self: len(self.io))
+
+    def get_tensor_name(self, index):
+        return list(self.io)[index]
+
+    def get_tensor_mode(self, name):
+        return TensorIOMode.INPUT if name == list(self.io)[0] else TensorIOMode.OUTPUT
+
+    def get_tensor_dtype(self, name):
+        return DataType.FLOAT
+
+    def create_execution_context(self):
+        return IExecutionContext(self)
 
     def create_engine_inspector(self):
         return self
 
     def get_engine_information(self, _fmt):
         return json.dumps({"Layers": [{"Name": self.plan["name"], "TacticName": "fake_f32_tactic"}]})
+
+
+class IExecutionContext:
+    def __init__(self, engine):
+        self.engine, self.addresses = engine, {}
+
+    def get_tensor_shape(self, name):
+        return Dims(self.engine.io[name])
+
+    def set_tensor_address(self, name, address):
+        self.addresses[name] = address
+
+    def execute_async_v3(self, _stream_handle):
+        (x, x_shape), (y, y_shape) = self.engine.io.items()
+        count = int(np.prod(x_shape))
+        values = np.frombuffer(ctypes.string_at(self.addresses[x], 4 * count), np.float32)
+        output = (np.float32(values.sum()) + np.arange(int(np.prod(y_shape)), dtype=np.float32)).tobytes()
+        ctypes.memmove(self.addresses[y], output, len(output))
+        return True

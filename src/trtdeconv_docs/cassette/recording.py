@@ -89,6 +89,17 @@ class Run:
         return self.data.get("setters", [])
 
     @property
+    def runtime_calls(self) -> Optional[List[Dict[str, Any]]]:
+        """The TensorRT runtime and cuda-python calls of a run made without a session
+        (:mod:`trtdeconv_docs.cassette.runtime_calls`), or ``None`` when none were logged."""
+        return self.data.get("runtime_calls")
+
+    @property
+    def replayable(self) -> bool:
+        """Whether the replay can answer the run: its network calls (a session's) or its runtime calls were logged."""
+        return self.data.get("calls") is not None or self.runtime_calls is not None
+
+    @property
     def layers(self) -> str:
         """The engine inspector's JSON of the built engine (empty when not recorded)."""
         return self.data.get("engine", {}).get("layers", "")

@@ -5,7 +5,7 @@ sphinx-gallery executes every example, on any machine. Where TensorRT is absent,
 (and fails the build with one message when a run was never recorded). This extension
 (1) verifies every recordings folder against its manifest before anything runs, failing
 with one line per changed, missing or unlisted file; (2) keeps the examples that cannot
-be replayed (:data:`NOT_REPLAYABLE`: they call CUDA themselves) from executing where
+be replayed (:func:`not_replayable`: recorded before their calls were logged) from executing where
 TensorRT is absent, and refuses their recording once their source has changed since;
 (3) adds a provenance note to every page whose example ran TensorRT, with the summary of the last
 GPU re-verification of the recordings (:mod:`trtdeconv_docs.cassette.reverification`) when there is one; (4) saves the examples'
@@ -14,8 +14,9 @@ figures as SVG (:class:`SvgFigures`).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 from docutils import nodes
 from sphinx.util import logging
@@ -23,15 +24,36 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..cassette import mode, reverification, store
 from ..cassette.recorder import source_sha256
-from ..cassette.recording import Recording, path_of
+from ..cassette.recording import Recording, folder, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
 from . import digests, messages
 from .messages import _
 
 logger = logging.getLogger(__name__)
 
-NOT_REPLAYABLE = ("plot_00_full_plumbing.py",)
-"""Examples that call TensorRT's runtime and CUDA directly: shown from their recording where TensorRT is absent."""
+def not_replayable() -> Tuple[str, ...]:
+    """The examples (file names) whose recording holds a run logged with neither network nor runtime calls.
+
+    Such a run (an example that calls TensorRT's runtime and CUDA itself, recorded before
+    :mod:`trtdeconv_docs.cassette.runtime_calls` logged those calls) cannot be replayed: where TensorRT
+    is absent its example does not run, its page shows the recording, and a change to its source
+    stops the build. Once the example is recorded again with its calls, it replays like every other.
+    """
+    manifest = folder() / store.MANIFEST
+    return _not_replayable(str(folder()), store.sha256(manifest) if manifest.is_file() else "")
+
+
+@lru_cache(maxsize=4)
+def _not_replayable(recordings: str, _manifest_sha256: str) -> Tuple[str, ...]:
+    names = []
+    for path in store.listed(recordings, ".json"):
+        try:
+            recording = Recording.read(path)
+        except RecordingError:  # reported by recording_problems
+            continue
+        if not all(run.replayable for run in recording.runs):
+            names.append(recording.example)
+    return tuple(sorted(names))
 
 
 class SvgFigures:
@@ -67,10 +89,11 @@ class ExampleStarts:
 
 
 def executed_examples_pattern() -> str:
-    """sphinx-gallery's ``filename_pattern``: every example, less :data:`NOT_REPLAYABLE` without TensorRT."""
-    if mode.current().uses_tensorrt:
+    """sphinx-gallery's ``filename_pattern``: every example, less :func:`not_replayable` without TensorRT."""
+    excluded = () if mode.current().uses_tensorrt else not_replayable()
+    if not excluded:
         return r"/plot_"
-    return r"/(?!" + "|".join(name.replace(".", r"\.") for name in NOT_REPLAYABLE) + r")plot_"
+    return r"/(?!" + "|".join(name.replace(".", r"\.") for name in excluded) + r")plot_"
 
 
 def recording_problems(examples: Path) -> List[str]:
@@ -81,7 +104,7 @@ def recording_problems(examples: Path) -> List[str]:
     if not problems:
         problems += reverification.stale_problems()
     if not mode.current().uses_tensorrt:
-        for name in (n for n in NOT_REPLAYABLE if (examples / n).is_file()):
+        for name in (n for n in not_replayable() if (examples / n).is_file()):
             try:
                 recorded = Recording.read(path_of(name)).source_sha256
             except RecordingError as error:
@@ -140,7 +163,7 @@ class Provenance(SphinxDirective):
                      "Python {python}，{date}）。").format(
             tensorrt=p["tensorrt"], gpu=p["gpu"], cuda=p["cuda_runtime"], driver=p["cuda_driver"],
             python=p["python"], date=p["date"][:10])
-        if f"{self.arguments[0]}.py" in NOT_REPLAYABLE:
+        if f"{self.arguments[0]}.py" in not_replayable():
             how = _("本例直接调用 CUDA，无法回放：构建本站时不运行它，下方输出取自记录；示例源码改动后须在 GPU 上重新记录。")
         else:
             how = _("构建本站时示例会重新运行：打印的文字和图片来自当前代码，而每次 TensorRT 构建与运行都按网络调用、"

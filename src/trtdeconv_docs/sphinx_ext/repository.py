@@ -75,9 +75,12 @@ def _provenance(relative: str) -> Optional[Dict[str, str]]:
 
 
 def recorded_with(shown: List[str]) -> str:
-    """"TensorRT 8.6.0 on NVIDIA H200" for every distinct (version, GPU) of the recordings, in the build's language."""
-    pairs = sorted({(p["tensorrt"], p["gpu"]) for p in filter(None, map(_provenance, shown))})
-    return _("，").join(_("TensorRT {tensorrt}（{gpu}）").format(tensorrt=t, gpu=g) for t, g in pairs)
+    """"TensorRT 8.6.0 (NVIDIA H100 80GB HBM3, NVIDIA H200)": each TensorRT version once, with every GPU that
+    recorded what the page shows, in the build's language."""
+    gpus: Dict[str, List[str]] = {}
+    for tensorrt, gpu in sorted({(p["tensorrt"], p["gpu"]) for p in filter(None, map(_provenance, shown))}):
+        gpus.setdefault(tensorrt, []).append(gpu)
+    return _("，").join(_("TensorRT {tensorrt}（{gpu}）").format(tensorrt=t, gpu=_("、").join(g)) for t, g in gpus.items())
 
 
 def source_links(pagename: str, source_suffix: str, language: str, shown: List[str],

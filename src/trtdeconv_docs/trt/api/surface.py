@@ -103,6 +103,7 @@ class _Checker(ast.NodeVisitor):
         self.problems: List[Problem] = []
         self.reported: Set[Tuple[int, str]] = set()
         self.modules: Set[str] = set()  # names bound by import: their attributes are not TensorRT objects'
+        self.runtime_calls: Set[str] = set()  # names bound to the session's runtime_calls: `trt, cudart = runtime_calls(...)`
 
     # --- what counts as a guard ----------------------------------------------------------
 
@@ -155,10 +156,17 @@ class _Checker(ast.NodeVisitor):
         for alias in node.names:
             if _is_session_trt(node, alias):
                 self.aliases.add(alias.asname or alias.name)
+            elif _is_session_runtime_calls(node, alias):
+                self.runtime_calls.add(alias.asname or alias.name)
             elif node.module != "tensorrt" and alias.name[:1].islower():  # modules and functions, not classes
                 self.modules.add(alias.asname or alias.name)
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        if (isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+                and node.value.func.id in self.runtime_calls):
+            for target in node.targets:  # trt, cudart = runtime_calls(label): trt is TensorRT
+                if isinstance(target, ast.Tuple) and target.elts and isinstance(target.elts[0], ast.Name):
+                    self.aliases.add(target.elts[0].id)
         guards = [guard for guard, positive in _hasattr_tests(node.value) if positive]
         for target in node.targets:
             if guards:
@@ -296,7 +304,7 @@ def check_source(source: str, path: str = "<source>", tags: Sequence[str] = CHEC
             checker.visit_Import(node)
         elif isinstance(node, ast.ImportFrom):
             checker.visit_ImportFrom(node)
-    if not checker.aliases:
+    if not checker.aliases and not checker.runtime_calls:
         return []
     checker.visit(tree)
     return checker.problems
@@ -307,9 +315,15 @@ def _is_session_trt(node: ast.ImportFrom, alias: ast.alias) -> bool:
     return alias.name == "trt" and (node.module or "").split(".")[-1] == "session"
 
 
+def _is_session_runtime_calls(node: ast.ImportFrom, alias: ast.alias) -> bool:
+    """``from trtdeconv_docs.session import runtime_calls``: ``trt, cudart = runtime_calls(label)`` binds TensorRT."""
+    return alias.name == "runtime_calls" and (node.module or "").split(".")[-1] == "session"
+
+
 def imports_tensorrt(path: Path) -> bool:
-    """Whether the file imports ``tensorrt`` (or the examples' ``trt`` from the session module) anywhere."""
+    """Whether the file imports ``tensorrt`` (or the examples' ``trt`` or ``runtime_calls`` from the session module) anywhere."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return any((isinstance(node, ast.Import) and any(a.name == "tensorrt" for a in node.names))
-               or (isinstance(node, ast.ImportFrom) and any(_is_session_trt(node, a) for a in node.names))
+               or (isinstance(node, ast.ImportFrom) and any(_is_session_trt(node, a) or _is_session_runtime_calls(node, a)
+                                                            for a in node.names))
                for node in ast.walk(tree))

@@ -1,0 +1,1 @@
+"""A FAKE ``cuda.bindings``: see ``runtime``."""
