@@ -93,26 +93,49 @@ def contributing_channels(layer: Deconvolution, input_channels: int, output_map:
     return group, [(c, output_map % maps_per_group) for c in range(first, first + channels_per_group)]
 
 
-@functools.lru_cache(maxsize=None)
-def _cjk_family() -> Optional[str]:
-    from matplotlib import font_manager
+def cjk_family(text: str) -> Optional[str]:
+    """A font family with every CJK glyph of ``text`` (``$TRTDECONV_CJK_FONT``, else one of :data:`CJK_FAMILIES`,
+    else any CJK family matplotlib finds), or ``None``. The pictures and the benchmark's charts both use it."""
     from matplotlib.ft2font import FT2Font
 
-    path = os.environ.get(FONT_VARIABLE)
-    if path:
-        font_manager.fontManager.addfont(path)
-        candidates = [(font_manager.FontProperties(fname=path).get_name(), path)]
-    else:
-        available = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
-        # the listed families first, then any other CJK family (a .ttc names its first face, e.g. "Noto Sans CJK JP")
-        candidates = [(name, available[name]) for name in CJK_FAMILIES if name in available]
-        candidates += sorted((name, path) for name, path in available.items() if "CJK" in name and name not in CJK_FAMILIES)
-    needed = {ord(ch) for text in TEXT.values() for ch in text if ord(ch) > 0x2E7F}
-    for name, fname in candidates:
+    needed = {ord(ch) for ch in text if ord(ch) > 0x2E7F}
+    for name, fname in _cjk_candidates():
         font = FT2Font(fname)
         if all(font.get_char_index(code) for code in needed):
             return name
     return None
+
+
+def _cjk_candidates() -> List[Tuple[str, str]]:
+    from matplotlib import font_manager
+
+    path = os.environ.get(FONT_VARIABLE)
+    if path:
+        font_manager.fontManager.addfont(path)
+        return [(font_manager.FontProperties(fname=path).get_name(), path)]
+
+    def listed() -> List[Tuple[str, str]]:
+        available = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
+        # the listed families first, then any other CJK family (a .ttc names its first face, e.g. "Noto Sans CJK JP")
+        return [(name, available[name]) for name in CJK_FAMILIES if name in available] + sorted(
+            (name, path) for name, path in available.items() if "CJK" in name and name not in CJK_FAMILIES)
+
+    found = listed()
+    if not found:  # matplotlib's font cache may predate the font's installation: read the system's fonts again
+        known = {entry.fname for entry in font_manager.fontManager.ttflist}
+        for system_font in font_manager.findSystemFonts():
+            if system_font not in known:
+                try:
+                    font_manager.fontManager.addfont(system_font)
+                except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read is no candidate
+                    continue
+        found = listed()
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def _cjk_family() -> Optional[str]:
+    return cjk_family("".join(TEXT.values()))
 
 
 def languages() -> Tuple[str, ...]:

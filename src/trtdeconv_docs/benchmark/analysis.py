@@ -268,7 +268,8 @@ def roofline_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
 
 
 def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
-    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch floor."""
+    """Per workload and precision: the floor, the fastest formulation (TensorRT or PyTorch), the GEMM alone, the launch
+    floor, and ``tied``: the other runs whose interquartile range overlaps the fastest one's (then it is no winner)."""
     measured, launch, result = ceilings(benchmark), launch_ms(benchmark), []
     for workload in WORKLOADS:
         for precision in PRECISIONS:
@@ -285,6 +286,7 @@ def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
             result.append({
                 "workload": workload.name, "precision": precision, "floor_ms": floor[0], "bound": floor[1],
                 "run": best, "best_ms": best_ms, "over_floor": best_ms / floor[0], "gemm": gemm, "gemm_ms": gemm_ms,
+                "tied": [r for r in candidates if r is not best and median_ms(r) is not None and not disjoint(r, best)],
                 "gemm_percent_of_peak": None if gemm_ms is None else
                 100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision.partition('_')[0]}"],
                 "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,

@@ -5,7 +5,7 @@ compute layers ran, from the tactic name where the inspector gives one (``..._f1
 FP16; ``..._f32f32_tf32f32_f32_...``: TF32; ``..._i8f32_i8i32_f32_...``: INT8; ``FP32FP32FP32``,
 ``f32f32_f32f32`` and ``ffma``: FP32) and otherwise from the formats of its inputs (``Row major
 linear FP32``: FP32, or TF32 when the build allowed it, which formats cannot tell apart).
-:func:`family` names the kernel in words and :func:`fold` shortens a tactic for tables.
+:func:`family` names the kernel in words (tables show these words; raw tactic names only in collapsed details).
 """
 
 from __future__ import annotations
@@ -110,14 +110,6 @@ def family(entry: Dict[str, Any]) -> str:
     if "sm90" in name and "warpgroup" in name:
         words.append("(Hopper warpgroup MMA)")
     return " ".join(words)
-
-
-def fold(name: str, limit: int = 48) -> str:
-    """A tactic name cut to ``limit`` characters at a word boundary, with an ellipsis."""
-    if len(name) <= limit:
-        return name
-    cut = name[:limit].rsplit("_", 1)[0]
-    return cut + "…"
 
 
 def describe(record: Dict[str, Any]) -> str:

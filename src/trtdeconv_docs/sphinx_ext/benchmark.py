@@ -14,8 +14,8 @@ The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``ten
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
 TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
 the latency floor), ``verdicts`` (per workload: the formulation within 2x of the floor, or the
-measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` ``formulations``, ``pytorch`` or
-``roofline``: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
+measurement that explains why none is), ``refusals``, ``chart`` (``:chart:`` one of
+:data:`.benchmark_charts.CHARTS`: a PNG drawn with matplotlib at build time), ``row`` (``:run:`` one run,
 cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster and by
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
@@ -25,6 +25,7 @@ read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording
 from __future__ import annotations
 
 import base64
+import html
 
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -271,6 +272,9 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                  kernel=row["kernel_words"] or _("PyTorch 的 cuDNN kernel（记录中没有它的名字）"))
     cause = row["cause"]
     head = _("{workload}，{precision}：最快的是 {formulation}（{run}），{best} ms，").format(**names)
+    if row.get("tied"):  # a winner only where the interquartile ranges are disjoint
+        head = _("{workload}，{precision}：中位数最低的是 {formulation}（{run}），{best} ms，但与 {tied} 没有可测的差别"
+                 "（四分位区间重叠）；它").format(tied=_("，").join(f"``{r['id']}``" for r in row["tied"]), **names)
     if cause == "within":
         return head + _("是下限 {floor} ms 的 {ratio} 倍，在 2 倍以内。").format(**names)
     if cause == "not_measured":
@@ -326,7 +330,7 @@ def family_gain(row: Dict[str, Any]) -> str:
         return _("没有可测的差别（四分位区间重叠：{first} {a} 对 {second} {b} ms）").format(
             first=f"``{chosen['id']}``", a=latency_cell(chosen), second=f"``{deconvolution['id']}``",
             b=latency_cell(deconvolution))
-    return _("快 {ratio:.2f} 倍：{first} {a} 对 {second} {b} ms（中位数 [四分位]）").format(
+    return _("快 {ratio:.2f}×：{first} {a} 对 {second} {b} ms").format(
         ratio=analysis.ratio(deconvolution, chosen), first=f"``{chosen['id']}``", a=latency_cell(chosen),
         second=f"``{deconvolution['id']}``", b=latency_cell(deconvolution))
 
@@ -335,7 +339,8 @@ def families_table(benchmark: analysis.Benchmark):
     """Headers and rows of :func:`.analysis.family_rows`: what to do per layer family, with the measured gain."""
     rows = []
     for row in analysis.family_rows(benchmark):
-        action = (_("保留反卷积") if row["recommended"] == "deconvolution"
+        action = (_("（未测量，没有建议）") if row["deconvolution"] is None
+                  else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
         rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
                      family_gain(row), kernels.describe(row["deconvolution"]) if row["deconvolution"] else "–"))
@@ -357,44 +362,81 @@ def refusals_table(benchmark: analysis.Benchmark):
     """Headers and rows: TensorRT runs that were refused, failed or not run, with the first message."""
     rows = []
     for record in benchmark.tensorrt["runs"]:
-        if record["status"] in ("refused", "failed", "not_run"):
+        if record["status"] in ("refused", "failed"):
             message = (record.get("messages") or [record.get("reason", "")])[0]
             rows.append((f"``{record['id']}``", status_text(record["status"]), f"``{message.strip().splitlines()[-1][:300]}``"
                          if message.strip() else "–"))
     return (_("运行"), _("结果"), _("TensorRT 的消息")), rows
 
 
+def not_run_text(benchmark: analysis.Benchmark) -> str:
+    """How many planned runs of each runner were not reached (their time budget ran out), by formulation; empty
+    when every planned run ran. Those runs are the next GPU session's plan, not results."""
+    parts = []
+    for runner, records in (("TensorRT", benchmark.tensorrt["runs"]), ("PyTorch", benchmark.pytorch["runs"])):
+        counts: Dict[str, int] = {}
+        for record in records:
+            if record["status"] == "not_run":
+                key = record.get("formulation") or record.get("workload", "")
+                counts[key] = counts.get(key, 0) + 1
+        if counts:
+            parts.append(_("{runner} 计划中的 {count} 次运行没有运行（时间预算用完）：{detail}。").format(
+                runner=runner, count=sum(counts.values()),
+                detail=_("，").join(f"``{key}`` {count}" for key, count in sorted(counts.items()))))
+    return "".join(parts)
+
+
 def kernel_cell(record: Dict[str, Any]) -> str:
-    """The run's compute kernels in words, with what they ran in; the tactic names folded (full ones are in the
-    recording)."""
-    words = kernels.describe(record)
-    if not words:
-        return "–"
-    names = [kernels.fold(entry.get("TacticName", "")) for entry in kernels.compute_layers(record)
-             if entry.get("TacticName")]
-    return words + (f" (``{names[0]}``)" if names else "")
+    """The run's compute kernels in words (``sm80 implicit-GEMM deconvolution, FP16``); the raw tactic names are in
+    the cited rows' collapsed details (:func:`row_details_table`) and in the recording."""
+    return kernels.describe(record) or "–"
+
+
+def notes_cell(record: Dict[str, Any]) -> str:
+    """What a cited run's reader should notice: the reformat layers' share of its per-layer time, host-bound."""
+    notes = []
+    share = analysis.reformat_share(record)
+    if share is not None and round(100 * share) > 0:
+        notes.append(_("重排（reformat）占逐层时间的 {percent:.0f}%").format(percent=100 * share))
+    if record.get("host_bound"):
+        notes.append(_("受主机限制：主机提交比 GPU 时间长"))
+    return _("；").join(notes) or "–"
 
 
 def row_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
-    """Headers and rows: the cited runs, with what is recorded about each (an unverified run shows no number)."""
-    rows = []
-    for run_id in run_ids:
-        record = benchmark.run(run_id)
+    """Headers and rows: the cited runs, four columns a phone shows without scrolling (an unverified run shows no
+    number); the rest of what is recorded is in :func:`row_details_table`."""
+    rows = [(f"``{run_id}``", shown_cell(benchmark.run(run_id)), kernel_cell(benchmark.run(run_id)),
+             notes_cell(benchmark.run(run_id))) for run_id in run_ids]
+    return (_("运行"), _("中位数 [四分位] ms"), _("实际运行的 kernel"), _("注意")), rows
+
+
+def row_details_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
+    """Headers and rows, one row per recorded field and one column per cited run: IQR, iterations, build time,
+    flags, error over the tolerance bound and the raw tactic name of every compute layer."""
+    records = [benchmark.run(run_id) for run_id in run_ids]
+
+    def field(record: Dict[str, Any], name: str) -> str:
         reason = analysis.unusable(record)
-        stats = analysis.statistics(record["samples_ms"]) if reason is None else {}
-        check = record.get("check", {})
-        worst = check.get("worst_ratio")
-        rows.append((f"``{run_id}``", shown_cell(record),
-                     f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–",
-                     str(record.get("latency_ms", {}).get("iterations", "–")),
-                     f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–",
-                     " ".join(record.get("flags", [])) or record.get("memory_format", "–"),
-                     _("未核验") if reason == "unverified INT8 output" else "–" if worst is None else f"{worst:.3g}",
-                     "–" if analysis.reformat_share(record) is None else f"{100 * analysis.reformat_share(record):.0f} %",
-                     _("是") if record.get("host_bound") else "–",
-                     kernel_cell(record)))
-    return (_("运行"), _("中位数 [四分位] ms"), "IQR ms", _("次数"), _("构建秒数"), _("标志"),
-            _("误差/容差"), _("重排（reformat）占逐层时间"), _("受主机限制"), _("实际运行的 kernel")), rows
+        if name == "iqr":
+            stats = analysis.statistics(record["samples_ms"]) if reason is None else {}
+            return f"{stats['q3'] - stats['q1']:#.3g}" if stats else "–"
+        if name == "iterations":
+            return str(record.get("latency_ms", {}).get("iterations", "–"))
+        if name == "build":
+            return f"{record['build_seconds']:.1f}" if "build_seconds" in record else "–"
+        if name == "flags":
+            return " ".join(record.get("flags", [])) or record.get("memory_format", "–")
+        if name == "error":
+            worst = record.get("check", {}).get("worst_ratio")
+            return _("未核验") if reason == "unverified INT8 output" else "–" if worst is None else f"{worst:.3g}"
+        names = [entry["TacticName"] for entry in kernels.compute_layers(record) if entry.get("TacticName")]
+        return "; ".join(f"``{name}``" for name in names) or "–"
+
+    labels = {"iqr": "IQR ms", "iterations": _("次数"), "build": _("构建秒数"), "flags": _("标志"),
+              "error": _("误差/容差"), "tactic": _("TensorRT 的 tactic 名")}
+    rows = [[label] + [field(record, name) for record in records] for name, label in labels.items()]
+    return [""] + [f"``{run_id}``" for run_id in run_ids], rows
 
 
 def reason_words(reason: str, record: Dict[str, Any]) -> str:
@@ -411,15 +453,43 @@ def compare_sentence(benchmark: analysis.Benchmark, first: str, second: str) -> 
     for record in (a, b):
         reason = analysis.unusable(record)
         if reason is not None:
-            return _("{run} 不能比较：{reason}。").format(run=record["id"], reason=reason_words(reason, record))
-    value = analysis.ratio(b, a)
+            return _("{run} 不能比较：{reason}。").format(run=f"``{record['id']}``", reason=reason_words(reason, record))
+        if not kernels.label_matches(record):
+            return _("{run} 不能比较：标签是 {label}，kernel 实际以 {ran} 运行。").format(
+                run=f"``{record['id']}``", label=record["precision"].upper(),
+                ran=kernels.PRECISION_WORDS[kernels.ran_in(record)])
     if not analysis.disjoint(a, b):
-        return _("{first} 与 {second} 没有可测的差别（四分位区间重叠，中位数之比 {ratio:.2f}）。").format(
-            first=first, second=second, ratio=value)
-    if value >= 1:
-        return _("{first} 用时是 {second} 的 {share:.0%}（快 {ratio:.2f} 倍）。").format(
-            first=first, second=second, share=1 / value, ratio=value)
-    return _("{first} 用时是 {second} 的 {ratio:.2f} 倍（更慢）。").format(first=first, second=second, ratio=1 / value)
+        return _("{first} 与 {second} 没有可测的差别：四分位区间重叠（{a} 对 {b} ms，中位数 [四分位]）。").format(
+            first=f"``{first}``", second=f"``{second}``", a=latency_cell(a), b=latency_cell(b))
+    faster, slower = (a, b) if analysis.median_ms(a) < analysis.median_ms(b) else (b, a)
+    return _("{faster} 比 {slower} 快，加速 {ratio:.2f}×：{a} 对 {b} ms（中位数 [四分位]，四分位区间不重叠）。").format(
+        faster=f"``{faster['id']}``", slower=f"``{slower['id']}``", ratio=analysis.ratio(slower, faster), a=latency_cell(faster),
+        b=latency_cell(slower))
+
+
+class run_details(nodes.General, nodes.Element):
+    """A collapsed block (HTML ``<details>``, closed until the reader opens it) whose ``summary`` attribute is its
+    one-line title; not a raw node, so the catalogs never see its markup."""
+
+
+def _visit_run_details(translator, node) -> None:
+    translator.body.append(f'<details class="trtdeconv-run-details"><summary>{html.escape(node["summary"])}</summary>')
+
+
+def _depart_run_details(translator, _node) -> None:
+    translator.body.append("</details>")
+
+
+def _skip(_translator, _node) -> None:
+    raise nodes.SkipNode
+
+
+def details_nodes(benchmark: analysis.Benchmark, run_ids: Sequence[str]) -> List[nodes.Node]:
+    """The cited runs' :func:`row_details_table`, collapsed in a :class:`run_details`."""
+    headers, rows = row_details_table(benchmark, run_ids)
+    summary = _("这次运行的其余记录（IQR、次数、构建时间、标志、误差、tactic 名）") if len(run_ids) == 1 \
+        else _("这些运行的其余记录（IQR、次数、构建时间、标志、误差、tactic 名）")
+    return [run_details("", table_node(headers, rows), summary=summary)]
 
 
 TABLES = {"families": families_table, "ceilings": ceilings_table, "workloads": workloads_table, "tensorrt": tensorrt_table,
@@ -467,10 +537,22 @@ class BenchmarkDirective(SphinxDirective):
             chinese = str(self.config.language or "").startswith("zh")
             data = base64.b64encode(benchmark_charts.png(benchmark, chart, chinese)).decode("ascii")
             alt = {"formulations": _("图：各写法的中位数用时（对数轴），每个负载一列"),
-                   "pytorch": _("图：TensorRT 反卷积与最快的 PyTorch 的用时之比"),
+                   "pytorch": _("图：对数-对数散点，横轴 PyTorch conv_transpose 的中位数，纵轴 TensorRT 反卷积的中位数，"
+                                "同一精度、同一内存布局；对角线以下 TensorRT 更快"),
                    "roofline": _("图：对数-对数 roofline，横轴算术强度，纵轴达到的 TFLOP/s，实线为测得上限，虚线为规格上限"),
-                   "depthwise": _("图：深度反卷积的用时随输入边长和组数的变化")}[chart]
-            return [nodes.image(uri=f"data:image/png;base64,{data}", alt=alt)]
+                   "depthwise": _("图：逐通道反卷积（k4 s2，128 通道）的用时随输入边长的变化"),
+                   "batch": _("图：每个负载 FP16 的用时随批大小的变化（批大小 1 与负载自己的批大小，对数-对数）")}[chart]
+            return [nodes.container("", nodes.image(uri=f"data:image/png;base64,{data}", alt=alt),
+                                    classes=["trtdeconv-chart"])]
+        if kind == "refusals":
+            headers, rows = TABLES[kind](benchmark)
+            text = not_run_text(benchmark)
+            result = [nodes.paragraph("", "", *inline(text), classes=["benchmark-note"], translatable=False)] if text else []
+            if rows or not text:
+                result.append(table_node(headers, rows) if rows else nodes.paragraph(
+                    "", _("这份记录里 TensorRT 没有拒绝构建或运行出错的运行。"), classes=["benchmark-note"],
+                    translatable=False))
+            return result
         if kind in TABLES:
             headers, rows = TABLES[kind](benchmark)
             if not rows:
@@ -482,14 +564,16 @@ class BenchmarkDirective(SphinxDirective):
             raise ValueError(":run: names one run" if kind == "row" else ":runs: names two runs, separated by a comma")
         result: List[nodes.Node] = []
         if kind == "compare":
-            result.append(nodes.paragraph("", compare_sentence(benchmark, *run_ids), translatable=False))
+            result.append(nodes.paragraph("", "", *inline(compare_sentence(benchmark, *run_ids)), translatable=False))
         headers, rows = row_table(benchmark, run_ids)
-        return result + [table_node(headers, rows)]
+        return result + [table_node(headers, rows)] + details_nodes(benchmark, run_ids)
 
 
 def setup(app):
     """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
+    app.add_node(run_details, html=(_visit_run_details, _depart_run_details), latex=(_skip, None),
+                 text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     app.add_directive("trt-benchmark", BenchmarkDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,84 +1,103 @@
-"""The performance guide's charts, drawn at build time from the recording (matplotlib, SVG-free PNG bytes).
+"""The performance guide's charts, drawn at build time from the recording (matplotlib, PNG bytes).
 
 :func:`series` computes what a chart shows (only runs that :func:`~trtdeconv_docs.benchmark.analysis.shown`
 admits: no unverified INT8 row, no row whose label differs from its kernel); :func:`png` draws it
-with a distinct colour per formulation or precision and a distinct marker per precision, a legend
-entry only for series with at least one measured point, and labels in the edition's language
-(Chinese where a CJK font with every glyph is installed, else English; the alt text is always in
-the edition's language). ``roofline`` is a true log-log roofline: arithmetic intensity against
-achieved throughput, under the measured roofs (solid) and the spec-sheet roofs (dashed).
-``depthwise`` draws the depthwise sweep (latency against input size and against the number of
-groups) when the recording has it.
+with a colour of its own for every series and a marker per precision, a legend entry only for
+series with at least one measured point, and labels in the edition's language (Chinese where a
+CJK font with every glyph is installed, :func:`trtdeconv_docs.pictures.cjk_family`, else English;
+the alt text is always in the edition's language). ``formulations``: each formulation's median
+per workload (TensorRT). ``pytorch``: a log-log scatter of TensorRT's deconvolution against
+PyTorch's ``conv_transpose`` in the same precision and memory layout, for the workloads both ran.
+``roofline`` is a true log-log roofline: arithmetic intensity against achieved throughput, under
+the measured roofs (solid) and the spec-sheet roofs (dashed). ``depthwise``: the depthwise k4 s2
+layer's latency against the input side (128 groups) and against the number of groups (128
+channels, 64x64), from every runner that measured at least two points of a curve. ``batch``: each
+workload's FP16 NCHW latency at batch 1 and at its own batch, per runner that measured both.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from ..benchmark import analysis, roofline, specs
 from ..benchmark.formulations import FORMULATIONS
-from ..benchmark.workloads import GUIDE, WORKLOADS, by_name
+from ..benchmark.workloads import GUIDE, by_name
+from ..pictures import cjk_family
 
-CHARTS = ("formulations", "pytorch", "roofline", "depthwise")
-COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+CHARTS = ("formulations", "pytorch", "roofline", "depthwise", "batch")
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
+           "#bcbd22")
 MARKERS = {"fp32": "o", "tf32": "s", "fp16": "^", "int8": "D", "int8_out": "P"}
 LABELS = {
     "ms": ("中位数 ms（对数）", "median ms (log)"),
-    "ratio": ("TensorRT 反卷积 / PyTorch 最快", "TensorRT deconvolution / fastest PyTorch"),
+    "pytorch_ms": ("PyTorch conv_transpose 中位数 ms（对数）", "PyTorch conv_transpose, median ms (log)"),
+    "tensorrt_ms": ("TensorRT 反卷积中位数 ms（对数）", "TensorRT deconvolution, median ms (log)"),
+    "same_time": ("用时相同（对角线以下 TensorRT 更快）", "same time (below the diagonal TensorRT is faster)"),
     "intensity": ("算术强度 FLOP/字节（对数）", "arithmetic intensity, FLOP/byte (log)"),
     "throughput": ("达到的 TFLOP/s（对数）", "achieved TFLOP/s (log)"),
     "measured_roof": ("测得的上限", "measured roof"),
     "spec_roof": ("规格上限", "spec roof"),
-    "input_size": ("输入边长（对数）", "input side (log)"),
-    "groups": ("组数（通道固定为 128，对数）", "number of groups (128 channels, log)"),
+    "input_size": ("输入边长（128 组，对数）", "input side (128 groups, log)"),
+    "groups": ("组数（128 通道，64×64，对数）", "number of groups (128 channels, 64×64, log)"),
+    "batch": ("批大小（对数）", "batch size (log)"),
 }
+RUNNER_MARKERS = {"TensorRT": "s", "PyTorch": "^"}
+"""``batch``: the same workload keeps its colour; the runner has its marker (and TensorRT a solid, PyTorch a dashed line)."""
+DEPTHWISE_CURVES = {
+    "size": ("depthwise_32", "depthwise_64", "depthwise", "depthwise_256"),
+    "groups": ("grouped_1", "grouped_8", "grouped_32", "depthwise_64"),
+}
+"""The depthwise k4 s2 layer's two curves: the workloads along each axis (:data:`.workloads.WORKLOADS`)."""
 
 
 def _label(key: str, chinese: bool) -> str:
     return LABELS[key][0 if chinese else 1]
 
 
-def cjk_font() -> Optional[str]:
+def cjk_font():
     """A font family with every glyph of the Chinese labels, or ``None``."""
-    from matplotlib import font_manager
-    from matplotlib.ft2font import FT2Font
+    return cjk_family("".join(zh for zh, _ in LABELS.values()))
 
-    from ..pictures import CJK_FAMILIES
 
-    needed = {ord(ch) for zh, _ in LABELS.values() for ch in zh if ord(ch) > 0x2E7F}
-    available = {entry.name: entry.fname for entry in font_manager.fontManager.ttflist}
-    names = [n for n in CJK_FAMILIES if n in available] + sorted(n for n in available if "CJK" in n)
-    for name in names:
-        if all(FT2Font(available[name]).get_char_index(code) for code in needed):
-            return name
-    return None
+def _layout(record: Dict[str, Any]) -> str:
+    return record.get("layout", record.get("memory_format", "nchw")).replace("contiguous", "nchw")
+
+
+def _first(records: List[Dict[str, Any]], layout: str = "nchw"):
+    found = [r for r in analysis.shown(records) if _layout(r) == layout]
+    return found[0] if found else None
+
+
+def _depthwise_x(name: str, axis: str) -> int:
+    workload = by_name(name)
+    return workload.input_shape[2] if axis == "size" else workload.layer.num_groups
 
 
 def series(benchmark: analysis.Benchmark, chart: str) -> Dict[str, List[Tuple[Any, float, str]]]:
-    """Series name -> [(x, y, run id)], only measured, shown runs; empty series are left out."""
+    """Series name -> [(x, y, run id)], only measured, shown runs; empty series are left out.
+
+    ``pytorch``'s points are (PyTorch median, TensorRT median, TensorRT run id)."""
     result: Dict[str, List[Tuple[Any, float, str]]] = {}
     if chart == "formulations":
         for precision in ("fp32", "tf32", "fp16"):
             for formulation in FORMULATIONS:
                 points = []
                 for name in GUIDE:
-                    runs = analysis.shown(benchmark.tensorrt_runs(name, formulation=formulation, precision=precision))
-                    runs = [r for r in runs if r.get("layout", "nchw") == "nchw"]
-                    if runs:
-                        points.append((name, analysis.median_ms(runs[0]), runs[0]["id"]))
+                    run = _first(benchmark.tensorrt_runs(name, formulation=formulation, precision=precision))
+                    if run:
+                        points.append((name, analysis.median_ms(run), run["id"]))
                 result[f"{formulation} {precision.upper()}"] = points
     elif chart == "pytorch":
         for precision in ("fp32", "tf32", "fp16"):
-            points = []
-            for name in GUIDE:
-                trt = [r for r in analysis.shown(benchmark.tensorrt_runs(name, formulation="deconvolution",
-                                                                          precision=precision))
-                       if r.get("layout", "nchw") == "nchw"]
-                torch = analysis.fastest(analysis.shown(benchmark.pytorch_runs(name, precision=precision)))
-                if trt and torch:
-                    points.append((name, analysis.ratio(trt[0], torch), trt[0]["id"]))
-            result[precision.upper()] = points
+            for layout in ("nchw", "channels_last"):
+                points = []
+                for name in GUIDE:
+                    trt = _first(benchmark.tensorrt_runs(name, formulation="deconvolution", precision=precision), layout)
+                    torch = _first(benchmark.pytorch_runs(name, precision=precision), layout)
+                    if trt and torch:
+                        points.append((analysis.median_ms(torch), analysis.median_ms(trt), trt["id"]))
+                result[f"{precision.upper()} {'NCHW' if layout == 'nchw' else layout}"] = points
     elif chart == "roofline":
         ceilings = analysis.ceilings(benchmark)
         for precision in ("fp32", "tf32", "fp16", "int8", "int8_out"):
@@ -95,23 +114,48 @@ def series(benchmark: analysis.Benchmark, chart: str) -> Dict[str, List[Tuple[An
                                flops / (analysis.median_ms(best) * 1e-3) / 1e12, best["id"]))
             result[precision.upper()] = points
     elif chart == "depthwise":
-        for sweep, xs in (("depthwise_resolution", "size"), ("depthwise_groups", "groups")):
-            members = [w for w in WORKLOADS if w.sweep == sweep or (w.name == "depthwise" and xs == "size")
-                       or (w.name == "depthwise_64" and xs == "groups")]
-            for formulation in ("deconvolution", "subpixel", "subpixel_phases"):
-                for precision in ("fp16", "fp32"):
-                    points = []
-                    for workload in members:
-                        runs = analysis.shown(benchmark.tensorrt_runs(workload.name, formulation=formulation,
-                                                                      precision=precision))
-                        if runs:
-                            x = workload.input_shape[2] if xs == "size" else workload.layer.num_groups
-                            points.append((x, analysis.median_ms(runs[0]), runs[0]["id"]))
-                    if len(points) >= 2:  # a curve needs two sizes
-                        result[f"{xs}: {formulation} {precision.upper()}"] = sorted(points)
+        for axis, members in DEPTHWISE_CURVES.items():
+            for precision in ("fp32", "fp16"):
+                curves = {f"TensorRT {formulation} {precision.upper()}": [
+                    _first(benchmark.tensorrt_runs(name, formulation=formulation, precision=precision))
+                    for name in members] for formulation in ("deconvolution", "subpixel", "subpixel_phases")}
+                for layout in ("nchw", "channels_last"):
+                    curves[f"PyTorch {'NCHW' if layout == 'nchw' else layout} {precision.upper()}"] = [
+                        _first(benchmark.pytorch_runs(name, precision=precision), layout) for name in members]
+                for label, runs in curves.items():
+                    points = [(_depthwise_x(name, axis), analysis.median_ms(run), run["id"])
+                              for name, run in zip(members, runs) if run]
+                    if len(points) >= 2:  # a curve needs two points
+                        result[f"{axis}: {label}"] = sorted(points)
+    elif chart == "batch":
+        for name in (n for n in GUIDE if by_name(n).input_shape[0] > 1):  # a batch-1 workload has no curve
+            for runner, runs in (("TensorRT", lambda w: benchmark.tensorrt_runs(w, formulation="deconvolution",
+                                                                                  precision="fp16")),
+                                 ("PyTorch", lambda w: benchmark.pytorch_runs(w, precision="fp16"))):
+                pair = [(by_name(w).input_shape[0], _first(runs(w))) for w in (f"{name}_b1", name)]
+                if all(run for _, run in pair):
+                    result[f"{name}: {runner} FP16"] = [(batch, analysis.median_ms(run), run["id"]) for batch, run in pair]
     else:
         raise KeyError(f"unknown chart {chart!r}; choose one of {', '.join(CHARTS)}")
     return {name: points for name, points in result.items() if points}
+
+
+def _style(chart: str):
+    """A function: series name -> (colour, marker); a colour of its own per series (the same series in both panels
+    of ``depthwise`` shares it), a marker per precision."""
+    colours: Dict[str, str] = {}
+
+    def style(name: str) -> Tuple[str, str]:
+        head, _, tail = name.rpartition(": ")
+        key = head if chart == "batch" else tail
+        colours.setdefault(key, COLOURS[len(colours) % len(COLOURS)])
+        if chart == "batch":
+            return colours[key], RUNNER_MARKERS[tail.split(" ")[0]]
+        words = name.replace(":", " ").lower().split()
+        precision = next((w for w in words if w in MARKERS), "")
+        return colours[key], MARKERS.get(precision, "o")
+
+    return style
 
 
 def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
@@ -120,25 +164,21 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib import ticker
 
     font = cjk_font() if chinese else None
     chinese = bool(font)
     data = series(benchmark, chart)
+    style = _style(chart)
     with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
-        if chart == "depthwise":
-            figure, axes_list = plt.subplots(1, 2, figsize=(9, 3.6), dpi=100)
+        axes_drawn = [axis for axis in DEPTHWISE_CURVES if any(name.startswith(f"{axis}: ") for name in data)]
+        if chart == "depthwise" and len(axes_drawn) == 2:
+            figure, axes_list = plt.subplots(1, 2, figsize=(9, 3.8), dpi=100)
         else:
-            figure, axes = plt.subplots(figsize=(9, 3.8), dpi=100)
+            figure, axes = plt.subplots(figsize=(9, 4.2 if chart == "pytorch" else 3.8), dpi=100)
             axes_list = [axes]
-        colours = {}
-
-        def style(name: str):
-            key = name.split(" ")[-2] if chart in ("formulations", "depthwise") else name
-            colours.setdefault(key, COLOURS[len(colours) % len(COLOURS)])
-            precision = name.split(" ")[-1].lower()
-            return colours[key], MARKERS.get(precision, "o")
-
-        if chart in ("formulations", "pytorch"):
+        if chart == "formulations":
             axes = axes_list[0]
             names = list(GUIDE)
             for index, (name, points) in enumerate(data.items()):
@@ -147,15 +187,24 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
                 axes.plot([names.index(x) + offset for x, _, _ in points], [y for _, y, _ in points], marker=marker,
                           linestyle="none", color=colour, label=name, markersize=6)
             axes.set_xticks(range(len(names)), names, rotation=20, fontsize=8)
-            if chart == "formulations":
-                axes.set_yscale("log")
-                axes.set_ylabel(_label("ms", chinese))
-            else:
-                axes.axhline(1.0, color="black", linewidth=0.8)
-                axes.set_ylabel(_label("ratio", chinese))
+            axes.set_yscale("log")
+            axes.set_ylabel(_label("ms", chinese))
+        elif chart == "pytorch":
+            axes = axes_list[0]
+            values = [v for points in data.values() for x, y, _ in points for v in (x, y)]
+            span = np.array([min(values) / 1.5, max(values) * 1.5]) if values else np.array([1e-2, 1.0])
+            axes.plot(span, span, color="grey", linewidth=0.8, label=_label("same_time", chinese))
+            for name, points in data.items():
+                colour, marker = style(name)
+                axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, linestyle="none",
+                          color=colour, label=name, markersize=6)
+                for x, y, run_id in points:
+                    axes.annotate(run_id.split("/")[0], (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+            axes.set_xscale("log")
+            axes.set_yscale("log")
+            axes.set_xlabel(_label("pytorch_ms", chinese))
+            axes.set_ylabel(_label("tensorrt_ms", chinese))
         elif chart == "roofline":
-            import numpy as np
-
             axes = axes_list[0]
             ceilings = analysis.ceilings(benchmark)
             spec = specs.spec_for(benchmark.provenance["tensorrt"]["gpu"]) or {}
@@ -177,21 +226,36 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
             axes.set_yscale("log")
             axes.set_xlabel(_label("intensity", chinese))
             axes.set_ylabel(_label("throughput", chinese))
+        elif chart == "batch":
+            axes = axes_list[0]
+            for name, points in data.items():
+                colour, marker = style(name)
+                axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, color=colour,
+                          linestyle="-" if "TensorRT" in name else "--", label=name.replace(": ", " "))
+            axes.set_xscale("log", base=2)
+            axes.set_yscale("log")
+            axes.set_xticks(sorted({x for points in data.values() for x, _, _ in points}))
+            axes.get_xaxis().set_major_formatter(ticker.ScalarFormatter())
+            axes.set_xlabel(_label("batch", chinese))
+            axes.set_ylabel(_label("ms", chinese))
         else:
-            for axes, prefix, key in zip(axes_list, ("size: ", "groups: "), ("input_size", "groups")):
+            for axes, axis in zip(axes_list, axes_drawn):  # a panel only for a curve the recording has
                 for name, points in data.items():
-                    if not name.startswith(prefix):
+                    if not name.startswith(f"{axis}: "):
                         continue
                     colour, marker = style(name)
                     axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, color=colour,
-                              label=name[len(prefix):])
+                              label=name.split(": ", 1)[1])
                 axes.set_xscale("log", base=2)
                 axes.set_yscale("log")
-                axes.set_xlabel(_label(key, chinese))
+                axes.set_xticks([x for x in sorted({x for n, pts in data.items() if n.startswith(f"{axis}: ")
+                                                     for x, _, _ in pts})])
+                axes.get_xaxis().set_major_formatter(ticker.ScalarFormatter())
+                axes.set_xlabel(_label("input_size" if axis == "size" else "groups", chinese))
                 axes.set_ylabel(_label("ms", chinese))
         for axes in axes_list:
             if axes.get_legend_handles_labels()[0]:
-                axes.legend(fontsize=7, ncol=2)
+                axes.legend(fontsize=7, ncol=2 if chart != "depthwise" else 1)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})

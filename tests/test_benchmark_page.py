@@ -1,0 +1,150 @@
+"""What the performance page draws and cites, against the recording (issue 21: "Page", "Curves", readability).
+
+* every chart is computed from the recording: a changed sample in a copy changes its point and its picture;
+* every series has a colour and marker pair of its own, and a legend entry only when it has a measured point;
+* a cited run's table has four columns (a phone shows it without scrolling) and no raw tactic name, which
+  only its collapsed details carry;
+* a layer family's gain and a comparison call a winner only where the interquartile ranges are disjoint, and
+  never compare a run whose kernel ran in another precision than its label;
+* the "not built or not run" view is never an empty table.
+"""
+
+import copy
+import dataclasses
+import re
+
+import pytest
+
+from trtdeconv_docs.benchmark import analysis, kernels
+from trtdeconv_docs.cassette import store as recordings
+from trtdeconv_docs.sphinx_ext import benchmark as directive
+from trtdeconv_docs.sphinx_ext import benchmark_charts
+
+from .support import benchmark_fake
+
+REAL = recordings.root() / "benchmark"
+TACTIC = re.compile(r"sm\d+_\w{20,}")
+
+
+@pytest.fixture(scope="module", params=["real", "fake"])
+def bench(request, tmp_path_factory):
+    if request.param == "real":
+        return analysis.load(REAL)
+    return analysis.load(benchmark_fake.make(tmp_path_factory.mktemp("fake") / "benchmark"))
+
+
+def scaled(bench, run_id: str, factor: float):
+    """A copy of the recording with one run's samples multiplied by ``factor`` (the file is never touched)."""
+    tensorrt, pytorch = copy.deepcopy(bench.tensorrt), copy.deepcopy(bench.pytorch)
+    for record in tensorrt["runs"] + pytorch["runs"]:
+        if record["id"] == run_id:
+            record["samples_ms"] = [factor * value for value in record["samples_ms"]]
+    return dataclasses.replace(bench, tensorrt=tensorrt, pytorch=pytorch)
+
+
+@pytest.mark.parametrize("chart", benchmark_charts.CHARTS)
+def test_every_chart_is_drawn_from_the_recording(bench, chart):
+    data = benchmark_charts.series(bench, chart)
+    if not data:
+        pytest.skip(f"this recording has no data for the {chart} chart (the page says so instead of drawing it)")
+    name, points = next(iter(data.items()))
+    x, y, run_id = points[0]
+    factor = 0.5 if chart == "roofline" else 2.0  # the roofline draws the fastest run: keep it the fastest
+    changed = benchmark_charts.series(scaled(bench, run_id, factor), chart)
+    moved = {p[2]: p for p in changed[name]}[run_id]
+    if chart == "roofline":  # achieved throughput: twice as fast
+        assert moved[1] == pytest.approx(2 * y)
+    else:  # a latency on the y axis
+        assert moved[1] == pytest.approx(2 * y)
+    assert benchmark_charts.png(bench, chart, chinese=False) != benchmark_charts.png(scaled(bench, run_id, factor),
+                                                                                      chart, chinese=False)
+
+
+def test_the_pytorch_scatter_reads_both_runners(bench):
+    data = benchmark_charts.series(bench, "pytorch")
+    assert data
+    for name, points in data.items():
+        precision, layout = name.lower().split(" ")
+        layout = "nchw" if layout == "nchw" else "channels_last"
+        for x, y, run_id in points:
+            workload = run_id.split("/")[0]
+            torch = [r for r in analysis.shown(bench.pytorch_runs(workload, precision=precision))
+                     if (r["memory_format"] == "channels_last") == (layout == "channels_last")]
+            assert x == analysis.median_ms(torch[0]) and y == analysis.median_ms(bench.run(run_id))
+
+
+def test_every_series_has_its_own_colour_and_marker_and_a_measured_point(bench):
+    for chart in benchmark_charts.CHARTS:
+        data = benchmark_charts.series(bench, chart)
+        style = benchmark_charts._style(chart)
+        looks = {name.split(": ", 1)[-1]: style(name) for name in data}
+        assert len(set(looks.values())) == len(looks), (chart, looks)
+        assert all(points for points in data.values())
+
+
+def test_the_chinese_chart_labels_are_chinese():
+    assert all(re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en)
+               for zh, en in benchmark_charts.LABELS.values())
+
+
+def test_a_cited_run_fits_a_phone_and_folds_its_tactic_away():
+    bench = analysis.load(REAL)
+    cited = [part.strip() for line in re.findall(r":runs?: (.+)", directive_page())
+             for part in line.split(",")]
+    headers, rows = directive.row_table(bench, cited)
+    assert len(headers) == 4
+    assert not any(TACTIC.search(cell) for row in rows for cell in row)
+    _headers, details = directive.row_details_table(bench, cited)
+    tactics = [entry["TacticName"] for run_id in cited for entry in kernels.compute_layers(bench.run(run_id))
+               if entry.get("TacticName")]
+    assert tactics and all(any(name in cell for row in details for cell in row) for name in tactics)
+
+
+def directive_page() -> str:
+    return (recordings.root().parent / "docs" / "performance.md").read_text(encoding="utf-8")
+
+
+def test_a_family_gain_calls_a_winner_only_where_the_iqrs_are_disjoint(bench):
+    for row in analysis.family_rows(bench):
+        gain = directive.family_gain(row)
+        if "×" in gain:
+            first, second = re.findall(r"``([^`]+/[^`]+)``", gain)[:2]
+            assert analysis.disjoint(bench.run(first), bench.run(second)), gain
+    row = next((r for r in analysis.family_rows(bench) if r["deconvolution"] and r["alternative"]), None)
+    if row is None:
+        pytest.skip("no family with two measured formulations")
+    other = row["chosen"] if row["recommended"] != "deconvolution" and row["chosen"] else row["alternative"]
+    overlapping = dict(row, **{"chosen" if other is row["chosen"] else "alternative":
+                               dict(other, samples_ms=list(row["deconvolution"]["samples_ms"]))})
+    assert "没有可测的差别" in directive.family_gain(overlapping)
+
+
+def test_a_run_whose_kernel_is_not_its_label_is_never_compared(bench):
+    mismatched = [r for r in bench.tensorrt["runs"] if analysis.unusable(r) is None and not kernels.label_matches(r)]
+    usable = [r for r in bench.tensorrt["runs"] if analysis.unusable(r) is None and kernels.label_matches(r)]
+    if not mismatched:
+        pytest.skip("every measured run ran in its label's precision")
+    sentence = directive.compare_sentence(bench, mismatched[0]["id"], usable[0]["id"])
+    assert "不能比较" in sentence and "×" not in sentence
+
+
+def test_the_not_run_view_is_never_an_empty_table(bench):
+    headers, rows = directive.refusals_table(bench)
+    assert all(row[1] in (directive.status_text("refused"), directive.status_text("failed")) for row in rows)
+    not_run = sum(r["status"] == "not_run" for r in bench.tensorrt["runs"] + bench.pytorch["runs"])
+    text = directive.not_run_text(bench)
+    assert (not_run == 0) == (text == "")
+    if not_run:
+        assert sum(int(n) for n in re.findall(r"`` (\d+)", text)) == not_run
+
+
+def test_a_verdict_calls_no_winner_inside_the_noise(bench):
+    for row in analysis.gap_rows(bench):
+        for other in row["tied"]:
+            assert not analysis.disjoint(other, row["run"])
+        sentence = directive.verdict_sentence(row)
+        assert ("没有可测的差别" in sentence) == bool(row["tied"]), sentence
+    row = analysis.verdict_rows(bench)[0]
+    twin = dict(row["run"], id="twin/of/the/fastest")  # the same samples: overlapping IQRs
+    sentence = directive.verdict_sentence(dict(row, tied=[twin]))
+    assert "没有可测的差别" in sentence and "``twin/of/the/fastest``" in sentence
