@@ -489,3 +489,78 @@ def test_a_number_typed_by_hand_fails_wherever_it_sits(rendered_pages, name):
     lines = [line for line in rendered_pages.splitlines() if f"{name}.md" in line]
     assert any(reported in line and "is typed by hand (docs/" in line and "docs/literals.json" in line
                for line in lines), f"{name}: {lines or rendered_pages[-2000:]}"
+
+
+# Numbers an example prints -----------------------------------------------------------------------------
+
+PRINT_MUTATIONS = {
+    # (code appended to plot_01_base.py, the number the check names)
+    "hand-typed-array": ("import numpy as np\nprint(np.array([[1.5, 2.25]]))\n", "1.5"),
+    "typed-value": ("print(98765.47)\n", "98765.47"),
+    "value-in-an-f-string": ("print(f'centre: {98765.47}')\n", "98765.47"),
+    "value-in-the-text": ("print('centre: 98765.47')\n", "98765.47"),
+    "through-a-name": ("centre = 98765.47\nprint(centre)\n", "98765.47"),
+    "output-scaled": ("(y,) = output.values()\nprint(y * 2.5)\n", "2.5"),
+    "output-element-overwritten": ("(y,) = output.values()\ny[0, 0, 2, 2] = 98765.47\nprint(y)\n", "98765.47"),
+    "output-filled": ("(y,) = output.values()\ny.fill(1.5)\nprint(y)\n", "1.5"),
+    "through-a-function": ("def show(value):\n    print(value)\n\n\nshow(3.25)\n", "3.25"),
+    "appended-to-a-list": ("values = []\nvalues.append(7.5)\nprint(values)\n", "7.5"),
+    "read-from-a-file": ("import numpy as np\nprint(np.load('output.npy'))\n", "np.load(...)"),
+    "random-numbers": ("import numpy as np\nprint(np.random.default_rng(0).random(3))\n", "np.random.default_rng(...)"),
+    "stdout-write": ("import sys\nsys.stdout.write(str(1.5))\n", "1.5"),
+}
+
+
+def _example_with(tmp_path: Path, code: str) -> Path:
+    path = tmp_path / "plot_01_base.py"
+    path.write_text((EXAMPLES / "plot_01_base.py").read_text(encoding="utf-8") + "\n# %%\n" + code, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(PRINT_MUTATIONS))
+def test_an_example_printing_a_typed_number_fails_naming_line_and_number(tmp_path, name):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    code, number = PRINT_MUTATIONS[name]
+    path = _example_with(tmp_path, code)
+    printing = len(path.read_text(encoding="utf-8").splitlines()) - code.count("\n") + next(
+        i for i, line in enumerate(code.splitlines(), 1) if "print(" in line or "write(" in line)
+    reports = [str(p) for p in printed_numbers.problems(path)]
+    assert any(f"examples/plot_01_base.py, line {printing}: prints {number}," in r and "TensorRT never produced" in r
+               for r in reports), reports
+
+
+@pytest.mark.parametrize("code", [
+    "(y,) = output.values()\nprint(y.max(), y.shape, y[0, 0, 2], y.shape[2] // 2, len(y))\n",
+    "print(data, weight.sum(), bias)\n",
+    "import numpy as np\n(y,) = output.values()\nwith np.printoptions(precision=3):\n    print(np.round(y, decimals=2))\n",
+])
+def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert printed_numbers.problems(_example_with(tmp_path, code)) == []
+
+
+def test_every_example_prints_only_numbers_with_a_source():
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert [str(p) for path in sorted(EXAMPLES.glob("plot_*.py")) for p in printed_numbers.problems(path)] == []
+
+
+def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
+    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
+    the printed number at the output block under the code that printed it, naming example, line, number."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-gallery", source)
+    with (source / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('extensions.append("trtdeconv_docs.sphinx_ext.rendered_literals")\n')
+    (source / "examples").mkdir()
+    shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
+    example = _example_with(source / "examples", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
+    line = len(example.read_text(encoding="utf-8").splitlines())
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+                          capture_output=True, text=True, timeout=300, env=environment_with_src())
+    reported = [w for w in done.stderr.splitlines() if "TensorRT never produced" in w]
+    assert len(reported) == 2 and all("gallery/plot_01_base.rst" in w for w in reported), done.stderr[-3000:]
+    assert f"examples/plot_01_base.py, line {line}: prints 1.5," in reported[0]
+    assert f"examples/plot_01_base.py, line {line}: prints 2.25," in reported[1]
