@@ -462,6 +462,14 @@ PAGE_MUTATIONS = {
     "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
     "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
     "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
+    "microseconds": ("一次运行约 5 微秒。\n", "quantity '5 µs'"),
+    "micro-sign": ("一次运行约 3 µs。\n", "quantity '3 µs'"),
+    "times-faster": ("FP16 快 8.0 倍。\n", "quantity '8.0 ×'"),
+    "short-ratio": ("约为 1.8 倍。\n", "quantity '1.8 ×'"),
+    "x-faster": ("FP16 is 2x faster.\n", "quantity '2 ×'"),
+    "milliseconds-in-a-table": ("| 延迟 |\n|---|\n| 0.57 毫秒 |\n", "quantity '0.57 ms'"),
+    "percent-in-a-note": ("```{note}\n达到峰值的 45%。\n```\n", "quantity '45 %'"),
+    "throughput": ("带宽 2.44 TB/s。\n", "quantity '2.44 TB/s'"),
 }
 
 
@@ -564,3 +572,27 @@ def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(
     assert len(reported) == 2 and all("gallery/plot_01_base.rst" in w for w in reported), done.stderr[-3000:]
     assert f"examples/plot_01_base.py, line {line}: prints 1.5," in reported[0]
     assert f"examples/plot_01_base.py, line {line}: prints 2.25," in reported[1]
+
+
+@pytest.mark.parametrize("text, unsourced", [
+    ("TensorRT is 2x faster and takes 5 us; 3 seconds to build.", ["2 ×", "5 µs", "3 s"]),
+    ("TensorRT 快 8.0 倍，用时 5 微秒。", ["8.0 ×", "5 µs"]),
+    ("1x1x9x9 and 7×5 are sizes, rings of 0s are zeros; channel 11 comes first.", []),
+])
+def test_a_short_quantity_in_either_edition_needs_a_source(text, unsourced):
+    from trtdeconv_docs.sphinx_ext import page_literals
+
+    found = page_literals.unsourced_quantities(text, "docs/base.md", page_literals.load_allow_list())
+    assert [literal.literal for literal in found] == unsourced
+
+
+def test_a_time_is_sourced_by_a_recorded_benchmark_median_rounded_as_shown_and_not_otherwise():
+    from trtdeconv_docs.sphinx_ext import page_literals
+
+    bench = analysis.load(RECORDINGS / "benchmark")
+    run = next(r for r in bench.tensorrt["runs"] if r.get("samples_ms") and analysis.unusable(r) is None)
+    median = analysis.statistics(run["samples_ms"])["median"]
+    quoted = f"中位延迟 {median:.4g} 毫秒，即 {median * 1000:.4g} 微秒。"
+    assert page_literals.unsourced_quantities(quoted, "docs/performance.md") == []
+    typed = f"中位延迟 {median * 1.5:.4g} 毫秒。"
+    assert [l.literal for l in page_literals.unsourced_quantities(typed, "docs/performance.md")] == [f"{median * 1.5:.4g} ms"]

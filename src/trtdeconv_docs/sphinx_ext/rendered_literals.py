@@ -13,18 +13,22 @@ the Chinese edition and the English one. It adds one kind:
     like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
     page's examples rounded to the digits shown, or appears in a doctest or the code.
 
+and the ``quantity`` kind of :mod:`.page_literals` (``5 微秒``, ``快 8.0 倍``, ``2x faster``, ``30%``:
+any number with a unit or a ratio word) in every text node.
+
 What the extension generates from recordings or code (``trt-output`` matrices and captions,
 the benchmark's figures, the provenance note, the gallery's executed output, API
-descriptions) is marked untranslatable or lives in such blocks, and is not a literal. Each
-unsourced literal is a warning at its node (an error under ``-W``), naming the fix.
+descriptions) is marked untranslatable or lives in such blocks, and is not a literal. The
+gallery's executed output holds what the example printed: :mod:`.printed_numbers` finds any
+number typed in the example that reaches it, reported at the output block under the code
+that printed it. Each unsourced literal is a warning at its node (an error under ``-W``),
+naming the fix.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple
@@ -35,7 +39,8 @@ from sphinx.util import logging
 
 from ..cassette.recording import Recording, path_of
 from . import page_literals, printed_numbers
-from .page_literals import ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Literal, normalized
+from .page_literals import (ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Literal, normalized,
+                            quotes_a_recorded_value)
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +113,8 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         for match in VALUE.finditer(text):
             if significant_digits(match.group(0)) >= 5:
                 yield Literal(page, "value", match.group(0), _line(parent)), parent
+        for literal in page_literals.quantities(text, page, _line(parent)):
+            yield literal, parent
 
 
 def _inside(node: nodes.Node, types) -> bool:
@@ -130,20 +137,6 @@ def recorded_values(examples: Tuple[str, ...]) -> Tuple[float, ...]:
                     for array in run.outputs().values():
                         found.update(float(v) for v in array.reshape(-1).tolist() if math.isfinite(v))
     return tuple(sorted(found))
-
-
-def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
-    """Whether the decimal ``text`` is a recorded value rounded to the digits it shows."""
-    literal = Decimal(text.replace("\u2212", "-"))
-    half = Decimal(1).scaleb(literal.as_tuple().exponent) / 2
-    low = float(literal - half)
-    start = bisect.bisect_left(values, low - abs(low) * 1e-12 - 1e-300)  # values are sorted; float rounding aside
-    for value in values[start:]:
-        if Decimal(repr(value)) > literal + half:
-            return False
-        if abs(Decimal(repr(value)) - literal) <= half:
-            return True
-    return False
 
 
 def page_source(srcdir: Path, docname: str, gallery: str, examples: str = "../examples") -> Optional[Tuple[Path, str]]:
