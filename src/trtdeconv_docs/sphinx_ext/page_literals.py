@@ -186,8 +186,8 @@ def unsourced_quantities(text: str, page: str, allowed: Iterable[Dict[str, str]]
             if (page, literal.kind, literal.key) not in listed and not source_of(literal, found)]
 
 
-def _doctest_text(text: str) -> str:
-    """The doctests of a page: each ``>>>`` example with the output lines that follow it."""
+def _doctest_lines(text: str) -> List[str]:
+    """The lines of a page's doctests: each ``>>>`` example with the output lines that follow it."""
     kept, inside = [], False
     for line in text.splitlines():
         if DOCTEST_LINE.match(line):
@@ -196,7 +196,12 @@ def _doctest_text(text: str) -> str:
             inside = False
         if inside:
             kept.append(line)
-    return normalized("\n".join(kept))
+    return kept
+
+
+def _doctest_text(text: str) -> str:
+    """The doctests of a page, without whitespace."""
+    return normalized("\n".join(_doctest_lines(text)))
 
 
 def _without_comments(script: str) -> str:
@@ -363,15 +368,8 @@ def benchmark_times_ms() -> Tuple[float, ...]:
 
 def doctest_numbers(text: str) -> Set[str]:
     """The numbers a page's doctests print (their output lines), as written."""
-    found, inside = set(), False
-    for line in text.splitlines():
-        if DOCTEST_LINE.match(line):
-            inside = True
-        elif not line.strip():
-            inside = False
-        elif inside:
-            found.update(m.group(0).replace("\u2212", "-") for m in NUMBER.finditer(line))
-    return found
+    return {match.group(0).replace("\u2212", "-") for line in _doctest_lines(text) if not DOCTEST_LINE.match(line)
+            for match in NUMBER.finditer(line)}
 
 
 def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
