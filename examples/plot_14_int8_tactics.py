@@ -91,7 +91,7 @@ for axis in (0, 1):
     if output is not None:
         (result,) = output.values()
         step = np.expand_dims(channelScales[axis], [a for a in range(4) if a != axis])
-        models = {"kernel quantized on this axis": np.clip(np.rint(channelKernel / step), -128, 127) * step,
+        models = {"kernel quantized on this axis": np.clip(np.rint(channelKernel / step), *reference.INT8_RANGE) * step,
                   "kernel not quantized": channelKernel}
         for name, model_kernel in models.items():
             expected = reference.deconvolution(channelData, model_kernel, None, num_output_maps=8, kernel_size_nd=(2, 2))

@@ -7,18 +7,16 @@ recorded with the fields the analysis reads, and the timing cache is written. Th
 about TensorRT's speed; that is the GPU recording's job (tools/gpu/perf.sh).
 """
 
-import importlib
 import json
-import sys
 
 import numpy as np
 import pytest
 
-from trtdeconv_docs.trt import cuda_runtime
 from trtdeconv_docs.benchmark import analysis, plan, upsampling
 from trtdeconv_docs.benchmark.formulations import FORMULATIONS
 from trtdeconv_docs.benchmark.workloads import Workload
 
+from .support import benchmark_fake
 from .support import fake_tensorrt as trt_fake
 
 SMALL = [
@@ -33,24 +31,10 @@ SMALL = [
 ]
 
 
-MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark.trt_ceilings", "trtdeconv_docs.trt.engine")
-"""The modules that import tensorrt: imported afresh against the fake, forgotten afterwards."""
-
-
 @pytest.fixture()
 def runner_module(monkeypatch):
-    monkeypatch.setitem(sys.modules, "tensorrt", trt_fake)
-    monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: trt_fake.CUDA)
-    for name in MODULES:
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    module = importlib.import_module("trtdeconv_docs.benchmark.tensorrt")
-    ceilings = importlib.import_module("trtdeconv_docs.benchmark.trt_ceilings")
-    monkeypatch.setattr(ceilings, "CHANNELS", 8)
-    monkeypatch.setattr(ceilings, "POSITIONS", {p: 256 for p in ("fp32", "tf32", "fp16", "int8")})
-    monkeypatch.setattr(ceilings, "COPY_BYTES", 1 << 12)
-    yield module
-    for name in MODULES:
-        sys.modules.pop(name, None)
+    yield benchmark_fake.runner_module(monkeypatch)
+    benchmark_fake.forget_runner()
 
 
 def small_runs():

@@ -462,6 +462,14 @@ PAGE_MUTATIONS = {
     "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
     "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
     "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
+    "microseconds": ("一次运行约 5 微秒。\n", "quantity '5 µs'"),
+    "micro-sign": ("一次运行约 3 µs。\n", "quantity '3 µs'"),
+    "times-faster": ("FP16 快 8.0 倍。\n", "quantity '8.0 ×'"),
+    "short-ratio": ("约为 1.8 倍。\n", "quantity '1.8 ×'"),
+    "x-faster": ("FP16 is 2x faster.\n", "quantity '2 ×'"),
+    "milliseconds-in-a-table": ("| 延迟 |\n|---|\n| 0.57 毫秒 |\n", "quantity '0.57 ms'"),
+    "percent-in-a-note": ("```{note}\n达到峰值的 45%。\n```\n", "quantity '45 %'"),
+    "throughput": ("带宽 2.44 TB/s。\n", "quantity '2.44 TB/s'"),
 }
 
 
@@ -489,3 +497,102 @@ def test_a_number_typed_by_hand_fails_wherever_it_sits(rendered_pages, name):
     lines = [line for line in rendered_pages.splitlines() if f"{name}.md" in line]
     assert any(reported in line and "is typed by hand (docs/" in line and "docs/literals.json" in line
                for line in lines), f"{name}: {lines or rendered_pages[-2000:]}"
+
+
+# Numbers an example prints -----------------------------------------------------------------------------
+
+PRINT_MUTATIONS = {
+    # (code appended to plot_01_base.py, the number the check names)
+    "hand-typed-array": ("import numpy as np\nprint(np.array([[1.5, 2.25]]))\n", "1.5"),
+    "typed-value": ("print(98765.47)\n", "98765.47"),
+    "value-in-an-f-string": ("print(f'centre: {98765.47}')\n", "98765.47"),
+    "value-in-the-text": ("print('centre: 98765.47')\n", "98765.47"),
+    "through-a-name": ("centre = 98765.47\nprint(centre)\n", "98765.47"),
+    "output-scaled": ("(y,) = output.values()\nprint(y * 2.5)\n", "2.5"),
+    "output-element-overwritten": ("(y,) = output.values()\ny[0, 0, 2, 2] = 98765.47\nprint(y)\n", "98765.47"),
+    "output-filled": ("(y,) = output.values()\ny.fill(1.5)\nprint(y)\n", "1.5"),
+    "through-a-function": ("def show(value):\n    print(value)\n\n\nshow(3.25)\n", "3.25"),
+    "appended-to-a-list": ("values = []\nvalues.append(7.5)\nprint(values)\n", "7.5"),
+    "read-from-a-file": ("import numpy as np\nprint(np.load('output.npy'))\n", "np.load(...)"),
+    "random-numbers": ("import numpy as np\nprint(np.random.default_rng(0).random(3))\n", "np.random.default_rng(...)"),
+    "stdout-write": ("import sys\nsys.stdout.write(str(1.5))\n", "1.5"),
+}
+
+
+def _example_with(tmp_path: Path, code: str) -> Path:
+    path = tmp_path / "plot_01_base.py"
+    path.write_text((EXAMPLES / "plot_01_base.py").read_text(encoding="utf-8") + "\n# %%\n" + code, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(PRINT_MUTATIONS))
+def test_an_example_printing_a_typed_number_fails_naming_line_and_number(tmp_path, name):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    code, number = PRINT_MUTATIONS[name]
+    path = _example_with(tmp_path, code)
+    printing = len(path.read_text(encoding="utf-8").splitlines()) - code.count("\n") + next(
+        i for i, line in enumerate(code.splitlines(), 1) if "print(" in line or "write(" in line)
+    reports = [str(p) for p in printed_numbers.problems(path)]
+    assert any(f"examples/plot_01_base.py, line {printing}: prints {number}," in r and "TensorRT never produced" in r
+               for r in reports), reports
+
+
+@pytest.mark.parametrize("code", [
+    "(y,) = output.values()\nprint(y.max(), y.shape, y[0, 0, 2], y.shape[2] // 2, len(y))\n",
+    "print(data, weight.sum(), bias)\n",
+    "import numpy as np\n(y,) = output.values()\nwith np.printoptions(precision=3):\n    print(np.round(y, decimals=2))\n",
+])
+def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert printed_numbers.problems(_example_with(tmp_path, code)) == []
+
+
+def test_every_example_prints_only_numbers_with_a_source():
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert [str(p) for path in sorted(EXAMPLES.glob("plot_*.py")) for p in printed_numbers.problems(path)] == []
+
+
+def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
+    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
+    the printed number at the output block under the code that printed it, naming example, line, number."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-gallery", source)
+    with (source / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('extensions.append("trtdeconv_docs.sphinx_ext.rendered_literals")\n')
+    (source / "examples").mkdir()
+    shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
+    example = _example_with(source / "examples", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
+    line = len(example.read_text(encoding="utf-8").splitlines())
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+                          capture_output=True, text=True, timeout=300, env=environment_with_src())
+    reported = [w for w in done.stderr.splitlines() if "TensorRT never produced" in w]
+    assert len(reported) == 2 and all("gallery/plot_01_base.rst" in w for w in reported), done.stderr[-3000:]
+    assert f"examples/plot_01_base.py, line {line}: prints 1.5," in reported[0]
+    assert f"examples/plot_01_base.py, line {line}: prints 2.25," in reported[1]
+
+
+@pytest.mark.parametrize("text, unsourced", [
+    ("TensorRT is 2x faster and takes 5 us; 3 seconds to build.", ["2 ×", "5 µs", "3 s"]),
+    ("TensorRT 快 8.0 倍，用时 5 微秒。", ["8.0 ×", "5 µs"]),
+    ("1x1x9x9 and 7×5 are sizes, rings of 0s are zeros; channel 11 comes first.", []),
+])
+def test_a_short_quantity_in_either_edition_needs_a_source(text, unsourced):
+    from trtdeconv_docs.sphinx_ext import page_literals
+
+    found = page_literals.unsourced_quantities(text, "docs/base.md", page_literals.load_allow_list())
+    assert [literal.literal for literal in found] == unsourced
+
+
+def test_a_time_is_sourced_by_a_recorded_benchmark_median_rounded_as_shown_and_not_otherwise():
+    from trtdeconv_docs.sphinx_ext import page_literals
+
+    bench = analysis.load(RECORDINGS / "benchmark")
+    run = next(r for r in bench.tensorrt["runs"] if r.get("samples_ms") and analysis.unusable(r) is None)
+    median = analysis.statistics(run["samples_ms"])["median"]
+    quoted = f"中位延迟 {median:.4g} 毫秒，即 {median * 1000:.4g} 微秒。"
+    assert page_literals.unsourced_quantities(quoted, "docs/performance.md") == []
+    typed = f"中位延迟 {median * 1.5:.4g} 毫秒。"
+    assert [l.literal for l in page_literals.unsourced_quantities(typed, "docs/performance.md")] == [f"{median * 1.5:.4g} ms"]

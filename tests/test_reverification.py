@@ -132,3 +132,164 @@ def test_a_report_edited_after_publishing_is_refused(tmp_path, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace('"identical": 3', '"identical": 56'), encoding="utf-8")
     with pytest.raises(recordings.RecordingError, match="report.json: edited after the GPU run"):
         core.latest()
+
+
+# The benchmark's part: a sample of the committed rows measured again by the same runner ---------------------
+
+def _fake_rows():
+    from trtdeconv_docs.benchmark import plan
+    from trtdeconv_docs.benchmark.workloads import Workload
+
+    small = [Workload("dense", "k4 s2 p1", (1, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2),
+                                                               padding_nd=(1, 1))),
+             Workload("decoder", "k3 s2", (1, 3, 4, 5), dict(num_output_maps=2, kernel_size_nd=(3, 3), stride_nd=(2, 2)))]
+    return [plan.Run(w, "deconvolution", precision, None, "nchw") for w in small for precision in ("fp32", "fp16")]
+
+
+@pytest.fixture(scope="module")
+def measured_twice(tmp_path_factory):
+    """The FAKE TensorRT runner (tests/support/fake_tensorrt.py) run twice on the same rows, in one runner
+    process as on the GPU: the first run published as the committed recording, the second as the GPU
+    re-verification's fresh ``benchmark/`` folder."""
+    from .support import benchmark_fake
+
+    folder = tmp_path_factory.mktemp("measured")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        runner = benchmark_fake.runner_module(monkeypatch)
+        try:
+            for name in ("committed-run", "fresh/benchmark"):
+                runner.Runner(folder / name, _fake_rows(), time_budget=1e9).run_all()
+        finally:
+            benchmark_fake.forget_runner()
+    benchmark_fake.publish_runner_output(folder / "committed-run", folder / "committed")
+    return folder
+
+
+@pytest.fixture()
+def benchmark_measured_twice(measured_twice, tmp_path):
+    """A private copy of :func:`measured_twice`'s committed recording and fresh folder."""
+    shutil.copytree(measured_twice / "committed", tmp_path / "committed")
+    shutil.copytree(measured_twice / "fresh", tmp_path / "fresh")
+    return tmp_path / "committed", tmp_path / "fresh"
+
+
+def test_benchmark_rows_measured_again_are_consistent(benchmark_measured_twice):
+    from trtdeconv_docs.benchmark import reverification as bench
+
+    committed, fresh = benchmark_measured_twice
+    entries = bench.compare(committed, fresh / bench.FRESH)
+    assert [e["status"] for e in entries] == ["consistent"] * 4, entries
+    assert all(e["ratio"] == pytest.approx(1.0) and e["iqr_overlap"] for e in entries)
+    assert bench.summary(entries) == {"consistent": 4, "inconsistent": 0}
+
+
+def test_halved_benchmark_samples_with_every_summary_recomputed_are_inconsistent(benchmark_measured_twice, tmp_path):
+    """The forgery no check in the repository sees (the loader agrees: every summary is the samples'),
+    and the GPU re-measurement does."""
+    from trtdeconv_docs.benchmark import analysis, tensorrt_file
+    from trtdeconv_docs.benchmark import reverification as bench
+    from trtdeconv_docs.cassette.publisher import write_json
+
+    committed, fresh = benchmark_measured_twice
+    scratch = tmp_path / "forged"
+    shutil.copytree(committed, scratch)
+    (scratch / recordings.MANIFEST).unlink()
+    document = json.loads((scratch / tensorrt_file).read_text(encoding="utf-8"))
+    for record in document["runs"]:
+        if record.get("samples_ms"):
+            record["samples_ms"] = [value / 2 for value in record["samples_ms"]]
+            record["latency_ms"].update(analysis.statistics(record["samples_ms"]))
+    write_json(scratch / tensorrt_file, document)
+    publish(scratch, tmp_path / "forged-recording", recordings.provenance(committed), command="a forger")
+    analysis.load(tmp_path / "forged-recording")  # passes every check inside the repository
+    entries = bench.compare(tmp_path / "forged-recording", fresh / bench.FRESH)
+    assert [e["status"] for e in entries] == ["inconsistent"] * 4, entries
+    assert all(e["ratio"] == pytest.approx(2.0) and "outside" in e["why"] for e in entries)
+
+
+def test_a_benchmark_row_measured_on_another_gpu_model_is_not_judged(benchmark_measured_twice):
+    from trtdeconv_docs.benchmark import tensorrt_file
+    from trtdeconv_docs.benchmark import reverification as bench
+
+    committed, fresh = benchmark_measured_twice
+    path = fresh / bench.FRESH / tensorrt_file
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["provenance"]["gpu"] = "NVIDIA H200"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert bench.summary(bench.compare(committed, fresh / bench.FRESH)) == {"consistent": 0, "inconsistent": 0,
+                                                                            "other_gpu": 4}
+
+
+@pytest.mark.parametrize("committed, fresh, status", [
+    ([1.0, 1.0, 1.0, 1.0], [1.2, 1.2, 1.24, 1.2], "consistent"),     # a slower clock, within base/boost
+    ([1.0, 1.0, 1.0, 1.0], [0.81, 0.81, 0.81, 0.81], "consistent"),
+    ([1.0, 1.0, 1.0, 1.0], [1.3, 1.3, 1.3, 1.3], "inconsistent"),
+    ([1.0, 1.0, 1.0, 1.0], [0.5, 0.5, 0.5, 0.5], "inconsistent"),    # the committed samples were doubled
+    ([0.9, 1.0, 1.1, 1.2], [1.4, 1.4, 1.4, 1.4], "consistent"),      # q3 = 1.125: 1.4 <= 1.125 * 1.25
+])
+def test_the_clock_bound_widens_the_committed_interquartile_range(committed, fresh, status):
+    from trtdeconv_docs.benchmark import reverification as bench
+
+    row = {"id": "w/deconvolution/fp16", "status": "measured"}
+    entry = bench.classify({**row, "samples_ms": committed}, {**row, "samples_ms": fresh}, same_gpu=True)
+    assert entry["status"] == status, entry
+
+
+def test_the_sample_spreads_over_workloads_and_precisions_and_the_runner_takes_it():
+    from trtdeconv_docs.benchmark import analysis, plan
+    from trtdeconv_docs.benchmark import reverification as bench
+
+    recorded = analysis.load(RECORDINGS / "benchmark")
+    ids = bench.sample(recorded)
+    rows = [recorded.run(run_id) for run_id in ids]
+    assert len(ids) == bench.SAMPLE_SIZE and all(analysis.unusable(r) is None for r in rows)
+    assert len({r["workload"] for r in rows}) == bench.SAMPLE_SIZE
+    assert {r["precision"] for r in rows} == {r["precision"] for r in analysis.shown(recorded.tensorrt["runs"])}
+    _, planned = plan.parse_command_line("runner", ["--ids", ",".join(ids), "--dry-run"])
+    assert sorted(run.id for run in planned) == sorted(ids)
+    with pytest.raises(SystemExit):
+        plan.parse_command_line("runner", ["--ids", "made/up/fp16", "--dry-run"])
+
+
+def test_the_report_and_the_provenance_note_carry_the_benchmark_part(benchmark_measured_twice, tmp_path, monkeypatch):
+    from trtdeconv_docs.benchmark import reverification as bench
+    from trtdeconv_docs.cassette import reverification as core
+    from trtdeconv_docs.sphinx_ext.gallery import reproduced_sentence
+
+    committed, fresh = benchmark_measured_twice
+    root = tmp_path / "checkout"
+    shutil.copytree(RECORDINGS / "tensors", root / "recordings" / "tensors")
+    shutil.copytree(committed, root / "recordings" / "benchmark")
+    publish(RECORDINGS / "tensors", fresh / "tensors", recordings.provenance(RECORDINGS / "tensors"), command="test")
+    report = reverification.build_report(root, fresh)
+    assert report["summary"]["benchmark"] == {"consistent": 4, "inconsistent": 0}
+    assert report["committed_manifests"]["benchmark"] == recordings.sha256(committed / recordings.MANIFEST)
+    monkeypatch.setenv(recordings.ROOT_VARIABLE, str(root / "recordings"))
+    core.publish_report(report, root / "recordings" / core.FOLDER, "test")
+    assert core.latest().benchmark == {"consistent": 4, "inconsistent": 0}
+    sentence = f"重测了 4 个基准测试行：4 个的中位数落在记录的四分位距内（两侧各放宽 {bench.CLOCK_RATIO} 倍"
+    assert sentence in reproduced_sentence()
+    from trtdeconv_docs.benchmark import analysis
+    from trtdeconv_docs.sphinx_ext.benchmark import provenance_text
+
+    assert sentence in provenance_text(analysis.load(root / "recordings" / "benchmark"))  # the performance page's note
+
+
+def test_reverify_sh_measures_the_sample_with_the_runner(monkeypatch, capsys):
+    """What tools/gpu/reverify.sh runs for the benchmark, on the FAKE TensorRT: the sample's ids, then the runner's plan of them."""
+    from trtdeconv_docs.benchmark import reverification as bench
+
+    from .support import benchmark_fake
+
+    script = (RECORDINGS.parent / "tools" / "gpu" / "reverify.sh").read_text(encoding="utf-8")
+    assert 'rows=$("$PY" -m trtdeconv_docs.benchmark.reverification --sample)' in script
+    assert '"$PY" -m trtdeconv_docs.benchmark.tensorrt --ids "$rows"' in script and '--out "$out/benchmark"' in script
+    assert bench.main(["--recording", str(RECORDINGS / "benchmark"), "--sample"]) == 0
+    rows = capsys.readouterr().out.strip()
+    runner = benchmark_fake.runner_module(monkeypatch)
+    try:
+        assert runner.main(["--ids", rows, "--dry-run"]) == 0
+    finally:
+        benchmark_fake.forget_runner()
+    plan_text = capsys.readouterr().out
+    assert all(row in plan_text for row in rows.split(",")) and len(rows.split(",")) == bench.SAMPLE_SIZE

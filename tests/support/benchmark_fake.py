@@ -93,3 +93,56 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 3) -> Path:
                                                   "ceilings": ceilings, "runs": torch_runs})
         publish(scratch, target, {"tensorrt": trt_provenance, "pytorch": torch_provenance}, command=FAKE)
     return target
+
+
+RUNNER_MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark.trt_ceilings", "trtdeconv_docs.trt.engine")
+"""The modules that import tensorrt: imported afresh against the fake TensorRT, forgotten afterwards."""
+
+
+def runner_module(monkeypatch):
+    """:mod:`trtdeconv_docs.benchmark.tensorrt` imported against the FAKE TensorRT and CUDA runtime
+    (``tests/support/fake_tensorrt.py``), with small ceilings; call :func:`forget_runner` afterwards."""
+    import importlib
+    import sys
+
+    from trtdeconv_docs.trt import cuda_runtime
+
+    from . import fake_tensorrt
+
+    monkeypatch.setitem(sys.modules, "tensorrt", fake_tensorrt)
+    monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: fake_tensorrt.CUDA)
+    for name in RUNNER_MODULES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    module = importlib.import_module("trtdeconv_docs.benchmark.tensorrt")
+    # the runner's own trt_ceilings: ``from . import trt_ceilings`` finds the package's attribute, which a second
+    # import keeps pointing at the first module (its constants restored by the monkeypatch), not sys.modules'
+    ceilings = module.trt_ceilings
+    monkeypatch.setattr(ceilings, "CHANNELS", 8)
+    monkeypatch.setattr(ceilings, "POSITIONS", {p: 256 for p in ("fp32", "tf32", "fp16", "int8")})
+    monkeypatch.setattr(ceilings, "COPY_BYTES", 1 << 12)
+    return module
+
+
+def forget_runner() -> None:
+    """Drop the modules :func:`runner_module` imported against the fake."""
+    import sys
+
+    for name in RUNNER_MODULES:
+        sys.modules.pop(name, None)
+
+
+def publish_runner_output(raw: Path, target: Path) -> Path:
+    """Publish the TensorRT runner's ``tensorrt.json`` in ``raw`` as a benchmark recording in ``target`` (with an
+    empty PyTorch side), as ``benchmark.merge`` would; returns ``target``."""
+    import json
+
+    document = json.loads((raw / tensorrt_file).read_text(encoding="utf-8"))
+    torch_provenance = {"torch": "0.0-fake", "cuda": "0.0", "cudnn": 0, "gpu": FAKE, "compute_capability": "0.0",
+                        "python": "0", "numpy": "0", "date": "1970-01-01T00:00:00Z"}
+    with tempfile.TemporaryDirectory() as scratch:
+        write_json(Path(scratch) / tensorrt_file, document)
+        write_json(Path(scratch) / pytorch_file, {"format": 3, "provenance": torch_provenance, "total_seconds": 0.0,
+                                                  "ceilings": {}, "runs": [], "col2im": []})
+        publish(scratch, target, {"tensorrt": document["provenance"], "pytorch": torch_provenance}, command=FAKE)
+    return target
+

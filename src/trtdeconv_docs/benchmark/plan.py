@@ -187,6 +187,8 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
                              "their session's ceilings; not those carried from an earlier method), the others are made")
     parser.add_argument("--timing-cache", type=Path, default=None,
                         help="timing cache file: read if it exists, written back at the end (shared between runs)")
+    parser.add_argument("--ids", default="", help="comma-separated run ids (default: all the others select); "
+                        "the GPU re-verification measures a sample of the committed rows again")
     parser.add_argument("--dry-run", action="store_true", help="print the plan and the number of builds")
     parser.add_argument("--progress", type=Path, default=None,
                         help="a tensorrt.json: print per phase how many of the planned builds it holds (plan only)")
@@ -199,6 +201,12 @@ def parse_command_line(prog: str, argv=None) -> Tuple[argparse.Namespace, List[R
         planned = runs(tuple(filter(None, args.only.split(","))), precisions)
     except KeyError as error:
         parser.error(error.args[0])
+    ids = [run_id for run_id in args.ids.split(",") if run_id]
+    unknown = sorted(set(ids) - {run.id for run in planned})
+    if unknown:
+        parser.error(f"no planned run {', '.join(unknown)}")
+    if ids:
+        planned = [run for run in planned if run.id in ids]
     if not args.dry_run and args.out is None:
         parser.error("--out is required")
     return args, planned

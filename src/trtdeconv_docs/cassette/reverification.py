@@ -20,8 +20,9 @@ Usage (on CPU, after the GPU run; the command adds the conformance suite,
 
     python -m trtdeconv_docs.conformance.reverification FRESH [--out recordings/reverification]
 
-``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/``.
-Runs are read through :class:`~trtdeconv_docs.cassette.recording.Recording` and
+``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/`` and
+``benchmark/`` (a sample of the benchmark's rows measured again: :mod:`trtdeconv_docs.benchmark.reverification`,
+whose summary :func:`latest` carries too). Runs are read through :class:`~trtdeconv_docs.cassette.recording.Recording` and
 :class:`~trtdeconv_docs.cassette.recording.Run`, like every other reader. The report is published
 like every recording (its manifest carries the fresh run's provenance) and the site's
 provenance note shows its summary (:func:`latest`).
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -171,6 +172,8 @@ class Reproduced:
     tensorrt: str
     counts: Dict[str, int]
     """Runs per status (:data:`STATUSES`), examples and conformance together."""
+    benchmark: Dict[str, int] = field(default_factory=dict)
+    """Benchmark rows measured again per status (``consistent``, ``inconsistent``; empty when none were)."""
 
     @property
     def total(self) -> int:
@@ -210,4 +213,5 @@ def latest() -> Optional[Reproduced]:
         raise RecordingError(f"{path}: format {report.get('format')!r} is not {FORMAT!r}; run the re-verification again")
     provenance = recordings.provenance(path.parent)
     counts = {status: sum(part.get(status, 0) for part in report["summary"].values()) for status in STATUSES}
-    return Reproduced(provenance.get("date", report["compared"])[:10], provenance["gpu"], provenance["tensorrt"], counts)
+    return Reproduced(provenance.get("date", report["compared"])[:10], provenance["gpu"], provenance["tensorrt"], counts,
+                      report["summary"].get("benchmark", {}))

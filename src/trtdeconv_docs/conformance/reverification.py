@@ -4,8 +4,10 @@ Usage (on CPU, after ``bash tools/gpu/reverify.sh FRESH`` on a GPU)::
 
     python -m trtdeconv_docs.conformance.reverification FRESH [--out recordings/reverification]
 
-``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/``.
-Each run is classified ``identical``, ``last_bits`` or ``differs``; the report is published
+``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/`` and
+``benchmark/`` (the TensorRT runner's ``tensorrt.json`` for a sample of the committed rows,
+:mod:`trtdeconv_docs.benchmark.reverification`). Each run is classified ``identical``, ``last_bits``
+or ``differs``, each benchmark row ``consistent`` or ``inconsistent`` (or ``other_gpu``); the report is published
 under ``recordings/reverification`` (manifest: the fresh run's provenance) and the site's
 provenance note shows its summary. The command lives here, above ``cassette/``, because it
 reads the conformance suite too.
@@ -22,6 +24,8 @@ from typing import Any, Dict, List
 
 import numpy as np
 
+from ..benchmark import reverification as benchmark_reverification
+from ..benchmark import tensorrt_file
 from ..cassette import store as recordings
 from ..cassette.reverification import FOLDER, compare_outputs, examples_report, publish_report, summary
 from ..errors import RecordingError
@@ -70,6 +74,12 @@ def build_report(root: Path, fresh: Path) -> Dict[str, Any]:
         report["committed_manifests"]["conformance"] = recordings.sha256(committed / "conformance" / recordings.MANIFEST)
         report["conformance"] = compare_conformance(committed / "conformance", fresh / "conformance")
         report["summary"]["conformance"] = summary(report["conformance"])
+    if (fresh / benchmark_reverification.FRESH / tensorrt_file).is_file():  # the rows measured again
+        report["committed_provenance"]["benchmark"] = recordings.provenance(committed / "benchmark")
+        report["committed_manifests"]["benchmark"] = recordings.sha256(committed / "benchmark" / recordings.MANIFEST)
+        report["benchmark"] = benchmark_reverification.compare(committed / "benchmark",
+                                                               fresh / benchmark_reverification.FRESH)
+        report["summary"]["benchmark"] = benchmark_reverification.summary(report["benchmark"])
     return report
 
 
@@ -77,7 +87,7 @@ def main(argv=None) -> int:
     """Compare a fresh GPU folder with the committed recordings and publish the report."""
     parser = argparse.ArgumentParser(prog="python -m trtdeconv_docs.conformance.reverification",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("fresh", type=Path, help="the GPU run's folder, holding tensors/ and optionally conformance/")
+    parser.add_argument("fresh", type=Path, help="the GPU run's folder, holding tensors/ and optionally conformance/ and benchmark/")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: current folder)")
     parser.add_argument("--out", type=Path, default=None, help="where to publish (default: ROOT/recordings/reverification)")
     args = parser.parse_args(argv)
@@ -90,8 +100,8 @@ def main(argv=None) -> int:
                    "python -m trtdeconv_docs.conformance.reverification "
                    + " ".join(sys.argv[1:] if argv is None else argv))
     print(json.dumps(report["summary"]))
-    for entry in report["examples"] + report.get("conformance", []):
-        if entry["status"] != "identical":
+    for entry in report["examples"] + report.get("conformance", []) + report.get("benchmark", []):
+        if entry["status"] not in ("identical", "consistent"):
             print(json.dumps(entry, ensure_ascii=False))
     return 0
 

@@ -34,11 +34,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
+from ..cassette import reverification
 from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, roofline, specs
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS
 from . import benchmark_charts, messages
+from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
 
@@ -99,7 +101,7 @@ def provenance_text(benchmark: analysis.Benchmark) -> str:
         date=trt["date"][:10], builds=run["builds"], build_seconds=f"{run['build_seconds']:.0f}",
         trt_seconds=f"{run['total_seconds']:.0f}", torch=torch["torch"], torch_cuda=torch["cuda"], cudnn=torch["cudnn"],
         torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}"
-    ) + clocks_text(benchmark) + earlier_text(benchmark)
+    ) + clocks_text(benchmark) + earlier_text(benchmark) + benchmark_sentence(reverification.latest())
 
 
 def clocks_text(benchmark: analysis.Benchmark) -> str:

@@ -15,7 +15,13 @@ else numeric that a reader could take for TensorRT's output is a *literal*:
 ``shape``
     a tuple of two or more integers in prose, ``(1, 1, 7, 5)`` or ``(2,2)``;
 ``size``
-    a product of integers in prose, ``5×5`` or ``1×1×3×3``.
+    a product of integers in prose, ``5×5`` or ``1×1×3×3``;
+``quantity``
+    a number with a unit of time, size, throughput or clock, or a ratio word, in prose
+    (``5 微秒``, ``3 µs``, ``快 8.0 倍``, ``2x faster``, ``30%``; :data:`QUANTITY`), whatever its digits.
+    Its digits in the code are no source: a number the page's doctests print, a median or
+    quartile of a recorded benchmark run (for a time, rounded to the digits shown) or the
+    allow-list is.
 
 A literal is *sourced* when it is computed by a doctest on the same page (it appears in
 a ``>>>`` example or its output there), when TensorRT recorded it for an example the page
@@ -31,11 +37,14 @@ formula makes it a new, unlisted literal.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Set
+from typing import Dict, Iterable, Iterator, List, Sequence, Set, Tuple
 
 from ..cassette import store
 from ..cassette.recording import Recording, path_of
@@ -60,6 +69,20 @@ DIRECTIVE = re.compile(
 CODE_DIRECTIVES = ("{code", "{literalinclude", "{doctest", "{testcode", "{testoutput", "{trt-output", "{math")
 """Fenced directives whose body is code (a source); the other directives' bodies are prose."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
+NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
+QUANTITY = re.compile(
+    r"(?<![\w.])(?P<number>[-\u2212]?\d+(?:\.\d+)?)(?:"
+    r"(?P<ratio>[x×](?![\w/])|\s*(?:倍|%|％)|[ \u00a0-]+(?:times|fold)\b)"
+    r"|\s*(?P<unit>毫秒|微秒|纳秒|分钟|小时|秒|字节|GB/s|TB/s|ms|µs|μs|us|ns|min|KiB|MiB|GiB|TiB|KB|MB|GB|TB"
+    r"|TFLOPS?|GFLOPS?|TOPS|MHz|GHz)(?![\w/])"
+    r"|[ \u00a0]+(?P<word>s|seconds?|minutes?|hours?|bytes)(?![\w/]))")
+"""A number with a unit of time, size, throughput or clock, or a ratio word (``5 微秒``, ``3 µs``, ``快 8.0 倍``,
+``2x faster``, ``30%``): a quantity, whatever its digits."""
+UNITS = {"毫秒": "ms", "微秒": "µs", "μs": "µs", "us": "µs", "纳秒": "ns", "秒": "s", "second": "s", "seconds": "s",
+         "分钟": "min", "minute": "min", "minutes": "min", "小时": "h", "hour": "h", "hours": "h", "字节": "B",
+         "bytes": "B", "TFLOP": "TFLOPS", "GFLOP": "GFLOPS"}
+TIME_IN_MS = {"ms": 1.0, "µs": 1e3, "ns": 1e6, "s": 1e-3}
+
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
 
@@ -148,11 +171,23 @@ def literals(path: Path, page: str) -> List[Literal]:
     for kind, pattern in (("shape", TUPLE), ("size", PRODUCT)):
         for match in pattern.finditer(prose):
             found.append(Literal(page, kind, match.group(0), _line(prose, match.start())))
+    for number, line in enumerate(prose.split("\n"), 1):
+        found += quantities(line, page, number)
     return found
 
 
-def _doctest_text(text: str) -> str:
-    """The doctests of a page: each ``>>>`` example with the output lines that follow it."""
+def unsourced_quantities(text: str, page: str, allowed: Iterable[Dict[str, str]] = (), doctests: str = "") -> List[Literal]:
+    """The quantities of ``text`` (a page's prose, or a catalog's translations of it) that neither a source nor
+    the allow-list gives: what the doctree check reports of them, for a text not built (the performance page's
+    prose guard uses it)."""
+    listed = {(e["page"], e["kind"], normalized(e["literal"])) for e in allowed}
+    found = {"printed": doctest_numbers(doctests)}
+    return [literal for literal in quantities(text, page)
+            if (page, literal.kind, literal.key) not in listed and not source_of(literal, found)]
+
+
+def _doctest_lines(text: str) -> List[str]:
+    """The lines of a page's doctests: each ``>>>`` example with the output lines that follow it."""
     kept, inside = [], False
     for line in text.splitlines():
         if DOCTEST_LINE.match(line):
@@ -161,7 +196,12 @@ def _doctest_text(text: str) -> str:
             inside = False
         if inside:
             kept.append(line)
-    return normalized("\n".join(kept))
+    return kept
+
+
+def _doctest_text(text: str) -> str:
+    """The doctests of a page, without whitespace."""
+    return normalized("\n".join(_doctest_lines(text)))
 
 
 def _without_comments(script: str) -> str:
@@ -294,11 +334,72 @@ def sources(path: Path) -> Dict[str, Set[str]]:
     for example in examples:
         recorded |= recorded_shapes(example)
     return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded,
-            "blocks": {_code_text(path, text, inline=False)}}
+            "blocks": {_code_text(path, text, inline=False)}, "printed": doctest_numbers(text)}
+
+
+def quantities(text: str, page: str, line: int = 0) -> Iterator[Literal]:
+    """The quantities of a text (:data:`QUANTITY`), each as ``number unit`` with the unit in one spelling for both
+    editions (``倍``, ``x``, ``times`` -> ``×``; ``微秒``, ``us`` -> ``µs``; ``％`` -> ``%``)."""
+    for match in QUANTITY.finditer(text):
+        number = match["number"].replace("\u2212", "-")
+        if match["ratio"] is not None:
+            unit = "%" if match["ratio"].strip() in ("%", "％") else "×"
+        else:
+            unit = match["unit"] or match["word"]
+            unit = UNITS.get(unit, unit)
+        yield Literal(page, "quantity", f"{number} {unit}", line)
+
+
+@lru_cache(maxsize=None)
+def benchmark_times_ms() -> Tuple[float, ...]:
+    """Every median and quartile (ms) of the benchmark recording's runs, computed from their samples."""
+    from ..benchmark import analysis
+
+    folder = store.root() / "benchmark"
+    if not (folder / store.MANIFEST).is_file():
+        return ()
+    bench = analysis.load(folder)
+    found = set()
+    for record in bench.tensorrt["runs"] + bench.pytorch["runs"] + bench.pytorch.get("col2im", []):
+        if record.get("samples_ms") and analysis.unusable(record) is None:
+            found.update(analysis.statistics(record["samples_ms"]).values())
+    return tuple(sorted(found))
+
+
+def doctest_numbers(text: str) -> Set[str]:
+    """The numbers a page's doctests print (their output lines), as written."""
+    return {match.group(0).replace("\u2212", "-") for line in _doctest_lines(text) if not DOCTEST_LINE.match(line)
+            for match in NUMBER.finditer(line)}
+
+
+def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
+    """Whether the decimal ``text`` is a recorded value rounded to the digits it shows."""
+    literal = Decimal(text.replace("\u2212", "-"))
+    half = Decimal(1).scaleb(literal.as_tuple().exponent) / 2
+    low = float(literal - half)
+    start = bisect.bisect_left(values, low - abs(low) * 1e-12 - 1e-300)  # values are sorted; float rounding aside
+    for value in values[start:]:
+        if Decimal(repr(value)) > literal + half:
+            return False
+        if abs(Decimal(repr(value)) - literal) <= half:
+            return True
+    return False
 
 
 def source_of(literal: Literal, found: Dict[str, Set[str]]) -> str:
-    """Where a literal comes from (``doctest``, ``recorded``, ``code``), or "" if from nowhere."""
+    """Where a literal comes from (``doctest``, ``recorded``, ``code``, ``benchmark``), or "" if from nowhere.
+
+    A quantity is not sourced by code or prose that merely holds its digits: by a number the page's doctests
+    print, or, for a time, by a median or quartile of a recorded benchmark run rounded to the digits shown
+    (else the allow-list, with a file and a key)."""
+    if literal.kind == "quantity":
+        number, unit = literal.literal.split(" ")
+        if number in found.get("printed", ()):
+            return "doctest"
+        if unit in TIME_IN_MS and quotes_a_recorded_value(
+                number, tuple(value * TIME_IN_MS[unit] for value in benchmark_times_ms())):
+            return "benchmark"
+        return ""
     if literal.kind in ("shape", "size"):
         key = literal.key.rstrip(",)").rstrip(",") + (")" if literal.key.startswith("(") else "")
         if key in found["recorded"]:
@@ -357,8 +458,9 @@ def source_problem(entry: Dict[str, str], root: Path = ROOT) -> str:
 
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-        names |= {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
-                  for target in getattr(node, "targets", [getattr(node, "target", None)]) if isinstance(target, ast.Name)}
+        names |= {name.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))  # LOW, HIGH = ...
+                  for target in getattr(node, "targets", [getattr(node, "target", None)])
+                  for name in ast.walk(target) if isinstance(name, ast.Name)}
         return "" if key in names else f"source {source}: defines no {key!r} at its top level"
     if path.suffix == ".json":
         document = store.read_json(path) if store.MANIFEST in {p.name for p in path.parent.iterdir()} \

@@ -13,18 +13,22 @@ the Chinese edition and the English one. It adds one kind:
     like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
     page's examples rounded to the digits shown, or appears in a doctest or the code.
 
+and the ``quantity`` kind of :mod:`.page_literals` (``5 微秒``, ``快 8.0 倍``, ``2x faster``, ``30%``:
+any number with a unit or a ratio word) in every text node.
+
 What the extension generates from recordings or code (``trt-output`` matrices and captions,
 the benchmark's figures, the provenance note, the gallery's executed output, API
-descriptions) is marked untranslatable or lives in such blocks, and is not a literal. Each
-unsourced literal is a warning at its node (an error under ``-W``), naming the fix.
+descriptions) is marked untranslatable or lives in such blocks, and is not a literal. The
+gallery's executed output holds what the example printed: :mod:`.printed_numbers` finds any
+number typed in the example that reaches it, reported at the output block under the code
+that printed it. Each unsourced literal is a warning at its node (an error under ``-W``),
+naming the fix.
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple
@@ -34,8 +38,9 @@ from sphinx import addnodes
 from sphinx.util import logging
 
 from ..cassette.recording import Recording, path_of
-from . import page_literals
-from .page_literals import ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Literal, normalized
+from . import page_literals, printed_numbers
+from .page_literals import (ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Literal, normalized,
+                            quotes_a_recorded_value)
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +113,8 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         for match in VALUE.finditer(text):
             if significant_digits(match.group(0)) >= 5:
                 yield Literal(page, "value", match.group(0), _line(parent)), parent
+        for literal in page_literals.quantities(text, page, _line(parent)):
+            yield literal, parent
 
 
 def _inside(node: nodes.Node, types) -> bool:
@@ -132,26 +139,13 @@ def recorded_values(examples: Tuple[str, ...]) -> Tuple[float, ...]:
     return tuple(sorted(found))
 
 
-def quotes_a_recorded_value(text: str, values: Tuple[float, ...]) -> bool:
-    """Whether the decimal ``text`` is a recorded value rounded to the digits it shows."""
-    literal = Decimal(text.replace("\u2212", "-"))
-    half = Decimal(1).scaleb(literal.as_tuple().exponent) / 2
-    low = float(literal - half)
-    start = bisect.bisect_left(values, low - abs(low) * 1e-12 - 1e-300)  # values are sorted; float rounding aside
-    for value in values[start:]:
-        if Decimal(repr(value)) > literal + half:
-            return False
-        if abs(Decimal(repr(value)) - literal) <= half:
-            return True
-    return False
-
-
-def page_source(srcdir: Path, docname: str, gallery: str) -> Optional[Tuple[Path, str]]:
+def page_source(srcdir: Path, docname: str, gallery: str, examples: str = "../examples") -> Optional[Tuple[Path, str]]:
     """The file a page is written in and its name in the allow-list: ``docs/<page>.md``, or for a gallery
-    page ``examples/<example>.py`` (both beside the build's sources, a private copy of the checkout's)."""
+    page ``examples/<example>.py`` (in the gallery's ``examples_dirs``; the site's is beside the build's
+    sources, a private copy of the checkout's)."""
     if docname.startswith(f"{gallery}/plot_"):
         name = f"examples/{docname.split('/')[-1]}.py"
-        example = Path(srcdir).parent / name
+        example = Path(srcdir) / examples / Path(name).name
         return (example, name) if example.is_file() else None
     page = Path(srcdir) / f"{docname}.md"
     return (page, f"docs/{docname}.md") if page.is_file() else None
@@ -187,14 +181,39 @@ def check(app, doctree: nodes.document, docname: str) -> None:
     """Warn at every unsourced literal of the page (``doctree-resolved``; both editions)."""
     if app.builder.format != "html":
         return
-    gallery = getattr(app.config, "sphinx_gallery_conf", {}).get("gallery_dirs", "gallery")
-    found = page_source(Path(app.srcdir), docname, gallery)
+    conf = getattr(app.config, "sphinx_gallery_conf", {})
+    found = page_source(Path(app.srcdir), docname, conf.get("gallery_dirs", "gallery"), conf.get("examples_dirs", "../examples"))
     if found is None:
         return
     path, page = found
     for literal, node in unsourced(doctree, path, page, _allowed()):
         logger.warning("%s %r is typed by hand (%s): %s", literal.kind, literal.literal[:120], page, FIX,
                        location=node, type="trtdeconv", subtype="literal")
+    if path.suffix == ".py":
+        for problem in printed_numbers.problems(path, page):
+            logger.warning("%s", problem, location=output_block(doctree, problem.line),
+                           type="trtdeconv", subtype="literal")
+
+
+SOURCE_LINES = re.compile(r"GENERATED FROM PYTHON SOURCE LINES (\d+)-(\d+)")
+
+
+def output_block(doctree: nodes.document, line: int) -> nodes.Node:
+    """The output sphinx-gallery shows under the code block holding the example's ``line`` (the first output
+    block after it), else the page: where a typed number printed there is reported."""
+    found, blocks = None, []
+    for node in doctree.findall(lambda n: isinstance(n, nodes.comment) or
+                                isinstance(n, nodes.literal_block) and "sphx-glr-script-out" in n.get("classes", [])):
+        if isinstance(node, nodes.comment):
+            match = SOURCE_LINES.search(node.astext())
+            if match:
+                blocks.append([int(match.group(1)), int(match.group(2)), None])
+        elif blocks and blocks[-1][2] is None:
+            blocks[-1][2] = node
+    for first, last, output in blocks:
+        if found is None and output is not None and (first <= line <= last or first > line):
+            found = output
+    return found if found is not None else doctree
 
 
 def setup(app):
