@@ -1,7 +1,7 @@
 """The built site: every page in every language, a working language switch on each, the same code in both.
 
-One build of the real site per test process (``python -m trtdeconv_docs.site``, as ``tox -e docs``
-runs it, into a temporary folder: the ``built`` fixture of ``tests/conftest.py``); the tests read its HTML with the standard library's parser.
+One build of the real site per test run, shared by the xdist workers (``python -m trtdeconv_docs.site``, as
+``tox -e docs`` runs it, into a temporary folder: the ``built`` fixture of ``tests/conftest.py``); the tests read its HTML with the standard library's parser.
 """
 
 from __future__ import annotations

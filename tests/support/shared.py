@@ -1,9 +1,10 @@
 """What one test run computes once and every test process of the run reads (``pytest -n``: the xdist workers).
 
-Under ``pytest -n`` each worker is a process of its own, so a session fixture runs once per worker:
-the whole site was built twice on two cores. :func:`once` computes a value in the first process that
-asks for it, under a lock in the run's temporary folder (the one the workers share), and the
-others read what it wrote. Without xdist it is an ordinary once-per-session computation.
+Under ``pytest -n`` each worker is a process of its own, so a session fixture runs once in every worker
+that runs a test needing it: with ``--dist loadgroup`` (tox), which hands out single tests in turn, each
+worker would build the whole site. :func:`once` computes a value in the first process that asks for it,
+under a lock in the run's temporary folder (the one the workers share), and the others wait for it and
+read what it wrote. Without xdist it is an ordinary once-per-session computation.
 """
 
 from __future__ import annotations
