@@ -5,7 +5,8 @@ loaded by the top-level ``conftest.py``): a test marks itself
 ``@pytest.mark.sphinx("html", testroot="trt-output", srcdir="...")`` and gets a copy of
 ``tests/roots/test-trt-output/`` (under its own ``srcdir`` name, so what a test writes there
 stays its own). Only the ``built`` fixture runs the real multi-language site builder, once per test
-process, as a subprocess per language like ``tox -e docs`` (Sphinx keeps one language per process).
+run (the xdist workers share it: :func:`tests.support.shared.once`), as a subprocess per language like
+``tox -e docs`` (Sphinx keeps one language per process).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .support.paths import DOCS, ROOTS
+from .support.shared import once
 
 
 STARTED_FIRST = ("test_site.py", "test_reader.py", "test_translations.py", "test_examples_api_versions.py")
@@ -41,16 +43,19 @@ def pytest_collection_modifyitems(items) -> None:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The whole site, built once per test process as ``tox -e docs`` builds it (the site's and the reader's tests
-    read it); ``TRTDECONV_TEST_SITE=build/html`` reads a site built already instead."""
+    """The whole site, built once per test run as ``tox -e docs`` builds it (the site's and the reader's tests
+    read it; the xdist workers share one build); ``TRTDECONV_TEST_SITE=build/html`` reads a site built already instead."""
     from trtdeconv_docs import site
 
     given = os.environ.get("TRTDECONV_TEST_SITE")
     if given:
         return Path(given).resolve()
-    out = tmp_path_factory.mktemp("site")
-    assert site.build(out / "html", out / "doctrees", DOCS) == 0
-    return out / "html"
+
+    def build(out: Path) -> str:
+        assert site.build(out / "html", out / "doctrees", DOCS) == 0
+        return str(out / "html")
+
+    return Path(once(tmp_path_factory, "site", build))
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,7 @@ def outcomes():
     return {version: examples_in_one_process.run(EXAMPLES, **{mode.VARIABLE: f"api-check:{version}"}) for version in ("10", "11")}
 
 
+@pytest.mark.xdist_group("api-versions")  # one worker runs the examples (``outcomes``), not every worker
 @pytest.mark.parametrize("version", ["10", "11"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_uses_only_api_that_the_version_has(outcomes, example, version):

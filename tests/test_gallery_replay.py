@@ -35,6 +35,7 @@ def replayed():
     return examples_in_one_process.run(REPLAYABLE, **{mode.VARIABLE: "replay"})
 
 
+@pytest.mark.xdist_group("replayed-examples")  # one worker runs the examples (``replayed``), not every worker
 @pytest.mark.parametrize("example", REPLAYABLE, ids=lambda p: p.stem)
 def test_every_example_runs_on_cpu_with_tensorrt_replayed(replayed, example):
     assert replayed[example.name] == "", f"{example.name}:\n{replayed[example.name]}"

@@ -272,6 +272,7 @@ def mutated_examples(tmp_path_factory):
     return {name: (outcomes[2 * index], outcomes[2 * index + 1]) for index, name in enumerate(EXAMPLE_MUTATIONS)}
 
 
+@pytest.mark.xdist_group("mutated-examples")  # one worker runs the mutated examples, not every worker
 @pytest.mark.parametrize("name", list(EXAMPLE_MUTATIONS))
 def test_a_mutated_example_fails_and_the_next_one_is_matched_exactly(mutated_examples, name):
     outcome, after = mutated_examples[name]
@@ -491,6 +492,7 @@ def rendered_pages(tmp_path_factory):
     return done.stderr
 
 
+@pytest.mark.xdist_group("mutated-pages")  # one worker builds the mutated pages, not every worker
 @pytest.mark.parametrize("name", sorted(PAGE_MUTATIONS))
 def test_a_number_typed_by_hand_fails_wherever_it_sits(rendered_pages, name):
     _, reported = PAGE_MUTATIONS[name]

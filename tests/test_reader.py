@@ -26,6 +26,7 @@ from trtdeconv_docs.sphinx_ext.language_switch import LANGUAGES
 
 from .support.browser import browser_or_skip
 from .support.paths import docs_conf_value
+from .support.shared import once
 
 PASTED = ("[12/07/2026-18:30:02] [TRT] [E] 10: [optimizer.cpp::computeCosts::3869] Error Code 10: Internal Error "
           "(Could not find any implementation for node /decoder/up1/ConvTranspose_123.)")
@@ -140,48 +141,91 @@ def test_every_example_is_titled_as_an_example_where_its_title_names_it(built):
         assert re.search(f"<title>{re.escape(prefix)}", page)
 
 
-@pytest.mark.parametrize("scheme", headless.SCHEMES)
-@pytest.mark.parametrize("language", list(LANGUAGES))
-def test_no_page_overflows_a_phone_screen(built, browser, language, scheme):
-    """At 400 px nothing sticks out of the page, and no table cell of the text is off-screen (tables are cards)."""
-    wrong = []
-    for name in pages(built / language):
-        browser.open(headless.page_url(built / language / name), width=400, height=800, scheme=scheme)
-        measured = browser.evaluate("""(() => {
-            const width = document.documentElement.clientWidth;
-            const cells = Array.from(document.querySelectorAll('article table.docutils td'))
-              .filter((cell) => cell.getBoundingClientRect().right > width + 1).length;
-            return {page: document.documentElement.scrollWidth - width, cells}; })()""")
-        if measured["page"] > 0 or measured["cells"]:
-            wrong.append((name, measured))
-    assert not wrong
-
+PHONE = {"width": 400, "height": 800}
+"""The phone window, CSS pixels."""
+PHONE_MEASURE = """(() => {
+    const width = document.documentElement.clientWidth;
+    const cells = Array.from(document.querySelectorAll('article table.docutils td'))
+      .filter((cell) => cell.getBoundingClientRect().right > width + 1).length;
+    return {page: document.documentElement.scrollWidth - width, cells}; })()"""
+"""How far the page sticks out of the window, and how many table cells of the text end off-screen."""
 
 CLIPPED_PAGES = ("index.html", "performance.html", "padding_mode.html", "troubleshooting.html", "maps/migration.html",
                  "maps/pytorch_onnx.html", "shape_calculator.html", "gallery/plot_20_pictures_gather.html")
+WIDE_WIDTHS = range(1280, 1921, 32)
+WIDE_MEASURE = """(() => {
+    const width = document.documentElement.clientWidth, box = (s) => {
+      const e = document.querySelector(s); if (!e || getComputedStyle(e).display === 'none') return null;
+      const r = e.getBoundingClientRect(); return [r.left, r.right]; };
+    return {width, overflow: document.documentElement.scrollWidth - width,
+            content: box('.content'), toc: box('.toc-drawer')}; })()"""
+"""Where the text and the "On this page" column are, and how far the page sticks out of the window."""
+
+
+def measure_layouts(browser, root: Path) -> Dict[str, Dict[str, dict]]:
+    """``{"phone": {scheme: {page: measured}}, "wide": {scheme: {page: [measured at each of WIDE_WIDTHS]}}}``.
+
+    Every page of ``root`` at phone width, and each of :data:`CLIPPED_PAGES` (loaded at 1280 px) at every
+    width of :data:`WIDE_WIDTHS`, in each colour scheme. A page is loaded once per window kind and its
+    scheme switched in place (:meth:`~trtdeconv_docs.headless.Browser.scheme`): the scheme reaches the
+    layout through ``prefers-color-scheme`` media queries only, which follow at once (furo's script
+    reads it only when the reader clicks its theme button).
+    """
+    phone: Dict[str, dict] = {scheme: {} for scheme in headless.SCHEMES}
+    wide: Dict[str, dict] = {scheme: {} for scheme in headless.SCHEMES}
+    for name in pages(root):
+        browser.open(headless.page_url(root / name), **PHONE, scheme=headless.SCHEMES[0])
+        for scheme in headless.SCHEMES:
+            browser.scheme(scheme)
+            phone[scheme][name] = browser.evaluate(PHONE_MEASURE)
+    for name in CLIPPED_PAGES:
+        browser.open(headless.page_url(root / name), width=WIDE_WIDTHS[0], scheme=headless.SCHEMES[0])
+        for scheme in headless.SCHEMES:
+            browser.scheme(scheme)
+            wide[scheme][name] = []
+            for width in WIDE_WIDTHS:
+                browser.resize(width)
+                wide[scheme][name].append(browser.evaluate(WIDE_MEASURE))
+    return {"phone": phone, "wide": wide}
+
+
+@pytest.fixture(scope="module")
+def layouts(built, browser, tmp_path_factory):
+    """``layouts(language)``: :func:`measure_layouts` of that edition, measured once per test run (both schemes)."""
+    def measured(language: str) -> Dict[str, Dict[str, dict]]:
+        return once(tmp_path_factory, f"layouts-{language}", lambda _folder: measure_layouts(browser, built / language))
+    return measured
+
+
+LAYOUT_LANGUAGES = [pytest.param(language, marks=pytest.mark.xdist_group(f"layouts-{language}"))
+                    for language in LANGUAGES]
+"""The editions, each one's layout tests in one xdist group (``--dist loadgroup``): one worker measures both schemes."""
 
 
 @pytest.mark.parametrize("scheme", headless.SCHEMES)
-@pytest.mark.parametrize("language", list(LANGUAGES))
-def test_no_column_is_cut_off_on_wide_screens(built, browser, language, scheme):
+@pytest.mark.parametrize("language", LAYOUT_LANGUAGES)
+def test_no_page_overflows_a_phone_screen(built, layouts, language, scheme):
+    """At 400 px nothing sticks out of the page, and no table cell of the text is off-screen (tables are cards)."""
+    measured = layouts(language)["phone"][scheme]
+    assert sorted(measured) == pages(built / language)
+    wrong = [(name, page) for name, page in measured.items() if page["page"] > 0 or page["cells"]]
+    assert not wrong
+
+
+@pytest.mark.parametrize("scheme", headless.SCHEMES)
+@pytest.mark.parametrize("language", LAYOUT_LANGUAGES)
+def test_no_column_is_cut_off_on_wide_screens(layouts, language, scheme):
     """From 1280 to 1920 px, the text and the "On this page" column stay inside the window."""
     wrong = []
-    for name in CLIPPED_PAGES:
-        browser.open(headless.page_url(built / language / name), width=1280, scheme=scheme)
-        for width in range(1280, 1921, 32):
-            browser.resize(width)
-            measured = browser.evaluate("""(() => {
-                const width = document.documentElement.clientWidth, box = (s) => {
-                  const e = document.querySelector(s); if (!e || getComputedStyle(e).display === 'none') return null;
-                  const r = e.getBoundingClientRect(); return [r.left, r.right]; };
-                return {width, overflow: document.documentElement.scrollWidth - width,
-                        content: box('.content'), toc: box('.toc-drawer')}; })()""")
+    for name, series in layouts(language)["wide"][scheme].items():
+        assert len(series) == len(WIDE_WIDTHS), name
+        for width, measured in zip(WIDE_WIDTHS, series):
             toc, content = measured["toc"], measured["content"]
             on_screen_toc = toc is not None and toc[0] < measured["width"]  # below 82em furo slides it out
             if (content is None or measured["overflow"] > 0 or content[1] > measured["width"] + 0.5
                     or (on_screen_toc and (toc[1] > measured["width"] + 0.5 or content[1] > toc[0] + 0.5))):
                 wrong.append((name, width, measured))
-    assert not wrong
+    assert sorted(layouts(language)["wide"][scheme]) == sorted(CLIPPED_PAGES) and not wrong
 
 
 def test_every_page_links_its_source_and_recordings_on_the_repository(built):

@@ -1,7 +1,7 @@
 """The built site: every page in every language, a working language switch on each, the same code in both.
 
-One build of the real site per test process (``python -m trtdeconv_docs.site``, as ``tox -e docs``
-runs it, into a temporary folder: the ``built`` fixture of ``tests/conftest.py``); the tests read its HTML with the standard library's parser.
+One build of the real site per test run, shared by the xdist workers (``python -m trtdeconv_docs.site``, as
+``tox -e docs`` runs it, into a temporary folder: the ``built`` fixture of ``tests/conftest.py``); the tests read its HTML with the standard library's parser.
 """
 
 from __future__ import annotations
@@ -214,13 +214,24 @@ SEARCHES = [("zh_CN", "步长", "stride.html"), ("zh_CN", "stride", "stride.html
             ("en", "groups", "num_groups.html")]
 
 
-@pytest.mark.parametrize("language, query, expected", SEARCHES)
-def test_the_real_search_page_lists_the_page_in_a_browser(built, language, query, expected):
-    """Sphinx's own search page, run by headless Chromium, lists the page among its results."""
+@pytest.fixture(scope="module")
+def searching():
+    """One headless Chromium for the search page's tests (the module's searches share it)."""
     with browser_or_skip("run the search page") as chromium:
-        chromium.open(headless.page_url(built / language / "search.html", query), settle=headless.SEARCH_FINISHED)
-        results = [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
-            "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
+        yield chromium
+
+
+def found(chromium, page: Path, query: str) -> List[str]:
+    """The pages (no anchor, no query) that the search page at ``page`` lists for ``query``."""
+    chromium.open(headless.page_url(page, query), settle=headless.SEARCH_FINISHED)
+    return [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
+        "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
+
+
+@pytest.mark.parametrize("language, query, expected", SEARCHES)
+def test_the_real_search_page_lists_the_page_in_a_browser(built, searching, language, query, expected):
+    """Sphinx's own search page, run by headless Chromium, lists the page among its results."""
+    results = found(searching, built / language / "search.html", query)
     assert expected in results, (query, results[:10])
 
 
@@ -238,18 +249,16 @@ def pasted_onnx_messages() -> List[str]:
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_a_pasted_onnx_parser_message_with_another_node_name_finds_its_troubleshooting_entry(built, language):
+def test_a_pasted_onnx_parser_message_with_another_node_name_finds_its_troubleshooting_entry(built, language, request):
     """Issue 20: the search page, in headless Chromium, lists 报错速查 for every recorded ONNX refusal pasted with a
     made-up node name (the page's query normaliser drops such names: ``trtdeconv-search.js``)."""
     messages = pasted_onnx_messages()
     if not messages:
         pytest.skip("recordings/onnx not recorded yet: bash tools/gpu/onnx.sh OUTDIR on a GPU")
-    with browser_or_skip("run the search page") as chromium:
-        for message in messages:
-            chromium.open(headless.page_url(built / language / "search.html", message), settle=headless.SEARCH_FINISHED)
-            results = [href.split("#")[0].split("?")[0] for href in chromium.evaluate(
-                "Array.from(document.querySelectorAll('#search-results li > a'), (a) => a.getAttribute('href'))")]
-            assert "troubleshooting.html" in results, (message, results[:10])
+    searching = request.getfixturevalue("searching")
+    for message in messages:
+        results = found(searching, built / language / "search.html", message)
+        assert "troubleshooting.html" in results, (message, results[:10])
 
 
 def test_each_language_has_a_sitemap_with_alternates_and_a_404_page(built):

@@ -155,10 +155,8 @@ class Browser:
 
         ``settle``: a JavaScript condition to wait for after the load (e.g. search results shown).
         """
-        if scheme not in SCHEMES:
-            raise ValueError(f"colour scheme {scheme!r}: use one of {', '.join(SCHEMES)}")
         self.resize(width, height)
-        self.command("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
+        self.scheme(scheme)
         self._events.clear()
         self.command("Page.navigate", url=url)
         self._wait_for("Page.loadEventFired")
@@ -205,6 +203,12 @@ class Browser:
         """Change the window size without reloading (media queries and layout follow)."""
         self.command("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                      mobile=False)
+
+    def scheme(self, scheme: str) -> None:
+        """Switch to the light or dark colour scheme without reloading (``prefers-color-scheme`` media queries follow)."""
+        if scheme not in SCHEMES:
+            raise ValueError(f"colour scheme {scheme!r}: use one of {', '.join(SCHEMES)}")
+        self.command("Emulation.setEmulatedMedia", features=[{"name": "prefers-color-scheme", "value": scheme}])
 
     def screenshot(self, target: Path) -> Path:
         """Save a PNG of the window as it shows the page now."""
