@@ -46,6 +46,8 @@ nitpick_ignore = [
 # api.md: signatures without type hints (NumPy and typing have no pages here to link to).
 autodoc_typehints = "none"
 autodoc_member_order = "bysource"
+autodoc_preserve_defaults = True  # a default shows as written (os.environ), never as its value: the build
+# machine's environment variables would otherwise be printed on the API page
 autodoc_mock_imports = ["tensorrt", "cuda"]  # TensorRT and cuda-python exist on the GPU machine only
 
 # Chinese search: jieba segments the pages' text; the dictionary adds the layer's terms

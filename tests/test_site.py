@@ -306,3 +306,12 @@ def test_the_chinese_edition_translates_sphinx_gallerys_notes(built):
         html = page.read_text(encoding="utf-8")
         assert "跳到页尾" in html and "下载压缩包" in html, page.name
         assert "Go to the end" not in html and "Download zipped" not in html, page.name
+
+
+def test_no_page_prints_the_build_machines_environment(built):
+    """A default argument ``environ=os.environ`` shows as written on the API page, never as its value."""
+    assert "environ=os.environ" in (built / "en" / "api.html").read_text(encoding="utf-8").replace("</span>", "") \
+        .replace('<span class="pre">', "").replace('<span class="n">', "").replace('<span class="o">', "")
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "'PATH'" not in text and "&#39;PATH&#39;" not in text, f"{page} prints the build's environment"
