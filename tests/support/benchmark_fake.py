@@ -101,13 +101,13 @@ RUNNER_MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark
 
 def runner_module(monkeypatch):
     """:mod:`trtdeconv_docs.benchmark.tensorrt` imported against the FAKE TensorRT and CUDA runtime
-    (``tests/support/fake_tensorrt.py``), with small ceilings; call :func:`forget_runner` afterwards."""
+    (``tests/fake_tensorrt/tensorrt.py``), with small ceilings; call :func:`forget_runner` afterwards."""
     import importlib
     import sys
 
     from trtdeconv_docs.trt import cuda_runtime
 
-    from . import fake_tensorrt
+    from ..fake_tensorrt import tensorrt as fake_tensorrt
 
     monkeypatch.setitem(sys.modules, "tensorrt", fake_tensorrt)
     monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: fake_tensorrt.CUDA)

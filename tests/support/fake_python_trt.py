@@ -1,6 +1,6 @@
 """``python-trt`` on CPU for tools/gpu/perf.sh's tests: ``python fake_python_trt.py [-W ...] -m MODULE ARGS``.
 
-Runs ``MODULE`` as ``__main__`` with the FAKE tensorrt and cuda-python of :mod:`fake_tensorrt` in
+Runs ``MODULE`` as ``__main__`` with the FAKE tensorrt and cuda-python of ``tests/fake_tensorrt/tensorrt.py`` in
 ``sys.modules``, the ceilings' sizes made small (as the runner tests' fixture does), and the fake GPU
 named ``$FAKE_GPU_NAME`` (default ``FAKE GPU``). It says nothing about TensorRT.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.support import fake_tensorrt  # noqa: E402  (after the path that finds it)
+from tests.fake_tensorrt import tensorrt as fake_tensorrt  # noqa: E402  (after the path that finds it)
 
 
 def main(argv):
