@@ -105,7 +105,7 @@ TensorFormat = _Enum("TensorFormat", "LINEAR CHW2 HWC8 CHW4 CHW16 CHW32 DHWC8 CD
 COMPONENTS = {"HWC8": 8, "DHWC8": 8, "HWC": 1}
 PaddingMode = _Enum("PaddingMode", "EXPLICIT_ROUND_DOWN EXPLICIT_ROUND_UP SAME_UPPER SAME_LOWER CAFFE_ROUND_DOWN "
                                    "CAFFE_ROUND_UP", start=0)
-LAYERS = {  # kind: (LayerType, the class's and the output name's word)
+LAYERS = {  # kind (LayerType's member, lower case): the word of its class and of its output's name
     "convolution": "Convolution", "deconvolution": "Deconvolution", "activation": "Activation", "scale": "Scale",
     "elementwise": "ElementWise", "shuffle": "Shuffle", "concatenation": "Concatenation", "constant": "Constant",
     "slice": "Slice", "resize": "Resize", "quantize": "Quantize", "dequantize": "Dequantize"}
@@ -164,9 +164,6 @@ class ILayer:
         self.inputs[index] = tensor
 
 
-_CLASSES = {kind: type(f"I{word}Layer", (ILayer,), {}) for kind, word in LAYERS.items()}
-
-
 class IDeconvolutionLayer(ILayer):
     """TensorRT 8.6's setters: a value the setter refuses logs an API Usage Error, and the old value stays."""
 
@@ -186,7 +183,8 @@ class IDeconvolutionLayer(ILayer):
         self.__dict__[name] = value
 
 
-_CLASSES["deconvolution"] = IDeconvolutionLayer
+_CLASSES = {kind: IDeconvolutionLayer if kind == "deconvolution" else type(f"I{word}Layer", (ILayer,), {})
+            for kind, word in LAYERS.items()}
 
 
 class _Refused(Exception):
@@ -342,8 +340,9 @@ class INetworkDefinition:
         if len(ins) > 1 and ins[1] is not None:
             kernel = ins[1]
         else:
-            if layer.kernel.size != int(np.prod(shape)):
-                raise _Refused(f"3: kernel weights has count {layer.kernel.size} but {int(np.prod(shape))} was expected")
+            count = int(np.prod(shape))
+            if layer.kernel.size != count:
+                raise _Refused(f"3: kernel weights has count {layer.kernel.size} but {count} was expected")
             kernel = _float64(layer.kernel, shape)
         bias = _float64(layer.bias) if layer.bias.size else np.zeros(maps)
         if layer.kind == "convolution":

@@ -22,16 +22,14 @@ def main(argv):
     if argv[:1] != ["-m"]:
         raise SystemExit("usage: fake_python_trt.py [-W FILTER]... -m MODULE [ARG]...")
     sys.modules.update(fake_tensorrt.modules())
-    from trtdeconv_docs.trt import cuda_runtime
-
-    cuda_runtime.runtime_module = lambda: fake_tensorrt.CUDA
     name = os.environ.get("FAKE_GPU_NAME", "FAKE GPU").encode()
     fake_tensorrt.FakeCudart.cudaGetDeviceProperties = lambda self, device: (
         self.ok, types.SimpleNamespace(name=name, major=9, minor=0, l2CacheSize=1 << 20))
+    from tests.support.benchmark_fake import SMALL_CEILINGS
     from trtdeconv_docs.benchmark import trt_ceilings
 
-    trt_ceilings.CHANNELS, trt_ceilings.COPY_BYTES = 8, 1 << 12
-    trt_ceilings.POSITIONS = {p: 256 for p in ("fp32", "tf32", "fp16", "int8")}
+    for constant, value in SMALL_CEILINGS.items():
+        setattr(trt_ceilings, constant, value)
     sys.argv = [argv[1]] + argv[2:]
     runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
 
