@@ -249,7 +249,7 @@ def test_the_gpu_script_records_plot_00_and_checks_it_live_against_replay_on_the
     python_trt.chmod(0o755)
     done = subprocess.run(["bash", "tools/gpu/plot00.sh", str(out)], cwd=checkout, capture_output=True, text=True,
                           timeout=600, env=dict(os.environ, PYTHON_TRT=str(python_trt), EXAMPLES=NAME,
-                                                SKIP_REVERIFY="1"))
+                                                LIVE="plot_00", SKIP_REVERIFY="1"))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (run,) = json.loads((out / "tensors" / "plot_00_full_plumbing.json").read_text(encoding="utf-8"))["runs"]
     assert run["runtime_calls"]

@@ -4,10 +4,12 @@
 # From a private copy of the checkout (recordings/ of the checkout stays as committed):
 #   1. records EVERY example into OUTDIR/tensors (MANIFEST.json by the project's publisher: one GPU run, one
 #      provenance; a partial re-record cannot share recordings/tensors' manifest after a day or on another GPU);
-#   2. checks plot_00 live against replayed output (tests/test_live_tensorrt.py) -> OUTDIR/live_vs_replay.log;
+#   2. checks plot_00, and plot_12 and plot_27 (issue 19: their printing changed after their last live check), live
+#      against replayed output (tests/test_live_tensorrt.py; LIVE="pytest -k expression" to choose)
+#      -> OUTDIR/live_vs_replay.log;
 #   3. runs the re-verification routine (tools/gpu/reverify.sh) into OUTDIR/reverify: a second, independent
 #      recording of every example and the conformance layers (the new tensors/ must be reproduced to be shown).
-# About 6 minutes on an H100/H200 (1: about 1.5 min, 3: about 4 min). SKIP_REVERIFY=1 leaves step 3 out;
+# About 7 minutes on an H100/H200 (1: about 1.5 min, 2: about 1 min, 3: about 5 min). SKIP_REVERIFY=1 leaves step 3 out;
 # EXAMPLES="plot_00_full_plumbing.py ..." records only those (the CPU test on the fakes). Then, in the checkout:
 #   rm -rf recordings/tensors && cp -r OUTDIR/tensors recordings/tensors
 #   python -c "from trtdeconv_docs.cassette.publisher import write_root; write_root('recordings')"
@@ -30,8 +32,9 @@ echo "== recording: ${EXAMPLES:-every example}"
 "$PY" -m trtdeconv_docs.gpu_gallery --root "$copy" ${EXAMPLES:+--only $EXAMPLES} 2>&1 | tee "$out/gallery.log"
 status=${PIPESTATUS[0]}
 rm -rf "$out/tensors" && cp -r recordings/tensors "$out/tensors"
-echo "== plot_00: live against replayed output"
-"$PY" -m pytest -p no:cacheprovider -q tests/test_live_tensorrt.py -k plot_00 2>&1 | tail -20 | tee "$out/live_vs_replay.log"
+live=${LIVE:-plot_00 or plot_12 or plot_27}
+echo "== live against replayed output: $live"
+"$PY" -m pytest -p no:cacheprovider -q tests/test_live_tensorrt.py -k "$live" 2>&1 | tail -20 | tee "$out/live_vs_replay.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 cd "$here" && rm -rf "$copy"
 if [ -z "${SKIP_REVERIFY:-}" ]; then
