@@ -1,6 +1,6 @@
 """The rewrite users can apply (trtdeconv_docs.benchmark.rewrite): equal to the deconvolution, on CPU.
 
-The networks are built with the FAKE tensorrt of tests/support/fake_tensorrt.py, which evaluates every layer in
+The networks are built with the FAKE tensorrt of tests/fake_tensorrt/tensorrt.py, which evaluates every layer in
 float64 NumPy (the deconvolution by the project's reference model): the rewritten network must
 compute what the original computes, for every formulation and layer family. The GPU proof is the
 benchmark recording (each formulation's output checked against the deconvolution's).
@@ -15,7 +15,7 @@ from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.layer import reference
 from trtdeconv_docs.layer.attributes import resolve
 
-from .support import fake_tensorrt as trt
+from .fake_tensorrt import tensorrt as trt
 
 LAYERS = {
     "dense_k_2s": ((2, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))),
@@ -37,7 +37,7 @@ def network_with(shape, attributes, consumer: bool, seed: int = 0):
     # float32 values, as TensorRT's weights hold them
     kernel = rng.standard_normal(reference.kernel_shape(layer_attributes, shape[1])).astype(np.float32).astype(float)
     bias = rng.standard_normal(layer_attributes.num_output_maps).astype(np.float32).astype(float)
-    network = trt.Network()
+    network = trt.INetworkDefinition()
     x = network.add_input("x", trt.float32, shape)
     layer = network.add_deconvolution_nd(x, layer_attributes.num_output_maps, layer_attributes.kernel_size_nd,
                                          trt.Weights(kernel), trt.Weights(bias))

@@ -1,4 +1,4 @@
-"""The TensorRT runner end to end on CPU, against a FAKE tensorrt and CUDA runtime (tests/support/fake_tensorrt.py).
+"""The TensorRT runner end to end on CPU, against a FAKE tensorrt and CUDA runtime (tests/fake_tensorrt).
 
 The fake evaluates the networks the runner builds in NumPy, so these tests prove the harness:
 every formulation's layers (phases, shuffles, slices, Q/DQ before and after the layer) compute the
@@ -17,7 +17,7 @@ from trtdeconv_docs.benchmark.formulations import FORMULATIONS
 from trtdeconv_docs.benchmark.workloads import Workload
 
 from .support import benchmark_fake
-from .support import fake_tensorrt as trt_fake
+from .fake_tensorrt import tensorrt as trt_fake
 
 SMALL = [
     Workload("dense", "k4 s2 p1", (2, 4, 5, 6), dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2),

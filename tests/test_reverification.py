@@ -148,7 +148,7 @@ def _fake_rows():
 
 @pytest.fixture(scope="module")
 def measured_twice(tmp_path_factory):
-    """The FAKE TensorRT runner (tests/support/fake_tensorrt.py) run twice on the same rows, in one runner
+    """The FAKE TensorRT runner (tests/fake_tensorrt/tensorrt.py) run twice on the same rows, in one runner
     process as on the GPU: the first run published as the committed recording, the second as the GPU
     re-verification's fresh ``benchmark/`` folder."""
     from .support import benchmark_fake

@@ -19,11 +19,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from trtdeconv_docs.cassette import mode, store
 from trtdeconv_docs.cassette.publisher import publish
 from trtdeconv_docs.cassette.tensors import digest
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import resolve
 from trtdeconv_docs.sphinx_ext import gallery
 
 from .support.paths import EXAMPLES, ROOT, environment_with_src
@@ -100,7 +103,6 @@ def test_the_live_run_logs_every_runtime_call_with_handles_and_host_digests(reco
     assert next(c for c in calls if c.get("call") == "execute_async_v3")["args"] == [{"handle": "s1"}]
     to_device, to_host = [c for c in calls if c.get("call") == "cudaMemcpyAsync"]
     (input_data,), (output_data,) = run["inputs"].values(), run["outputs"].values()
-    import numpy as np
 
     def raw(data):
         return digest(np.frombuffer(np.asarray(data["values"], data["dtype"]).tobytes(), np.uint8))
@@ -273,7 +275,13 @@ def test_the_gallery_runs_the_example_replayed_and_shows_its_output(recorded, tm
                           env=environment_with_src(**{store.ROOT_VARIABLE: str(recordings), mode.VARIABLE: "replay"}))
     assert done.returncode == 0, done.stderr[-3000:]
     page = (tmp_path / "html" / "gallery" / "plot_00_full_plumbing.html").read_text(encoding="utf-8")
-    assert "outputH0: (1, 1, 5, 5)" in page and "[65. 66. 67. 68. 69.]" in live and "65. 66. 67. 68. 69." in page
+    # the fake engine's output (the float64 reference's deconvolution of the example's input and kernel), as the live
+    # run printed it, shown replayed
+    last_row = live.strip().splitlines()[-1].strip(" []")
+    expected = reference.deconvolve(np.arange(1.0, 10.0).reshape(1, 1, 3, 3), 10.0 ** np.arange(4, -5, -1), np.zeros(1),
+                                    resolve(num_output_maps=1, kernel_size_nd=(3, 3)))
+    assert np.allclose([float(v) for v in last_row.split()], expected[0, 0, -1], rtol=1e-6)
+    assert "outputH0: (1, 1, 5, 5)" in page and last_row in page
     # the test root's own warnings (no thumbnails, no toctree for the gallery header) are not the example's
     assert not [line for line in done.stderr.splitlines() if "WARNING" in line and "plot_00_full_plumbing.html" in line]
     assert "trtdeconv-docs" not in done.stderr and "Traceback" not in done.stderr

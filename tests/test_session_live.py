@@ -2,10 +2,11 @@
 
 The fake imitates two behaviours of TensorRT 8.6 that the harness must keep apart: a
 setter given an out-of-range value logs an error and keeps the old value (the engine then
-builds: an *ignored setter*, recorded as ``definition_errors``), and a build that produces
-no engine (a *refusal*, recorded as ``refused``). The example below runs live against the
-fake, its recording is published to a temporary folder, and the same script replayed from
-it must print byte for byte what it printed live.
+builds, and computes with the old value: an *ignored setter*, recorded as ``definition_errors``),
+and a build that produces no engine (a *refusal*, recorded as ``refused``). The example below
+runs live against the fake (the engine module's own execute, on the fake's GPU), its recording
+is published to a temporary folder, and the same script replayed from it must print byte for
+byte what it printed live.
 """
 
 from __future__ import annotations
@@ -17,18 +18,20 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
+from trtdeconv_docs.cassette.tensors import decode
+from trtdeconv_docs.layer import reference
+from trtdeconv_docs.layer.attributes import resolve
+
 from .support.paths import environment_with_src
 
 FAKE = Path(__file__).resolve().parent / "fake_tensorrt"
 
 LIVE = textwrap.dedent('''
-    import numpy as np
     from trtdeconv_docs.cassette import publisher
-    from trtdeconv_docs.trt import engine as tensorrt_engine
     publisher.gpu_provenance = lambda: {"tensorrt": "8.6.0", "gpu": "fake (tests/fake_tensorrt)",
                                         "date": "2026-01-02T03:04:05Z"}
-    tensorrt_engine.execute = lambda engine, feed, context=None: {
-        "y": np.full((1, engine.plan["maps"], 2, 2), float(sum(engine.plan["stride"])), np.float32)}
     import runpy, sys
     runpy.run_path(sys.argv[1], run_name="__main__")
 ''')
@@ -83,6 +86,10 @@ def test_an_ignored_setter_is_recorded_as_built_and_a_refusal_as_refused_and_rep
     assert ignored["setters"][0]["logged"] == ignored["definition_errors"] and ignored["setters"][1]["logged"] == []
     assert ignored["network"]["layers"][0]["attributes"]["padding_nd"] == [0, 0]
     assert "TensorRT built the network (ignored) but ignored a call" in live
+    # the engine the fake built kept the old padding and took the stride: the float64 reference of that layer
+    (output,) = ignored["outputs"].values()
+    kept = resolve(num_output_maps=1, kernel_size_nd=(3, 3), stride_nd=(2, 2), padding_nd=(0, 0))
+    assert np.array_equal(decode(output), reference.deconvolve(np.ones((1, 1, 3, 3)), np.ones(9), np.zeros(1), kept))
 
     assert runs["refused"]["refused"] == ["[ERROR] 3: kernel weights has count 8 but 9 was expected"]
     assert "TensorRT refused to build the network (refused):" in live

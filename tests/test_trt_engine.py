@@ -11,7 +11,7 @@ import pytest
 
 from trtdeconv_docs.errors import EngineBuildError
 
-from .support import fake_tensorrt
+from .fake_tensorrt import tensorrt as fake_tensorrt
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_an_engine_returned_is_built_whatever_was_logged(engine, monkeypatch):
     """An error logged while the network was defined (an ignored setter) or while building is no refusal."""
     monkeypatch.setattr(fake_tensorrt.Builder, "behaviour", "log_error")
     builder = engine.Builder()
-    builder.logger.log(fake_tensorrt.Severity.ERROR, "a setter the fake rejected")
+    builder.logger.log(fake_tensorrt.ILogger.Severity.ERROR, "a setter the fake rejected")
     assert builder.build() is not None and builder.build_seconds is not None
     assert builder.definition_errors == ["[ERROR] a setter the fake rejected"]  # not the error logged by the build
     assert builder.logger.errors() == ["[ERROR] a setter the fake rejected", "[ERROR] the fake logs an error"]
@@ -87,9 +87,9 @@ def test_execute_and_measure_copy_through_device_buffers_and_free_them(engine):
     assert record["cuda_graph"] and record["warmup"]["settled"]
     assert len(record["samples_ms"]) == record["latency_ms"]["iterations"] >= 100
     assert record["enqueue_ms"]["latency_ms"]["iterations"] == 50 and "cold_l2" in record
-    assert {name: times["count"] for name, times in record["layer_times_ms"].items()} == {"relu": 3}
+    assert {name: times["count"] for name, times in record["layer_times_ms"].items()} == {"activation": 3}
     assert record["io_formats"]["x"]["format"] == "LINEAR" and "nvml_before" not in record
-    assert json.loads(engine.layer_information(built))["Layers"][0]["LayerType"] == "FakeRelu"
+    assert json.loads(engine.layer_information(built))["Layers"][0]["LayerType"] == "FakeActivation"
     with pytest.raises(ValueError, match=r"inputs missing for the network's input tensors: \['x'\]"):
         engine.execute(built, {})
 

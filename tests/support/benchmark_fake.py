@@ -95,31 +95,29 @@ def make(target: Path, seed: int = 0, pytorch_format: int = 3) -> Path:
     return target
 
 
+SMALL_CEILINGS = {"CHANNELS": 8, "POSITIONS": {p: 256 for p in ("fp32", "tf32", "fp16", "int8")}, "COPY_BYTES": 1 << 12}
+"""``benchmark.trt_ceilings``' sizes made small, for the FAKE TensorRT on CPU (here and ``fake_python_trt.py``)."""
 RUNNER_MODULES = ("trtdeconv_docs.benchmark.tensorrt", "trtdeconv_docs.benchmark.trt_ceilings", "trtdeconv_docs.trt.engine")
 """The modules that import tensorrt: imported afresh against the fake TensorRT, forgotten afterwards."""
 
 
 def runner_module(monkeypatch):
     """:mod:`trtdeconv_docs.benchmark.tensorrt` imported against the FAKE TensorRT and CUDA runtime
-    (``tests/support/fake_tensorrt.py``), with small ceilings; call :func:`forget_runner` afterwards."""
+    (``tests/fake_tensorrt/tensorrt.py``), with small ceilings; call :func:`forget_runner` afterwards."""
     import importlib
     import sys
 
-    from trtdeconv_docs.trt import cuda_runtime
+    from ..fake_tensorrt import tensorrt as fake_tensorrt
 
-    from . import fake_tensorrt
-
-    monkeypatch.setitem(sys.modules, "tensorrt", fake_tensorrt)
-    monkeypatch.setattr(cuda_runtime, "runtime_module", lambda: fake_tensorrt.CUDA)
+    for name, module in fake_tensorrt.modules().items():
+        monkeypatch.setitem(sys.modules, name, module)
     for name in RUNNER_MODULES:
         monkeypatch.delitem(sys.modules, name, raising=False)
     module = importlib.import_module("trtdeconv_docs.benchmark.tensorrt")
     # the runner's own trt_ceilings: ``from . import trt_ceilings`` finds the package's attribute, which a second
     # import keeps pointing at the first module (its constants restored by the monkeypatch), not sys.modules'
-    ceilings = module.trt_ceilings
-    monkeypatch.setattr(ceilings, "CHANNELS", 8)
-    monkeypatch.setattr(ceilings, "POSITIONS", {p: 256 for p in ("fp32", "tf32", "fp16", "int8")})
-    monkeypatch.setattr(ceilings, "COPY_BYTES", 1 << 12)
+    for name, value in SMALL_CEILINGS.items():
+        monkeypatch.setattr(module.trt_ceilings, name, value)
     return module
 
 
