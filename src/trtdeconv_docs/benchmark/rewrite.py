@@ -10,7 +10,7 @@ Usage, on a network you built or parsed (TensorRT 8.6, 10 or 11)::
     output = rewrite_deconvolution(trt, network, layer, "subpixel")  # or a formulation you name
 
 The new layers (a convolution, or one per phase, two shuffles and a slice when needed:
-:mod:`.formulations`; or the zero-insertion convolution of :mod:`.upsampling`) compute exactly the deconvolution (proven on CPU against the float64
+:mod:`.formulations`; or the zero-insertion convolution of ``benchmark.upsampling``) compute exactly the deconvolution (proven on CPU against the float64
 reference model by the tests, and on the GPU against the deconvolution's own output by the
 benchmark recording); every layer that read the deconvolution's output reads theirs, a network
 output moves to them under the same name, and the deconvolution is left without consumers, so
@@ -39,7 +39,7 @@ where no FP16 row of the family ran FP16 kernels), a winner only with disjoint i
 
 REWRITES = formulations.FORMULATIONS + ("zero_insertion",)
 """What :func:`rewrite_deconvolution` can put in a deconvolution's place: the exact equivalents (the resize
-formulations of :mod:`.upsampling` are not exactly the deconvolution and never a rewrite)."""
+formulations of ``benchmark.upsampling`` are not exactly the deconvolution and never a rewrite)."""
 
 _KEEP: Dict[int, list] = {}
 """The new layers' weights, kept alive until the engine is built (TensorRT reads them then), per network."""
