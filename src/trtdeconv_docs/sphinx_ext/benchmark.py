@@ -287,7 +287,7 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                         "这次运行有 {kernels} 个 kernel：下限加上启动开销之后就在 2 倍以内，差距来自启动。").format(**names)
     if cause == "memory_path":
         return head + _("是下限 {floor} ms（受带宽限制）的 {ratio} 倍，只用到测得复制带宽的 {bandwidth}%。"
-                        "引擎实际运行的 kernel：{kernel}。").format(**names)
+                        "实际运行的 kernel：{kernel}。").format(**names)
     if cause == "gemm_shape":
         return head + _("是下限 {floor} ms 的 {ratio} 倍。反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms"
                         "（下限的 {gemm_ratio} 倍，测得峰值的 {percent}%）：差距来自 GEMM 的形状；"
