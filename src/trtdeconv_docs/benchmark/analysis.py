@@ -290,7 +290,7 @@ def gap_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
                 "gemm_percent_of_peak": None if gemm_ms is None else
                 100.0 * gemm["flops"] / (gemm_ms * 1e-3) / measured[f"peak_{precision.partition('_')[0]}"],
                 "best_over_gemm": None if gemm_ms is None else best_ms / gemm_ms, "launch_ms": launch,
-                "kernels": kernel_count(best), "kernel_words": kernels.describe(best),
+                "kernels": kernel_count(best),
                 "bandwidth_percent": 100.0 * roofline.bytes_moved(workload, precision) / (best_ms * 1e-3)
                 / measured["bandwidth"],
                 "cause": roofline.gap_cause(floor[0], best_ms, gemm_ms, launch, floor[1], kernel_count(best))})

@@ -5,13 +5,14 @@ compute layers ran, from the tactic name where the inspector gives one (``..._f1
 FP16; ``..._f32f32_tf32f32_f32_...``: TF32; ``..._i8f32_i8i32_f32_...``: INT8; ``FP32FP32FP32``,
 ``f32f32_f32f32`` and ``ffma``: FP32) and otherwise from the formats of its inputs (``Row major
 linear FP32``: FP32, or TF32 when the build allowed it, which formats cannot tell apart).
-:func:`family` names the kernel in words (tables show these words; raw tactic names only in collapsed details).
+:func:`family` names the kernel in words (:data:`WORDS`, Chinese, translated by the extension's catalog; tables show
+these words, raw tactic names only in collapsed details).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 COMPUTE_TYPES = ("Deconvolution", "Convolution", "Gemm", "MatrixMultiply")
 PRECISION_WORDS = {"fp16": "FP16", "tf32": "TF32", "fp32": "FP32", "int8": "INT8", "fp32_or_tf32": "FP32/TF32"}
@@ -86,42 +87,66 @@ def label_matches(record: Dict[str, Any]) -> bool:
     return actual == label
 
 
-def family(entry: Dict[str, Any]) -> str:
-    """A compute layer's kernel in words: architecture, algorithm, layer type."""
+WORDS: Dict[str, str] = {
+    "grouped_loop": "逐组循环（CaskGemmDeconvolution，NVIDIA/TensorRT#1934）",
+    "gemm_col2im": "GEMM + col2im 反卷积（CaskGemmDeconvolution）",
+    "winograd": "Winograd 卷积",
+    "direct_group": "直接分组卷积",
+    "stride_eq_filter": "核 = 步长的反卷积",
+    "implicit_gemm_deconvolution": "隐式 GEMM 反卷积",
+    "implicit_gemm_convolution": "隐式 GEMM 卷积",
+    "kernel": "kernel",
+    "hopper": "（Hopper warpgroup MMA）",
+    "with_precision": "{kernel}，{precision}",
+    "separator": "；",
+}
+"""The words :func:`family` and :func:`describe` name kernels with, in Chinese (the source language): the
+Sphinx extension passes its catalog's translation as ``translate`` (the catalog update collects these)."""
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def family(entry: Dict[str, Any], translate: Callable[[str], str] = _same) -> str:
+    """A compute layer's kernel in words (architecture, algorithm, layer type), through ``translate``."""
     layer_type = entry.get("LayerType", "")
     name = entry.get("TacticName", "")
     if layer_type == "CaskGemmDeconvolution":
-        return "grouped loop per group (CaskGemmDeconvolution, NVIDIA/TensorRT#1934)" if entry.get("Groups", 1) > 1 \
-            else "GEMM + col2im deconvolution (CaskGemmDeconvolution)"
+        return translate(WORDS["grouped_loop" if entry.get("Groups", 1) > 1 else "gemm_col2im"])
     arch = re.match(r"(sm\d+)", name)
     words = [arch.group(1)] if arch else []
     if "wngd" in name:
-        words.append("Winograd convolution")
+        words.append(translate(WORDS["winograd"]))
     elif "direct_group" in name:
-        words.append("direct grouped convolution")
+        words.append(translate(WORDS["direct_group"]))
     elif "stride_eq_filter" in name:
-        words.append("kernel = stride deconvolution")
+        words.append(translate(WORDS["stride_eq_filter"]))
     elif "implicit_gemm" in name or "_gemm_" in name:
-        words.append("implicit-GEMM " + ("deconvolution" if "deconv" in name else "convolution"))
+        words.append(translate(WORDS["implicit_gemm_deconvolution" if "deconv" in name
+                                     else "implicit_gemm_convolution"]))
     elif name:
-        words.append("kernel")
+        words.append(translate(WORDS["kernel"]))
     else:
         words.append(layer_type or "layer")
+    text = " ".join(words)
     if "sm90" in name and "warpgroup" in name:
-        words.append("(Hopper warpgroup MMA)")
-    return " ".join(words)
+        hopper = translate(WORDS["hopper"])
+        text += hopper if hopper.startswith("（") else " " + hopper
+    return text
 
 
-def describe(record: Dict[str, Any]) -> str:
-    """The compute layers of a run in words (``sm80 implicit-GEMM deconvolution, FP16``), joined by ``; ``."""
+def describe(record: Dict[str, Any], translate: Callable[[str], str] = _same) -> str:
+    """The compute layers of a run in words (``sm80 隐式 GEMM 反卷积，FP16``), one part per distinct kernel,
+    through ``translate``."""
     tf32_allowed = "TF32" in record.get("flags", [])
     parts = []
     for entry in compute_layers(record):
         precision = (tactic_precision(entry.get("TacticName", "")) if entry.get("TacticName") else None) \
             or format_precision(entry, tf32_allowed)
-        text = family(entry)
+        text = family(entry, translate)
         if precision:
-            text += f", {PRECISION_WORDS[precision]}"
+            text = translate(WORDS["with_precision"]).format(kernel=text, precision=PRECISION_WORDS[precision])
         if text not in parts:
             parts.append(text)
-    return "; ".join(parts)
+    return translate(WORDS["separator"]).join(parts)

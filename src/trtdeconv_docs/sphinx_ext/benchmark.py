@@ -272,7 +272,7 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                  gemm_ratio=f"{(row['gemm_ms'] or 0) / row['floor_ms']:.1f}",
                  percent=f"{row['gemm_percent_of_peak'] or 0:.0f}", over_gemm=f"{row['best_over_gemm'] or 0:.1f}",
                  bandwidth=f"{row['bandwidth_percent']:.0f}",
-                 kernel=row["kernel_words"] or _("PyTorch 的 cuDNN kernel（记录中没有它的名字）"))
+                 kernel=kernels.describe(row["run"], _) or _("PyTorch 的 cuDNN kernel（记录中没有它的名字）"))
     cause = row["cause"]
     head = _("{workload}，{precision}：最快的是 {formulation}（{run}），{best} ms，").format(**names)
     if row.get("tied"):  # a winner only where the interquartile ranges are disjoint
@@ -288,7 +288,7 @@ def verdict_sentence(row: Dict[str, Any]) -> str:
                         "这次运行有 {kernels} 个 kernel：下限加上启动开销之后就在 2 倍以内，差距来自启动。").format(**names)
     if cause == "memory_path":
         return head + _("是下限 {floor} ms（受带宽限制）的 {ratio} 倍，只用到测得复制带宽的 {bandwidth}%。"
-                        "引擎实际运行的 kernel：{kernel}。").format(**names)
+                        "实际运行的 kernel：{kernel}。").format(**names)
     if cause == "gemm_shape":
         return head + _("是下限 {floor} ms 的 {ratio} 倍。反卷积自己的 GEMM 在这个形状上单独就要 {gemm} ms"
                         "（下限的 {gemm_ratio} 倍，测得峰值的 {percent}%）：差距来自 GEMM 的形状；"
@@ -346,7 +346,7 @@ def families_table(benchmark: analysis.Benchmark):
                   else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
         rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
-                     family_gain(row), kernels.describe(row["deconvolution"]) if row["deconvolution"] else "–"))
+                     family_gain(row), kernels.describe(row["deconvolution"], _) if row["deconvolution"] else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
 
@@ -390,9 +390,9 @@ def not_run_text(benchmark: analysis.Benchmark) -> str:
 
 
 def kernel_cell(record: Dict[str, Any]) -> str:
-    """The run's compute kernels in words (``sm80 implicit-GEMM deconvolution, FP16``); the raw tactic names are in
-    the cited rows' collapsed details (:func:`row_details_table`) and in the recording."""
-    return kernels.describe(record) or "–"
+    """The run's compute kernels in words, in the build's language (``sm80 隐式 GEMM 反卷积，FP16``); the raw tactic
+    names are in the cited rows' collapsed details (:func:`row_details_table`) and in the recording."""
+    return kernels.describe(record, _) or "–"
 
 
 def notes_cell(record: Dict[str, Any]) -> str:

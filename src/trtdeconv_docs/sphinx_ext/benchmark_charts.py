@@ -158,6 +158,42 @@ def _style(chart: str):
     return style
 
 
+SAME_PLACE = 0.08
+"""Points of a log-log chart closer than this many decades on both axes get one label, their workloads joined."""
+
+
+def _label_points(axes, points: List[Tuple[float, float, str]]) -> None:
+    """Name each point's workload beside it on a log-log chart; points that lie on one another (another precision of
+    the same workload, or ``segmentation`` and ``segmentation_odd``) share one label instead of overprinting."""
+    import math
+
+    places: List[Tuple[float, float, List[str]]] = []
+    for x, y, run_id in points:
+        name = run_id.split("/")[0]
+        for px, py, names in places:
+            if abs(math.log10(x / px)) < SAME_PLACE and abs(math.log10(y / py)) < SAME_PLACE:
+                if name not in names:
+                    names.append(name)
+                break
+        else:
+            places.append((x, y, [name]))
+    renderer = axes.figure.canvas.get_renderer()
+    taken = []
+    for x, y, names in places:  # beside the point where the label covers no other label: right, left, above, below
+        for dx, dy, ha, va in ((4, 2, "left", "bottom"), (-4, 2, "right", "bottom"), (4, -2, "left", "top"),
+                               (-4, -2, "right", "top")):
+            label = axes.annotate(", ".join(names), (x, y), fontsize=7, xytext=(dx, dy), textcoords="offset points",
+                                  ha=ha, va=va)
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                break
+            label.remove()
+        else:
+            label = axes.annotate(", ".join(names), (x, y), fontsize=7, xytext=(4, 2), textcoords="offset points")
+            box = label.get_window_extent(renderer)
+        taken.append(box)
+
+
 def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
     """The chart as PNG bytes; Chinese labels only when ``chinese`` and a CJK font is installed."""
     import matplotlib
@@ -198,10 +234,9 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
                 colour, marker = style(name)
                 axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, linestyle="none",
                           color=colour, label=name, markersize=6)
-                for x, y, run_id in points:
-                    axes.annotate(run_id.split("/")[0], (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
             axes.set_xscale("log")
             axes.set_yscale("log")
+            _label_points(axes, [point for points in data.values() for point in points])
             axes.set_xlabel(_label("pytorch_ms", chinese))
             axes.set_ylabel(_label("tensorrt_ms", chinese))
         elif chart == "roofline":
@@ -218,12 +253,11 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
                               color=colour, linewidth=0.8, linestyle="--")
                 axes.plot([x for x, _, _ in points], [y for _, y, _ in points], marker=marker, linestyle="none",
                           color=colour, label=name, markersize=6)
-                for x, y, run_id in points:
-                    axes.annotate(run_id.split("/")[0], (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
             axes.plot([], [], color="grey", linewidth=1, label=_label("measured_roof", chinese))
             axes.plot([], [], color="grey", linewidth=0.8, linestyle="--", label=_label("spec_roof", chinese))
             axes.set_xscale("log")
             axes.set_yscale("log")
+            _label_points(axes, [point for points in data.values() for point in points])
             axes.set_xlabel(_label("intensity", chinese))
             axes.set_ylabel(_label("throughput", chinese))
         elif chart == "batch":

@@ -29,9 +29,11 @@ def _fields_to_translate(texts: Iterable[str]) -> List[str]:
 
 
 def template(docs: Path = DOCS) -> Catalog:
-    """Every generated message: the ``_()`` calls, mapping rows, picture labels and titles in ``docs/conf.py``."""
+    """Every generated message: the ``_()`` calls, mapping rows, picture labels, kernel words and titles in
+    ``docs/conf.py``."""
     import runpy
 
+    from ..benchmark.kernels import WORDS
     from ..layer.mappings import ROWS
     from ..pictures import TEXT
 
@@ -45,6 +47,8 @@ def template(docs: Path = DOCS) -> Catalog:
             catalog.add(text, locations=[("mappings.py", 0)])
     for text in _fields_to_translate(TEXT.values()):
         catalog.add(text, locations=[("pictures.py", 0)])
+    for text in _fields_to_translate(WORDS.values()):
+        catalog.add(text, locations=[("benchmark/kernels.py", 0)])
     config = runpy.run_path(str(docs / "conf.py"))
     for text in _fields_to_translate((config["project"], config["html_title"])):
         catalog.add(text, locations=[("docs/conf.py", 0)])
