@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from ..cassette import store
 from ..cassette.recording import Run
@@ -116,18 +116,20 @@ def _path(folder: str, name: str) -> Path:
 
 
 def _read_json(folder: str, name: str) -> Dict[str, Any]:
+    return _replayed(store.read_json, _path(folder, name))
+
+
+def _replayed(read: Callable[[Path], Any], path: Path) -> Any:
+    """``read(path)``, a refused recording turned into the replay's one-line miss."""
     try:
-        return store.read_json(_path(folder, name))
+        return read(path)
     except RecordingError as error:
         raise ReplayMiss(f"trtdeconv-docs: {error}") from None
 
 
 def case_recording(case: cases.Case) -> CaseRecording:
     """The verified recording of ``case``, refused unless it was made from the committed model's bytes."""
-    try:
-        recording = CaseRecording.read(_path(FOLDER, f"cases/{case.name}.json"))
-    except RecordingError as error:
-        raise ReplayMiss(f"trtdeconv-docs: {error}") from None
+    recording = _replayed(CaseRecording.read, _path(FOLDER, f"cases/{case.name}.json"))
     model = cases.model_path(models_root(), case)
     if not model.is_file():
         raise ReplayMiss(f"trtdeconv-docs: ONNX case {case.name}: {model} is missing")
