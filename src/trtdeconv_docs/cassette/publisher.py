@@ -68,7 +68,7 @@ class GrowingDocument:
         self.items: List[str] = []
 
     def write(self, head: Dict[str, Any], key: str, items: List[Any]) -> Path:
-        """Write ``{**head, key: items}`` to :attr:`path`."""
+        """Write ``{**head, key: items}`` to ``self.path``."""
         self.items += [json.dumps(item, indent=1, ensure_ascii=False).replace("\n", "\n  ")
                        for item in items[len(self.items):]]
         text = json.dumps({**head, key: []}, indent=1, ensure_ascii=False)
