@@ -54,7 +54,9 @@ def test_every_formulation_precision_and_layout_computes_the_deconvolution(runne
     planned = small_runs()
     runner = runner_module.Runner(tmp_path, planned, time_budget=1e9, cache_file=tmp_path / "timing.cache")
     runner.run_all()
-    document = json.loads((tmp_path / "tensorrt.json").read_text())
+    text = (tmp_path / "tensorrt.json").read_text(encoding="utf-8")
+    document = json.loads(text)
+    assert text == json.dumps(document, indent=1, ensure_ascii=False) + "\n"  # as write_json writes every recording
     assert document["finished"] and document["format"] == 2
     assert (tmp_path / "timing.cache").read_bytes() == b"fake-timing-cache"
     measured = [r for r in document["runs"] if r["status"] == "measured"]
@@ -247,3 +249,17 @@ def test_per_channel_kernel_scales_are_checked(runner_module, tmp_path, monkeypa
     assert records["matching"]["check"]["worst_ratio"] <= 1 and analysis.unusable(records["matching"]) is None
     assert records["per_tensor"]["check"]["worst_ratio"] > 1
     assert analysis.unusable(records["per_tensor"]) == "output outside the tolerance rule"
+
+
+def test_the_growing_document_writes_what_write_json_writes_at_every_length(tmp_path):
+    from trtdeconv_docs.cassette.publisher import GrowingDocument, write_json
+
+    head = {"format": 2, "provenance": {"gpu": "FAKE 反卷积"}, "ceilings": {}, "sessions": [], "worst": float("inf")}
+    items = []
+    document = GrowingDocument(tmp_path / "growing.json")
+    for index in range(4):
+        document.write(head, "runs", items)
+        expected = write_json(tmp_path / "whole.json", {**head, "runs": items}).read_bytes()
+        assert document.path.read_bytes() == expected, index
+        items.append({"id": f"run {index}", "samples_ms": [0.1 * index, -0.0, 1e-7], "nested": {"a": [[1, 2], []]},
+                      "text": "line\nbreak \"quoted\" 中文"})

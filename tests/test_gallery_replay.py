@@ -9,6 +9,7 @@ one fails here, by name.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -67,6 +68,7 @@ def test_an_edited_comment_and_prose_rebuild_with_the_recorded_output(make_app, 
     page = (Path(app.outdir) / "gallery" / "plot_01_base.html").read_text(encoding="utf-8")
     assert "改过的说明文字" in page and "an edited comment" in page
     assert "98765.43" in page and "outputs" not in app.warning.getvalue()
+    assert gc.get_freeze_count() == 0  # the objects the build exempted from garbage collection are given back
 
 
 def _build_in_a_process(source: Path, tmp_path: Path, **environment) -> subprocess.CompletedProcess:

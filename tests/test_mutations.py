@@ -172,12 +172,23 @@ def _problems(root: Path) -> List[str]:
     return []
 
 
-@pytest.fixture
-def recordings_copy(tmp_path, monkeypatch):
-    root = tmp_path / "recordings"
+@pytest.fixture(scope="module")
+def clean_recordings(tmp_path_factory) -> Path:
+    """A copy of recordings/ that every check passes (the control), made and checked once per process."""
+    root = tmp_path_factory.mktemp("clean") / "recordings"
     shutil.copytree(RECORDINGS, root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(store.ROOT_VARIABLE, str(root))
+        assert _problems(root) == []
+    return root
+
+
+@pytest.fixture
+def recordings_copy(clean_recordings, tmp_path, monkeypatch):
+    """A copy of the checked clean copy, for one mutation."""
+    root = tmp_path / "recordings"
+    shutil.copytree(clean_recordings, root)
     monkeypatch.setenv(store.ROOT_VARIABLE, str(root))
-    assert _problems(root) == []
     return root
 
 

@@ -32,7 +32,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import tensorrt as trt
 
-from ..cassette.publisher import gpu_provenance, write_json
+from ..cassette.publisher import GrowingDocument, gpu_provenance
 from ..errors import EngineBuildError
 from ..trt import engine as engines
 from ..trt import layouts, timing
@@ -189,7 +189,8 @@ class Runner:
         self.builder: Optional[engines.Builder] = None
         self.monitor = nvml.Monitor()
         self.timer = engines.Timer(self.monitor)
-        self.records: List[Dict[str, Any]] = []
+        self.records: List[Dict[str, Any]] = []  # appended to, never changed: self.document encodes each once
+        self.document = GrowingDocument(out / tensorrt_file)
         self.arrays: Dict[str, Dict[str, np.ndarray]] = {}
         self.references: Dict[Any, check.Slice] = {}
         self.deconvolution_outputs: Dict[Any, np.ndarray] = {}
@@ -218,11 +219,10 @@ class Runner:
     def save(self, finished: bool) -> None:
         """Write ``tensorrt.json`` as it stands."""
         builds = [r for r in self.records if "build_seconds" in r]
-        write_json(self.out / tensorrt_file, {**self.header, "finished": finished, "total_seconds": round(self.elapsed(), 2),
-                                     "builds": len(builds),
-                                     "build_seconds": round(sum(r["build_seconds"] for r in builds), 2),
-                                     "ceilings": self.ceilings, "sessions": self.sessions,
-                                     "session": len(self.sessions), "runs": self.records})
+        self.document.write({**self.header, "finished": finished, "total_seconds": round(self.elapsed(), 2),
+                             "builds": len(builds), "build_seconds": round(sum(r["build_seconds"] for r in builds), 2),
+                             "ceilings": self.ceilings, "sessions": self.sessions, "session": len(self.sessions)},
+                            "runs", self.records)
 
     def data(self, run: plan.Run) -> Dict[str, np.ndarray]:
         """The workload's arrays (drawn once per workload)."""

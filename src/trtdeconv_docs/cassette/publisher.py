@@ -15,7 +15,7 @@ import json
 import platform
 import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from .store import FORMAT, MANIFEST, ROOT_FILE, chain, sha256
 
@@ -53,6 +53,30 @@ def write_json(path, document: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+class GrowingDocument:
+    """Writes a document whose last entry is a list that only grows (a runner's runs) again and again, as
+    :func:`write_json` writes it (the same bytes), each item of the list encoded once.
+
+    A runner that saves after every run re-encoded every earlier run each time: with indentation, JSON is encoded
+    in pure Python (a third of the fake benchmark runner's test). An item must not change once written.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.items: List[str] = []
+
+    def write(self, head: Dict[str, Any], key: str, items: List[Any]) -> Path:
+        """Write ``{**head, key: items}`` to ``self.path``."""
+        self.items += [json.dumps(item, indent=1, ensure_ascii=False).replace("\n", "\n  ")
+                       for item in items[len(self.items):]]
+        text = json.dumps({**head, key: []}, indent=1, ensure_ascii=False)
+        if self.items:  # JSON strings hold no raw newline: each item's lines move two levels in
+            text = text[:-len("[]\n}")] + "[\n  " + ",\n  ".join(self.items) + "\n ]\n}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(text + "\n", encoding="utf-8")
+        return self.path
 
 
 def publish(scratch, target, provenance: Dict[str, Any], *, keep: Optional[Iterable[str]] = None,

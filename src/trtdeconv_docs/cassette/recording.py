@@ -132,7 +132,8 @@ class Run:
 
 @dataclass(frozen=True)
 class Recording:
-    """One example's recording, verified against its manifest."""
+    """One example's recording, verified against its manifest (on every read; its parsed ``document`` is shared by
+    the reads of the same bytes in a process, :func:`~trtdeconv_docs.cassette.store.read_shared_json`: read only)."""
 
     path: Path
     document: Dict[str, Any]
@@ -140,7 +141,7 @@ class Recording:
     @classmethod
     def read(cls, path) -> "Recording":
         """The recording at ``path``; :class:`~trtdeconv_docs.errors.RecordingError` if missing or not trusted."""
-        document = store.read_json(path)
+        document = store.read_shared_json(path)
         if not isinstance(document, dict) or not isinstance(document.get("runs"), list):
             raise RecordingError(f"{path}: not an example's recording (it has no runs)")
         return cls(Path(path), document)

@@ -27,7 +27,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from ..errors import RecordingError
 
@@ -91,6 +91,11 @@ def manifest(folder) -> Dict[str, Any]:
 
 def verify_file(path) -> Path:
     """Check one recorded file against its folder's manifest; returns its resolved path."""
+    return _verified(path)[0]
+
+
+def _verified(path) -> Tuple[Path, bytes]:
+    """A recorded file's resolved path and the bytes that were checked against its folder's manifest."""
     path = Path(path).resolve()
     folder = _folder_of(path)
     name = path.relative_to(folder).as_posix()
@@ -99,9 +104,10 @@ def verify_file(path) -> Path:
         raise RecordingError(f"{path}: not in {folder / MANIFEST}: not written by the GPU command; remove it or record again")
     if not path.is_file():
         raise RecordingError(f"{path}: missing (listed in {folder / MANIFEST}); {FIX}")
-    if sha256(path) != expected:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != expected:
         raise RecordingError(f"{path}: {FIX}")
-    return path
+    return path, data
 
 
 def verify_folder(folder) -> List[str]:
@@ -197,16 +203,38 @@ def listed(folder, suffix: str = "") -> List[Path]:
 
 def read_json(path) -> Any:
     """A verified JSON recording."""
-    path = verify_file(path)
+    return _parsed(*_verified(path))
+
+
+def read_shared_json(path) -> Any:
+    """A verified JSON recording, parsed once per process for the same bytes: every caller gets the same object,
+    which none may change.
+
+    The file is checked against its manifest on every call (read and hashed); only the parsing is kept, keyed
+    by the bytes' sha256. An example's recording is read for each of its replayed runs and each directive
+    that cites it (``plot_27``'s 9.6 MB twelve times for its runs alone).
+    """
+    path, data = _verified(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest not in _SHARED:
+        _SHARED[digest] = _parsed(path, data)
+    return _SHARED[digest]
+
+
+_SHARED: Dict[str, Any] = {}
+""":func:`read_shared_json`'s documents by the sha256 of their bytes."""
+
+
+def _parsed(path: Path, data: bytes) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:  # pragma: no cover - the hash matched
         raise RecordingError(f"{path}: unreadable JSON ({error}); {FIX}") from None
 
 
 def read_bytes(path) -> bytes:
     """A verified binary recording (``.npz``, ``.png``)."""
-    return verify_file(path).read_bytes()
+    return _verified(path)[1]
 
 
 def provenance(folder) -> Dict[str, Any]:

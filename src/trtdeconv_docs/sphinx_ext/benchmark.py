@@ -552,7 +552,9 @@ class BenchmarkDirective(SphinxDirective):
                 return [nodes.paragraph("", _("这份记录还没有这张图的数据（{chart}）。").format(chart=chart),
                                         classes=["benchmark-note"], translatable=False)]
             chinese = str(self.config.language or "").startswith("zh")
-            data = base64.b64encode(benchmark_charts.png(benchmark, chart, chinese)).decode("ascii")
+            # the message templates (gettext) take the chart's alt text, never its pixels: drawn for the pages only
+            data = "" if self.env.app.builder.name == "gettext" else \
+                base64.b64encode(benchmark_charts.png(benchmark, chart, chinese)).decode("ascii")
             alt = {"formulations": _("图：各写法的中位数用时（对数轴），每个负载一列"),
                    "pytorch": _("图：对数-对数散点，横轴 PyTorch conv_transpose 的中位数，纵轴 TensorRT 反卷积的中位数，"
                                 "同一精度、同一内存布局；对角线以下 TensorRT 更快"),

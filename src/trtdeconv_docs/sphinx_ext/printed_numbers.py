@@ -103,11 +103,16 @@ def _layout(node: ast.AST) -> bool:
     return isinstance(node, ast.Constant) and type(node.value) in (int, bool)
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")
+"""Where Python's tokenizer ends a line (what ``lineno`` counts), as :func:`ast.get_source_segment` splits."""
+
+
 class _Flow:
     """The typed numbers each name of an example may hold, found by iterating the statements to a fixed point."""
 
     def __init__(self, tree: ast.Module, source: str):
         self.source = source
+        self.lines = LINE_END.split(source)
         self.tree = tree
         self.parents: Dict[ast.AST, ast.AST] = {}
         self.scope_of: Dict[ast.AST, ast.AST] = {}
@@ -186,12 +191,17 @@ class _Flow:
     def _constant(self, node: ast.Constant) -> FrozenSet[Typed]:
         value = node.value
         if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
-            return frozenset({Typed(node.lineno, ast.get_source_segment(self.source, node) or repr(value),
-                                    node.col_offset)})
+            return frozenset({Typed(node.lineno, self._segment(node) or repr(value), node.col_offset)})
         if isinstance(value, str):  # "1.5", or the text of an f-string: a number typed in words
             return frozenset(Typed(node.lineno, m.group(0), node.col_offset + m.start())
                              for m in NUMBER_IN_TEXT.finditer(value))
         return _NONE
+
+    def _segment(self, node: ast.AST) -> Optional[str]:
+        """:func:`ast.get_source_segment` of ``node``, from the lines split once (it splits the whole source per call)."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None:
+            return ast.get_source_segment(self.source, node)
+        return self.lines[node.lineno - 1].encode()[node.col_offset:node.end_col_offset].decode()
 
     def _in_format_spec(self, node: ast.AST) -> bool:
         while node in self.parents:
