@@ -40,7 +40,7 @@ from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS
-from . import benchmark_charts, messages
+from . import benchmark_charts, messages, tables
 from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
@@ -160,7 +160,7 @@ def workloads_table(_benchmark: analysis.Benchmark):
         if workload.sweep == "batch_1":
             continue
         layer = workload.layer
-        rows.append((f"``{workload.name}``", workload.model, f"``{tuple(workload.input_shape)}``",
+        rows.append((f"``{workload.name}``", workload.words(_), f"``{tuple(workload.input_shape)}``",
                      f"``{workload.output_shape}``",
                      f"k{layer.kernel_size_nd[0]} s{layer.stride_nd[0]} p{layer.pre_padding[0]} g{layer.num_groups}",
                      f"{roofline.flops(workload) / 1e9:.2f}"))
@@ -557,7 +557,7 @@ class BenchmarkDirective(SphinxDirective):
                    "pytorch": _("图：对数-对数散点，横轴 PyTorch conv_transpose 的中位数，纵轴 TensorRT 反卷积的中位数，"
                                 "同一精度、同一内存布局；对角线以下 TensorRT 更快"),
                    "roofline": _("图：对数-对数 roofline，横轴算术强度，纵轴达到的 TFLOP/s，实线为测得上限，虚线为规格上限"),
-                   "depthwise": _("图：逐通道反卷积（k4 s2，128 通道）的用时随输入边长的变化"),
+                   "depthwise": _("图：逐通道反卷积（depthwise 负载的层）的用时随输入边长的变化"),
                    "batch": _("图：每个负载 FP16 的用时随批大小的变化（批大小 1 与负载自己的批大小，对数-对数）")}[chart]
             return [nodes.container("", nodes.image(uri=f"data:image/png;base64,{data}", alt=alt),
                                     classes=["trtdeconv-chart"])]
@@ -589,6 +589,7 @@ class BenchmarkDirective(SphinxDirective):
 def setup(app):
     """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
+    app.setup_extension(tables.__name__)  # its wbr node
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
     app.add_node(run_details, html=(_visit_run_details, _depart_run_details), latex=(_skip, None),
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
