@@ -161,7 +161,7 @@ def test_a_verdict_calls_no_winner_inside_the_noise(bench):
     assert "没有可测的差别" in sentence and "``twin/of/the/fastest``" in sentence
 
 
-def test_a_workloads_words_are_chinese_with_the_workloads_own_numbers():
+def test_a_workloads_and_a_familys_words_are_chinese_with_the_workloads_own_numbers():
     headers, rows = directive.workloads_table(None)
     shown = {row[0].strip("`"): row[1] for row in rows}
     for workload in WORKLOADS:
@@ -174,6 +174,8 @@ def test_a_workloads_words_are_chinese_with_the_workloads_own_numbers():
         if "{batch}" in workload.model:  # a number shown comes from the field: change the field, the words follow
             bigger = dataclasses.replace(workload, input_shape=(workload.input_shape[0] + 1,) + workload.input_shape[1:])
             assert str(workload.input_shape[0] + 1) in bigger.words() and bigger.words() != workload.words()
+    assert directive.family_words("large_stride_head", ["fcn_head"]) != directive.family_words("large_stride_head", ["dcgan"])
+    assert "k4 s2 p1" in directive.family_words("large_stride_head", ["dcgan"])  # the first workload's attributes
 
 
 def test_table_code_breaks_only_after_slashes_and_underscores():

@@ -39,7 +39,7 @@ from ..cassette import reverification
 from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
-from ..benchmark.workloads import PRECISIONS, WORKLOADS
+from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
 from . import benchmark_charts, messages, tables
 from .gallery import benchmark_sentence
 from .tables import inline, table_node
@@ -49,11 +49,16 @@ KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline
          "row", "compare", "families", "earlier")
 
 
-def family_words(family: str) -> str:
-    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language."""
-    return {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（k4 s2 p1）"),
-            "k3_s2_op1": _("k3 s2 p1 output_padding 1（PyTorch 解码器默认）"), "depthwise": _("逐通道 / 分组"),
-            "large_stride_head": _("大步长分割头（k16 s8）"), "3d": "3-D", "1d": "1-D"}[family]
+def family_words(family: str, workloads: Sequence[str] = ()) -> str:
+    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language; a
+    family named by its attributes takes them from its first workload (``workloads``), never typed here."""
+    words = {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（{kernel}）"),
+             "k3_s2_op1": _("{kernel} output_padding {output_padding}（PyTorch 解码器默认）"),
+             "depthwise": _("逐通道 / 分组"), "large_stride_head": _("大步长分割头（{kernel}）"), "3d": "3-D",
+             "1d": "1-D"}[family]
+    return words.format(**by_name(workloads[0]).fields()) if "{" in words else words
+
+
 CHARTS = benchmark_charts.CHARTS
 
 
@@ -345,7 +350,7 @@ def families_table(benchmark: analysis.Benchmark):
         action = (_("（未测量，没有建议）") if row["deconvolution"] is None
                   else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
-        rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
+        rows.append((family_words(row["family"], row["workloads"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
                      family_gain(row), kernels.describe(row["deconvolution"], _) if row["deconvolution"] else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 

@@ -42,6 +42,7 @@ class wbr(nodes.Inline, nodes.Element):
 
 def _visit_wbr(translator, _node) -> None:
     translator.body.append("<wbr>")
+    raise nodes.SkipNode  # an empty element: nothing to depart
 
 
 def _skip(_translator, _node) -> None:
