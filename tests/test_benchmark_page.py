@@ -6,7 +6,10 @@
   only its collapsed details carry;
 * a layer family's gain and a comparison call a winner only where the interquartile ranges are disjoint, and
   never compare a run whose kernel ran in another precision than its label;
-* the "not built or not run" view is never an empty table.
+* the "not built or not run" view is never an empty table;
+* a workload's words are Chinese source text whose numbers are the workload's own (formatted from its fields);
+* code in the generated tables breaks only after "/" and "_" (a ``<wbr>``, which a copy leaves out);
+* the procedure's sentences about the runs it cites hold in the recording.
 """
 
 import copy
@@ -14,11 +17,13 @@ import dataclasses
 import re
 
 import pytest
+from docutils import nodes
 
 from trtdeconv_docs.benchmark import analysis, kernels
+from trtdeconv_docs.benchmark.workloads import WORKLOADS
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext import benchmark as directive
-from trtdeconv_docs.sphinx_ext import benchmark_charts
+from trtdeconv_docs.sphinx_ext import benchmark_charts, tables
 
 from .support import benchmark_fake
 
@@ -154,3 +159,55 @@ def test_a_verdict_calls_no_winner_inside_the_noise(bench):
     twin = dict(row["run"], id="twin/of/the/fastest")  # the same samples: overlapping IQRs
     sentence = directive.verdict_sentence(dict(row, tied=[twin]))
     assert "没有可测的差别" in sentence and "``twin/of/the/fastest``" in sentence
+
+
+def test_a_workloads_and_a_familys_words_are_chinese_with_the_workloads_own_numbers():
+    headers, rows = directive.workloads_table(None)
+    shown = {row[0].strip("`"): row[1] for row in rows}
+    for workload in WORKLOADS:
+        placeholders = set(re.findall(r"\{(\w+)\}", workload.model))
+        assert placeholders <= set(workload.fields()), workload.name
+        typed = re.findall(r"(?<![\w.#-])\d+(?![\w-])", re.sub(r"\{\w+\}", "", workload.model))
+        assert set(typed) <= {"8"}, (workload.name, typed)  # "not a multiple of 8": the alignment rule, no field
+        assert re.search(r"[\u4e00-\u9fff]", workload.model), workload.name
+        assert shown.get(workload.name, workload.words()) == workload.words()
+        if "{batch}" in workload.model:  # a number shown comes from the field: change the field, the words follow
+            bigger = dataclasses.replace(workload, input_shape=(workload.input_shape[0] + 1,) + workload.input_shape[1:])
+            assert str(workload.input_shape[0] + 1) in bigger.words() and bigger.words() != workload.words()
+    assert directive.family_words("large_stride_head", ["fcn_head"]) != directive.family_words("large_stride_head", ["dcgan"])
+    assert "k4 s2 p1" in directive.family_words("large_stride_head", ["dcgan"])  # the first workload's attributes
+
+
+def test_table_code_breaks_only_after_slashes_and_underscores():
+    node = tables.code("segmentation_odd/deconvolution/fp16")
+    assert node.astext() == "segmentation_odd/deconvolution/fp16" and "trtdeconv-breaks" in node["classes"]
+    assert [child.astext() for child in node.children if isinstance(child, nodes.Text)] == \
+        ["segmentation_", "odd/", "deconvolution/", "fp16"]
+    assert [type(child) for child in node.children[1::2]] == [tables.wbr] * 3
+    plain = tables.code("fp16")
+    assert plain.astext() == "fp16" and not list(plain.findall(tables.wbr)) and "trtdeconv-breaks" not in plain["classes"]
+    assert tables.code("a_/").astext() == "a_/" and len(list(tables.code("a_/").findall(tables.wbr))) == 1
+
+
+def test_the_procedures_sentences_hold_in_the_recording():
+    """Step 1: the 3-D FP16 run is host-bound; step 2: the depthwise layer loops over its groups; step 3: depthwise
+    FP16 is slower than FP32 and channels-last drops the reformats; step 4: the dense layer's deconvolution beats
+    its sub-pixel formulation (each with disjoint interquartile ranges)."""
+    bench = analysis.load(REAL)
+    page = directive_page()
+    cited = set(part.strip() for line in re.findall(r":runs?: (.+)", page) for part in line.split(","))
+    assert all(analysis.unusable(bench.run(run)) is None and kernels.label_matches(bench.run(run)) for run in cited)
+    assert "这个 3-D 层就是" in page and bench.run("unet3d/deconvolution/fp16")["host_bound"]
+    assert [entry["LayerType"] for entry in kernels.compute_layers(bench.run("depthwise/deconvolution/fp32"))] == \
+        ["CaskGemmDeconvolution"]
+
+    def faster(first: str, second: str) -> bool:
+        a, b = bench.run(first), bench.run(second)
+        return analysis.disjoint(a, b) and analysis.median_ms(a) < analysis.median_ms(b)
+
+    assert "FP16 反而更慢" in page and faster("depthwise/deconvolution/fp32", "depthwise/deconvolution/fp16")
+    assert analysis.reformat_share(bench.run("unet2d/deconvolution/fp16/channels_last")) == 0
+    assert analysis.reformat_share(bench.run("unet2d/deconvolution/fp16")) > 0
+    assert "它比等价的子像素卷积快" in page and faster("dcgan/deconvolution/fp16", "dcgan/subpixel/fp16")
+    assert "这份记录没有测到 INT8" in page and not [r for r in bench.tensorrt["runs"] if r["precision"].startswith("int8")
+                                                  and "earlier_method" not in r and analysis.median_ms(r) is not None]

@@ -19,7 +19,8 @@ def test_the_table_messages_and_polygraphy_come_from_the_recordings(app):
     text = html_module.unescape(re.sub(r"<[^>]+>", "", html))
     assert app.warning.getvalue() == ""
     assert html.count("<tr") == 1 + sum(1 for c in onnx_fake.cases.CASES if c.topic in ("output_padding", "output_shape"))
-    assert "output_padding_gt_pads_3d" in html and "base_2d" not in html.split("onnx-case-table")[1].split("</table>")[0]
+    table = re.sub(r"<[^>]+>", "", html.split("onnx-case-table")[1].split("</table>")[0])  # code has <wbr> after "_"
+    assert "output_padding_gt_pads_3d" in table and "base_2d" not in table
     assert "解析器拒绝" in html
     assert "0.25" in html  # the fake engine's offset from ONNX Runtime, computed during the build
     assert "In node 0 (fake): UNSUPPORTED_NODE" in html

@@ -228,6 +228,32 @@ def test_no_column_is_cut_off_on_wide_screens(layouts, language, scheme):
     assert sorted(layouts(language)["wide"][scheme]) == sorted(CLIPPED_PAGES) and not wrong
 
 
+BREAKS = """(() => Array.from(document.querySelectorAll('article table code.trtdeconv-breaks'), (code) => {
+    if (code.closest('details:not([open])')) return null;  // not shown until the reader opens it
+    const selection = window.getSelection(), range = document.createRange();
+    range.selectNodeContents(code); selection.removeAllRanges(); selection.addRange(range);
+    const copied = selection.toString(); selection.removeAllRanges();
+    return {copied, text: code.textContent, wbr: code.querySelectorAll('wbr').length,
+            broken: Array.from(code.querySelectorAll('span.pre'), (part) => part.getClientRects().length > 1)
+                .some(Boolean),
+            right: code.getBoundingClientRect().right - document.documentElement.clientWidth};
+  }).filter(Boolean))()"""
+"""Every shown run id (code with break opportunities) of a page's tables: what a copy gives, and whether a part
+between two break opportunities was broken or sticks out of the window."""
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_run_ids_in_tables_break_only_after_slashes_and_underscores(built, browser, language):
+    """Issue 21's family table at 1400 px broke ``fp1|6`` and ``segmentation_od|d``; a copy gives the plain id."""
+    for width in (1400, 400):
+        browser.open(headless.page_url(built / language / "performance.html"), width=width)
+        codes = browser.evaluate(BREAKS)
+        assert len(codes) > 10, (language, width)
+        for code in codes:
+            assert code["wbr"] and code["copied"] == code["text"] and "\u200b" not in code["copied"], code
+            assert not code["broken"] and code["right"] <= 0.5, (language, width, code)
+
+
 def test_every_page_links_its_source_and_recordings_on_the_repository(built):
     base, ref = repository.repository(docs_conf_value("REPOSITORY_URL"), docs_conf_value("REPOSITORY_REF"), {})
     for language in LANGUAGES:

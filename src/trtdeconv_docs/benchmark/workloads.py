@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -30,12 +30,20 @@ FAMILIES = ("dense_k_eq_s", "dense_k_2s", "k3_s2_op1", "depthwise", "large_strid
 """The layer families of the guide's table, in its order (:attr:`Workload.family`)."""
 
 
+def _same(text: str) -> str:
+    return text
+
+
+def _size(shape: Tuple[int, ...]) -> str:
+    return "×".join(str(side) for side in shape[2:])
+
+
 @dataclass(frozen=True)
 class Workload:
     """One benchmarked layer: a name, where it comes from, its input shape and attributes."""
 
     name: str
-    model: str
+    model: str  # where the layer comes from, in Chinese, with {fields} that :meth:`words` fills in (no typed numbers)
     input_shape: Tuple[int, ...]
     attributes: Dict[str, Any] = field(hash=False)
     sweep: str = ""  # "" for the guide's workloads; else the curve it belongs to ("depthwise_resolution", ...)
@@ -62,6 +70,23 @@ class Workload:
     def kernel_shape(self) -> Tuple[int, ...]:
         """TensorRT's kernel layout ``(C_in, M / groups, *K)``."""
         return reference.kernel_shape(self.layer, self.input_shape[1])
+
+    def fields(self) -> Dict[str, Any]:
+        """The numbers that :attr:`model` and the charts' labels name, as placeholders: ``batch``, ``c_in``,
+        ``c_out``, ``groups``, ``size`` (``8×8``), ``out_size``, ``height`` and ``width`` (the first and last side),
+        ``kernel``
+        (``k4 s2 p1``), ``output_padding`` and, with a profile, ``min_size``/``opt_size``/``max_size``."""
+        layer, shape = self.layer, self.input_shape
+        sizes = {f"{name}_size": _size(bound) for name, bound in zip(("min", "opt", "max"), self.profile or ())}
+        return dict(batch=shape[0], c_in=shape[1], c_out=layer.num_output_maps, groups=layer.num_groups,
+                    size=_size(shape), out_size=_size(self.output_shape), height=shape[2], width=shape[-1],
+                    kernel=f"k{layer.kernel_size_nd[-1]} s{layer.stride_nd[-1]} p{layer.pre_padding[-1]}",
+                    output_padding=layer.pre_padding[-1] - layer.post_padding[-1], **sizes)
+
+    def words(self, translate: Callable[[str], str] = _same) -> str:
+        """Where the layer comes from, in words: :attr:`model` through ``translate`` (the Sphinx extension passes its
+        catalog's translation; the catalog update collects the models), its numbers from :meth:`fields`."""
+        return translate(self.model).format(**self.fields())
 
     def macs(self) -> int:
         """Multiply-adds of the deconvolution: every input element times its group's kernel taps.
@@ -163,21 +188,26 @@ def bilinear_kernel(kernel_size) -> np.ndarray:
     return result.astype(np.float32)
 
 
+_UNET2D = "U-Net 2-D 上卷积，{c_in}→{c_out}，{size}，批大小 {batch}"
+_UNET3D = "3-D U-Net 上卷积，{c_in}→{c_out}，{size}，批大小 {batch}"
+_AS_2D = "（1-D，按高度 {height} 的 2-D 运行）"
+_IDAUP = "CenterNet DLA-34 IDAUp，双线性 {kernel}，{c_in} 个通道逐通道，{size}，批大小 {batch}"
+
 WORKLOADS: List[Workload] = [
-    _workload("dcgan", "DCGAN generator, 512->256 at 8x8, batch 64",
+    _workload("dcgan", "DCGAN 生成器，{c_in}→{c_out}，{size}，批大小 {batch}",
               (64, 512, 8, 8), num_output_maps=256, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
-    _workload("unet2d", "U-Net 2-D up-convolution, 256->128 at 64x64, batch 8",
+    _workload("unet2d", _UNET2D,
               (8, 256, 64, 64), num_output_maps=128, kernel_size_nd=(2, 2), stride_nd=(2, 2)),
-    _workload("segmentation", "segmentation decoder upsample, 64->32 at 128x128, batch 8",
+    _workload("segmentation", "分割解码器上采样，{c_in}→{c_out}，{size}，批大小 {batch}",
               (8, 64, 128, 128), num_output_maps=32, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
-    _workload("segmentation_odd", "the segmentation upsample with channels not a multiple of 8 (63->31)",
+    _workload("segmentation_odd", "通道数不是 8 的倍数的分割上采样（{c_in}→{c_out}），{size}，批大小 {batch}",
               (8, 63, 128, 128), num_output_maps=31, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
-    _workload("unet3d", "3-D U-Net up-convolution, 64->32 at 16^3, batch 2",
+    _workload("unet3d", _UNET3D,
               (2, 64, 16, 16, 16), num_output_maps=32, kernel_size_nd=(2, 2, 2), stride_nd=(2, 2, 2)),
-    _workload("depthwise", "depthwise upsample, groups = C = 128, 128x128, batch 8",
+    _workload("depthwise", "逐通道上采样，组数 = 通道数 = {groups}，{size}，批大小 {batch}",
               (8, 128, 128, 128), num_output_maps=128, kernel_size_nd=(4, 4), stride_nd=(2, 2),
               padding_nd=(1, 1), num_groups=128),
-    _workload("fcn_head", "FCN-8s head, 21->21 classes, k16 s8 to 512x512",
+    _workload("fcn_head", "FCN-8s 头，{c_in}→{c_out} 个类别，{kernel}，输出 {out_size}",
               (1, 21, 64, 64), num_output_maps=21, kernel_size_nd=(16, 16), stride_nd=(8, 8), padding_nd=(4, 4)),
 ]
 """The guide's seven workloads, in the order of the page."""
@@ -187,21 +217,22 @@ GUIDE = tuple(w.name for w in WORKLOADS)
 
 
 def _batch_one(workload: Workload) -> Workload:
-    return Workload(f"{workload.name}_b1", f"{workload.model}, at batch 1", (1,) + workload.input_shape[1:],
+    return Workload(f"{workload.name}_b1", workload.model, (1,) + workload.input_shape[1:],
                     workload.attributes, "batch_1")
 
 
 DEPTHWISE = dict(num_output_maps=128, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))
 
 WORKLOADS += [
-    _workload("decoder_k3", "PyTorch's default decoder layer k3 s2 p1 output_padding 1, 128->64 at 64x64, batch 8",
+    _workload("decoder_k3",
+              "PyTorch 默认的解码器层 {kernel} output_padding {output_padding}，{c_in}→{c_out}，{size}，批大小 {batch}",
               (8, 128, 64, 64), num_output_maps=64, kernel_size_nd=(3, 3), stride_nd=(2, 2),
               pre_padding=(1, 1), post_padding=(0, 0)),
 ] + [_batch_one(w) for w in WORKLOADS] + [
-    _workload(f"depthwise_{size}", f"the depthwise upsample at {size}x{size}, batch 8", (8, 128, size, size),
+    _workload(f"depthwise_{size}", "逐通道上采样，{size}，批大小 {batch}", (8, 128, size, size),
               "depthwise_resolution", num_groups=128, **DEPTHWISE) for size in (32, 64, 256)
 ] + [
-    _workload(f"grouped_{groups}", f"the k4 s2 upsample of 128 channels in {groups} groups at 64x64, batch 8",
+    _workload(f"grouped_{groups}", "{c_in} 个通道分成 {groups} 组的 {kernel} 上采样，{size}，批大小 {batch}",
               (8, 128, 64, 64), "depthwise_groups", num_groups=groups, **DEPTHWISE) for groups in (1, 8, 32)
 ]
 """Every workload: the guide's seven, then the extra ones (:attr:`Workload.sweep` says which curve)."""
@@ -210,40 +241,38 @@ SEGMENTATION = dict(num_output_maps=32, kernel_size_nd=(4, 4), stride_nd=(2, 2),
 WORKLOADS += [
     # depthwise frozen-bilinear up-samplers: CenterNet's DLA-34 IDAUp (k = 2f, s = f, p = f / 2, groups = C) on a
     # 512x512 image, and DRN-C-26's segmentation head (k16 s8 p4, groups = 19 classes) on a 1024x2048 Cityscapes image
-    _workload("idaup_f2", "CenterNet DLA-34 IDAUp, bilinear k4 s2 p1, 64 channels depthwise at 64x64, batch 1",
+    _workload("idaup_f2", _IDAUP,
               (1, 64, 64, 64), "bilinear", "bilinear", num_output_maps=64, kernel_size_nd=(4, 4), stride_nd=(2, 2),
               padding_nd=(1, 1), num_groups=64),
-    _workload("idaup_f4", "CenterNet DLA-34 IDAUp, bilinear k8 s4 p2, 64 channels depthwise at 32x32, batch 1",
+    _workload("idaup_f4", _IDAUP,
               (1, 64, 32, 32), "bilinear", "bilinear", num_output_maps=64, kernel_size_nd=(8, 8), stride_nd=(4, 4),
               padding_nd=(2, 2), num_groups=64),
-    _workload("drn_head", "DRN-C-26 segmentation head, bilinear k16 s8 p4, 19 classes depthwise at 128x256, batch 1",
+    _workload("drn_head", "DRN-C-26 分割头，双线性 {kernel}，{c_in} 个类别逐通道，{size}，批大小 {batch}",
               (1, 19, 128, 256), "bilinear", "bilinear", num_output_maps=19, kernel_size_nd=(16, 16),
               stride_nd=(8, 8), padding_nd=(4, 4), num_groups=19),
-    _workload("unet3d_64", "3-D U-Net up-convolution, 64->32 at 64^3, batch 1", (1, 64, 64, 64, 64), "3d_64",
+    _workload("unet3d_64", _UNET3D, (1, 64, 64, 64, 64), "3d_64",
               num_output_maps=32, kernel_size_nd=(2, 2, 2), stride_nd=(2, 2, 2)),
 ] + [
     # HiFi-GAN V1's generator: ConvTranspose1d(512 / 2^i, 512 / 2^(i+1), k, u, padding=(k - u) / 2), u = 8, 8, 2, 2;
     # the first (k16 s8) reads the mel frames, the third (k4 s2) 64 samples per frame. TensorRT's deconvolution is
     # 2-D or 3-D: a 1-D layer runs as 2-D of height 1 (what TensorRT's ONNX parser builds for a ConvTranspose1d)
-    _workload(f"hifigan_k16s8_{frames}", f"HiFi-GAN V1 first up-sampler k16 s8 p4, 512->256, {frames} mel frames "
-              "(1-D, as 2-D of height 1)", (1, 512, 1, frames), "hifigan", num_output_maps=256,
-              kernel_size_nd=(1, 16), stride_nd=(1, 8), padding_nd=(0, 4))
+    _workload(f"hifigan_k16s8_{frames}", "HiFi-GAN V1 第一个上采样器 {kernel}，{c_in}→{c_out}，{width} 个梅尔帧" + _AS_2D,
+              (1, 512, 1, frames), "hifigan", num_output_maps=256, kernel_size_nd=(1, 16), stride_nd=(1, 8), padding_nd=(0, 4))
     for frames in (200, 800)
 ] + [
-    _workload(f"hifigan_k4s2_{frames}", f"HiFi-GAN V1 third up-sampler k4 s2 p1, 128->64, {frames} mel frames "
-              f"({64 * frames} samples; 1-D, as 2-D of height 1)", (1, 128, 1, 64 * frames), "hifigan",
-              num_output_maps=64, kernel_size_nd=(1, 4), stride_nd=(1, 2), padding_nd=(0, 1))
+    _workload(f"hifigan_k4s2_{frames}", "HiFi-GAN V1 第三个上采样器 {kernel}，{c_in}→{c_out}，{width} 个样本" + _AS_2D,
+              (1, 128, 1, 64 * frames), "hifigan", num_output_maps=64, kernel_size_nd=(1, 4), stride_nd=(1, 2), padding_nd=(0, 1))
     for frames in (200, 800)
 ] + [
-    _workload("block_bias_relu", "the segmentation upsample + bias + ReLU", (8, 64, 128, 128), "fused",
+    _workload("block_bias_relu", "分割上采样 + 偏置 + ReLU，{size}，批大小 {batch}", (8, 64, 128, 128), "fused",
               block="bias_relu", **SEGMENTATION),
-    _workload("block_bn_relu", "DCGAN's generator block: deconvolution + batch norm + ReLU", (64, 512, 8, 8), "fused",
-              block="bn_relu", num_output_maps=256, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
-    _workload("block_add", "the segmentation upsample + Add of a residual (NVIDIA/TensorRT#3098)", (8, 64, 128, 128),
+    _workload("block_bn_relu", "DCGAN 的生成器块：反卷积 + 批归一化 + ReLU，{size}，批大小 {batch}", (64, 512, 8, 8),
+              "fused", block="bn_relu", num_output_maps=256, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1)),
+    _workload("block_add", "分割上采样 + 与残差相加（Add，NVIDIA/TensorRT#3098），{size}，批大小 {batch}", (8, 64, 128, 128),
               "fused", block="add", **SEGMENTATION),
-    _workload("block_concat", "U-Net 2-D up-convolution + Concat with the skip connection", (8, 256, 64, 64), "fused",
-              block="concat", num_output_maps=128, kernel_size_nd=(2, 2), stride_nd=(2, 2)),
-    _workload("dynamic", "the segmentation upsample at batch 1, one optimization profile: 64x64, 128x128, 256x256",
+    _workload("block_concat", "U-Net 2-D 上卷积 + 与跳跃连接拼接（Concat），{size}，批大小 {batch}", (8, 256, 64, 64),
+              "fused", block="concat", num_output_maps=128, kernel_size_nd=(2, 2), stride_nd=(2, 2)),
+    _workload("dynamic", "分割上采样，批大小 {batch}，一个优化配置：{min_size}、{opt_size}、{max_size}",
               (1, 64, 128, 128), "dynamic", profile=((1, 64, 64, 64), (1, 64, 128, 128), (1, 64, 256, 256)),
               **SEGMENTATION),
 ]

@@ -39,8 +39,8 @@ from ..cassette import reverification
 from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
-from ..benchmark.workloads import PRECISIONS, WORKLOADS
-from . import benchmark_charts, messages
+from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
+from . import benchmark_charts, messages, tables
 from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
@@ -49,11 +49,16 @@ KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline
          "row", "compare", "families", "earlier")
 
 
-def family_words(family: str) -> str:
-    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language."""
-    return {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（k4 s2 p1）"),
-            "k3_s2_op1": _("k3 s2 p1 output_padding 1（PyTorch 解码器默认）"), "depthwise": _("逐通道 / 分组"),
-            "large_stride_head": _("大步长分割头（k16 s8）"), "3d": "3-D", "1d": "1-D"}[family]
+def family_words(family: str, workloads: Sequence[str] = ()) -> str:
+    """A layer family (:data:`~trtdeconv_docs.benchmark.workloads.FAMILIES`) in words, in the build's language; a
+    family named by its attributes takes them from its first workload (``workloads``), never typed here."""
+    words = {"dense_k_eq_s": _("稠密，核 = 步长（U-Net 上卷积）"), "dense_k_2s": _("稠密，核 = 2 × 步长（{kernel}）"),
+             "k3_s2_op1": _("{kernel} output_padding {output_padding}（PyTorch 解码器默认）"),
+             "depthwise": _("逐通道 / 分组"), "large_stride_head": _("大步长分割头（{kernel}）"), "3d": "3-D",
+             "1d": "1-D"}[family]
+    return words.format(**by_name(workloads[0]).fields()) if "{" in words else words
+
+
 CHARTS = benchmark_charts.CHARTS
 
 
@@ -160,7 +165,7 @@ def workloads_table(_benchmark: analysis.Benchmark):
         if workload.sweep == "batch_1":
             continue
         layer = workload.layer
-        rows.append((f"``{workload.name}``", workload.model, f"``{tuple(workload.input_shape)}``",
+        rows.append((f"``{workload.name}``", workload.words(_), f"``{tuple(workload.input_shape)}``",
                      f"``{workload.output_shape}``",
                      f"k{layer.kernel_size_nd[0]} s{layer.stride_nd[0]} p{layer.pre_padding[0]} g{layer.num_groups}",
                      f"{roofline.flops(workload) / 1e9:.2f}"))
@@ -345,7 +350,7 @@ def families_table(benchmark: analysis.Benchmark):
         action = (_("（未测量，没有建议）") if row["deconvolution"] is None
                   else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
-        rows.append((family_words(row["family"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
+        rows.append((family_words(row["family"], row["workloads"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
                      family_gain(row), kernels.describe(row["deconvolution"], _) if row["deconvolution"] else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
@@ -559,7 +564,7 @@ class BenchmarkDirective(SphinxDirective):
                    "pytorch": _("图：对数-对数散点，横轴 PyTorch conv_transpose 的中位数，纵轴 TensorRT 反卷积的中位数，"
                                 "同一精度、同一内存布局；对角线以下 TensorRT 更快"),
                    "roofline": _("图：对数-对数 roofline，横轴算术强度，纵轴达到的 TFLOP/s，实线为测得上限，虚线为规格上限"),
-                   "depthwise": _("图：逐通道反卷积（k4 s2，128 通道）的用时随输入边长的变化"),
+                   "depthwise": _("图：逐通道反卷积（depthwise 负载的层）的用时随输入边长的变化"),
                    "batch": _("图：每个负载 FP16 的用时随批大小的变化（批大小 1 与负载自己的批大小，对数-对数）")}[chart]
             return [nodes.container("", nodes.image(uri=f"data:image/png;base64,{data}", alt=alt),
                                     classes=["trtdeconv-chart"])]
@@ -591,6 +596,7 @@ class BenchmarkDirective(SphinxDirective):
 def setup(app):
     """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
+    app.setup_extension(tables.__name__)  # its wbr node
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
     app.add_node(run_details, html=(_visit_run_details, _depart_run_details), latex=(_skip, None),
                  text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))

@@ -38,8 +38,8 @@ LABELS = {
     "throughput": ("达到的 TFLOP/s（对数）", "achieved TFLOP/s (log)"),
     "measured_roof": ("测得的上限", "measured roof"),
     "spec_roof": ("规格上限", "spec roof"),
-    "input_size": ("输入边长（128 组，对数）", "input side (128 groups, log)"),
-    "groups": ("组数（128 通道，64×64，对数）", "number of groups (128 channels, 64×64, log)"),
+    "input_size": ("输入边长（{groups} 组，对数）", "input side ({groups} groups, log)"),
+    "groups": ("组数（{c_in} 通道，{size}，对数）", "number of groups ({c_in} channels, {size}, log)"),
     "batch": ("批大小（对数）", "batch size (log)"),
 }
 RUNNER_MARKERS = {"TensorRT": "s", "PyTorch": "^"}
@@ -51,8 +51,9 @@ DEPTHWISE_CURVES = {
 """The depthwise k4 s2 layer's two curves: the workloads along each axis (:data:`.workloads.WORKLOADS`)."""
 
 
-def _label(key: str, chinese: bool) -> str:
-    return LABELS[key][0 if chinese else 1]
+def _label(key: str, chinese: bool, **fields: Any) -> str:
+    """The label ``key`` in the chart's language, its placeholders filled in (a workload's :meth:`.Workload.fields`)."""
+    return LABELS[key][0 if chinese else 1].format(**fields)
 
 
 def cjk_font():
@@ -285,7 +286,8 @@ def png(benchmark: analysis.Benchmark, chart: str, chinese: bool) -> bytes:
                 axes.set_xticks([x for x in sorted({x for n, pts in data.items() if n.startswith(f"{axis}: ")
                                                      for x, _, _ in pts})])
                 axes.get_xaxis().set_major_formatter(ticker.ScalarFormatter())
-                axes.set_xlabel(_label("input_size" if axis == "size" else "groups", chinese))
+                axes.set_xlabel(_label("input_size" if axis == "size" else "groups", chinese,
+                                       **by_name(DEPTHWISE_CURVES[axis][0]).fields()))
                 axes.set_ylabel(_label("ms", chinese))
         for axes in axes_list:
             if axes.get_legend_handles_labels()[0]:

@@ -29,11 +29,12 @@ def _fields_to_translate(texts: Iterable[str]) -> List[str]:
 
 
 def template(docs: Path = DOCS) -> Catalog:
-    """Every generated message: the ``_()`` calls, mapping rows, picture labels, kernel words and titles in
-    ``docs/conf.py``."""
+    """Every generated message: the ``_()`` calls, mapping rows, picture labels, kernel words, workload models and
+    titles in ``docs/conf.py``."""
     import runpy
 
     from ..benchmark.kernels import WORDS
+    from ..benchmark.workloads import WORKLOADS
     from ..layer.mappings import ROWS
     from ..pictures import TEXT
 
@@ -49,6 +50,8 @@ def template(docs: Path = DOCS) -> Catalog:
         catalog.add(text, locations=[("pictures.py", 0)])
     for text in _fields_to_translate(WORDS.values()):
         catalog.add(text, locations=[("benchmark/kernels.py", 0)])
+    for text in _fields_to_translate(dict.fromkeys(workload.model for workload in WORKLOADS)):
+        catalog.add(text, locations=[("benchmark/workloads.py", 0)])
     config = runpy.run_path(str(docs / "conf.py"))
     for text in _fields_to_translate((config["project"], config["html_title"])):
         catalog.add(text, locations=[("docs/conf.py", 0)])

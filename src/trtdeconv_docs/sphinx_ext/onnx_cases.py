@@ -34,7 +34,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..onnx_path import cases, onnx_runtime, recorded, report
 from ..onnx_path.pytorch_peer import FOLDER as PYTORCH_FOLDER
-from . import messages
+from . import messages, tables
 from .tables import table_node
 from .messages import _
 
@@ -174,6 +174,7 @@ class OnnxPolygraphy(_OnnxDirective):
 def setup(app):
     """Register ``onnx-case-table``, ``onnx-messages`` and ``onnx-polygraphy``."""
     app.setup_extension(messages.__name__)
+    app.setup_extension(tables.__name__)  # its wbr node
     app.add_directive("onnx-case-table", OnnxCaseTable)
     app.add_directive("onnx-messages", OnnxMessages)
     app.add_directive("onnx-polygraphy", OnnxPolygraphy)

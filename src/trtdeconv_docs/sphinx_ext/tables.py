@@ -36,11 +36,38 @@ def formula_headers() -> Sequence[str]:
     return ("padding_mode", _("裁掉的总数 P (total cropped)"), _("前裁 B / 后裁 A (split)"), _("输出 O (output)"))
 
 
+class wbr(nodes.Inline, nodes.Element):
+    """A line-break opportunity: HTML ``<wbr>`` (copied text does not contain it), nothing in other builders."""
+
+
+def _visit_wbr(translator, _node) -> None:
+    translator.body.append("<wbr>")
+    raise nodes.SkipNode  # an empty element: nothing to depart
+
+
+def _skip(_translator, _node) -> None:
+    raise nodes.SkipNode
+
+
+def code(text: str) -> nodes.literal:
+    """A literal node of ``text`` that may break only after "/" and "_" (run ids such as
+    ``segmentation_odd/deconvolution/fp16``): a :class:`wbr` after each, and the ``trtdeconv-breaks`` class that
+    keeps the browser from breaking it elsewhere (``docs/_static/trtdeconv.css``)."""
+    parts = re.split(r"(?<=[/_])(?=.)", text)
+    if len(parts) == 1:
+        return nodes.literal(text, text)
+    node = nodes.literal(text, "", classes=["trtdeconv-breaks"])
+    for index, part in enumerate(parts):
+        if index:
+            node += wbr()
+        node += nodes.Text(part)
+    return node
+
+
 def inline(text: str) -> List[nodes.Node]:
-    """Text with ````code```` spans as literal nodes."""
+    """Text with ````code```` spans as literal nodes (:func:`code`)."""
     parts = re.split(r"``(.+?)``", text)
-    return [nodes.literal(part, part) if index % 2 else nodes.Text(part)
-            for index, part in enumerate(parts) if part]
+    return [code(part) if index % 2 else nodes.Text(part) for index, part in enumerate(parts) if part]
 
 
 def table_node(headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[int] = ()) -> nodes.table:
@@ -92,6 +119,8 @@ class MappingTable(Directive):
 def setup(app):
     """Register ``trt-formula-table`` and ``trt-mapping-table``."""
     app.setup_extension(messages.__name__)
+    app.add_node(wbr, html=(_visit_wbr, None), latex=(_skip, None), text=(_skip, None), man=(_skip, None),
+                 texinfo=(_skip, None))
     app.add_directive("trt-formula-table", FormulaTable)
     app.add_directive("trt-mapping-table", MappingTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
