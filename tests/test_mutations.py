@@ -562,7 +562,48 @@ def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):
     assert printed_numbers.problems(_example_with(tmp_path, code)) == []
 
 
-def test_every_example_prints_only_numbers_with_a_source():
+FIGURE_MUTATIONS = {
+    # (code appended to plot_01_base.py, the number the check names): text a figure draws is shown like a print
+    "title": ("axis.set_title('centre 98765.47')\n", "98765.47"),
+    "title-through-a-name": ("centre = 98765.47\naxis.set_title(f'centre {centre:.2f}')\n", "98765.47"),
+    "pyplot-title": ("plt.title(str(98765.47))\n", "98765.47"),
+    "suptitle": ("figure.suptitle('peak 98765.47')\n", "98765.47"),
+    "text": ("axis.text(0.5, 0.5, 'peak 98765.47')\n", "98765.47"),
+    "annotate": ("axis.annotate('98765.47', (0, 0))\n", "98765.47"),
+    "axis-label": ("axis.set_ylabel('value (x 1.5)')\n", "1.5"),
+    "legend-labels": ("axis.legend(lines, ['peak 98765.47'])\n", "98765.47"),
+    "label-keyword": ("axis.plot([0, 1], [0, 1], label=f'{98765.47}')\n", "98765.47"),
+    "tick-labels": ("axis.set_xticklabels(['1.5', '2.25'])\n", "1.5"),
+    "output-scaled-in-a-title": ("(y,) = output.values()\naxis.set_title(f'max {y.max() * 2.5}')\n", "2.5"),
+}
+FIGURE = "import matplotlib.pyplot as plt\nfigure, axis = plt.subplots()\nlines = axis.plot([0, 1], [0, 1])\n"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURE_MUTATIONS))
+def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_number(tmp_path, name):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    code, number = FIGURE_MUTATIONS[name]
+    path = _example_with(tmp_path, FIGURE + code)
+    drawing = len(path.read_text(encoding="utf-8").splitlines())
+    reports = [str(p) for p in printed_numbers.problems(path)]
+    assert any(f"examples/plot_01_base.py, line {drawing}: draws {number} into a figure," in r
+               and "TensorRT never produced" in r for r in reports), reports
+
+
+@pytest.mark.parametrize("code", [
+    "(y,) = output.values()\naxis.set_title(f'max {y.max():.2f}, {y.shape[2]}x{y.shape[3]}', fontsize=10)\n",
+    "(y,) = output.values()\naxis.imshow(y[0, 0])\naxis.text(0.5, 0.25, f'{y[0, 0, 2, 2]}', fontsize=9)\n",
+    "(y,) = output.values()\naxis.plot(y[0, 0, 2], label=f'row {y.shape[2] // 2}')\naxis.legend(lines, [str(y.min())])\n",
+    "axis.set_xticks([])\naxis.set_xlabel('width')\nfigure.colorbar(lines[0], ax=axis, shrink=0.8)\n",
+])
+def test_an_example_drawing_recorded_numbers_into_a_figure_passes(tmp_path, code):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert printed_numbers.problems(_example_with(tmp_path, FIGURE + code)) == []
+
+
+def test_every_example_prints_and_draws_only_numbers_with_a_source():
     from trtdeconv_docs.sphinx_ext import printed_numbers
 
     assert [str(p) for path in sorted(EXAMPLES.glob("plot_*.py")) for p in printed_numbers.problems(path)] == []

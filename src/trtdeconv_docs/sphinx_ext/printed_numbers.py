@@ -1,4 +1,4 @@
-"""Where every number an example prints comes from: a flow analysis of the example's source.
+"""Where every number an example prints or draws comes from: a flow analysis of the example's source.
 
 sphinx-gallery shows what an example prints under each code block (the ``sphx-glr-script-out``
 blocks); :mod:`.rendered_literals` skips those blocks as generated, and relies on this module
@@ -16,7 +16,10 @@ to say that nothing typed by hand reaches them. A printed number may come from
 
 A number typed in the example (a numeric literal, a number inside a string literal, a file read,
 random numbers) that flows into a ``print`` (or ``sys.stdout.write``, ``pprint``) without passing
-through TensorRT is a :class:`Problem`: it names the example, the printing line and the number. The
+through TensorRT is a :class:`Problem`: it names the example, the printing line and the number. The text a
+Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
+``annotate``, legend and tick labels, any ``label=``), and a typed number reaching it is a problem the same way;
+where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is layout and is not read. The
 analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
 its scope holds it everywhere); indices, axes, int options (``precision=8``), reshapes and format
 specifications pick or lay out numbers and never count as typed ones.
@@ -39,6 +42,21 @@ recorded with the run, what they answer is TensorRT's."""
 RECORDED = frozenset({"run", "tactics", "kernels", "precision", "setters", "definition_errors", "description"})
 """What a session answers from TensorRT (live) or its recording (replayed)."""
 PRINTS = frozenset({"print", "sys.stdout.write", "pprint", "pprint.pprint"})
+FIGURE_TEXT = {
+    # method (of the pyplot module, a figure, an axis, a colorbar...): (positions, keywords) of the text it draws
+    "title": ((0,), ("label",)), "set_title": ((0,), ("label",)), "suptitle": ((0,), ("t",)),
+    "supxlabel": ((0,), ("t",)), "supylabel": ((0,), ("t",)),
+    "xlabel": ((0,), ("xlabel",)), "ylabel": ((0,), ("ylabel",)),
+    "set_xlabel": ((0,), ("xlabel",)), "set_ylabel": ((0,), ("ylabel",)), "set_label": ((0,), ("s",)),
+    "text": ((2,), ("s",)), "figtext": ((2,), ("s",)), "annotate": ((0,), ("text",)), "set_text": ((0,), ("s",)),
+    "legend": ((-1,), ("labels",)), "set_xticklabels": ((0,), ("labels",)), "set_yticklabels": ((0,), ("labels",)),
+    "set_ticklabels": ((0,), ("ticklabels", "labels")), "xticks": ((1,), ("labels",)), "yticks": ((1,), ("labels",)),
+    "set_xticks": ((1,), ("labels",)), "set_yticks": ((1,), ("labels",)), "set_ticks": ((1,), ("labels",)),
+}
+"""Matplotlib calls that draw text into a figure, and where that text is among their arguments (``-1``: the last
+positional one, a legend's labels after its handles)."""
+FIGURE_KEYWORDS = frozenset({"label", "labels", "title", "xlabel", "ylabel"})
+"""Keyword arguments that draw their text into a figure, in any call (``axis.plot(x, y, label=...)``, ``axis.set(title=...)``)."""
 READS = frozenset({"open", "eval", "exec", "input", "np.load", "np.loadtxt", "np.fromfile", "np.genfromtxt",
                    "np.frombuffer", "numpy.load", "json.load", "json.loads", "pickle.load", "pickle.loads"})
 """Calls whose numbers come from outside the example's visible computation (a file, a string evaluated)."""
@@ -48,7 +66,7 @@ COUNTS = frozenset({"shape", "ndim", "size"})
 FILLS = frozenset({"fill_value", "value", "values", "initial", "constant_values", "object", "data", "a", "x"})
 """Keyword arguments that give values, not a layout: a number written there is typed."""
 NUMBER_IN_TEXT = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
-FIX = ("print what TensorRT returned (session.run's outputs, the session's reports), the data helpers' inputs "
+FIX = ("print or draw what TensorRT returned (session.run's outputs, the session's reports), the data helpers' inputs "
        "(trtdeconv_docs.example_data, question_data) or a computation of them; never a number typed in the example")
 
 
@@ -63,16 +81,18 @@ class Typed:
 
 @dataclass(frozen=True)
 class Problem:
-    """A typed number that reaches the example's printed output."""
+    """A typed number that reaches the example's printed output or the text of one of its figures."""
 
     example: str
     line: int
     number: str
     typed_at: int
+    drawn: bool = False
 
     def __str__(self) -> str:
         where = "" if self.typed_at == self.line else f" (typed at line {self.typed_at})"
-        return (f"{self.example}, line {self.line}: prints {self.number}, a number typed by hand{where}, "
+        shown = f"draws {self.number} into a figure" if self.drawn else f"prints {self.number}"
+        return (f"{self.example}, line {self.line}: {shown}, a number typed by hand{where}, "
                 f"which TensorRT never produced; {FIX}")
 
 
@@ -389,25 +409,40 @@ class _Flow:
                 changed |= self.bind(parameter, function, self.typed(default, scope))
         return changed
 
-    def printed(self) -> List[Problem]:
-        """Every typed number that reaches a print, once the flow is known."""
+    @staticmethod
+    def shown(node: ast.Call) -> List[ast.expr]:
+        """The arguments of ``node`` that reach the reader: all of a print's, the text of a figure call."""
+        if dotted(node.func) in PRINTS:
+            return list(node.args)
+        keywords = set(FIGURE_KEYWORDS)
+        arguments = []
+        if isinstance(node.func, ast.Attribute) and node.func.attr in FIGURE_TEXT:
+            positions, named = FIGURE_TEXT[node.func.attr]
+            keywords.update(named)
+            arguments = [node.args[i] for i in positions if -len(node.args) <= i < len(node.args)]
+        return arguments + [keyword.value for keyword in node.keywords if keyword.arg in keywords]
+
+    def printed(self) -> List[tuple]:
+        """Every typed number that reaches a print or a figure's text, once the flow is known:
+        ``(line, Typed, drawn)``."""
         found = []
         for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and (dotted(node.func) in PRINTS):
+            if isinstance(node, ast.Call):
+                shown = self.shown(node)
                 scope = self.scope_of.get(node, self.tree)
-                typed = set(self.typed(ast.Tuple(node.args, ast.Load()), scope)) - self.to_tensorrt
+                typed = set(self.typed(ast.Tuple(shown, ast.Load()), scope)) - self.to_tensorrt if shown else set()
                 for number in sorted(typed, key=lambda t: (t.line, t.text)):
-                    found.append((node.lineno, number))
+                    found.append((node.lineno, number, dotted(node.func) not in PRINTS))
         return found
 
 
 def problems(path: Path, name: Optional[str] = None) -> List[Problem]:
-    """The typed numbers the example at ``path`` prints (empty when every printed number has a source)."""
+    """The typed numbers the example at ``path`` prints or draws (empty when every shown number has a source)."""
     source = path.read_text(encoding="utf-8")
     flow = _Flow(ast.parse(source, filename=str(path)), source)
     for _ in range(50):
         if not flow.step():
             break
     example = name or f"examples/{path.name}"
-    return [Problem(example, line, number.text, number.line) for line, number in flow.printed()]
+    return [Problem(example, line, number.text, number.line, drawn) for line, number, drawn in flow.printed()]
 
