@@ -9,7 +9,8 @@ Usage in a MyST page::
     :runs: depthwise/subpixel/fp16, depthwise/deconvolution/fp16
     ```
 
-The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``tensorrt``
+The argument is what to show: ``provenance``, ``scope`` (what this recording measured anew and which
+earlier recording holds the rest), ``ceilings``, ``workloads``, ``tensorrt``
 (every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
 TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
