@@ -111,7 +111,7 @@ def directive_page() -> str:
 
 def test_a_family_gain_calls_a_winner_only_where_the_iqrs_are_disjoint(bench):
     for row in analysis.family_rows(bench):
-        gain = directive.family_gain(row)
+        gain = directive.family_gain(bench, row)
         if "×" in gain:
             first, second = re.findall(r"``([^`]+/[^`]+)``", gain)[:2]
             assert analysis.disjoint(bench.run(first), bench.run(second)), gain
@@ -121,7 +121,7 @@ def test_a_family_gain_calls_a_winner_only_where_the_iqrs_are_disjoint(bench):
     other = row["chosen"] if row["recommended"] != "deconvolution" and row["chosen"] else row["alternative"]
     overlapping = dict(row, **{"chosen" if other is row["chosen"] else "alternative":
                                dict(other, samples_ms=list(row["deconvolution"]["samples_ms"]))})
-    assert "没有可测的差别" in directive.family_gain(overlapping)
+    assert "没有可测的差别" in directive.family_gain(bench, overlapping)
 
 
 def test_a_run_whose_kernel_is_not_its_label_is_never_compared():
@@ -211,3 +211,43 @@ def test_the_procedures_sentences_hold_in_the_recording():
     assert "它比等价的子像素卷积快" in page and faster("dcgan/deconvolution/fp16", "dcgan/subpixel/fp16")
     assert "这份记录没有测到 INT8" in page and not [r for r in bench.tensorrt["runs"] if r["precision"].startswith("int8")
                                                   and "earlier_method" not in r and analysis.median_ms(r) is not None]
+
+
+def test_the_method_section_takes_its_scope_and_the_earlier_recording_from_the_recording(bench):
+    new = [r for r in bench.tensorrt["runs"] if r.get("status") == "measured" and "earlier_method" not in r]
+    text = directive.scope_text(bench)
+    assert f"测了 {len({r['workload'] for r in new})} 个负载" in text and f"的 {len(new)} 次 TensorRT 运行" in text
+    sessions = directive.earlier_sessions(bench)
+    for session in sessions:
+        assert session["provenance"]["gpu"] in text and session["provenance"]["date"][:10] in text
+        assert f"{session['carried_runs']} 次测量" in text
+    if not sessions:
+        pytest.skip("this recording carries no earlier runs")
+    moved = copy.deepcopy(bench.tensorrt)
+    gpu = bench.tensorrt["provenance"]["gpu"]
+    for session in moved["sessions"]:
+        session["provenance"]["gpu"] = gpu
+    same_gpu = directive.scope_text(dataclasses.replace(bench, tensorrt=moved))
+    assert "GPU 也不同" not in same_gpu and ("GPU 也不同" in text) == any(
+        s["provenance"]["gpu"] != gpu for s in sessions)
+
+
+def test_the_page_types_no_fact_that_the_recording_holds():
+    page, bench = directive_page(), analysis.load(REAL)
+    assert not re.search(r"([二三四五六七八九十两]|\d+ ?)个负载", page)
+    for provenance in [bench.tensorrt["provenance"]] + [s["provenance"] for s in bench.tensorrt.get("sessions", [])]:
+        models = [word for word in provenance["gpu"].split() if re.fullmatch(r"[A-Z]+\d{2,}\w*", word)]
+        assert models and not any(model in page for model in models) and provenance["date"][:10] not in page
+
+
+def test_a_family_kept_without_a_measured_alternative_says_no_alternative_was_measured():
+    bench = analysis.load(REAL)  # fcn_head and unet3d: only the deconvolution was measured anew
+    _headers, table = directive.families_table(bench)
+    alone = [(row, cells) for row, cells in zip(analysis.family_rows(bench), table)
+             if row["deconvolution"] and row["recommended"] == "deconvolution" and row["alternative"] is None]
+    assert alone
+    for row, cells in alone:
+        assert "没有测量其他写法" in cells[2] and "没有测量任何等价写法" in cells[3]
+        earlier = directive.earlier_alternatives(bench, row)
+        assert all(f"``{r['id']}``" in cells[3] and "earlier_method" in r for r in earlier)
+        assert ("旧方法" in cells[3]) == bool(earlier)

@@ -9,7 +9,8 @@ Usage in a MyST page::
     :runs: depthwise/subpixel/fp16, depthwise/deconvolution/fp16
     ```
 
-The argument is what to show: ``provenance``, ``ceilings``, ``workloads``, ``tensorrt``
+The argument is what to show: ``provenance``, ``scope`` (what this recording measured anew and which
+earlier recording holds the rest), ``ceilings``, ``workloads``, ``tensorrt``
 (every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
 TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
@@ -37,7 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..cassette import reverification
 from ..cassette import store as recordings
-from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensorrt_file
+from ..benchmark import analysis, kernels, merge, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
 from . import benchmark_charts, messages, tables
@@ -45,7 +46,7 @@ from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
 
-KINDS = ("provenance", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
+KINDS = ("provenance", "scope", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
          "row", "compare", "families", "earlier")
 
 
@@ -121,12 +122,65 @@ def clocks_text(benchmark: analysis.Benchmark) -> str:
     return _("时钟：{policy}。").format(policy=nvml.get("clock_policy", ""))
 
 
+def earlier_sessions(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
+    """The TensorRT file's earlier sessions whose runs were carried (:func:`.merge.carry_earlier`)."""
+    return [session for session in benchmark.tensorrt.get("sessions", []) if session.get("carried_runs")]
+
+
+def method_words(session: Dict[str, Any]) -> str:
+    """How an earlier TensorRT session timed (:data:`.merge.METHODS` of its format), in the page's language."""
+    method = merge.METHODS.get((tensorrt_file, session.get("format", 1)), f"format {session.get('format', 1)}")
+    words = {merge.METHODS[(tensorrt_file, 1)]: _("每次 ``execute_async_v3`` 前后各记一个 CUDA 事件、没有 CUDA graph，"
+                                                   "FP16 构建允许 TF32")}
+    return words.get(method, f"``{method}``")
+
+
+def earlier_session_words(benchmark: analysis.Benchmark, session: Dict[str, Any]) -> str:
+    """One earlier session: its GPU, date and timing method, and how it differs from this recording."""
+    other_gpu = session["provenance"]["gpu"] != benchmark.tensorrt["provenance"]["gpu"]
+    return _("{gpu} 上 {date} 的旧记录（{method}；{difference}）").format(
+        gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10], method=method_words(session),
+        difference=_("计时方式不同、GPU 也不同") if other_gpu else _("计时方式不同"))
+
+
 def earlier_text(benchmark: analysis.Benchmark) -> str:
     """The runs carried from earlier recordings (:func:`.merge.carry_earlier`), if any."""
     parts = [_("另有 {count} 次 TensorRT 运行来自 {gpu} 上 {date} 的旧记录（旧方法测得，不计入）。").format(
         count=session["carried_runs"], gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10])
-        for session in benchmark.tensorrt.get("sessions", []) if session.get("carried_runs")]
+        for session in earlier_sessions(benchmark)]
     return "".join(parts)
+
+
+def variant_words(record: Dict[str, Any]) -> str:
+    """A run's precision and, for FP16, its input/output layout."""
+    precision = record["precision"].upper()
+    if record["precision"] != "fp16":
+        return precision
+    return f"{precision} " + (_("通道在后") if record.get("layout") == "channels_last" else "NCHW")
+
+
+def scope_text(benchmark: analysis.Benchmark) -> str:
+    """What this recording measured anew (workloads, formulations, precisions and layouts, counted from its runs),
+    and where the rest of the plan comes from (its earlier sessions), for the method section."""
+    new = [r for r in benchmark.tensorrt["runs"] if r.get("status") == "measured" and "earlier_method" not in r]
+    workloads = list(dict.fromkeys(r["workload"] for r in new))
+    formulations = list(dict.fromkeys(r["formulation"] for r in new))
+    parts = []
+    for formulation in formulations:
+        runs = [r for r in new if r["formulation"] == formulation]
+        parts.append(_("{formulation}：{count} 个负载（{variants}）").format(
+            formulation=_("反卷积本身") if formulation == "deconvolution" else f"``{formulation}``",
+            count=len({r["workload"] for r in runs}),
+            variants=_("、").join(dict.fromkeys(variant_words(r) for r in runs))))
+    graph = _("GPU 时间来自 CUDA graph 重放。") if new and all(r.get("cuda_graph") for r in new) else ""
+    text = graph + _("这份记录测了 {workloads} 个负载（{names}）的 {runs} 次 TensorRT 运行：{parts}。").format(
+        workloads=len(workloads), names=_("、").join(f"``{w}``" for w in workloads), runs=len(new),
+        parts=_("；").join(parts))
+    for session in earlier_sessions(benchmark):
+        text += _("计划中其余的运行保留{session}的 {count} 次测量，单独列在页末的“旧记录”表里，"
+                  "不与本记录的运行同表，也不进入任何比较、图或结论。").format(
+            session=earlier_session_words(benchmark, session), count=session["carried_runs"])
+    return text
 
 
 def ceilings_table(benchmark: analysis.Benchmark):
@@ -319,7 +373,14 @@ def verdicts_nodes(benchmark: analysis.Benchmark) -> List[nodes.Node]:
     return result + [items]
 
 
-def family_gain(row: Dict[str, Any]) -> str:
+def earlier_alternatives(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A family row's other formulations carried from an earlier recording, at the row's precision and layout."""
+    deconvolution = row["deconvolution"]
+    return [r for r in benchmark.tensorrt_runs(deconvolution["workload"], precision=row["precision"])
+            if "earlier_method" in r and r["formulation"] != "deconvolution" and r.get("layout", "nchw") == "nchw"]
+
+
+def family_gain(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> str:
     """The measured-gain cell of one :func:`.analysis.family_rows` row: a ratio only with disjoint interquartile
     ranges, both runs cited with median [IQR]; what was not measured anew, said so."""
     deconvolution, chosen, alternative = row["deconvolution"], row["chosen"], row["alternative"]
@@ -332,7 +393,12 @@ def family_gain(row: Dict[str, Any]) -> str:
         return _("本记录没有测量 ``{formulation}``").format(formulation=row["recommended"])
     if row["recommended"] == "deconvolution":
         if alternative is None:
-            return _("本记录只重测了反卷积本身（{run}），没有重测等价写法").format(run=f"``{deconvolution['id']}``")
+            text = _("本记录只测了反卷积本身（{run}），没有测量任何等价写法，无从比较").format(run=f"``{deconvolution['id']}``")
+            earlier = earlier_alternatives(benchmark, row)
+            if earlier:
+                text += _("；“保留反卷积”这条建议来自旧方法测得的 {runs}（不计入）").format(
+                    runs=_("、").join(f"``{r['id']}``" for r in earlier))
+            return text
         chosen, deconvolution = deconvolution, alternative  # the gain of keeping the deconvolution
     if not analysis.disjoint(deconvolution, chosen):
         return _("没有可测的差别（四分位区间重叠：{first} {a} 对 {second} {b} ms）").format(
@@ -348,17 +414,19 @@ def families_table(benchmark: analysis.Benchmark):
     rows = []
     for row in analysis.family_rows(benchmark):
         action = (_("（未测量，没有建议）") if row["deconvolution"] is None
+                  else _("保留反卷积（本记录没有测量其他写法）") if row["recommended"] == "deconvolution"
+                  and row["alternative"] is None
                   else _("保留反卷积") if row["recommended"] == "deconvolution"
                   else _("改写为 ``{formulation}``").format(formulation=row["recommended"]))
         rows.append((family_words(row["family"], row["workloads"]), " ".join(f"``{n}``" for n in row["workloads"]) or "–", action,
-                     family_gain(row), kernels.describe(row["deconvolution"], _) if row["deconvolution"] else "–"))
+                     family_gain(benchmark, row), kernels.describe(row["deconvolution"], _) if row["deconvolution"] else "–"))
     return (_("层族"), _("负载"), _("建议"), _("测得的加速"), _("反卷积实际运行的 kernel")), rows
 
 
 def earlier_table(benchmark: analysis.Benchmark):
     """Headers and rows: the runs carried from an earlier recording (:func:`.merge.carry_earlier`), in a table of
     their own (another GPU, another method: never beside the new rows), with the GPU, date and method."""
-    sessions = [s for s in benchmark.tensorrt.get("sessions", []) if s.get("carried_runs")]
+    sessions = earlier_sessions(benchmark)
     gpu = sessions[-1]["provenance"]["gpu"] if sessions else "–"
     rows = [(f"``{record['id']}``", gpu, record["earlier_method"].split(":", 1)[0],
              latency_cell(record), kernel_cell(record))
@@ -546,6 +614,14 @@ class BenchmarkDirective(SphinxDirective):
         """The nodes of one view."""
         if kind == "provenance":
             return [nodes.paragraph("", provenance_text(benchmark), classes=["benchmark-provenance"], translatable=False)]
+        if kind == "scope":
+            return [nodes.paragraph("", "", *inline(scope_text(benchmark)), translatable=False)]
+        if kind == "earlier" and earlier_sessions(benchmark):
+            headers, rows = TABLES[kind](benchmark)
+            note = _("这些运行来自 {session}；只作参考，不与上面任何一个数字比较。").format(
+                session=earlier_session_words(benchmark, earlier_sessions(benchmark)[-1]))
+            return [nodes.paragraph("", "", *inline(note), classes=["benchmark-note"], translatable=False),
+                    table_node(headers, rows)]
         if kind == "verdicts":
             return verdicts_nodes(benchmark)
         if kind == "gap" and benchmark.pytorch_format < 2:
