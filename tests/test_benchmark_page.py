@@ -19,7 +19,7 @@ import re
 import pytest
 from docutils import nodes
 
-from trtdeconv_docs.benchmark import analysis, kernels
+from trtdeconv_docs.benchmark import analysis, kernels, specs
 from trtdeconv_docs.benchmark.workloads import WORKLOADS
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.sphinx_ext import benchmark as directive
@@ -217,17 +217,18 @@ def test_the_method_section_takes_its_scope_and_the_earlier_recording_from_the_r
     new = [r for r in bench.tensorrt["runs"] if r.get("status") == "measured" and "earlier_method" not in r]
     text = directive.scope_text(bench)
     assert f"测了 {len({r['workload'] for r in new})} 个负载" in text and f"的 {len(new)} 次 TensorRT 运行" in text
-    sessions = directive.earlier_sessions(bench)
+    # the earlier-recording part on a recording that carries earlier runs (the real one, when the fake has none)
+    carrying = bench if directive.earlier_sessions(bench) else analysis.load(REAL)
+    sessions, text = directive.earlier_sessions(carrying), directive.scope_text(carrying)
+    assert sessions
     for session in sessions:
         assert session["provenance"]["gpu"] in text and session["provenance"]["date"][:10] in text
         assert f"{session['carried_runs']} 次测量" in text
-    if not sessions:
-        pytest.skip("this recording carries no earlier runs")
-    moved = copy.deepcopy(bench.tensorrt)
-    gpu = bench.tensorrt["provenance"]["gpu"]
+    moved = copy.deepcopy(carrying.tensorrt)
+    gpu = carrying.tensorrt["provenance"]["gpu"]
     for session in moved["sessions"]:
         session["provenance"]["gpu"] = gpu
-    same_gpu = directive.scope_text(dataclasses.replace(bench, tensorrt=moved))
+    same_gpu = directive.scope_text(dataclasses.replace(carrying, tensorrt=moved))
     assert "GPU 也不同" not in same_gpu and ("GPU 也不同" in text) == any(
         s["provenance"]["gpu"] != gpu for s in sessions)
 
@@ -251,3 +252,34 @@ def test_a_family_kept_without_a_measured_alternative_says_no_alternative_was_me
         earlier = directive.earlier_alternatives(bench, row)
         assert all(f"``{r['id']}``" in cells[3] and "earlier_method" in r for r in earlier)
         assert ("旧方法" in cells[3]) == bool(earlier)
+
+
+def test_the_warmup_words_come_from_the_recorded_rule(bench):
+    settings = dict(bench.tensorrt.get("settings", {}),
+                    warmup="batches of 7 graph replays until 4 batch medians agree within 3 % (at most 2.5 s)")
+    changed = analysis.Benchmark(dict(bench.tensorrt, settings=settings), bench.pytorch, bench.provenance)
+    text = directive.warmup_text(changed)
+    assert "每批 7 次" in text and "连续 4 批" in text and "3 %" in text and "2.5 秒" in text
+    assert text != directive.warmup_text(bench)
+    unparsed = analysis.Benchmark(dict(bench.tensorrt, settings=dict(settings, warmup="a new rule")), bench.pytorch,
+                                  bench.provenance)
+    assert "``a new rule``" in directive.warmup_text(unparsed)  # shown as recorded, never guessed
+
+
+def test_the_ceiling_rule_takes_the_gemm_from_the_recording_and_the_window_from_specs(bench, monkeypatch):
+    def gemms(benchmark):
+        return [e["what"] for e in benchmark.tensorrt.get("ceilings", {}).values() if directive.GEMM.match(e.get("what", ""))]
+
+    bench = bench if gemms(bench) else analysis.load(REAL)  # the fake's ceilings describe no GEMM: the real ones do
+    text, whats = directive.ceiling_rule_text(bench), gemms(bench)
+    assert whats and all(directive.GEMM.match(w)["inputs"] + " 通道" in text for w in whats)
+    ceilings = {name: dict(entry, what=entry["what"].replace(directive.GEMM.match(entry["what"])[0],
+                                                             "1x1 convolution 4096->4096 over"))
+                if directive.GEMM.match(entry.get("what", "")) else entry
+                for name, entry in bench.tensorrt["ceilings"].items()}
+    changed = analysis.Benchmark(dict(bench.tensorrt, ceilings=ceilings), bench.pytorch, bench.provenance)
+    assert "4096 通道" in directive.ceiling_rule_text(changed)
+    assert f"{100 * specs.LOW:.0f} % 到 {100 * specs.HIGH:.0f} %" in text
+    monkeypatch.setattr(specs, "LOW", 0.25)
+    monkeypatch.setattr(specs, "HIGH", 0.95)
+    assert "25 % 到 95 %" in directive.ceiling_rule_text(bench)

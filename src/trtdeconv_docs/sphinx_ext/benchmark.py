@@ -10,7 +10,8 @@ Usage in a MyST page::
     ```
 
 The argument is what to show: ``provenance``, ``scope`` (what this recording measured anew and which
-earlier recording holds the rest), ``ceilings``, ``workloads``, ``tensorrt``
+earlier recording holds the rest), ``warmup`` (the warm-up rule of the recording's ``settings``), ``ceiling-rule``
+(the GEMM the recording's matmul ceilings ran and the spec window of :mod:`.specs`), ``ceilings``, ``workloads``, ``tensorrt``
 (every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
 TensorRT or PyTorch and its ratio to the floor, the GEMM alone at the workload's col2im shape,
@@ -28,6 +29,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import re
 
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -46,7 +48,7 @@ from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
 
-KINDS = ("provenance", "scope", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
+KINDS = ("provenance", "scope", "warmup", "ceiling-rule", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
          "row", "compare", "families", "earlier")
 
 
@@ -181,6 +183,39 @@ def scope_text(benchmark: analysis.Benchmark) -> str:
                   "不与本记录的运行同表，也不进入任何比较、图或结论。").format(
             session=earlier_session_words(benchmark, session), count=session["carried_runs"])
     return text
+
+
+WARMUP = re.compile(r"batches of (?P<batch>\d+) graph replays until (?P<count>\d+) batch medians agree within "
+                    r"(?P<tolerance>[\d.]+) % \(at most (?P<seconds>[\d.]+) s\)")
+"""The warm-up rule as the TensorRT runner writes it into ``settings.warmup`` (from :mod:`trtdeconv_docs.trt.timing`)."""
+GEMM = re.compile(r"1x1 convolution (?P<inputs>\d+)->(?P<outputs>\d+) over")
+"""The matmul ceilings' GEMM as the runner describes it (``what``, from :mod:`.trt_ceilings`)."""
+
+
+def warmup_text(benchmark: analysis.Benchmark) -> str:
+    """The recording's warm-up rule (``settings.warmup``) in the page's language; its recorded text if unparsed."""
+    recorded = benchmark.tensorrt.get("settings", {}).get("warmup")
+    if not recorded:
+        return ""
+    match = WARMUP.fullmatch(recorded)
+    if match is None:
+        return _("计时前的预热：``{recorded}``。").format(recorded=recorded)
+    return _("计时前先预热：每批 {batch} 次重放，直到连续 {count} 批的中位数两两相差都在 {tolerance} % 以内"
+             "（最多 {seconds} 秒）。").format(**match.groupdict())
+
+
+def ceiling_rule_text(benchmark: analysis.Benchmark) -> str:
+    """The GEMM the matmul ceilings ran (their recorded ``what``) and the window of :data:`.specs.LOW`/:data:`.specs.HIGH`
+    a measured ceiling must fall in."""
+    shapes = {(m["inputs"], m["outputs"]) for entry in benchmark.tensorrt.get("ceilings", {}).values()
+              if isinstance(entry, dict) and (m := GEMM.match(entry.get("what", "")))}
+    gemm = _("矩阵乘的吞吐量在 {shapes} 的 1×1 卷积（一个很大的 GEMM）上测得。").format(
+        shapes=_("、").join((_("{channels} 通道") if i == o else _("{inputs}→{outputs} 通道")).format(
+                            channels=i, inputs=i, outputs=o) for i, o in sorted(shapes))) \
+        if shapes else ""
+    return gemm + _("每个上限都与规格值对照，必须在规格值的 {low} % 到 {high} % 之间，并满足 INT8 ≥ FP16 ≥ TF32 ≥ FP32，"
+                    "不满足的上限不用来算下限（见下面的原始表）。").format(low=f"{100 * specs.LOW:.0f}",
+                                                                high=f"{100 * specs.HIGH:.0f}")
 
 
 def ceilings_table(benchmark: analysis.Benchmark):
@@ -614,8 +649,9 @@ class BenchmarkDirective(SphinxDirective):
         """The nodes of one view."""
         if kind == "provenance":
             return [nodes.paragraph("", provenance_text(benchmark), classes=["benchmark-provenance"], translatable=False)]
-        if kind == "scope":
-            return [nodes.paragraph("", "", *inline(scope_text(benchmark)), translatable=False)]
+        if kind in ("scope", "warmup", "ceiling-rule"):
+            text = {"scope": scope_text, "warmup": warmup_text, "ceiling-rule": ceiling_rule_text}[kind](benchmark)
+            return [nodes.paragraph("", "", *inline(text), translatable=False)]
         if kind == "earlier" and earlier_sessions(benchmark):
             headers, rows = TABLES[kind](benchmark)
             note = _("这些运行来自 {session}；只作参考，不与上面任何一个数字比较。").format(
