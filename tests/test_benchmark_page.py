@@ -266,7 +266,7 @@ def test_the_warmup_words_come_from_the_recorded_rule(bench):
     assert "``a new rule``" in directive.warmup_text(unparsed)  # shown as recorded, never guessed
 
 
-def test_the_ceiling_rule_takes_the_gemm_from_the_recording_and_the_window_from_specs(bench, monkeypatch):
+def test_the_ceiling_rule_takes_the_gemm_from_the_recording_and_the_window_and_order_from_specs(bench, monkeypatch):
     def gemms(benchmark):
         return [e["what"] for e in benchmark.tensorrt.get("ceilings", {}).values() if directive.GEMM.match(e.get("what", ""))]
 
@@ -280,6 +280,9 @@ def test_the_ceiling_rule_takes_the_gemm_from_the_recording_and_the_window_from_
     changed = analysis.Benchmark(dict(bench.tensorrt, ceilings=ceilings), bench.pytorch, bench.provenance)
     assert "4096 通道" in directive.ceiling_rule_text(changed)
     assert f"{100 * specs.LOW:.0f} % 到 {100 * specs.HIGH:.0f} %" in text
+    assert "INT8 ≥ FP16 ≥ TF32 ≥ FP32" in text
     monkeypatch.setattr(specs, "LOW", 0.25)
     monkeypatch.setattr(specs, "HIGH", 0.95)
-    assert "25 % 到 95 %" in directive.ceiling_rule_text(bench)
+    monkeypatch.setattr(specs, "ORDER", ("peak_fp16", "peak_fp32"))
+    changed = directive.ceiling_rule_text(bench)
+    assert "25 % 到 95 %" in changed and "FP16 ≥ FP32，" in changed and "INT8" not in changed

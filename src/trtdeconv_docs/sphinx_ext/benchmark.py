@@ -205,17 +205,18 @@ def warmup_text(benchmark: analysis.Benchmark) -> str:
 
 
 def ceiling_rule_text(benchmark: analysis.Benchmark) -> str:
-    """The GEMM the matmul ceilings ran (their recorded ``what``) and the window of :data:`.specs.LOW`/:data:`.specs.HIGH`
-    a measured ceiling must fall in."""
+    """The GEMM the matmul ceilings ran (their recorded ``what``), the window of :data:`.specs.LOW`/:data:`.specs.HIGH`
+    a measured ceiling must fall in and the order of :data:`.specs.ORDER` the peaks must keep."""
     shapes = {(m["inputs"], m["outputs"]) for entry in benchmark.tensorrt.get("ceilings", {}).values()
               if isinstance(entry, dict) and (m := GEMM.match(entry.get("what", "")))}
-    gemm = _("矩阵乘的吞吐量在 {shapes} 的 1×1 卷积（一个很大的 GEMM）上测得。").format(
+    gemm = _("矩阵乘的吞吐量在 {shapes}的 1×1 卷积（一个很大的 GEMM）上测得。").format(
         shapes=_("、").join((_("{channels} 通道") if i == o else _("{inputs}→{outputs} 通道")).format(
                             channels=i, inputs=i, outputs=o) for i, o in sorted(shapes))) \
         if shapes else ""
-    return gemm + _("每个上限都与规格值对照，必须在规格值的 {low} % 到 {high} % 之间，并满足 INT8 ≥ FP16 ≥ TF32 ≥ FP32，"
-                    "不满足的上限不用来算下限（见下面的原始表）。").format(low=f"{100 * specs.LOW:.0f}",
-                                                                high=f"{100 * specs.HIGH:.0f}")
+    return gemm + _("每个上限都与规格值对照，必须在规格值的 {low} % 到 {high} % 之间，并满足 {order}，"
+                    "不满足的上限不用来算下限（见下面的原始表）。").format(
+        low=f"{100 * specs.LOW:.0f}", high=f"{100 * specs.HIGH:.0f}",
+        order=" ≥ ".join(name.split("_")[1].upper() for name in specs.ORDER))
 
 
 def ceilings_table(benchmark: analysis.Benchmark):
