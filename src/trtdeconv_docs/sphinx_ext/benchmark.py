@@ -43,7 +43,7 @@ from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, merge, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
-from . import benchmark_charts, messages, tables
+from . import benchmark_charts, html_nodes, messages, tables
 from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
@@ -592,10 +592,6 @@ def _depart_run_details(translator, _node) -> None:
     translator.body.append("</details>")
 
 
-def _skip(_translator, _node) -> None:
-    raise nodes.SkipNode
-
-
 def details_nodes(benchmark: analysis.Benchmark, run_ids: Sequence[str]) -> List[nodes.Node]:
     """The cited runs' :func:`row_details_table`, collapsed in a :class:`run_details`."""
     headers, rows = row_details_table(benchmark, run_ids)
@@ -711,7 +707,6 @@ def setup(app):
     app.setup_extension(messages.__name__)
     app.setup_extension(tables.__name__)  # its wbr node
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
-    app.add_node(run_details, html=(_visit_run_details, _depart_run_details), latex=(_skip, None),
-                 text=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
+    html_nodes.add_html_only(app, run_details, _visit_run_details, _depart_run_details)
     app.add_directive("trt-benchmark", BenchmarkDirective)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -24,7 +24,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 
 from ..layer.attributes import PADDING_MODES
-from . import messages, shape_rules_js
+from . import html_nodes, messages, shape_rules_js
 from .messages import _
 
 RULES_SCRIPT = "trtdeconv-shape-rules.js"
@@ -117,10 +117,6 @@ def _visit_html(translator, node) -> None:
     raise nodes.SkipNode
 
 
-def _skip(translator, node) -> None:
-    raise nodes.SkipNode
-
-
 class ShapeCalculator(Directive):
     """The calculator's form; the script fills the result in."""
 
@@ -143,8 +139,7 @@ def _write_rules(app) -> None:
 def setup(app):
     """Register ``trt-shape-calculator`` and the two scripts (the rules' generated at every build)."""
     app.setup_extension(messages.__name__)
-    app.add_node(calculator, html=(_visit_html, None), latex=(_skip, None), text=(_skip, None), man=(_skip, None),
-                 texinfo=(_skip, None))
+    html_nodes.add_html_only(app, calculator, _visit_html)
     app.add_directive("trt-shape-calculator", ShapeCalculator)
     app.connect("builder-inited", _write_rules)
     app.add_js_file(RULES_SCRIPT)

@@ -27,7 +27,7 @@ from docutils.parsers.rst import Directive
 
 from ..layer.mappings import ROWS
 from ..layer.shapes import FORMULAS
-from . import messages
+from . import html_nodes, messages
 from .messages import _
 
 
@@ -43,10 +43,6 @@ class wbr(nodes.Inline, nodes.Element):
 def _visit_wbr(translator, _node) -> None:
     translator.body.append("<wbr>")
     raise nodes.SkipNode  # an empty element: nothing to depart
-
-
-def _skip(_translator, _node) -> None:
-    raise nodes.SkipNode
 
 
 def code(text: str) -> nodes.literal:
@@ -119,8 +115,7 @@ class MappingTable(Directive):
 def setup(app):
     """Register ``trt-formula-table`` and ``trt-mapping-table``."""
     app.setup_extension(messages.__name__)
-    app.add_node(wbr, html=(_visit_wbr, None), latex=(_skip, None), text=(_skip, None), man=(_skip, None),
-                 texinfo=(_skip, None))
+    html_nodes.add_html_only(app, wbr, _visit_wbr)
     app.add_directive("trt-formula-table", FormulaTable)
     app.add_directive("trt-mapping-table", MappingTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
