@@ -6,7 +6,7 @@
 # recordings/ stays as committed. Then, on any machine:
 #   python -m trtdeconv_docs.conformance.reverification OUTDIR     # classifies every run, publishes recordings/reverification
 # About 5 minutes (CONFORMANCE_BUDGET seconds for the conformance layers, default 240; the benchmark part
-# about a minute: the ceilings, then 6 builds and timings; BENCHMARK_BUDGET, default 180).
+# about a minute: the ceilings, then 6 builds and timings; BENCHMARK_BUDGET, default 180; 0 leaves it out).
 set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/reverify.sh OUTDIR" >&2; exit 2; }
 mkdir -p "$1"; out=$(cd "$1" && pwd)
@@ -21,7 +21,11 @@ cp -r recordings/tensors "$out/tensors"
 echo "== conformance layers"
 ids=$("$PY" -c "import json; print(','.join(c['id'] for c in json.load(open('recordings/conformance/cases.json'))['cases'] if c['id'][0] in 'cr'))")
 "$PY" -m trtdeconv_docs.conformance.run_on_tensorrt --cases "$ids" --time-budget "${CONFORMANCE_BUDGET:-240}" --out "$out/conformance"
-echo "== benchmark: a sample of the committed TensorRT rows, measured again by the same runner"
-rows=$("$PY" -m trtdeconv_docs.benchmark.reverification --sample)
-"$PY" -m trtdeconv_docs.benchmark.tensorrt --ids "$rows" --time-budget "${BENCHMARK_BUDGET:-180}" --out "$out/benchmark"
+if [ "${BENCHMARK_BUDGET:-180}" -eq 0 ]; then
+  echo "== benchmark: skipped (BENCHMARK_BUDGET=0; on another GPU model than the benchmark's every row is other_gpu)"
+else
+  echo "== benchmark: a sample of the committed TensorRT rows, measured again by the same runner"
+  rows=$("$PY" -m trtdeconv_docs.benchmark.reverification --sample)
+  "$PY" -m trtdeconv_docs.benchmark.tensorrt --ids "$rows" --time-budget "${BENCHMARK_BUDGET:-180}" --out "$out/benchmark"
+fi
 rm -rf "$copy"
