@@ -402,7 +402,7 @@ def test_a_trt_output_outside_the_recordings_folder_is_one_error_naming_it(app):
 TRANSLATION_MUTATIONS = {
     # (msgid, msgstr, translator comments, what the check says)
     "unit-ms-to-microseconds": ("TensorRT 的中位延迟为 0.57 毫秒。", "TensorRT's median latency is 0.57 microseconds.", [],
-                                "lost: number '0.57 ms'; added: number '0.57 us'"),
+                                "lost: number '0.57 ms'; added: number '0.57 µs'"),
     "superscript-squared-to-cubed": ("两个 8192² 的矩阵相乘。", "Two 8192³ matrices are multiplied.", [],
                                      "lost: number '8192^2'; added: number '8192^3'"),
     "minus-after-chinese": ("步长为-1 时报错。", "A stride of 1 is refused.", [], "lost: number '-1'"),

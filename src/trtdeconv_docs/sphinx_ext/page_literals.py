@@ -51,6 +51,7 @@ from ..cassette.recording import Recording, path_of
 from ..layer.attributes import DeconvolutionError, resolve
 from ..layer.reference import kernel_shape
 from ..layer.shapes import volume
+from ..prose import units
 
 ROOT = store.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
@@ -70,18 +71,10 @@ CODE_DIRECTIVES = ("{code", "{literalinclude", "{doctest", "{testcode", "{testou
 """Fenced directives whose body is code (a source); the other directives' bodies are prose."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
-QUANTITY = re.compile(
-    r"(?<![\w.])(?P<number>[-\u2212]?\d+(?:\.\d+)?)(?:"
-    r"(?P<ratio>[x×](?![\w/])|\s*(?:倍|%|％)|[ \u00a0-]+(?:times|fold)\b)"
-    r"|\s*(?P<unit>毫秒|微秒|纳秒|分钟|小时|秒|字节|GB/s|TB/s|ms|µs|μs|us|ns|min|KiB|MiB|GiB|TiB|KB|MB|GB|TB"
-    r"|TFLOPS?|GFLOPS?|TOPS|MHz|GHz)(?![\w/])"
-    r"|[ \u00a0]+(?P<word>s|seconds?|minutes?|hours?|bytes)(?![\w/]))")
-"""A number with a unit of time, size, throughput or clock, or a ratio word (``5 微秒``, ``3 µs``, ``快 8.0 倍``,
-``2x faster``, ``30%``): a quantity, whatever its digits."""
-UNITS = {"毫秒": "ms", "微秒": "µs", "μs": "µs", "us": "µs", "纳秒": "ns", "秒": "s", "second": "s", "seconds": "s",
-         "分钟": "min", "minute": "min", "minutes": "min", "小时": "h", "hour": "h", "hours": "h", "字节": "B",
-         "bytes": "B", "TFLOP": "TFLOPS", "GFLOP": "GFLOPS"}
-TIME_IN_MS = {"ms": 1.0, "µs": 1e3, "ns": 1e6, "s": 1e-3}
+QUANTITY = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?")
+"""The number of a quantity: a quantity is such a number followed by a unit of :data:`.prose.units.UNITS` (a time,
+size, bandwidth, compute rate or clock, or a ratio: ``5 微秒``, ``3 µs``, ``快 8.0 倍``, ``2x faster``, ``30%``),
+whatever its digits."""
 
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
@@ -338,16 +331,12 @@ def sources(path: Path) -> Dict[str, Set[str]]:
 
 
 def quantities(text: str, page: str, line: int = 0) -> Iterator[Literal]:
-    """The quantities of a text (:data:`QUANTITY`), each as ``number unit`` with the unit in one spelling for both
-    editions (``倍``, ``x``, ``times`` -> ``×``; ``微秒``, ``us`` -> ``µs``; ``％`` -> ``%``)."""
+    """The quantities of a text (:data:`QUANTITY`), each as ``number unit`` with the unit by its name in
+    :data:`.prose.units.UNITS`, one for both editions (``倍``, ``x``, ``times`` -> ``×``; ``微秒``, ``us`` -> ``µs``)."""
     for match in QUANTITY.finditer(text):
-        number = match["number"].replace("\u2212", "-")
-        if match["ratio"] is not None:
-            unit = "%" if match["ratio"].strip() in ("%", "％") else "×"
-        else:
-            unit = match["unit"] or match["word"]
-            unit = UNITS.get(unit, unit)
-        yield Literal(page, "quantity", f"{number} {unit}", line)
+        unit = units.after(text, match.end())
+        if unit is not None:
+            yield Literal(page, "quantity", f"{match.group(0).replace(chr(0x2212), '-')} {unit.name}", line)
 
 
 @lru_cache(maxsize=None)
@@ -396,8 +385,9 @@ def source_of(literal: Literal, found: Dict[str, Set[str]]) -> str:
         number, unit = literal.literal.split(" ")
         if number in found.get("printed", ()):
             return "doctest"
-        if unit in TIME_IN_MS and quotes_a_recorded_value(
-                number, tuple(value * TIME_IN_MS[unit] for value in benchmark_times_ms())):
+        unit = units.named(unit)
+        if unit.quantity == "time" and quotes_a_recorded_value(
+                number, tuple(ms / unit.scale for ms in benchmark_times_ms())):
             return "benchmark"
         return ""
     if literal.kind in ("shape", "size"):
