@@ -413,7 +413,19 @@ TRANSLATION_MUTATIONS = {
                                               "lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"),
     "message-without-chinese": ("`stride_nd=(2, 2)` gives (1, 1, 7, 7)", "`stride_nd=(2, 2)` gives (1, 1, 7, 8)", [],
                                 "lost: number '(1,1,7,7)'"),
+    # units the page check knew and the translation check did not, before prose.units was the one table
+    "unit-minutes-to-hours": ("构建约需 3 分钟。", "Building takes about 3 hours.", [], "lost: number '3 min'; added: number '3 h'"),
+    "unit-ghz-to-mhz": ("加速频率 1.98 GHz。", "The boost clock is 1.98 MHz.", [],
+                        "lost: number '1.98 GHz'; added: number '1.98 MHz'"),
+    "ratio-to-a-clock": ("TensorRT 快 8 倍。", "TensorRT is 8 MHz faster.", [], "lost: number '8 ×'; added: number '8 MHz'"),
+    "ratio-to-percent": ("TensorRT 快 8.0 倍。", "TensorRT is 8.0 percent faster.", [],
+                         "lost: number '8.0 ×'; added: number '8.0 %'"),
 }
+TRANSLATION_CONTROLS = [  # the same units, translated faithfully in each English spelling
+    ("构建约需 3 分钟，即 180 秒。", "Building takes about 3 minutes, that is 180 s."),
+    ("加速频率 1.98 GHz。", "The boost clock is 1.98 GHz."),
+    ("TensorRT 快 8.0 倍、8 倍、2 倍，占 30%。", "TensorRT is 8.0x faster, 8-fold, 2 times, at 30 percent."),
+]
 
 
 @pytest.mark.parametrize("name", sorted(TRANSLATION_MUTATIONS))
@@ -432,6 +444,13 @@ def test_a_mutated_translation_fails_in_translation_check(tmp_path, capsys, name
         write_po(file, catalog)
     assert translation_check.main([str(tmp_path)]) == 1
     assert f"{path}: changed {message}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("msgid, msgstr", TRANSLATION_CONTROLS)
+def test_a_faithful_translation_of_the_same_units_passes(msgid, msgstr):
+    from trtdeconv_docs import translation_check
+
+    assert translation_check.problems(msgid, msgstr) == []
 
 
 def test_a_deleted_entry_fails_in_translation_check_as_in_the_docs_build(tmp_path, capsys):
@@ -632,6 +651,11 @@ def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(
     ("TensorRT is 2x faster and takes 5 us; 3 seconds to build.", ["2 ×", "5 µs", "3 s"]),
     ("TensorRT 快 8.0 倍，用时 5 微秒。", ["8.0 ×", "5 µs"]),
     ("1x1x9x9 and 7×5 are sizes, rings of 0s are zeros; channel 11 comes first.", []),
+    # spellings the translation check knew and the page check did not, before prose.units was the one table
+    ("TensorRT 用时 5 微秒的一半。", ["5 µs"]),
+    ("It takes 5 milliseconds, 30 percent of 3 minutes, at 2 TFLOP/s and 4 nanoseconds.",
+     ["5 ms", "30 %", "3 min", "2 TFLOP/s", "4 ns"]),
+    ("kernel k3 s2, 5 mse, 3 minimum", []),
 ])
 def test_a_short_quantity_in_either_edition_needs_a_source(text, unsourced):
     from trtdeconv_docs.sphinx_ext import page_literals

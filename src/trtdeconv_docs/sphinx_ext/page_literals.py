@@ -17,8 +17,9 @@ else numeric that a reader could take for TensorRT's output is a *literal*:
 ``size``
     a product of integers in prose, ``5×5`` or ``1×1×3×3``;
 ``quantity``
-    a number with a unit of time, size, throughput or clock, or a ratio word, in prose
-    (``5 微秒``, ``3 µs``, ``快 8.0 倍``, ``2x faster``, ``30%``; :data:`QUANTITY`), whatever its digits.
+    a number with a unit of :data:`.prose.units.UNITS` (the one table, which the translation check reads
+    too: time, size, bandwidth, compute rate, clock, or a ratio word) in prose (``5 微秒``, ``3 µs``,
+    ``快 8.0 倍``, ``2x faster``, ``30%``; :data:`QUANTITY`), whatever its digits.
     Its digits in the code are no source: a number the page's doctests print, a median or
     quartile of a recorded benchmark run (for a time, rounded to the digits shown) or the
     allow-list is.
