@@ -44,10 +44,18 @@ from .page_literals import (ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Lit
 
 logger = logging.getLogger(__name__)
 
-VALUE = re.compile(r"(?<![\w.])[-\u2212]?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
-ASCII_PRODUCT = re.compile(r"(?<![\w.])\d+(?:x\d+){2,}(?![\w.])")
+END = r"(?!\w|\.\d)"
+"""After a number: no letter or digit, and no ``.5`` (a version ``8.6.0``); a full stop ends an English sentence."""
+VALUE = re.compile(r"(?<![\w.])[-\u2212]?\d+\.\d+(?:[eE][-+]?\d+)?" + END)
+ASCII_PRODUCT = re.compile(r"(?<![\w.])\d+(?:x\d+){2,}" + END)
 """``1x1x9x9``: a size written with the letter x (three factors or more, so that ``0x10`` hex is not one)."""
 GENERATED_CLASSES = ("sphx-glr", "trt", "benchmark")
+"""Class prefixes of what the extensions generate: sphinx-gallery's output, images, downloads, footers, timings and
+thumbnails (``sphx-glr-*``), this project's recorded blocks (``trt-*``) and benchmark figures (``benchmark-*``)."""
+GALLERY_PAGE = "sphx-glr-example-title"
+"""The class sphinx-gallery gives the section that holds a whole example page: its text blocks are the example's
+prose, typed like a page, so this class alone marks nothing as generated."""
+CODE_LANGUAGES = ("python", "py", "python3", "bash", "console", "ini", "toml")
 FIX = ("show TensorRT's output with a trt-output directive, compute it in a doctest on the page, or list it in "
        "docs/literals.json with the source it comes from (a file and a key)")
 
@@ -64,7 +72,7 @@ def generated(node: nodes.Node) -> bool:
         if isinstance(node, (addnodes.desc, nodes.doctest_block, nodes.raw, nodes.comment)):
             return True
         if isinstance(node, nodes.Element) and (node.get("translatable") is False or any(
-                name.startswith(GENERATED_CLASSES) for name in node.get("classes", []))):
+                name.startswith(GENERATED_CLASSES) and name != GALLERY_PAGE for name in node.get("classes", []))):
             return True
         node = node.parent
     return False
@@ -93,8 +101,8 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         text = node.astext()
         if generated(node) or any(DOCTEST_LINE.match(line) for line in text.splitlines()):
             continue
-        if node.get("language") not in ("python", "py", "python3", "bash", "console", "ini", "toml") \
-                and ARRAY_ROW.search(text):
+        # code (sphinx-gallery shows an example's code as language "Python") is a source, not a statement
+        if str(node.get("language", "")).lower() not in CODE_LANGUAGES and ARRAY_ROW.search(text):
             yield Literal(page, "printed", text.strip(), _line(node)), node
     for node in doctree.findall(nodes.literal):  # an inline code span that is a shape or size states a number
         text = node.astext().strip()
