@@ -632,23 +632,96 @@ def test_every_example_prints_and_draws_only_numbers_with_a_source():
     assert [str(p) for path in sorted(EXAMPLES.glob("plot_*.py")) for p in printed_numbers.problems(path)] == []
 
 
-def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
-    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
-    the printed number at the output block under the code that printed it, naming example, line, number."""
-    source = tmp_path / "source"
+def _gallery_with(source: Path, code: str) -> Path:
+    """The gallery test root at ``source`` with the page check, and plot_01_base with ``code`` appended (its path)."""
     shutil.copytree(ROOT / "tests" / "roots" / "test-gallery", source)
     with (source / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('extensions.append("trtdeconv_docs.sphinx_ext.rendered_literals")\n')
     (source / "examples").mkdir()
     shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
-    example = _example_with(source / "examples", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
-    line = len(example.read_text(encoding="utf-8").splitlines())
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+    return _example_with(source / "examples", code)
+
+
+def _sphinx(source: Path, output: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", *options, str(source), str(output)],
                           capture_output=True, text=True, timeout=300, env=environment_with_src())
+
+
+def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
+    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
+    the printed number at the output block under the code that printed it, naming example, line, number."""
+    example = _gallery_with(tmp_path / "source", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
+    line = len(example.read_text(encoding="utf-8").splitlines())
+    done = _sphinx(tmp_path / "source", tmp_path / "html")
     reported = [w for w in done.stderr.splitlines() if "TensorRT never produced" in w]
     assert len(reported) == 2 and all("gallery/plot_01_base.rst" in w for w in reported), done.stderr[-3000:]
     assert f"examples/plot_01_base.py, line {line}: prints 1.5," in reported[0]
     assert f"examples/plot_01_base.py, line {line}: prints 2.25," in reported[1]
+
+
+GALLERY_PROSE_MUTATIONS = {
+    # a text block appended to plot_01_base: (its Chinese, its English, what the check reports in zh_CN, in en)
+    "value": ("中心元素是 12345.678。", "The centre element is 12345.678.", "value '12345.678'", "value '12345.678'"),
+    "inline-math-value": ("中心元素 :math:`y = 23456.789`。", "The centre element :math:`y = 23456.789`.",
+                          "value '23456.789'", "value '23456.789'"),
+    "shape": ("输出形状为 (1, 1, 9, 9)。", "The output shape is (1, 1, 9, 9).",
+              "shape '(1, 1, 9, 9)'", "shape '(1, 1, 9, 9)'"),
+    "quantity": ("一次运行约 5 微秒。", "One run takes about 5 µs.", "quantity '5 µs'", "quantity '5 µs'"),
+    # the Chinese states no number; only the English edition types one
+    "english-only": ("中心元素的值见上面的输出。", "The centre element is 34567.891.", None, "value '34567.891'"),
+}
+GALLERY_CODE_CONTROL = "rows = [\n    [1, 2, 3],\n    [4, 5, 6],\n]\n"
+"""Code with a typed array: the example's code, shown as code, states nothing (printing it would be a problem)."""
+
+
+@pytest.fixture(scope="module")
+def gallery_prose(tmp_path_factory):
+    """plot_01_base with a text block per mutation (and a typed array in code), built in Chinese and in English
+    (its catalog with each block's translation added): each edition's warnings."""
+    folder = tmp_path_factory.mktemp("gallery-prose")
+    blocks = [chinese for chinese, _, _, _ in GALLERY_PROSE_MUTATIONS.values()]
+    _gallery_with(folder / "source", GALLERY_CODE_CONTROL + "".join(f"\n# %%\n# {block}\n" for block in blocks))
+    catalog = folder / "source" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text((ROOT / "docs" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po").read_text(
+        encoding="utf-8") + "".join(f'\nmsgid "{chinese}"\nmsgstr "{english}"\n'
+                                    for chinese, english, _, _ in GALLERY_PROSE_MUTATIONS.values()), encoding="utf-8")
+    with (folder / "source" / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('locale_dirs = ["locale/"]\ngettext_compact = False\n')
+    return {language: _sphinx(folder / "source", folder / language, "-D", f"language={language}").stderr
+            for language in ("zh_CN", "en")}
+
+
+def _typed_by_hand(warnings: str) -> List[str]:
+    return [line for line in warnings.splitlines() if "is typed by hand" in line]
+
+
+def _reported(language: str) -> List[str]:
+    """What the check must report in ``language``'s edition, one entry per mutation that states a number there."""
+    return [case[2 if language == "zh_CN" else 3] for case in GALLERY_PROSE_MUTATIONS.values()
+            if case[2 if language == "zh_CN" else 3]]
+
+
+@pytest.mark.xdist_group("gallery-prose")  # one worker builds the two editions, not every worker
+@pytest.mark.parametrize("language, reported", [(language, reported) for language in ("zh_CN", "en")
+                                                for reported in _reported(language)])
+def test_a_number_typed_in_a_gallery_text_block_fails_in_either_edition(gallery_prose, language, reported):
+    lines = [line for line in _typed_by_hand(gallery_prose[language]) if f"{reported} is typed" in line]
+    assert len(lines) == 1, f"{reported} ({language}): {_typed_by_hand(gallery_prose[language]) or gallery_prose[language][-2000:]}"
+    assert "gallery/plot_01_base.rst" in lines[0] and "(examples/plot_01_base.py)" in lines[0] \
+        and "docs/literals.json" in lines[0], lines[0]
+
+
+@pytest.mark.xdist_group("gallery-prose")
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_gallery_page_reports_its_typed_numbers_and_nothing_generated(gallery_prose, language):
+    """The control: the example's own prose (its values generated by a claim), code (a typed array among it),
+    recorded output, download links and footer are not reported; only the mutations are."""
+    expected = sorted(_reported(language))
+    found = sorted(line.split(": WARNING: ", 1)[1].split(" is typed by hand")[0]
+                   for line in _typed_by_hand(gallery_prose[language]))
+    assert found == expected, gallery_prose[language][-3000:]
+    assert "ERROR" not in gallery_prose[language] and "Unknown interpreted text role" not in gallery_prose[language]
 
 
 @pytest.mark.parametrize("text, unsourced", [
