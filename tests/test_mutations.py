@@ -669,9 +669,13 @@ GALLERY_PROSE_MUTATIONS = {
     "quantity": ("一次运行约 5 微秒。", "One run takes about 5 µs.", "quantity '5 µs'", "quantity '5 µs'"),
     # the Chinese states no number; only the English edition types one
     "english-only": ("中心元素的值见上面的输出。", "The centre element is 34567.891.", None, "value '34567.891'"),
+    # a literal block (``::``) in a text block: not translated, the same array in both editions
+    "printed-array": ("输出::\n\n    [[1. 2. 3.]\n     [4. 5. 6.]]", None, "printed '[[1. 2. 3.]\\n [4. 5. 6.]]'",
+                      "printed '[[1. 2. 3.]\\n [4. 5. 6.]]'"),
 }
-GALLERY_CODE_CONTROL = "rows = [\n    [1, 2, 3],\n    [4, 5, 6],\n]\n"
-"""Code with a typed array: the example's code, shown as code, states nothing (printing it would be a problem)."""
+GALLERY_CODE_CONTROL = "rows = [  # 5 微秒, (1, 1, 9, 9), 12345.678, 1x1x9x9\n    [1, 2, 3],\n    [4, 5, 6],\n]\n"
+"""Code with a typed array and numbers in a comment: the example's code, shown as code, states nothing (printing
+it would be a problem, :mod:`.printed_numbers`)."""
 
 
 @pytest.fixture(scope="module")
@@ -679,13 +683,15 @@ def gallery_prose(tmp_path_factory):
     """plot_01_base with a text block per mutation (and a typed array in code), built in Chinese and in English
     (its catalog with each block's translation added): each edition's warnings."""
     folder = tmp_path_factory.mktemp("gallery-prose")
-    blocks = [chinese for chinese, _, _, _ in GALLERY_PROSE_MUTATIONS.values()]
-    _gallery_with(folder / "source", GALLERY_CODE_CONTROL + "".join(f"\n# %%\n# {block}\n" for block in blocks))
+    blocks = ["\n".join(f"# {line}".rstrip() for line in chinese.split("\n"))
+              for chinese, _, _, _ in GALLERY_PROSE_MUTATIONS.values()]
+    _gallery_with(folder / "source", GALLERY_CODE_CONTROL + "".join(f"\n# %%\n{block}\n" for block in blocks))
     catalog = folder / "source" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text((ROOT / "docs" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po").read_text(
         encoding="utf-8") + "".join(f'\nmsgid "{chinese}"\nmsgstr "{english}"\n'
-                                    for chinese, english, _, _ in GALLERY_PROSE_MUTATIONS.values()), encoding="utf-8")
+                                    for chinese, english, _, _ in GALLERY_PROSE_MUTATIONS.values() if english),
+        encoding="utf-8")
     with (folder / "source" / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('locale_dirs = ["locale/"]\ngettext_compact = False\n')
     return {language: _sphinx(folder / "source", folder / language, "-D", f"language={language}").stderr

@@ -56,6 +56,12 @@ GALLERY_PAGE = "sphx-glr-example-title"
 """The class sphinx-gallery gives the section that holds a whole example page: its text blocks are the example's
 prose, typed like a page, so this class alone marks nothing as generated."""
 CODE_LANGUAGES = ("python", "py", "python3", "bash", "console", "ini", "toml")
+"""Languages of a code block that is code (its numbers are a source); any other block is read as printed text."""
+try:  # sphinx-gallery >= 0.22 turns a gallery page's Python blocks into this node (tokens, links) after reading
+    from sphinx_gallery._doctree_links import code_links_block
+    CODE_BLOCKS: Tuple[type, ...] = (nodes.literal_block, code_links_block)
+except ImportError:  # older releases (the GPU machine's 0.19) leave them literal blocks
+    CODE_BLOCKS = (nodes.literal_block,)
 FIX = ("show TensorRT's output with a trt-output directive, compute it in a doctest on the page, or list it in "
        "docs/literals.json with the source it comes from (a file and a key)")
 
@@ -97,12 +103,14 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         for match in VALUE.finditer(text):
             if significant_digits(match.group(0)) >= 5:
                 yield Literal(page, "value", match.group(0), _line(node)), node
-    for node in doctree.findall(nodes.literal_block):
+    for node in doctree.findall(lambda n: isinstance(n, CODE_BLOCKS)):
         text = node.astext()
         if generated(node) or any(DOCTEST_LINE.match(line) for line in text.splitlines()):
             continue
-        # code (sphinx-gallery shows an example's code as language "Python") is a source, not a statement
-        if str(node.get("language", "")).lower() not in CODE_LANGUAGES and ARRAY_ROW.search(text):
+        # code (sphinx-gallery shows an example's code as language "Python") is a source, not a statement;
+        # a block without a language (``::``, "default") is read as printed text
+        language = node.get("language") or node.get("lang") or ""
+        if language.lower() not in CODE_LANGUAGES and ARRAY_ROW.search(text):
             yield Literal(page, "printed", text.strip(), _line(node)), node
     for node in doctree.findall(nodes.literal):  # an inline code span that is a shape or size states a number
         text = node.astext().strip()
@@ -111,8 +119,8 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
             yield Literal(page, kind, text.replace("x", "×"), _line(node)), node
     for node in doctree.findall(nodes.Text):
         parent = node.parent
-        if generated(parent) or _inside(parent, (nodes.literal_block, nodes.math, nodes.math_block, nodes.literal,
-                                                 nodes.target, nodes.reference)):
+        if generated(parent) or _inside(parent, CODE_BLOCKS + (nodes.math, nodes.math_block, nodes.literal,
+                                                               nodes.target, nodes.reference)):
             continue
         text = node.astext()
         for kind, pattern in (("shape", TUPLE), ("size", PRODUCT), ("size", ASCII_PRODUCT)):
