@@ -178,3 +178,22 @@ def test_a_gallery_pages_prose_is_read_and_its_output_footer_and_claim_values_ar
     claimed = nodes.paragraph("", "", nodes.inline("34567.891", "34567.891", classes=["trt-claim-value"]))
     found = [(l.kind, l.literal) for l, _ in literals(_gallery_page(prose, output, footer, claimed), "examples/plot_x.py")]
     assert found == [("value", "12345.678")]
+
+
+@pytest.mark.parametrize("code, sourced", [
+    ("scale = 12345.678\n", True),  # the example's own line creates the number it hands TensorRT
+    ("scale = 12345.6789\n", False),  # the code changed and the prose did not: no longer a source
+    ("scale = 112345.678\n", False),
+    ("scale = 1.0  # 12345.678\n", False),  # a comment is prose
+    ('"""12345.678"""\nscale = 1.0\n', False),  # so is a text block
+])
+def test_a_value_in_gallery_prose_is_sourced_by_the_same_number_in_the_examples_code_only(tmp_path, code, sourced):
+    from docutils import nodes
+
+    from trtdeconv_docs.sphinx_ext.rendered_literals import unsourced
+
+    example = tmp_path / "plot_x.py"
+    example.write_text(code, encoding="utf-8")
+    page = _gallery_page(nodes.paragraph("", "The kernel is scaled by 12345.678."))
+    found = [(l.kind, l.literal) for l, _ in unsourced(page, example, "examples/plot_x.py", set())]
+    assert found == ([] if sourced else [("value", "12345.678")])

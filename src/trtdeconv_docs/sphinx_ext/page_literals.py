@@ -221,17 +221,29 @@ def _without_comments(script: str) -> str:
     return " ".join(kept)
 
 
-def _code_text(path: Path, text: str, inline: bool = True) -> str:
+def _code(path: Path, text: str, inline: bool = True) -> str:
     """The code of a page: fenced code blocks (with trt-output run labels) and, if ``inline``, inline code;
     or an example's script without its comments and text blocks (those are the page)."""
     if path.suffix == ".py":
-        return normalized(_without_comments(path.read_text(encoding="utf-8")))
+        return _without_comments(path.read_text(encoding="utf-8"))
     # code fences only: a directive fence ({note}, {figure}, {glossary}, {eval-rst}) holds prose, no source;
     # a trt-output's :run: names the recorded run's attributes
     parts = [fence.body for fence in fences(text) if not fence.info.startswith("{") or fence.info.startswith(CODE_DIRECTIVES)]
     if inline:
         parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
-    return normalized("\n".join(parts))
+    return "\n".join(parts)
+
+
+def _code_text(path: Path, text: str, inline: bool = True) -> str:
+    """:func:`_code` without whitespace."""
+    return normalized(_code(path, text, inline))
+
+
+def code_numbers(path: Path, text: str) -> Set[str]:
+    """The numbers written in a page's doctests (examples and output) and code blocks, or in an example's code, each
+    a whole number as written (``98765.4321``; not ``98765.432`` inside it). Inline code is prose: no source."""
+    written = "\n".join(_doctest_lines(text)) + "\n" + _code(path, text, inline=False)
+    return {match.group(0).replace("\u2212", "-") for match in NUMBER.finditer(written)}
 
 
 def _shape_keys(shape: Sequence[int]) -> Set[str]:
@@ -319,7 +331,8 @@ def recorded_shapes(example: str) -> Set[str]:
 
 def sources(path: Path) -> Dict[str, Set[str]]:
     """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes (and ``blocks``:
-    the code without inline code spans, the source of a literal that is an inline code span itself)."""
+    the code without inline code spans, the source of a literal that is an inline code span itself; ``numbers``:
+    :func:`code_numbers`, the source of a ``value``)."""
     text = page_text(path)
     examples = {match["example"].strip() for match in DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
     if path.suffix == ".py":
@@ -328,7 +341,8 @@ def sources(path: Path) -> Dict[str, Set[str]]:
     for example in examples:
         recorded |= recorded_shapes(example)
     return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded,
-            "blocks": {_code_text(path, text, inline=False)}, "printed": doctest_numbers(text)}
+            "blocks": {_code_text(path, text, inline=False)}, "printed": doctest_numbers(text),
+            "numbers": code_numbers(path, text)}
 
 
 def quantities(text: str, page: str, line: int = 0) -> Iterator[Literal]:

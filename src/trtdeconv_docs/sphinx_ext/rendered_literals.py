@@ -11,14 +11,20 @@ the Chinese edition and the English one. It adds one kind:
 ``value``
     a number with five or more significant digits (``98765.47``) in text or math, which reads
     like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
-    page's examples rounded to the digits shown, or appears in a doctest or the code.
+    page's examples rounded to the digits shown, or is a whole number written in a doctest or
+    the code (:func:`.page_literals.code_numbers`: an example's code line that creates the input
+    it gives TensorRT; ``98765.4321`` is not sourced by ``98765.43215``), so that changing the code
+    without the prose fails.
 
 and the ``quantity`` kind of :mod:`.page_literals` (``5 微秒``, ``快 8.0 倍``, ``2x faster``, ``30%``:
 any number with a unit or a ratio word) in every text node.
 
 What the extension generates from recordings or code (``trt-output`` matrices and captions,
-the benchmark's figures, the provenance note, the gallery's executed output, API
-descriptions) is marked untranslatable or lives in such blocks, and is not a literal. The
+the benchmark's figures, the provenance note, claim values, the gallery's executed output,
+images, download links and footers, API descriptions) is marked untranslatable or lives in
+such blocks, and is not a literal; a gallery page's text blocks are prose like a page's,
+in both editions (sphinx-gallery's class on the section around the whole page marks nothing),
+and its code blocks are code. The
 gallery's executed output holds what the example printed: :mod:`.printed_numbers` finds any
 number typed in the example that reaches it, reported at the output block under the code
 that printed it. Each unsourced literal is a warning at its node (an error under ``-W``),
@@ -179,8 +185,8 @@ def unsourced(doctree: nodes.document, path: Path, page: str,
         sources = {**found, "code": found["blocks"]} if isinstance(node, nodes.literal) else found
         if (page, literal.kind, literal.key) in allowed or page_literals.source_of(literal, sources):
             continue
-        if literal.kind == "value" and (quotes_a_recorded_value(literal.literal, recorded_values(examples)) or any(
-                literal.key in text for text in found["doctest"] | found["code"])):
+        if literal.kind == "value" and (quotes_a_recorded_value(literal.literal, recorded_values(examples)) or
+                                        literal.key.replace("\u2212", "-") in found["numbers"]):
             continue
         if literal.kind in ("matrix", "formula", "printed") and any(literal.key in text for text in found["doctest"]):
             continue
