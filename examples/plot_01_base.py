@@ -21,5 +21,5 @@ output = session.run("base", deconvolutionLayer)
 # %%
 # 受 float32 精度所限，例如中心元素的精确值 :claim-value:`base.centre_float32:exact`
 # 打印为 :claim-code:`base.centre_float32:printed`：数值本身有
-# :claim-value:`base.centre_float32:digits` 位有效数字，而 float32 只有约 7 位，
-# TensorRT 输出的正是离精确值最近的 float32 数。
+# :claim-value:`base.centre_float32:digits` 位有效数字，而 float32 只有约 7 位，TensorRT
+# 输出的正是离精确值最近的 float32 数。
