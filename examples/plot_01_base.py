@@ -19,5 +19,7 @@ output = session.run("base", deconvolutionLayer)
 # sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"
 
 # %%
-# 受 float32 精度所限，例如 :math:`98765.4321` 打印为 ``98765.43``：
-# 数值本身有 9 位有效数字，而 float32 只有约 7 位。
+# 受 float32 精度所限，例如中心元素的精确值 :claim-value:`base.centre_float32:exact`
+# 打印为 :claim-code:`base.centre_float32:printed`：数值本身有
+# :claim-value:`base.centre_float32:digits` 位有效数字，而 float32 只有约 7 位，TensorRT
+# 输出的正是离精确值最近的 float32 数。

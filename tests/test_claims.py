@@ -53,7 +53,8 @@ def test_a_claim_that_holds_shows_its_statement_its_fact_and_its_runs(app):
     app.build()
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert app.warning.getvalue() == ""
-    assert "单组二维层选用 INT8 内核：sm80_xmma_fprop_implicit_gemm_interleaved_i8f32_i8i32" in html
+    # the fact in a span of its own class: what the rendered-literals check takes for generated
+    assert '单组二维层选用 INT8 内核：<span class="trt-claim-value">sm80_xmma_fprop_implicit_gemm_interleaved_i8f32_i8i32' in html
     assert "构建时已按 GPU 记录核对：检查 int8.one_group_int8_kernel，记录 plot_14_int8_tactics.py:int8_2d_one_group。" in html
 
 
@@ -99,3 +100,33 @@ def test_the_command_lists_every_claim_and_fails_when_one_does_not_hold(tmp_path
     assert "holds  int8.per_channel_axis0_rescaled:" in out
     assert main([str(tmp_path)]) == 1  # no recordings there
     assert "FAILS  int8.one_group_int8_kernel:" in capsys.readouterr().out
+
+
+def _with_base_centre(tmp_path: Path, centre: float) -> Evidence:
+    """The checkout's recordings with plot_01_base's centre output re-recorded as ``centre`` (for the test only)."""
+    shutil.copytree(TENSORS, tmp_path / "tensors")
+    document = recordings.read_json(TENSORS / "plot_01_base.json")
+    (output,) = document["runs"][0]["outputs"].values()
+    output["values"][12] = centre
+    write_json(tmp_path / "scratch" / "plot_01_base.json", document)
+    publish(tmp_path / "scratch", tmp_path / "tensors", recordings.provenance(TENSORS), keep=[
+        p.name for p in TENSORS.glob("*.json") if p.name != "plot_01_base.json"])
+    return Evidence(tmp_path)
+
+
+def test_the_base_centre_is_the_exact_value_of_the_typed_inputs_and_tensorrt_printed_its_nearest_float32(tmp_path):
+    import numpy as np
+
+    from trtdeconv_docs.example_data import seed_tensors
+    from trtdeconv_docs.layer.reference import deconvolution
+
+    facts = evaluate("base.centre_float32", Evidence()).facts
+    data, weight, bias = seed_tensors()  # the oracle: the float64 model on the example's own tensors
+    centre = deconvolution(data, weight, bias, num_output_maps=1, kernel_size_nd=(3, 3))[0, 0, 2, 2]
+    assert round(centre, 4) == float(facts["exact"]) and facts["digits"] == len(facts["exact"].replace(".", ""))
+    assert facts["printed"] == str(np.float32(centre))
+    # one float32 step away: TensorRT would not have printed the nearest float32; the claim fails, saying so
+    verdict = evaluate("base.centre_float32", _with_base_centre(tmp_path, float(np.nextafter(np.float32(centre),
+                                                                                            np.float32(1e6)))))
+    assert not verdict.holds and "is not the float32 nearest to 98765.4321" in verdict.reason
+    assert verdict.runs == ["plot_01_base.py:base"]

@@ -11,6 +11,7 @@ from .support.paths import ROOT
 PACKAGE = ROOT / "src" / "trtdeconv_docs"
 ALLOWED = {
     "layer": {"layer"},
+    "prose": {"prose"},
     "trt": {"trt", "layer", "errors"},
     "cassette": {"cassette", "trt", "layer", "errors"},
 }

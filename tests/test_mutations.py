@@ -319,6 +319,10 @@ COMMAND_LINE_MUTATIONS = {
                                      "--kernel-size-nd", "3,3"], "num_output_maps must be an integer such as 2, got '1_0'"),
     "arabic-indic-digits": (lambda d: ["shape", "--input-shape", "1,1,\u0663,3", *LAYER],
                             "input shape must be comma-separated integers such as 2,2"),
+    "underscore-digits-in-a-list": (lambda d: ["shape", "--input-shape", "1,1,1_0,3", *LAYER],
+                                    "input shape must be comma-separated integers such as 2,2, got '1,1,1_0,3'"),
+    "arabic-indic-digit-alone": (lambda d: ["shape", "--input-shape", "1,1,3,3", "--num-output-maps", "\u0663",
+                                            "--kernel-size-nd", "3,3"], "num_output_maps must be an integer such as 2"),
     "bool-input": (lambda d: ["reference", str(_array(d / "x.npy", np.ones((1, 1, 3, 3), bool))), "--kernel",
                               str(_array(d / "k.npy", np.ones(9, np.float32))), *LAYER, "--output", str(d / "o.npy")],
                    "x.npy: holds bool values; TensorRT 8.6's deconvolution takes"),
@@ -402,7 +406,7 @@ def test_a_trt_output_outside_the_recordings_folder_is_one_error_naming_it(app):
 TRANSLATION_MUTATIONS = {
     # (msgid, msgstr, translator comments, what the check says)
     "unit-ms-to-microseconds": ("TensorRT 的中位延迟为 0.57 毫秒。", "TensorRT's median latency is 0.57 microseconds.", [],
-                                "lost: number '0.57 ms'; added: number '0.57 us'"),
+                                "lost: number '0.57 ms'; added: number '0.57 µs'"),
     "superscript-squared-to-cubed": ("两个 8192² 的矩阵相乘。", "Two 8192³ matrices are multiplied.", [],
                                      "lost: number '8192^2'; added: number '8192^3'"),
     "minus-after-chinese": ("步长为-1 时报错。", "A stride of 1 is refused.", [], "lost: number '-1'"),
@@ -413,7 +417,19 @@ TRANSLATION_MUTATIONS = {
                                               "lost: number '(1,1,7,5)'; added: number '(1,1,5,7)'"),
     "message-without-chinese": ("`stride_nd=(2, 2)` gives (1, 1, 7, 7)", "`stride_nd=(2, 2)` gives (1, 1, 7, 8)", [],
                                 "lost: number '(1,1,7,7)'"),
+    # units the page check knew and the translation check did not, before prose.units was the one table
+    "unit-minutes-to-hours": ("构建约需 3 分钟。", "Building takes about 3 hours.", [], "lost: number '3 min'; added: number '3 h'"),
+    "unit-ghz-to-mhz": ("加速频率 1.98 GHz。", "The boost clock is 1.98 MHz.", [],
+                        "lost: number '1.98 GHz'; added: number '1.98 MHz'"),
+    "ratio-to-a-clock": ("TensorRT 快 8 倍。", "TensorRT is 8 MHz faster.", [], "lost: number '8 ×'; added: number '8 MHz'"),
+    "ratio-to-percent": ("TensorRT 快 8.0 倍。", "TensorRT is 8.0 percent faster.", [],
+                         "lost: number '8.0 ×'; added: number '8.0 %'"),
 }
+TRANSLATION_CONTROLS = [  # the same units, translated faithfully in each English spelling
+    ("构建约需 3 分钟，即 180 秒。", "Building takes about 3 minutes, that is 180 s."),
+    ("加速频率 1.98 GHz。", "The boost clock is 1.98 GHz."),
+    ("TensorRT 快 8.0 倍、8 倍、2 倍，占 30%。", "TensorRT is 8.0x faster, 8-fold, 2 times, at 30 percent."),
+]
 
 
 @pytest.mark.parametrize("name", sorted(TRANSLATION_MUTATIONS))
@@ -432,6 +448,13 @@ def test_a_mutated_translation_fails_in_translation_check(tmp_path, capsys, name
         write_po(file, catalog)
     assert translation_check.main([str(tmp_path)]) == 1
     assert f"{path}: changed {message}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("msgid, msgstr", TRANSLATION_CONTROLS)
+def test_a_faithful_translation_of_the_same_units_passes(msgid, msgstr):
+    from trtdeconv_docs import translation_check
+
+    assert translation_check.problems(msgid, msgstr) == []
 
 
 def test_a_deleted_entry_fails_in_translation_check_as_in_the_docs_build(tmp_path, capsys):
@@ -609,29 +632,113 @@ def test_every_example_prints_and_draws_only_numbers_with_a_source():
     assert [str(p) for path in sorted(EXAMPLES.glob("plot_*.py")) for p in printed_numbers.problems(path)] == []
 
 
-def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
-    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
-    the printed number at the output block under the code that printed it, naming example, line, number."""
-    source = tmp_path / "source"
+def _gallery_with(source: Path, code: str) -> Path:
+    """The gallery test root at ``source`` with the page check, and plot_01_base with ``code`` appended (its path)."""
     shutil.copytree(ROOT / "tests" / "roots" / "test-gallery", source)
     with (source / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write('extensions.append("trtdeconv_docs.sphinx_ext.rendered_literals")\n')
     (source / "examples").mkdir()
     shutil.copy(EXAMPLES / "GALLERY_HEADER.rst", source / "examples")
-    example = _example_with(source / "examples", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
-    line = len(example.read_text(encoding="utf-8").splitlines())
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+    return _example_with(source / "examples", code)
+
+
+def _sphinx(source: Path, output: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sphinx", "-q", "-b", "html", *options, str(source), str(output)],
                           capture_output=True, text=True, timeout=300, env=environment_with_src())
+
+
+def test_a_typed_array_printed_by_an_example_fails_the_site_build_at_its_output(tmp_path):
+    """The whole path: the gallery runs the mutated example under the replay, the doctree check reports
+    the printed number at the output block under the code that printed it, naming example, line, number."""
+    example = _gallery_with(tmp_path / "source", "import numpy as np\nprint(np.array([[1.5, 2.25]]))\n")
+    line = len(example.read_text(encoding="utf-8").splitlines())
+    done = _sphinx(tmp_path / "source", tmp_path / "html")
     reported = [w for w in done.stderr.splitlines() if "TensorRT never produced" in w]
     assert len(reported) == 2 and all("gallery/plot_01_base.rst" in w for w in reported), done.stderr[-3000:]
     assert f"examples/plot_01_base.py, line {line}: prints 1.5," in reported[0]
     assert f"examples/plot_01_base.py, line {line}: prints 2.25," in reported[1]
 
 
+GALLERY_PROSE_MUTATIONS = {
+    # a text block appended to plot_01_base: (its Chinese, its English, what the check reports in zh_CN, in en)
+    "value": ("中心元素是 12345.678。", "The centre element is 12345.678.", "value '12345.678'", "value '12345.678'"),
+    "inline-math-value": ("中心元素 :math:`y = 23456.789`。", "The centre element :math:`y = 23456.789`.",
+                          "value '23456.789'", "value '23456.789'"),
+    "shape": ("输出形状为 (1, 1, 9, 9)。", "The output shape is (1, 1, 9, 9).",
+              "shape '(1, 1, 9, 9)'", "shape '(1, 1, 9, 9)'"),
+    "quantity": ("一次运行约 5 微秒。", "One run takes about 5 µs.", "quantity '5 µs'", "quantity '5 µs'"),
+    # the Chinese states no number; only the English edition types one
+    "english-only": ("中心元素的值见上面的输出。", "The centre element is 34567.891.", None, "value '34567.891'"),
+    # a literal block (``::``) in a text block: not translated, the same array in both editions
+    "printed-array": ("输出::\n\n    [[1. 2. 3.]\n     [4. 5. 6.]]", None, "printed '[[1. 2. 3.]\\n [4. 5. 6.]]'",
+                      "printed '[[1. 2. 3.]\\n [4. 5. 6.]]'"),
+}
+GALLERY_CODE_CONTROL = "rows = [  # 5 微秒, (1, 1, 9, 9), 12345.678, 1x1x9x9\n    [1, 2, 3],\n    [4, 5, 6],\n]\n"
+"""Code with a typed array and numbers in a comment: the example's code, shown as code, states nothing (printing
+it would be a problem, :mod:`.printed_numbers`)."""
+
+
+@pytest.fixture(scope="module")
+def gallery_prose(tmp_path_factory):
+    """plot_01_base with a text block per mutation (and a typed array in code), built in Chinese and in English
+    (its catalog with each block's translation added): each edition's warnings."""
+    folder = tmp_path_factory.mktemp("gallery-prose")
+    blocks = ["\n".join(f"# {line}".rstrip() for line in chinese.split("\n"))
+              for chinese, _, _, _ in GALLERY_PROSE_MUTATIONS.values()]
+    _gallery_with(folder / "source", GALLERY_CODE_CONTROL + "".join(f"\n# %%\n{block}\n" for block in blocks))
+    catalog = folder / "source" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text((ROOT / "docs" / "locale" / "en" / "LC_MESSAGES" / "gallery" / "plot_01_base.po").read_text(
+        encoding="utf-8") + "".join(f'\nmsgid "{chinese}"\nmsgstr "{english}"\n'
+                                    for chinese, english, _, _ in GALLERY_PROSE_MUTATIONS.values() if english),
+        encoding="utf-8")
+    with (folder / "source" / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('locale_dirs = ["locale/"]\ngettext_compact = False\n')
+    return {language: _sphinx(folder / "source", folder / language, "-D", f"language={language}").stderr
+            for language in ("zh_CN", "en")}
+
+
+def _typed_by_hand(warnings: str) -> List[str]:
+    return [line for line in warnings.splitlines() if "is typed by hand" in line]
+
+
+def _reported(language: str) -> List[str]:
+    """What the check must report in ``language``'s edition, one entry per mutation that states a number there."""
+    return [case[2 if language == "zh_CN" else 3] for case in GALLERY_PROSE_MUTATIONS.values()
+            if case[2 if language == "zh_CN" else 3]]
+
+
+@pytest.mark.xdist_group("gallery-prose")  # one worker builds the two editions, not every worker
+@pytest.mark.parametrize("language, reported", [(language, reported) for language in ("zh_CN", "en")
+                                                for reported in _reported(language)])
+def test_a_number_typed_in_a_gallery_text_block_fails_in_either_edition(gallery_prose, language, reported):
+    lines = [line for line in _typed_by_hand(gallery_prose[language]) if f"{reported} is typed" in line]
+    assert len(lines) == 1, f"{reported} ({language}): {_typed_by_hand(gallery_prose[language]) or gallery_prose[language][-2000:]}"
+    assert "gallery/plot_01_base.rst" in lines[0] and "(examples/plot_01_base.py)" in lines[0] \
+        and "docs/literals.json" in lines[0], lines[0]
+
+
+@pytest.mark.xdist_group("gallery-prose")
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_a_gallery_page_reports_its_typed_numbers_and_nothing_generated(gallery_prose, language):
+    """The control: the example's own prose (its values generated by a claim), code (a typed array among it),
+    recorded output, download links and footer are not reported; only the mutations are."""
+    expected = sorted(_reported(language))
+    found = sorted(line.split(": WARNING: ", 1)[1].split(" is typed by hand")[0]
+                   for line in _typed_by_hand(gallery_prose[language]))
+    assert found == expected, gallery_prose[language][-3000:]
+    assert "ERROR" not in gallery_prose[language] and "Unknown interpreted text role" not in gallery_prose[language]
+
+
 @pytest.mark.parametrize("text, unsourced", [
     ("TensorRT is 2x faster and takes 5 us; 3 seconds to build.", ["2 ×", "5 µs", "3 s"]),
     ("TensorRT 快 8.0 倍，用时 5 微秒。", ["8.0 ×", "5 µs"]),
     ("1x1x9x9 and 7×5 are sizes, rings of 0s are zeros; channel 11 comes first.", []),
+    # spellings the translation check knew and the page check did not, before prose.units was the one table
+    ("TensorRT 用时 5 微秒的一半。", ["5 µs"]),
+    ("It takes 5 milliseconds, 30 percent of 3 minutes, at 2 TFLOP/s and 4 nanoseconds.",
+     ["5 ms", "30 %", "3 min", "2 TFLOP/s", "4 ns"]),
+    ("kernel k3 s2, 5 mse, 3 minimum", []),
 ])
 def test_a_short_quantity_in_either_edition_needs_a_source(text, unsourced):
     from trtdeconv_docs.sphinx_ext import page_literals

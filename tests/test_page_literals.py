@@ -134,3 +134,66 @@ def test_a_value_is_sourced_only_as_a_recorded_value_rounded_to_its_digits(text,
     from trtdeconv_docs.sphinx_ext.rendered_literals import quotes_a_recorded_value
 
     assert quotes_a_recorded_value(text, tuple(sorted([-1.25, 2.5, 98765.4296875]))) == quoted
+
+
+def _gallery_page(*blocks):
+    """A doctree as sphinx-gallery wraps an example page: everything inside one ``sphx-glr-example-title`` section."""
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    document = new_document("plot_x.rst")
+    section = nodes.section(classes=["sphx-glr-example-title"])
+    section += nodes.title("t", "t")
+    for block in blocks:
+        section += block
+    document += section
+    return document
+
+
+@pytest.mark.parametrize("language, printed", [
+    ("Python", False),  # sphinx-gallery 0.19 (the GPU machine's) shows an example's code so: code, not a statement
+    ("python", False),
+    (None, True),  # a '::' block in a text block: printed text
+    ("text", True),
+])
+def test_a_gallery_code_block_is_code_and_a_block_without_a_language_is_printed_text(language, printed):
+    from docutils import nodes
+
+    from trtdeconv_docs.sphinx_ext.rendered_literals import literals
+
+    text = "rows = [\n    [1, 2, 3],\n    [4, 5, 6],\n]" if not printed else "[[1. 2. 3.]\n [4. 5. 6.]]"
+    block = nodes.literal_block(text, text, **({"language": language} if language else {}))
+    found = [(l.kind, l.literal) for l, _ in literals(_gallery_page(block), "examples/plot_x.py")]
+    assert found == ([("printed", text)] if printed else [])
+
+
+def test_a_gallery_pages_prose_is_read_and_its_output_footer_and_claim_values_are_not():
+    from docutils import nodes
+
+    from trtdeconv_docs.sphinx_ext.rendered_literals import literals
+
+    prose = nodes.paragraph("", "The center element is 12345.678.")
+    output = nodes.literal_block("[[1. 2.]\n [3. 4.]]", "[[1. 2.]\n [3. 4.]]", classes=["sphx-glr-script-out"])
+    footer = nodes.container("", nodes.paragraph("", "23456.789 (1, 1, 9, 9)"), classes=["sphx-glr-footer"])
+    claimed = nodes.paragraph("", "", nodes.inline("34567.891", "34567.891", classes=["trt-claim-value"]))
+    found = [(l.kind, l.literal) for l, _ in literals(_gallery_page(prose, output, footer, claimed), "examples/plot_x.py")]
+    assert found == [("value", "12345.678")]
+
+
+@pytest.mark.parametrize("code, sourced", [
+    ("scale = 12345.678\n", True),  # the example's own line creates the number it hands TensorRT
+    ("scale = 12345.6789\n", False),  # the code changed and the prose did not: no longer a source
+    ("scale = 112345.678\n", False),
+    ("scale = 1.0  # 12345.678\n", False),  # a comment is prose
+    ('"""12345.678"""\nscale = 1.0\n', False),  # so is a text block
+])
+def test_a_value_in_gallery_prose_is_sourced_by_the_same_number_in_the_examples_code_only(tmp_path, code, sourced):
+    from docutils import nodes
+
+    from trtdeconv_docs.sphinx_ext.rendered_literals import unsourced
+
+    example = tmp_path / "plot_x.py"
+    example.write_text(code, encoding="utf-8")
+    page = _gallery_page(nodes.paragraph("", "The kernel is scaled by 12345.678."))
+    found = [(l.kind, l.literal) for l, _ in unsourced(page, example, "examples/plot_x.py", set())]
+    assert found == ([] if sourced else [("value", "12345.678")])

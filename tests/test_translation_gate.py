@@ -70,5 +70,5 @@ def test_an_unfaithful_entry_fails_the_build_as_translation_check_does(tmp_path)
     result = build_english(tmp_path, 'msgid "第二段。"\nmsgstr "Second paragraph."\n\n'
                                      'msgid "耗时 5 毫秒。"\nmsgstr "It takes 5 microseconds."')
     assert result.returncode != 0
-    assert ("docs/locale/en/LC_MESSAGES/index.po: «耗时 5 毫秒。» changed lost: number '5 ms'; added: number '5 us'"
+    assert ("docs/locale/en/LC_MESSAGES/index.po: «耗时 5 毫秒。» changed lost: number '5 ms'; added: number '5 µs'"
             in result.stderr)

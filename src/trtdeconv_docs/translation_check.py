@@ -14,7 +14,7 @@ computes with. For every message whose original contains Chinese, the translatio
   reordered inside is refused whatever the comments say;
 * keep the other numbers of its prose, each with its sign (``-1``, ``−1``, a minus right after a
   Chinese character too), its exponent (``8192²``) and its unit (``5 毫秒`` is ``5 ms``, not
-  ``5 microseconds``), in the same order. Where English word order really puts them in another
+  ``5 microseconds``; the units and their spellings are :data:`.prose.units.UNITS`), in the same order. Where English word order really puts them in another
   order, the entry says why in a translator comment ``# numbers-reordered: <why>`` (kept by
   ``tox -e translations``); the numbers must still be the same multiset, each with its unit.
 
@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Iterable, List, Tuple
 
 from babel.messages.pofile import read_po
+
+from .prose import units
 
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]+")
 ROLE = re.compile(r"(\{[\w:.-]+\}|:[\w:.-]+:)`([^`]*)`")
@@ -89,21 +91,6 @@ QUANTITY = re.compile(f"(?P<shape>{SHAPE.pattern})|(?P<size>{SIZE.pattern})|(?P<
 """What :func:`numbers` reads, left to right: a whole shape, a whole size, or a number."""
 
 
-UNITS = (
-    ("us", r"µs|μs|us|微秒|microseconds?"), ("ns", r"ns|纳秒|nanoseconds?"), ("ms", r"ms|毫秒|milliseconds?"),
-    ("GB/s", r"GB/s"), ("TB/s", r"TB/s"), ("TFLOP/s", r"TFLOP/s|TFLOPS"), ("GFLOP/s", r"GFLOP/s|GFLOPS"),
-    ("GiB", r"GiB"), ("MiB", r"MiB"), ("KiB", r"KiB"), ("GB", r"GB"), ("MB", r"MB"), ("KB", r"KB|kB"),
-    ("s", r"(?<=\s)s|秒|seconds?"), ("%", r"%|percent"),
-)
-"""A unit right after a number, and its canonical name: a translation keeps each number's unit."""
-UNIT = re.compile(r"\s?(?:" + "|".join(f"(?P<u{index}>{pattern})" for index, (_, pattern) in enumerate(UNITS))
-                  + r")(?![A-Za-z])")
-
-
-def _unit(match: re.Match) -> str:
-    return next(UNITS[int(group[1:])][0] for group, value in match.groupdict().items() if value is not None)
-
-
 def _superscripts(number: str) -> str:
     digits = number.rstrip(SUPERSCRIPTS)
     power = number[len(digits):].translate(str.maketrans(SUPERSCRIPTS, "0123456789-"))
@@ -113,7 +100,7 @@ def _superscripts(number: str) -> str:
 def numbers(text: str) -> List[str]:
     """The quantities of ``text``'s prose (outside code, formulas and links), in order: each shape and size
     whole (``(1,1,7,5)``, ``7×5``), each other number with its sign as ``-``, its exponent as ``^n`` and its
-    unit where one follows (``5 ms``)."""
+    unit where one follows, by its name in :data:`.prose.units.UNITS` (``5 毫秒`` and ``5 ms`` are ``5 ms``)."""
     for _, pattern, _ in KEPT:
         text = pattern.sub(" ", text)
     found = []
@@ -124,8 +111,8 @@ def numbers(text: str) -> List[str]:
             found.append(re.sub(r"\s", "", match.group(0)).replace("x", "×"))
         else:
             number = _superscripts(re.sub("[\u2212\uff0d]", "-", match.group(0)))
-            unit = UNIT.match(text, match.end())
-            found.append(f"{number} {_unit(unit)}" if unit else number)
+            unit = units.after(text, match.end())
+            found.append(f"{number} {unit.name}" if unit else number)
     return found
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import math
+from decimal import Decimal
 from typing import Any, Dict, List, Tuple
 
 import numpy as np
@@ -41,6 +43,42 @@ def run_name(example: str, label: str) -> str:
 def provenance(evidence):
     p = evidence.provenance("tensors")
     return verdict({"gpu": p["gpu"], "tensorrt": p["tensorrt"], "date": p["date"][:10]}, ["recordings/tensors"])
+
+
+def typed_decimal(value) -> Decimal:
+    """The decimal a float32 stands for as NumPy prints it (``np.float32(0.1)``: ``0.1``, not 0.100000001...)."""
+    return Decimal(str(np.float32(value)))
+
+
+FLOAT32_DIGITS = np.finfo(np.float32).nmant + 1
+"""float32's significand in bits (24): about 7.2 decimal digits."""
+
+
+@claim("base.centre_float32",
+       "The base example's centre element, computed exactly from the inputs and kernel the example typed, has more "
+       "significant digits than float32 holds, and TensorRT's output there is the float32 nearest to it.")
+def base_centre_float32(evidence):
+    run = evidence.run("plot_01_base", "base")
+    (layer,) = run["network"]["layers"]
+    attributes = layer["attributes"]
+    (data,) = run["inputs"].values()
+    x = [typed_decimal(v) for v in data["values"]]
+    w = [typed_decimal(v) for v in attributes["kernel"]["values"]]
+    seed_layer = (data["shape"] == [1, 1, 3, 3] and attributes["kernel_size_nd"] == [3, 3]
+                  and attributes["stride_nd"] == [1, 1] and attributes["dilation_nd"] == [1, 1]
+                  and attributes["padding_nd"] == [0, 0] and attributes["num_groups"] == 1
+                  and not any(attributes["bias"]["values"]))
+    # a stride-1 unpadded 3x3 deconvolution of a 3x3 input: the centre meets every input element once, the
+    # kernel flipped (input element i times kernel element 8 - i)
+    exact = sum((a * b for a, b in zip(x, reversed(w))), Decimal(0)).normalize()
+    centre = output_of(run)[0, 0, 2, 2]
+    digits = len(exact.as_tuple().digits)
+    facts = {"exact": f"{exact:f}", "printed": str(np.float32(centre)), "digits": digits}
+    return verdict(facts, [run_name("plot_01_base", "base")],
+                   requirement(seed_layer, "the recorded run is not the 3x3, stride-1, unpadded, bias-free layer"),
+                   requirement(digits > FLOAT32_DIGITS * math.log10(2), f"{exact} fits float32's digits"),
+                   requirement(np.float32(exact) == centre, f"TensorRT's centre {centre!r} is not the float32 "
+                                                            f"nearest to {exact} ({np.float32(exact)!r})"))
 
 
 @claim("int8.one_group_int8_kernel",

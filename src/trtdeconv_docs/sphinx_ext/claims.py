@@ -11,7 +11,8 @@ Usage in a MyST page::
 The directive's argument names a check of :mod:`trtdeconv_docs.claims`; its content is the
 page's statement, shown as written (translated like the rest of the page), followed by a
 line naming the check and the recorded runs it read. The role prints one fact of a check
-(``name:fact``; ``claim-code`` prints it as code), so counts and lists in prose come from the recordings. When a check does
+(``name:fact``; ``claim-code`` prints it as code), so counts, lists and values in prose come from the recordings
+(classed ``trt-claim-*``: the rendered-literals check sees them as generated). When a check does
 not hold, or a fact is missing, the build reports an error naming the page, the claim and
 the runs (the site builds with warnings as errors, so it fails). The recordings a check
 read are dependencies of the page. ``trtdeconv_claims_recordings`` (a conf value, relative
@@ -106,7 +107,10 @@ def claim_value(role, rawtext, text, lineno, inliner, options=None, content=None
         message = inliner.reporter.error(problem(env.docname, name, verdict, str(error)), line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     value = str(verdict.facts[fact])
-    return [nodes.literal(value, value) if role == "claim-code" else nodes.Text(value)], []
+    # a trt- class: the rendered-literals check takes the fact for what it is, generated from the recordings
+    if role == "claim-code":
+        return [nodes.literal(value, value, classes=["trt-claim-code"])], []
+    return [nodes.inline(value, value, classes=["trt-claim-value"])], []
 
 
 def setup(app):

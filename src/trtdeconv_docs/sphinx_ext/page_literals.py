@@ -17,8 +17,9 @@ else numeric that a reader could take for TensorRT's output is a *literal*:
 ``size``
     a product of integers in prose, ``5×5`` or ``1×1×3×3``;
 ``quantity``
-    a number with a unit of time, size, throughput or clock, or a ratio word, in prose
-    (``5 微秒``, ``3 µs``, ``快 8.0 倍``, ``2x faster``, ``30%``; :data:`QUANTITY`), whatever its digits.
+    a number with a unit of :data:`.prose.units.UNITS` (the one table, which the translation check reads
+    too: time, size, bandwidth, compute rate, clock, or a ratio word) in prose (``5 微秒``, ``3 µs``,
+    ``快 8.0 倍``, ``2x faster``, ``30%``; :data:`QUANTITY`), whatever its digits.
     Its digits in the code are no source: a number the page's doctests print, a median or
     quartile of a recorded benchmark run (for a time, rounded to the digits shown) or the
     allow-list is.
@@ -51,6 +52,7 @@ from ..cassette.recording import Recording, path_of
 from ..layer.attributes import DeconvolutionError, resolve
 from ..layer.reference import kernel_shape
 from ..layer.shapes import volume
+from ..prose import units
 
 ROOT = store.REPOSITORY_ROOT
 ALLOW_LIST = ROOT / "docs" / "literals.json"
@@ -70,18 +72,10 @@ CODE_DIRECTIVES = ("{code", "{literalinclude", "{doctest", "{testcode", "{testou
 """Fenced directives whose body is code (a source); the other directives' bodies are prose."""
 DOCTEST_LINE = re.compile(r"^\s*(>>>|\.\.\.)")
 NUMBER = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
-QUANTITY = re.compile(
-    r"(?<![\w.])(?P<number>[-\u2212]?\d+(?:\.\d+)?)(?:"
-    r"(?P<ratio>[x×](?![\w/])|\s*(?:倍|%|％)|[ \u00a0-]+(?:times|fold)\b)"
-    r"|\s*(?P<unit>毫秒|微秒|纳秒|分钟|小时|秒|字节|GB/s|TB/s|ms|µs|μs|us|ns|min|KiB|MiB|GiB|TiB|KB|MB|GB|TB"
-    r"|TFLOPS?|GFLOPS?|TOPS|MHz|GHz)(?![\w/])"
-    r"|[ \u00a0]+(?P<word>s|seconds?|minutes?|hours?|bytes)(?![\w/]))")
-"""A number with a unit of time, size, throughput or clock, or a ratio word (``5 微秒``, ``3 µs``, ``快 8.0 倍``,
-``2x faster``, ``30%``): a quantity, whatever its digits."""
-UNITS = {"毫秒": "ms", "微秒": "µs", "μs": "µs", "us": "µs", "纳秒": "ns", "秒": "s", "second": "s", "seconds": "s",
-         "分钟": "min", "minute": "min", "minutes": "min", "小时": "h", "hour": "h", "hours": "h", "字节": "B",
-         "bytes": "B", "TFLOP": "TFLOPS", "GFLOP": "GFLOPS"}
-TIME_IN_MS = {"ms": 1.0, "µs": 1e3, "ns": 1e6, "s": 1e-3}
+QUANTITY = re.compile(r"(?<![\w.])[-\u2212]?\d+(?:\.\d+)?")
+"""The number of a quantity: a quantity is such a number followed by a unit of :data:`.prose.units.UNITS` (a time,
+size, bandwidth, compute rate or clock, or a ratio: ``5 微秒``, ``3 µs``, ``快 8.0 倍``, ``2x faster``, ``30%``),
+whatever its digits."""
 
 INLINE_CODE = re.compile(r"``(.+?)``|`([^`]+)`")
 
@@ -227,17 +221,29 @@ def _without_comments(script: str) -> str:
     return " ".join(kept)
 
 
-def _code_text(path: Path, text: str, inline: bool = True) -> str:
+def _code(path: Path, text: str, inline: bool = True) -> str:
     """The code of a page: fenced code blocks (with trt-output run labels) and, if ``inline``, inline code;
     or an example's script without its comments and text blocks (those are the page)."""
     if path.suffix == ".py":
-        return normalized(_without_comments(path.read_text(encoding="utf-8")))
+        return _without_comments(path.read_text(encoding="utf-8"))
     # code fences only: a directive fence ({note}, {figure}, {glossary}, {eval-rst}) holds prose, no source;
     # a trt-output's :run: names the recorded run's attributes
     parts = [fence.body for fence in fences(text) if not fence.info.startswith("{") or fence.info.startswith(CODE_DIRECTIVES)]
     if inline:
         parts += [m.group(1) or m.group(2) for m in INLINE_CODE.finditer(prose_of(text))]
-    return normalized("\n".join(parts))
+    return "\n".join(parts)
+
+
+def _code_text(path: Path, text: str, inline: bool = True) -> str:
+    """:func:`_code` without whitespace."""
+    return normalized(_code(path, text, inline))
+
+
+def code_numbers(path: Path, text: str) -> Set[str]:
+    """The numbers written in a page's doctests (examples and output) and code blocks, or in an example's code, each
+    a whole number as written (``98765.4321``; not ``98765.432`` inside it). Inline code is prose: no source."""
+    written = "\n".join(_doctest_lines(text)) + "\n" + _code(path, text, inline=False)
+    return {match.group(0).replace("\u2212", "-") for match in NUMBER.finditer(written)}
 
 
 def _shape_keys(shape: Sequence[int]) -> Set[str]:
@@ -325,7 +331,8 @@ def recorded_shapes(example: str) -> Set[str]:
 
 def sources(path: Path) -> Dict[str, Set[str]]:
     """What a page's literals may come from: ``doctest`` and ``code`` text, ``recorded`` shapes (and ``blocks``:
-    the code without inline code spans, the source of a literal that is an inline code span itself)."""
+    the code without inline code spans, the source of a literal that is an inline code span itself; ``numbers``:
+    :func:`code_numbers`, the source of a ``value``)."""
     text = page_text(path)
     examples = {match["example"].strip() for match in DIRECTIVE.finditer(path.read_text(encoding="utf-8"))}
     if path.suffix == ".py":
@@ -334,20 +341,17 @@ def sources(path: Path) -> Dict[str, Set[str]]:
     for example in examples:
         recorded |= recorded_shapes(example)
     return {"doctest": {_doctest_text(text)}, "code": {_code_text(path, text)}, "recorded": recorded,
-            "blocks": {_code_text(path, text, inline=False)}, "printed": doctest_numbers(text)}
+            "blocks": {_code_text(path, text, inline=False)}, "printed": doctest_numbers(text),
+            "numbers": code_numbers(path, text)}
 
 
 def quantities(text: str, page: str, line: int = 0) -> Iterator[Literal]:
-    """The quantities of a text (:data:`QUANTITY`), each as ``number unit`` with the unit in one spelling for both
-    editions (``倍``, ``x``, ``times`` -> ``×``; ``微秒``, ``us`` -> ``µs``; ``％`` -> ``%``)."""
+    """The quantities of a text (:data:`QUANTITY`), each as ``number unit`` with the unit by its name in
+    :data:`.prose.units.UNITS`, one for both editions (``倍``, ``x``, ``times`` -> ``×``; ``微秒``, ``us`` -> ``µs``)."""
     for match in QUANTITY.finditer(text):
-        number = match["number"].replace("\u2212", "-")
-        if match["ratio"] is not None:
-            unit = "%" if match["ratio"].strip() in ("%", "％") else "×"
-        else:
-            unit = match["unit"] or match["word"]
-            unit = UNITS.get(unit, unit)
-        yield Literal(page, "quantity", f"{number} {unit}", line)
+        unit = units.after(text, match.end())
+        if unit is not None:
+            yield Literal(page, "quantity", f"{match.group(0).replace(chr(0x2212), '-')} {unit.name}", line)
 
 
 @lru_cache(maxsize=None)
@@ -396,8 +400,9 @@ def source_of(literal: Literal, found: Dict[str, Set[str]]) -> str:
         number, unit = literal.literal.split(" ")
         if number in found.get("printed", ()):
             return "doctest"
-        if unit in TIME_IN_MS and quotes_a_recorded_value(
-                number, tuple(value * TIME_IN_MS[unit] for value in benchmark_times_ms())):
+        unit = units.named(unit)
+        if unit.quantity == "time" and quotes_a_recorded_value(
+                number, tuple(ms / unit.scale for ms in benchmark_times_ms())):
             return "benchmark"
         return ""
     if literal.kind in ("shape", "size"):

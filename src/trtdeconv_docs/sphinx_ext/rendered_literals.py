@@ -11,14 +11,20 @@ the Chinese edition and the English one. It adds one kind:
 ``value``
     a number with five or more significant digits (``98765.47``) in text or math, which reads
     like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
-    page's examples rounded to the digits shown, or appears in a doctest or the code.
+    page's examples rounded to the digits shown, or is a whole number written in a doctest or
+    the code (:func:`.page_literals.code_numbers`: an example's code line that creates the input
+    it gives TensorRT; ``98765.4321`` is not sourced by ``98765.43215``), so that changing the code
+    without the prose fails.
 
 and the ``quantity`` kind of :mod:`.page_literals` (``5 微秒``, ``快 8.0 倍``, ``2x faster``, ``30%``:
 any number with a unit or a ratio word) in every text node.
 
 What the extension generates from recordings or code (``trt-output`` matrices and captions,
-the benchmark's figures, the provenance note, the gallery's executed output, API
-descriptions) is marked untranslatable or lives in such blocks, and is not a literal. The
+the benchmark's figures, the provenance note, claim values, the gallery's executed output,
+images, download links and footers, API descriptions) is marked untranslatable or lives in
+such blocks, and is not a literal; a gallery page's text blocks are prose like a page's,
+in both editions (sphinx-gallery's class on the section around the whole page marks nothing),
+and its code blocks are code. The
 gallery's executed output holds what the example printed: :mod:`.printed_numbers` finds any
 number typed in the example that reaches it, reported at the output block under the code
 that printed it. Each unsourced literal is a warning at its node (an error under ``-W``),
@@ -44,10 +50,24 @@ from .page_literals import (ARRAY_ROW, DOCTEST_LINE, MATRIX, PRODUCT, TUPLE, Lit
 
 logger = logging.getLogger(__name__)
 
-VALUE = re.compile(r"(?<![\w.])[-\u2212]?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])")
-ASCII_PRODUCT = re.compile(r"(?<![\w.])\d+(?:x\d+){2,}(?![\w.])")
+END = r"(?!\w|\.\d)"
+"""After a number: no letter or digit, and no ``.5`` (a version ``8.6.0``); a full stop ends an English sentence."""
+VALUE = re.compile(r"(?<![\w.])[-\u2212]?\d+\.\d+(?:[eE][-+]?\d+)?" + END)
+ASCII_PRODUCT = re.compile(r"(?<![\w.])\d+(?:x\d+){2,}" + END)
 """``1x1x9x9``: a size written with the letter x (three factors or more, so that ``0x10`` hex is not one)."""
 GENERATED_CLASSES = ("sphx-glr", "trt", "benchmark")
+"""Class prefixes of what the extensions generate: sphinx-gallery's output, images, downloads, footers, timings and
+thumbnails (``sphx-glr-*``), this project's recorded blocks (``trt-*``) and benchmark figures (``benchmark-*``)."""
+GALLERY_PAGE = "sphx-glr-example-title"
+"""The class sphinx-gallery gives the section that holds a whole example page: its text blocks are the example's
+prose, typed like a page, so this class alone marks nothing as generated."""
+CODE_LANGUAGES = ("python", "py", "python3", "bash", "console", "ini", "toml")
+"""Languages of a code block that is code (its numbers are a source); any other block is read as printed text."""
+try:  # sphinx-gallery >= 0.22 turns a gallery page's Python blocks into this node (tokens, links) after reading
+    from sphinx_gallery._doctree_links import code_links_block
+    CODE_BLOCKS: Tuple[type, ...] = (nodes.literal_block, code_links_block)
+except ImportError:  # older releases (the GPU machine's 0.19) leave them literal blocks
+    CODE_BLOCKS = (nodes.literal_block,)
 FIX = ("show TensorRT's output with a trt-output directive, compute it in a doctest on the page, or list it in "
        "docs/literals.json with the source it comes from (a file and a key)")
 
@@ -64,7 +84,7 @@ def generated(node: nodes.Node) -> bool:
         if isinstance(node, (addnodes.desc, nodes.doctest_block, nodes.raw, nodes.comment)):
             return True
         if isinstance(node, nodes.Element) and (node.get("translatable") is False or any(
-                name.startswith(GENERATED_CLASSES) for name in node.get("classes", []))):
+                name.startswith(GENERATED_CLASSES) and name != GALLERY_PAGE for name in node.get("classes", []))):
             return True
         node = node.parent
     return False
@@ -89,12 +109,14 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         for match in VALUE.finditer(text):
             if significant_digits(match.group(0)) >= 5:
                 yield Literal(page, "value", match.group(0), _line(node)), node
-    for node in doctree.findall(nodes.literal_block):
+    for node in doctree.findall(lambda n: isinstance(n, CODE_BLOCKS)):
         text = node.astext()
         if generated(node) or any(DOCTEST_LINE.match(line) for line in text.splitlines()):
             continue
-        if node.get("language") not in ("python", "py", "python3", "bash", "console", "ini", "toml") \
-                and ARRAY_ROW.search(text):
+        # code (sphinx-gallery shows an example's code as language "Python") is a source, not a statement;
+        # a block without a language (``::``, "default") is read as printed text
+        language = node.get("language") or node.get("lang") or ""
+        if language.lower() not in CODE_LANGUAGES and ARRAY_ROW.search(text):
             yield Literal(page, "printed", text.strip(), _line(node)), node
     for node in doctree.findall(nodes.literal):  # an inline code span that is a shape or size states a number
         text = node.astext().strip()
@@ -103,8 +125,8 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
             yield Literal(page, kind, text.replace("x", "×"), _line(node)), node
     for node in doctree.findall(nodes.Text):
         parent = node.parent
-        if generated(parent) or _inside(parent, (nodes.literal_block, nodes.math, nodes.math_block, nodes.literal,
-                                                 nodes.target, nodes.reference)):
+        if generated(parent) or _inside(parent, CODE_BLOCKS + (nodes.math, nodes.math_block, nodes.literal,
+                                                               nodes.target, nodes.reference)):
             continue
         text = node.astext()
         for kind, pattern in (("shape", TUPLE), ("size", PRODUCT), ("size", ASCII_PRODUCT)):
@@ -163,8 +185,8 @@ def unsourced(doctree: nodes.document, path: Path, page: str,
         sources = {**found, "code": found["blocks"]} if isinstance(node, nodes.literal) else found
         if (page, literal.kind, literal.key) in allowed or page_literals.source_of(literal, sources):
             continue
-        if literal.kind == "value" and (quotes_a_recorded_value(literal.literal, recorded_values(examples)) or any(
-                literal.key in text for text in found["doctest"] | found["code"])):
+        if literal.kind == "value" and (quotes_a_recorded_value(literal.literal, recorded_values(examples)) or
+                                        literal.key.replace("\u2212", "-") in found["numbers"]):
             continue
         if literal.kind in ("matrix", "formula", "printed") and any(literal.key in text for text in found["doctest"]):
             continue
