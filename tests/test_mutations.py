@@ -674,6 +674,9 @@ PICTURE_MUTATIONS = {
                              "98765.47", "gather_figure"),
     "module-imported-whole": ("import trtdeconv_docs.pictures as pictures\n"
                               "pictures.gather_figure(stride, (3, 3), (1, 1), x + 0.5, w)\n", "0.5", "gather_figure"),
+    "package-imported-whole": ("import trtdeconv_docs.pictures\n"
+                               "trtdeconv_docs.pictures.gather_figure(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5",
+                               "gather_figure"),
     "fractional-size": ("from trtdeconv_docs.pictures import output_size_figure\noutput_size_figure(stride, (3.5, 3))\n",
                         "3.5", "output_size_figure"),
 }

@@ -18,11 +18,23 @@ A number typed in the example (a numeric literal, a number inside a string liter
 random numbers) that flows into a ``print`` (or ``sys.stdout.write``, ``pprint``) without passing
 through TensorRT is a :class:`Problem`: it names the example, the printing line and the number. The text a
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
-``annotate``, legend and tick labels, any ``label=``), and a typed number reaching it is a problem the same way;
-where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is layout and is not read. The
-analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
-its scope holds it everywhere); indices, axes, int options (``precision=8``), reshapes and format
-specifications pick or lay out numbers and never count as typed ones.
+``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
+labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
+:data:`TICKS_DRAWN`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed number
+reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
+layout and is not read.
+
+A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
+:mod:`trtdeconv_docs.pictures`) is followed: that module's flow, with the called function's parameters
+holding what the example hands it, and the figure calls of every function it reaches; a number typed in the
+module itself counts as well, and the problem names the function and the module's line. Other package
+functions are trusted (their results count as computations of their arguments).
+
+The analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
+its scope holds it everywhere; a dictionary's subscript holds its values, not its keys); indices, axes, int
+options (``precision=8``), ints handed to a parameter annotated as ints (a shape, an index, a count),
+``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out numbers and never
+count as typed ones; nor do a formula's integer constants and angles in text (:data:`NOT_A_VALUE`).
 """
 
 from __future__ import annotations
@@ -54,6 +66,8 @@ FIGURE_TEXT = {
     "legend": ((-1,), ("labels",)), "set_xticklabels": ((0,), ("labels",)), "set_yticklabels": ((0,), ("labels",)),
     "set_ticklabels": ((0,), ("ticklabels", "labels")), "xticks": ((1,), ("labels",)), "yticks": ((1,), ("labels",)),
     "set_xticks": ((1,), ("labels",)), "set_yticks": ((1,), ("labels",)), "set_ticks": ((1,), ("labels",)),
+    "table": ((0,), ("cellText", "rowLabels", "colLabels")), "bar_label": ((1,), ("labels",)),
+    "clabel": ((1,), ("levels",)),
 }
 """Matplotlib calls that draw text into a figure, and where that text is among their arguments (``-1``: the last
 positional one, a legend's labels after its handles)."""
@@ -67,19 +81,17 @@ TICK_KEYWORDS = {"xticks": "xticklabels", "yticks": "yticklabels"}
 TICKS_DRAWN = {"FixedLocator": ((0,), ("locs",)), "colorbar": ((), ("ticks",))}
 """Ticks whose positions are always their labels: a fixed locator's, a colour bar's ``ticks=``."""
 IMAGES = {
-    # method: (positions of the drawn array among 1, 2, 3, 4 positional arguments, keywords) -- the values are the
-    # picture (their colours, the colour bar's numbers; an annotated heatmap writes them in its cells)
+    # method: ({number of positional arguments: positions of the drawn arrays}, keywords of the drawn arrays)
     "imshow": ({1: (0,)}, ("X",)), "matshow": ({1: (0,)}, ("Z",)), "figimage": ({1: (0,)}, ("X",)),
     "spy": ({1: (0,)}, ("Z",)), "heatmap": ({1: (0,)}, ("data", "annot")),
     "pcolor": ({1: (0,), 3: (2,)}, ("C",)), "pcolormesh": ({1: (0,), 3: (2,)}, ("C",)),
     "pcolorfast": ({1: (0,), 3: (2,)}, ("C",)),
     "contour": ({1: (0,), 2: (0, 1), 3: (2,), 4: (2, 3)}, ("Z", "levels")),
     "contourf": ({1: (0,), 2: (0, 1), 3: (2,), 4: (2, 3)}, ("Z", "levels")),
-    "table": ({1: (0,)}, ("cellText", "rowLabels", "colLabels")), "clabel": ({2: (1,)}, ("levels",)),
-    "bar_label": ({2: (1,)}, ("labels",)),
 }
-"""Matplotlib (and seaborn's ``heatmap``) calls that draw an array's values: as colours of an image, levels of a
-contour, or text in a table's cells or on bars. A coordinate grid (``pcolormesh(x, y, c)``'s ``x, y``) is layout."""
+"""Matplotlib (and seaborn's ``heatmap``) calls that draw an array's values as colours (the colour bar prints them;
+an annotated heatmap writes them in its cells) or contour levels. A coordinate grid (``pcolormesh(x, y, c)``'s
+``x, y``) is layout."""
 READS = frozenset({"open", "eval", "exec", "input", "np.load", "np.loadtxt", "np.fromfile", "np.genfromtxt",
                    "np.frombuffer", "numpy.load", "json.load", "json.loads", "pickle.load", "pickle.loads"})
 """Calls whose numbers come from outside the example's visible computation (a file, a string evaluated)."""
@@ -173,7 +185,7 @@ def _takes_ints(parameter: ast.arg) -> bool:
         return False
     names = [n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)]
     return "int" in names and set(names) <= INT_ANNOTATION and all(
-        isinstance(n, (ast.Name, ast.Subscript, ast.Tuple, ast.Load, ast.Index)) or
+        isinstance(n, (ast.Name, ast.Subscript, ast.Tuple, ast.expr_context)) or
         isinstance(n, ast.Constant) and n.value is Ellipsis for n in ast.walk(annotation))
 
 
@@ -543,7 +555,7 @@ class _Flow:
         """``trtdeconv_docs.pictures.gather_figure`` for a call of a function of the package, else ``None``."""
         name = dotted(node.func)
         root, _, rest = name.partition(".")
-        if root not in self.origins or not self.origins[root].startswith("trtdeconv_docs."):
+        if root not in self.origins or self.origins[root].split(".")[0] != "trtdeconv_docs":
             return None
         return self.origins[root] + ("." + rest if rest else "")
 
