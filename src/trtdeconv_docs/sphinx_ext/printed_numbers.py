@@ -32,9 +32,10 @@ functions are trusted (their results count as computations of their arguments).
 
 The analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
 its scope holds it everywhere; a dictionary's subscript holds its values, not its keys); indices, axes, int
-options (``precision=8``), ints handed to a parameter annotated as ints (a shape, an index, a count),
-``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out numbers and never
-count as typed ones; nor do a formula's integer constants and angles in text (:data:`NOT_A_VALUE`).
+options (``precision=8``), ints handed to a parameter that a package function annotates as ints (a shape, an
+index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out
+numbers and never count as typed ones; nor do a formula's integer constants and angles in text
+(:data:`NOT_A_VALUE`).
 """
 
 from __future__ import annotations
@@ -189,11 +190,12 @@ def _takes_ints(parameter: ast.arg) -> bool:
         isinstance(n, ast.Constant) and n.value is Ellipsis for n in ast.walk(annotation))
 
 
-def _bindings(function: ast.AST, call: ast.Call) -> List[Tuple[str, ast.expr, bool]]:
+def _bindings(function: ast.AST, call: ast.Call, package: bool) -> List[Tuple[str, ast.expr, bool]]:
     """``(parameter, expression, layout)`` for what ``call`` hands each parameter of ``function``, and each default.
     From a ``*spread`` on, an argument may fill any parameter between the plain arguments before and after it; a
     ``**mapping`` any parameter. ``layout``: an int or a tuple of ints written as it is (:func:`_layout`), given to a
-    parameter annotated as ints (:func:`_takes_ints`)."""
+    parameter that a function of the package (``package``; never the example's own) annotates as ints
+    (:func:`_takes_ints`)."""
     arguments = function.args
     positional = arguments.posonlyargs + arguments.args
     rest = [arguments.vararg] if arguments.vararg else []
@@ -215,7 +217,8 @@ def _bindings(function: ast.AST, call: ast.Call) -> List[Tuple[str, ast.expr, bo
     defaults = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults)) + [
         (parameter, default) for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
         if default is not None]
-    return [(parameter.arg, value, _takes_ints(parameter) and _layout(value)) for parameter, value in pairs + defaults]
+    return [(parameter.arg, value, package and _takes_ints(parameter) and _layout(value))
+            for parameter, value in pairs + defaults]
 
 
 @lru_cache(maxsize=None)
@@ -233,8 +236,9 @@ def drawing_module(module: str) -> Optional[Tuple[ast.Module, str, str]]:
     path = Path(spec.origin)
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source, filename=str(path))
-    if not any(isinstance(n, ast.Import) and any(a.name.split(".")[0] == "matplotlib" for a in n.names) or
-               isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[0] == "matplotlib" for n in ast.walk(tree)):
+    imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names] + [
+        n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    if not any(name.split(".")[0] == "matplotlib" for name in imported):
         return None
     shown = "src/" + "/".join(module.split(".")) + ("/__init__.py" if path.name == "__init__.py" else ".py")
     return tree, source, shown
@@ -314,7 +318,8 @@ class _Flow:
                 return _NONE
             scope = self.scope_of.get(scope, self.tree)
 
-    def bind(self, name: str, scope: ast.AST, typed: Iterable[Typed], values: Optional[Iterable[Typed]] = None) -> bool:
+    def bind(self, name: str, scope: ast.AST, typed: Iterable[Typed],
+             values: Optional[Iterable[Typed]] = None) -> bool:
         """Let ``name`` hold ``typed`` too, and its elements (``name[...]``, kept as ``name[]``) ``values``: a
         dictionary's values without its keys; by default what the whole holds."""
         typed = frozenset(typed)
@@ -539,7 +544,7 @@ class _Flow:
             changed |= self._to_tensorrt(arguments)  # handed to TensorRT: the call log records it
         if isinstance(node.func, ast.Name) and node.func.id in self.functions:
             function = self.functions[node.func.id]
-            for parameter, argument, layout in _bindings(function, node):
+            for parameter, argument, layout in _bindings(function, node, bool(self.origin)):
                 changed |= self._assign(ast.Name(parameter), _NONE if layout else self.typed(argument, scope),
                                         function, self._is_tensorrt(argument))
         return changed
@@ -575,7 +580,7 @@ class _Flow:
         function = callee.functions.get(name)
         if function is None or callee.scope_of.get(function) is not tree:
             return []
-        for parameter, argument, layout in _bindings(function, node):
+        for parameter, argument, layout in _bindings(function, node, True):
             callee.bind(parameter, function, _NONE if layout else self.typed(argument, scope))
         callee.settle()
         return [(number, called) for _, number, _, _ in callee.printed(callee.reachable(function), stack + (called,))]
