@@ -41,7 +41,6 @@ numbers and never count as typed ones; nor do a formula's integer constants and 
 from __future__ import annotations
 
 import ast
-import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -221,27 +220,28 @@ def _bindings(function: ast.AST, call: ast.Call, package: bool) -> List[Tuple[st
             for parameter, value in pairs + defaults]
 
 
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The package's folder: its modules are read from here, never imported by the check."""
+
+
 @lru_cache(maxsize=None)
 def drawing_module(module: str) -> Optional[Tuple[ast.Module, str, str]]:
     """``(tree, source, shown path)`` of the package module ``module`` when it draws with Matplotlib (imports it,
     like :mod:`trtdeconv_docs.pictures`): a call into it is followed; ``None`` for any other module."""
-    if module.split(".")[0] != "trtdeconv_docs":
+    parts = module.split(".")
+    if parts[0] != PACKAGE.name or not all(part.isidentifier() for part in parts):
         return None
-    try:
-        spec = importlib.util.find_spec(module)
-    except (ImportError, ValueError):
+    candidates = [PACKAGE.joinpath(*parts[1:]).with_suffix(".py"), PACKAGE.joinpath(*parts[1:], "__init__.py")]
+    path = next((candidate for candidate in candidates if len(parts) > 1 and candidate.is_file()), None)
+    if path is None:
         return None
-    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
-        return None
-    path = Path(spec.origin)
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source, filename=str(path))
     imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names] + [
         n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
     if not any(name.split(".")[0] == "matplotlib" for name in imported):
         return None
-    shown = "src/" + "/".join(module.split(".")) + ("/__init__.py" if path.name == "__init__.py" else ".py")
-    return tree, source, shown
+    return tree, source, "src/" + path.relative_to(PACKAGE.parent).as_posix()
 
 
 LINE_END = re.compile(r"\r\n|\r|\n")
