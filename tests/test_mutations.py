@@ -524,6 +524,7 @@ PRINT_MUTATIONS = {
     "output-scaled": ("(y,) = output.values()\nprint(y * 2.5)\n", "2.5"),
     "output-element-overwritten": ("(y,) = output.values()\ny[0, 0, 2, 2] = 98765.47\nprint(y)\n", "98765.47"),
     "output-filled": ("(y,) = output.values()\ny.fill(1.5)\nprint(y)\n", "1.5"),
+    "output-clipped-by-a-method": ("(y,) = output.values()\nprint(y.clip(0, 98765.47))\n", "98765.47"),
     "through-a-function": ("def show(value):\n    print(value)\n\n\nshow(3.25)\n", "3.25"),
     "int-through-an-annotated-function": ("def show(value: int):\n    print(value)\n\n\nshow(98765)\n", "98765"),
     "appended-to-a-list": ("values = []\nvalues.append(7.5)\nprint(values)\n", "7.5"),
@@ -555,6 +556,7 @@ def test_an_example_printing_a_typed_number_fails_naming_line_and_number(tmp_pat
 @pytest.mark.parametrize("code", [
     "(y,) = output.values()\nprint(y.max(), y.shape, y[0, 0, 2], y.shape[2] // 2, len(y))\n",
     "print(data, weight.sum(), bias)\n",
+    "(y,) = output.values()\nprint(y.reshape(1, -1).round(2), y.transpose(0, 1, 3, 2).sum(axis=-1))\n",
     "import numpy as np\n(y,) = output.values()\nwith np.printoptions(precision=3):\n    print(np.round(y, decimals=2))\n",
 ])
 def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):

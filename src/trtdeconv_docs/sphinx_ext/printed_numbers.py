@@ -416,9 +416,11 @@ class _Flow:
                                           if isinstance(child, ast.expr)))
 
     def _arguments(self, node: ast.Call, scope: ast.AST, constants: bool) -> FrozenSet[Typed]:
+        """What the arguments of ``node`` carry; without ``constants``, an int written as a positional argument (a
+        method's axis or shape) carries nothing."""
         found = set()
         for argument in node.args:
-            if constants or not isinstance(argument, ast.Constant):
+            if constants or not _layout(argument):
                 found |= self.typed(argument, scope)
         for keyword in node.keywords:  # an int option or a shape (precision=8, axis=0, kernel_size_nd=(2, 2))
             value = keyword.value     # lays numbers out; a value to fill with types one
@@ -445,7 +447,7 @@ class _Flow:
             return frozenset().union(_NONE, *(self.typed(r.value, function) for r in ast.walk(function)
                                               if isinstance(r, ast.Return) and self.scope_of.get(r) is function))
         method = isinstance(node.func, ast.Attribute) and not (name and root in self.modules)
-        if method:  # x.reshape(1, 1, 3, 3), x.max(axis=0): constants are axes and shapes
+        if method:  # x.reshape(1, -1), x.max(axis=0): ints are axes and shapes; y.clip(0, 1.5) types 1.5
             return self.typed(node.func.value, scope) | self._arguments(node, scope, constants=False)
         return self._arguments(node, scope, constants=True)
 
