@@ -547,7 +547,9 @@ PRINT_MUTATIONS = {
     "output-scaled": ("(y,) = output.values()\nprint(y * 2.5)\n", "2.5"),
     "output-element-overwritten": ("(y,) = output.values()\ny[0, 0, 2, 2] = 98765.47\nprint(y)\n", "98765.47"),
     "output-filled": ("(y,) = output.values()\ny.fill(1.5)\nprint(y)\n", "1.5"),
+    "output-clipped-by-a-method": ("(y,) = output.values()\nprint(y.clip(0, 98765.47))\n", "98765.47"),
     "through-a-function": ("def show(value):\n    print(value)\n\n\nshow(3.25)\n", "3.25"),
+    "int-through-an-annotated-function": ("def show(value: int):\n    print(value)\n\n\nshow(98765)\n", "98765"),
     "appended-to-a-list": ("values = []\nvalues.append(7.5)\nprint(values)\n", "7.5"),
     "read-from-a-file": ("import numpy as np\nprint(np.load('output.npy'))\n", "np.load(...)"),
     "random-numbers": ("import numpy as np\nprint(np.random.default_rng(0).random(3))\n", "np.random.default_rng(...)"),
@@ -577,6 +579,7 @@ def test_an_example_printing_a_typed_number_fails_naming_line_and_number(tmp_pat
 @pytest.mark.parametrize("code", [
     "(y,) = output.values()\nprint(y.max(), y.shape, y[0, 0, 2], y.shape[2] // 2, len(y))\n",
     "print(data, weight.sum(), bias)\n",
+    "(y,) = output.values()\nprint(y.reshape(1, -1).round(2), y.transpose(0, 1, 3, 2).sum(axis=-1))\n",
     "import numpy as np\n(y,) = output.values()\nwith np.printoptions(precision=3):\n    print(np.round(y, decimals=2))\n",
 ])
 def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):
@@ -600,18 +603,44 @@ FIGURE_MUTATIONS = {
     "output-scaled-in-a-title": ("(y,) = output.values()\naxis.set_title(f'max {y.max() * 2.5}')\n", "2.5"),
 }
 FIGURE = "import matplotlib.pyplot as plt\nfigure, axis = plt.subplots()\nlines = axis.plot([0, 1], [0, 1])\n"
+TICK_AND_IMAGE_MUTATIONS = {
+    # the same, for tick positions Matplotlib labels with themselves, and the values an image, a contour, a heatmap,
+    # a table or bar labels draw (issue 18: holes left by the first figure check)
+    "tick-positions": ("axis.set_xticks([0, 1, 2])\n", "2"),
+    "tick-positions-keyword": ("axis.set_yticks(ticks=[98765.47])\n", "98765.47"),
+    "pyplot-tick-positions": ("plt.xticks([1.5, 2.5])\n", "1.5"),
+    "colorbar-set-ticks": ("figure.colorbar(lines[0], ax=axis).set_ticks([98765.47])\n", "98765.47"),
+    "colorbar-ticks-keyword": ("figure.colorbar(lines[0], ax=axis, ticks=[0.5, 98765.47])\n", "98765.47"),
+    "axes-set-ticks": ("axis.set(yticks=[1.5], title='t')\n", "1.5"),
+    "fixed-locator": ("from matplotlib.ticker import FixedLocator\n"
+                      "axis.xaxis.set_major_locator(FixedLocator([98765.47]))\n", "98765.47"),
+    "imshow-typed-array": ("import numpy as np\naxis.imshow(np.array([[1, 2], [3, 4]]))\n", "4"),
+    "imshow-output-scaled": ("(y,) = output.values()\naxis.imshow(y[0, 0] * 2.5, cmap='viridis')\n", "2.5"),
+    "imshow-keyword": ("axis.imshow(X=[[98765.47]])\n", "98765.47"),
+    "matshow": ("plt.matshow([[1.5, 2.5]])\n", "2.5"),
+    "pcolormesh-values": ("(y,) = output.values()\naxis.pcolormesh(range(3), range(3), y[0, 0, :2, :2] + 1.5)\n", "1.5"),
+    "contour-levels": ("(y,) = output.values()\naxis.contourf(y[0, 0], [0.5, 98765.47])\n", "98765.47"),
+    "annotated-heatmap-image": ("import numpy as np\nvalues = np.array([[1.5, 2.5]])\nfor (i, j), v in np.ndenumerate(values):\n"
+                                "    axis.text(j, i, f'{v:.1f}', ha='center')\naxis.imshow(values)\n", "1.5"),
+    "annotated-heatmap-cells": ("import numpy as np\nvalues = np.array([[1.5, 2.5]])\naxis.imshow(values)\n"
+                                "for (i, j), v in np.ndenumerate(values):\n    axis.text(j, i, f'{v:.1f}', ha='center')\n",
+                                "2.5"),
+    "seaborn-heatmap": ("import seaborn\nseaborn.heatmap([[98765.47]], annot=True)\n", "98765.47"),
+    "table-cells": ("axis.table(cellText=[['98765.47']], loc='bottom')\n", "98765.47"),
+    "bar-labels": ("bars = axis.bar(range(2), [1, 2])\naxis.bar_label(bars, ['1.5', '2.5'])\n", "1.5"),
+}
 
 
-@pytest.mark.parametrize("name", sorted(FIGURE_MUTATIONS))
+@pytest.mark.parametrize("name", sorted({**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS}))
 def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_number(tmp_path, name):
     from trtdeconv_docs.sphinx_ext import printed_numbers
 
-    code, number = FIGURE_MUTATIONS[name]
+    code, number = {**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS}[name]
     path = _example_with(tmp_path, FIGURE + code)
     drawing = len(path.read_text(encoding="utf-8").splitlines())
     reports = [str(p) for p in printed_numbers.problems(path)]
     assert any(f"examples/plot_01_base.py, line {drawing}: draws {number} into a figure," in r
-               and "TensorRT never produced" in r for r in reports), reports
+               and "TensorRT never produced" in r and "\n" not in r for r in reports), reports
 
 
 @pytest.mark.parametrize("code", [
@@ -619,11 +648,104 @@ def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_n
     "(y,) = output.values()\naxis.imshow(y[0, 0])\naxis.text(0.5, 0.25, f'{y[0, 0, 2, 2]}', fontsize=9)\n",
     "(y,) = output.values()\naxis.plot(y[0, 0, 2], label=f'row {y.shape[2] // 2}')\naxis.legend(lines, [str(y.min())])\n",
     "axis.set_xticks([])\naxis.set_xlabel('width')\nfigure.colorbar(lines[0], ax=axis, shrink=0.8)\n",
+    # labels given: the positions are layout
+    "axis.set_xticks([0.5, 1.5], ['k3', 'k4'])\naxis.set_yticks([0.5], labels=['row'])\n"
+    "plt.xticks([0.5, 1.5], ['a', 'b'])\naxis.set(xticks=[0.5], xticklabels=['a'])\n",
+    # positions from the output's shape; the tick labels are its indices
+    "import numpy as np\n(y,) = output.values()\naxis.set_xticks(range(y.shape[3]))\naxis.set_yticks(np.arange(y.shape[2]))\n",
+    # an annotated heatmap of what TensorRT returned, its colour bar ticked at recorded values
+    "import numpy as np\n(y,) = output.values()\nimage = axis.imshow(y[0, 0], vmin=0)\n"
+    "for (i, j), v in np.ndenumerate(y[0, 0]):\n    axis.text(j, i, f'{v:.2f}', ha='center', fontsize=6)\n"
+    "figure.colorbar(image, ax=axis, ticks=[y.min(), y.max()])\naxis.pcolormesh(range(6), range(6), y[0, 0])\n",
+    # a formula's integer constants and an angle are not values
+    "axis.set_title('full size (I-1)·S+DK; kernel rotated 180°; 2·S')\n",
 ])
 def test_an_example_drawing_recorded_numbers_into_a_figure_passes(tmp_path, code):
     from trtdeconv_docs.sphinx_ext import printed_numbers
 
     assert printed_numbers.problems(_example_with(tmp_path, FIGURE + code)) == []
+
+
+PICTURES = ROOT / "src" / "trtdeconv_docs" / "pictures.py"
+PICTURE_MUTATIONS = {
+    # (code appended to plot_20_pictures_gather.py, the number the check names, the picture function that draws it)
+    "typed-input-values": ("import numpy as np\ngather_figure(stride, (3, 3), (1, 1), np.array([[1.5, 2, 3], [4, 5, 6], "
+                           "[7, 8, 9]]), w)\n", "1.5", "gather_figure"),
+    "scaled-input-values": ("gather_figure(stride, (3, 3), (1, 1), x * 2.5, w)\n", "2.5", "gather_figure"),
+    "typed-kernel-keyword": ("import numpy as np\ngather_figure(stride, (3, 3), (1, 1), kernel=np.full((3, 3), 98765.47))\n",
+                             "98765.47", "gather_figure"),
+    "typed-through-a-name": ("values = [[98765.47] * 3] * 3\ngather_figure(stride, (3, 3), (2, 2), values, w)\n",
+                             "98765.47", "gather_figure"),
+    "module-imported-whole": ("import trtdeconv_docs.pictures as pictures\n"
+                              "pictures.gather_figure(stride, (3, 3), (1, 1), x + 0.5, w)\n", "0.5", "gather_figure"),
+    "package-imported-whole": ("import trtdeconv_docs.pictures\n"
+                               "trtdeconv_docs.pictures.gather_figure(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5",
+                               "gather_figure"),
+    "fractional-size": ("from trtdeconv_docs.pictures import output_size_figure\noutput_size_figure(stride, (3.5, 3))\n",
+                        "3.5", "output_size_figure"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PICTURE_MUTATIONS))
+def test_an_example_handing_a_picture_helper_a_typed_number_fails_naming_line_and_number(tmp_path, name):
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    code, number, function = PICTURE_MUTATIONS[name]
+    path = tmp_path / "plot_20_pictures_gather.py"
+    path.write_text((EXAMPLES / path.name).read_text(encoding="utf-8") + "\n# %%\n" + code, encoding="utf-8")
+    drawing = len(path.read_text(encoding="utf-8").splitlines())
+    reports = [str(p) for p in printed_numbers.problems(path)]
+    assert any(f"examples/plot_20_pictures_gather.py, line {drawing}: draws {number} into a figure through "
+               f"trtdeconv_docs.pictures.{function}," in r and "TensorRT never produced" in r for r in reports), reports
+
+
+HELPER_MUTATIONS = {
+    # (text in src/trtdeconv_docs/pictures.py, its replacement, the example and the line calling the helper, the number)
+    "typed-in-a-title": ('figure.suptitle(f"y[{_name(index)}] = {terms}"', 'figure.suptitle(f"y[{_name(index)}] = {terms} = 98765.47"',
+                         "plot_20_pictures_gather.py", "gather_figure(resolve(num_output_maps=1, kernel_size_nd=(3, 3)), (3, 3)",
+                         "98765.47"),
+    "typed-in-a-label-text": ('"axis": "沿第 {axis} 个空间维"', '"axis": "沿第 {axis} 个空间维（峰值 98765.47）"',
+                              "plot_21_pictures_groups_and_sizes.py", "output_size_figure(resolve(", "98765.47"),
+    "decimal-in-a-formula": ("(I-1)·S+DK", "(I-1.5)·S+DK", "plot_21_pictures_groups_and_sizes.py", "output_size_figure(resolve(",
+                             "1.5"),
+    "cell-values-scaled": ('else f"{array[index]:g}"', 'else f"{array[index] * 2.5:g}"', "plot_20_pictures_gather.py",
+                           "gather_figure(stride, (3, 3), (1, 1), x, w)", "2.5"),
+    "tick-positions-drawn": ("range(layer.num_output_maps)], [str(m) for m in range(layer.num_output_maps)])",
+                             "range(layer.num_output_maps)])  # labelled with the positions",
+                             "plot_21_pictures_groups_and_sizes.py", "groups_figure(groups, 6, 3)", "0.5"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELPER_MUTATIONS))
+def test_a_number_typed_in_a_picture_helper_fails_at_the_example_calling_it(monkeypatch, name):
+    """The helper's own text is followed too: a mutated copy of pictures.py stands in for the module."""
+    import ast
+
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    old, new, example, call, number = HELPER_MUTATIONS[name]
+    source = PICTURES.read_text(encoding="utf-8")
+    assert old in source, f"{old!r} not in pictures.py (the mutation is out of date)"
+    mutated = source.replace(old, new, 1)
+    typed_at = next(i for i, line in enumerate(mutated.splitlines(), 1) if new in line)
+    shown = "src/trtdeconv_docs/pictures.py"
+    monkeypatch.setattr(printed_numbers, "drawing_module", lambda module: (ast.parse(mutated), mutated, shown)
+                        if module == "trtdeconv_docs.pictures" else None)
+    lines = (EXAMPLES / example).read_text(encoding="utf-8").splitlines()
+    calling = next(i for i, line in enumerate(lines, 1) if line.startswith(call))
+    reports = [str(p) for p in printed_numbers.problems(EXAMPLES / example)]
+    assert any(f"examples/{example}, line {calling}: draws {number} into a figure through trtdeconv_docs.pictures." in r
+               and f"(typed at {shown}, line {typed_at})" in r and "\n" not in r for r in reports), reports
+
+
+def test_the_picture_helpers_are_followed_and_their_own_text_has_no_typed_value():
+    """Control: the real pictures.py is read (a drawing module) and draws no typed value for any example."""
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    assert printed_numbers.drawing_module("trtdeconv_docs.pictures") is not None
+    assert printed_numbers.drawing_module("trtdeconv_docs.session") is None  # draws nothing: not followed
+    for example in ("plot_20_pictures_gather.py", "plot_21_pictures_groups_and_sizes.py"):
+        assert printed_numbers.problems(EXAMPLES / example) == []
 
 
 def test_every_example_prints_and_draws_only_numbers_with_a_source():

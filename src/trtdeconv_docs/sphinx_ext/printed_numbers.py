@@ -18,11 +18,24 @@ A number typed in the example (a numeric literal, a number inside a string liter
 random numbers) that flows into a ``print`` (or ``sys.stdout.write``, ``pprint``) without passing
 through TensorRT is a :class:`Problem`: it names the example, the printing line and the number. The text a
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
-``annotate``, legend and tick labels, any ``label=``), and a typed number reaching it is a problem the same way;
-where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is layout and is not read. The
-analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
-its scope holds it everywhere); indices, axes, int options (``precision=8``), reshapes and format
-specifications pick or lay out numbers and never count as typed ones.
+``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
+labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
+:data:`TICKS_DRAWN`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed number
+reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
+layout and is not read.
+
+A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
+:mod:`trtdeconv_docs.pictures`) is followed: that module's flow, with the called function's parameters
+holding what the example hands it, and the figure calls of every function it reaches; a number typed in the
+module itself counts as well, and the problem names the function and the module's line. Other package
+functions are trusted (their results count as computations of their arguments).
+
+The analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
+its scope holds it everywhere; a dictionary's subscript holds its values, not its keys); indices, axes, int
+options (``precision=8``), ints handed to a parameter that a package function annotates as ints (a shape, an
+index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out
+numbers and never count as typed ones; nor do a formula's integer constants and angles in text
+(:data:`NOT_A_VALUE`).
 """
 
 from __future__ import annotations
@@ -30,8 +43,9 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Optional, Set
+from typing import Dict, FrozenSet, Iterable, List, Optional, Set, Tuple
 
 DATA_HELPERS = ("trtdeconv_docs.example_data", "trtdeconv_docs.question_data")
 """Modules whose arrays are the examples' inputs (fed to TensorRT, so recorded)."""
@@ -52,11 +66,32 @@ FIGURE_TEXT = {
     "legend": ((-1,), ("labels",)), "set_xticklabels": ((0,), ("labels",)), "set_yticklabels": ((0,), ("labels",)),
     "set_ticklabels": ((0,), ("ticklabels", "labels")), "xticks": ((1,), ("labels",)), "yticks": ((1,), ("labels",)),
     "set_xticks": ((1,), ("labels",)), "set_yticks": ((1,), ("labels",)), "set_ticks": ((1,), ("labels",)),
+    "table": ((0,), ("cellText", "rowLabels", "colLabels")), "bar_label": ((1,), ("labels",)),
+    "clabel": ((1,), ("levels",)),
 }
 """Matplotlib calls that draw text into a figure, and where that text is among their arguments (``-1``: the last
 positional one, a legend's labels after its handles)."""
 FIGURE_KEYWORDS = frozenset({"label", "labels", "title", "xlabel", "ylabel"})
 """Keyword arguments that draw their text into a figure, in any call (``axis.plot(x, y, label=...)``, ``axis.set(title=...)``)."""
+TICK_POSITIONS = frozenset({"set_xticks", "set_yticks", "set_ticks", "xticks", "yticks"})
+"""Calls that place ticks (first argument or ``ticks=``): Matplotlib labels each tick with its position unless the
+call gives labels (second argument or ``labels=``), so the positions are drawn text then."""
+TICK_KEYWORDS = {"xticks": "xticklabels", "yticks": "yticklabels"}
+"""``axis.set(xticks=...)``: positions drawn as their own labels unless the paired keyword gives labels."""
+TICKS_DRAWN = {"FixedLocator": ((0,), ("locs",)), "colorbar": ((), ("ticks",))}
+"""Ticks whose positions are always their labels: a fixed locator's, a colour bar's ``ticks=``."""
+IMAGES = {
+    # method: ({number of positional arguments: positions of the drawn arrays}, keywords of the drawn arrays)
+    "imshow": ({1: (0,)}, ("X",)), "matshow": ({1: (0,)}, ("Z",)), "figimage": ({1: (0,)}, ("X",)),
+    "spy": ({1: (0,)}, ("Z",)), "heatmap": ({1: (0,)}, ("data", "annot")),
+    "pcolor": ({1: (0,), 3: (2,)}, ("C",)), "pcolormesh": ({1: (0,), 3: (2,)}, ("C",)),
+    "pcolorfast": ({1: (0,), 3: (2,)}, ("C",)),
+    "contour": ({1: (0,), 2: (0, 1), 3: (2,), 4: (2, 3)}, ("Z", "levels")),
+    "contourf": ({1: (0,), 2: (0, 1), 3: (2,), 4: (2, 3)}, ("Z", "levels")),
+}
+"""Matplotlib (and seaborn's ``heatmap``) calls that draw an array's values as colours (the colour bar prints them;
+an annotated heatmap writes them in its cells) or contour levels. A coordinate grid (``pcolormesh(x, y, c)``'s
+``x, y``) is layout."""
 READS = frozenset({"open", "eval", "exec", "input", "np.load", "np.loadtxt", "np.fromfile", "np.genfromtxt",
                    "np.frombuffer", "numpy.load", "json.load", "json.loads", "pickle.load", "pickle.loads"})
 """Calls whose numbers come from outside the example's visible computation (a file, a string evaluated)."""
@@ -66,6 +101,9 @@ COUNTS = frozenset({"shape", "ndim", "size"})
 FILLS = frozenset({"fill_value", "value", "values", "initial", "constant_values", "object", "data", "a", "x"})
 """Keyword arguments that give values, not a layout: a number written there is typed."""
 NUMBER_IN_TEXT = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w])")
+NOT_A_VALUE = re.compile(r"(?<=[A-Za-z][-+·*/])\d+(?![\d.°])|(?<![\d.])\d+(?=[-+·*/][A-Za-z])|(?<![\d.])\d+(?=°)")
+"""Integers in text that are no value a tensor could hold: a constant of a formula written with symbols (the 1 of
+``(I-1)·S``, the 2 of ``2·S``) and an angle in degrees (``180°``). A decimal is always a value."""
 FIX = ("print or draw what TensorRT returned (session.run's outputs, the session's reports), the data helpers' inputs "
        "(trtdeconv_docs.example_data, question_data) or a computation of them; never a number typed in the example")
 
@@ -77,6 +115,8 @@ class Typed:
     line: int
     text: str
     column: int = -1
+    file: str = ""
+    """The package module it is typed in (``src/trtdeconv_docs/pictures.py``); "" for the example itself."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +128,17 @@ class Problem:
     number: str
     typed_at: int
     drawn: bool = False
+    via: str = ""
+    """The package function the example called that drew it (``trtdeconv_docs.pictures.gather_figure``), if any."""
+    typed_in: str = ""
+    """The package module the number is typed in, when not the example."""
 
     def __str__(self) -> str:
-        where = "" if self.typed_at == self.line else f" (typed at line {self.typed_at})"
+        where = f" (typed at {self.typed_in}, line {self.typed_at})" if self.typed_in else \
+            "" if self.typed_at == self.line else f" (typed at line {self.typed_at})"
         shown = f"draws {self.number} into a figure" if self.drawn else f"prints {self.number}"
+        if self.via:
+            shown += f" through {self.via}"
         return (f"{self.example}, line {self.line}: {shown}, a number typed by hand{where}, "
                 f"which TensorRT never produced; {FIX}")
 
@@ -117,10 +164,84 @@ def _root(node: ast.AST) -> Optional[str]:
 
 
 def _layout(node: ast.AST) -> bool:
-    """An int, a bool or a tuple of ints written as they are: an option, an axis or a shape."""
+    """An int (``-1`` too), a bool or a tuple of ints written as they are: an option, an axis or a shape."""
     if isinstance(node, ast.Tuple):
         return all(_layout(element) for element in node.elts)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
     return isinstance(node, ast.Constant) and type(node.value) in (int, bool)
+
+
+INT_ANNOTATION = frozenset({"int", "Sequence", "Tuple", "List", "Iterable", "Optional"})
+
+
+def _takes_ints(parameter: ast.arg) -> bool:
+    """Whether ``parameter`` is annotated as an int or a sequence of ints (``output_map: int``,
+    ``input_spatial: Sequence[int]``): a shape, an index or a count, never a value."""
+    annotation = parameter.annotation
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        annotation = ast.parse(annotation.value, mode="eval").body
+    if annotation is None:
+        return False
+    names = [n.id for n in ast.walk(annotation) if isinstance(n, ast.Name)]
+    return "int" in names and set(names) <= INT_ANNOTATION and all(
+        isinstance(n, (ast.Name, ast.Subscript, ast.Tuple, ast.expr_context)) or
+        isinstance(n, ast.Constant) and n.value is Ellipsis for n in ast.walk(annotation))
+
+
+def _bindings(function: ast.AST, call: ast.Call, package: bool) -> List[Tuple[str, ast.expr, bool]]:
+    """``(parameter, expression, layout)`` for what ``call`` hands each parameter of ``function``, and each default.
+    From a ``*spread`` on, an argument may fill any parameter between the plain arguments before and after it; a
+    ``**mapping`` any parameter. ``layout``: an int or a tuple of ints written as it is (:func:`_layout`), given to a
+    parameter that a function of the package (``package``; never the example's own) annotates as ints
+    (:func:`_takes_ints`)."""
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    rest = [arguments.vararg] if arguments.vararg else []
+    named = {a.arg: a for a in positional + arguments.kwonlyargs}
+    pairs: List[Tuple[ast.arg, ast.expr]] = []
+    plain = [not isinstance(argument, ast.Starred) for argument in call.args]
+    for index, argument in enumerate(call.args):
+        if all(plain[:index + 1]):
+            targets = positional[index:index + 1] or rest
+        else:  # *spatial: its length is not known here
+            last = len(positional) - (0 if rest else sum(plain[index + 1:]))
+            targets = positional[sum(plain[:index]):last] + rest
+        value = argument.value if isinstance(argument, ast.Starred) else argument
+        pairs.extend((parameter, value) for parameter in targets)
+    for keyword in call.keywords:
+        targets = list(named.values()) + ([arguments.kwarg] if arguments.kwarg else []) if keyword.arg is None else \
+            [named[keyword.arg]] if keyword.arg in named else [arguments.kwarg] if arguments.kwarg else []
+        pairs.extend((parameter, keyword.value) for parameter in targets)
+    defaults = list(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults)) + [
+        (parameter, default) for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+        if default is not None]
+    return [(parameter.arg, value, package and _takes_ints(parameter) and _layout(value))
+            for parameter, value in pairs + defaults]
+
+
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The package's folder: its modules are read from here, never imported by the check."""
+
+
+@lru_cache(maxsize=None)
+def drawing_module(module: str) -> Optional[Tuple[ast.Module, str, str]]:
+    """``(tree, source, shown path)`` of the package module ``module`` when it draws with Matplotlib (imports it,
+    like :mod:`trtdeconv_docs.pictures`): a call into it is followed; ``None`` for any other module."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE.name or not all(part.isidentifier() for part in parts):
+        return None
+    candidates = [PACKAGE.joinpath(*parts[1:]).with_suffix(".py"), PACKAGE.joinpath(*parts[1:], "__init__.py")]
+    path = next((candidate for candidate in candidates if len(parts) > 1 and candidate.is_file()), None)
+    if path is None:
+        return None
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names] + [
+        n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    if not any(name.split(".")[0] == "matplotlib" for name in imported):
+        return None
+    return tree, source, "src/" + path.relative_to(PACKAGE.parent).as_posix()
 
 
 LINE_END = re.compile(r"\r\n|\r|\n")
@@ -130,8 +251,11 @@ LINE_END = re.compile(r"\r\n|\r|\n")
 class _Flow:
     """The typed numbers each name of an example may hold, found by iterating the statements to a fixed point."""
 
-    def __init__(self, tree: ast.Module, source: str):
+    def __init__(self, tree: ast.Module, source: str, origin: str = "", module: str = ""):
         self.source = source
+        self.origin = origin  # where a number typed here is shown to be typed: "" (the example) or a package module
+        self.module = module  # this module's dotted name, for its relative imports ("" for an example)
+        self.origins: Dict[str, str] = {}  # a name bound to a module of the package or one of its functions
         self.lines = LINE_END.split(source)
         self.tree = tree
         self.parents: Dict[ast.AST, ast.AST] = {}
@@ -165,12 +289,16 @@ class _Flow:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     name = alias.asname or alias.name.split(".")[0]
+                    self.origins[name] = alias.name if alias.asname else name
                     (self.helpers if alias.name in DATA_HELPERS else
                      self.tensorrt if alias.name in TENSORRT_MODULES else self.modules).add(name)
             elif isinstance(node, ast.ImportFrom):
                 module = node.module or ""
+                if node.level:  # from .layer import shapes, inside the package
+                    module = ".".join(self.module.split(".")[:-node.level] + ([module] if module else []))
                 for alias in node.names:
                     name = alias.asname or alias.name
+                    self.origins[name] = f"{module}.{alias.name}"
                     if module in DATA_HELPERS or f"{module}.{alias.name}" in DATA_HELPERS:
                         self.helpers.add(name)
                     elif module == SESSION and alias.name == "Session":
@@ -190,13 +318,18 @@ class _Flow:
                 return _NONE
             scope = self.scope_of.get(scope, self.tree)
 
-    def bind(self, name: str, scope: ast.AST, typed: Iterable[Typed]) -> bool:
-        held = self.names.setdefault(scope, {}).get(name, _NONE)
-        grown = held | frozenset(typed)
-        if grown != held or name not in self.names[scope]:
-            self.names[scope][name] = grown
-            return grown != held
-        return False
+    def bind(self, name: str, scope: ast.AST, typed: Iterable[Typed],
+             values: Optional[Iterable[Typed]] = None) -> bool:
+        """Let ``name`` hold ``typed`` too, and its elements (``name[...]``, kept as ``name[]``) ``values``: a
+        dictionary's values without its keys; by default what the whole holds."""
+        typed = frozenset(typed)
+        changed = False
+        for held_name, grown_by in ((name, typed), (name + "[]", typed if values is None else frozenset(values))):
+            held = self.names.setdefault(scope, {}).get(held_name, _NONE)
+            if held_name not in self.names[scope] or not grown_by <= held:
+                self.names[scope][held_name] = held | grown_by
+                changed |= not grown_by <= held
+        return changed
 
     def _is_tensorrt(self, node: ast.AST) -> bool:
         """Whether ``node`` is a TensorRT object (a session, its network, a layer, a builder, the CUDA runtime),
@@ -211,10 +344,11 @@ class _Flow:
     def _constant(self, node: ast.Constant) -> FrozenSet[Typed]:
         value = node.value
         if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
-            return frozenset({Typed(node.lineno, self._segment(node) or repr(value), node.col_offset)})
+            return frozenset({Typed(node.lineno, self._segment(node) or repr(value), node.col_offset, self.origin)})
         if isinstance(value, str):  # "1.5", or the text of an f-string: a number typed in words
-            return frozenset(Typed(node.lineno, m.group(0), node.col_offset + m.start())
-                             for m in NUMBER_IN_TEXT.finditer(value))
+            formula = {m.span() for m in NOT_A_VALUE.finditer(value)}
+            return frozenset(Typed(node.lineno, m.group(0), node.col_offset + m.start(), self.origin)
+                             for m in NUMBER_IN_TEXT.finditer(value) if m.span() not in formula)
         return _NONE
 
     def _segment(self, node: ast.AST) -> Optional[str]:
@@ -250,6 +384,8 @@ class _Flow:
                 return _NONE  # session.setters, session.description: from the recording
             return self.typed(node.value, scope)
         if isinstance(node, ast.Subscript):  # the index picks a number, it does not type one
+            if isinstance(node.value, ast.Name):  # positions[p]: a dictionary's value, not its key
+                return self.lookup(node.value.id + "[]", scope)
             return self.typed(node.value, scope)
         if isinstance(node, ast.BinOp):
             sides = []
@@ -280,9 +416,11 @@ class _Flow:
                                           if isinstance(child, ast.expr)))
 
     def _arguments(self, node: ast.Call, scope: ast.AST, constants: bool) -> FrozenSet[Typed]:
+        """What the arguments of ``node`` carry; without ``constants``, an int written as a positional argument (a
+        method's axis or shape) carries nothing."""
         found = set()
         for argument in node.args:
-            if constants or not isinstance(argument, ast.Constant):
+            if constants or not _layout(argument):
                 found |= self.typed(argument, scope)
         for keyword in node.keywords:  # an int option or a shape (precision=8, axis=0, kernel_size_nd=(2, 2))
             value = keyword.value     # lays numbers out; a value to fill with types one
@@ -298,7 +436,9 @@ class _Flow:
         if name in self.session_classes or root in self.helpers:
             return _NONE
         if name in READS or RANDOM.match(name):
-            return frozenset({Typed(node.lineno, f"{name}(...)", node.col_offset)})
+            return frozenset({Typed(node.lineno, f"{name}(...)", node.col_offset, self.origin)})
+        if name == "map" and node.args and dotted(node.args[0]) == "range":
+            return _NONE  # map(range, shape): the index ranges of a shape
         if name in ("len", "range", "enumerate", "zip", "type", "isinstance", "id", "hash"):
             return _NONE if name in ("len", "range", "type", "isinstance", "id", "hash") else \
                 self._arguments(node, scope, constants=False)
@@ -307,15 +447,16 @@ class _Flow:
             return frozenset().union(_NONE, *(self.typed(r.value, function) for r in ast.walk(function)
                                               if isinstance(r, ast.Return) and self.scope_of.get(r) is function))
         method = isinstance(node.func, ast.Attribute) and not (name and root in self.modules)
-        if method:  # x.reshape(1, 1, 3, 3), x.max(axis=0): constants are axes and shapes
+        if method:  # x.reshape(1, -1), x.max(axis=0): ints are axes and shapes; y.clip(0, 1.5) types 1.5
             return self.typed(node.func.value, scope) | self._arguments(node, scope, constants=False)
         return self._arguments(node, scope, constants=True)
 
     # statements ----------------------------------------------------------------------------------
-    def _assign(self, target: ast.AST, typed: FrozenSet[Typed], scope: ast.AST, tensorrt: bool) -> bool:
+    def _assign(self, target: ast.AST, typed: FrozenSet[Typed], scope: ast.AST, tensorrt: bool,
+                values: Optional[FrozenSet[Typed]] = None) -> bool:
         changed = False
         if isinstance(target, ast.Name):
-            changed |= self.bind(target.id, scope, typed)
+            changed |= self.bind(target.id, scope, typed, values)
             if tensorrt and target.id not in self.tensorrt:
                 self.tensorrt.add(target.id)
                 changed = True
@@ -347,11 +488,12 @@ class _Flow:
         changed = False
         for node in ast.walk(self.tree):
             scope = self.scope_of.get(node, self.tree)
-            if isinstance(node, ast.Assign):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
                 typed, tensorrt = self.typed(node.value, scope), self._is_tensorrt(node.value)
-                for target in node.targets:
-                    changed |= self._assign(target, typed, scope, tensorrt)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+                values = self._values(node.value, scope) if isinstance(node, ast.Assign) or node.simple else None
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    changed |= self._assign(target, typed, scope, tensorrt, values)
+            elif isinstance(node, ast.AugAssign):
                 changed |= self._assign(node.target, self.typed(node.value, scope), scope,
                                         self._is_tensorrt(node.value))
             elif isinstance(node, ast.NamedExpr):
@@ -367,6 +509,14 @@ class _Flow:
             elif isinstance(node, ast.Call):
                 changed |= self._call_effects(node, scope)
         return changed
+
+    def _values(self, node: ast.AST, scope: ast.AST) -> Optional[FrozenSet[Typed]]:
+        """What a dictionary written here holds as values (its keys left out); ``None`` for any other value."""
+        if isinstance(node, ast.DictComp):
+            return self.typed(node.value, scope)
+        if isinstance(node, ast.Dict):
+            return frozenset().union(_NONE, *(self.typed(value, scope) for value in node.values))  # {**other}: all
+        return None
 
     @staticmethod
     def _elements(target: ast.AST, iterated: ast.AST):
@@ -396,53 +546,111 @@ class _Flow:
             changed |= self._to_tensorrt(arguments)  # handed to TensorRT: the call log records it
         if isinstance(node.func, ast.Name) and node.func.id in self.functions:
             function = self.functions[node.func.id]
-            parameters = [a.arg for a in function.args.posonlyargs + function.args.args]
-            for parameter, argument in zip(parameters, node.args):
-                changed |= self._assign(ast.Name(parameter), self.typed(argument, scope), function,
-                                        self._is_tensorrt(argument))
-            for keyword in node.keywords:
-                if keyword.arg is not None:
-                    changed |= self._assign(ast.Name(keyword.arg), self.typed(keyword.value, scope), function,
-                                            self._is_tensorrt(keyword.value))
-            defaults = function.args.defaults
-            for parameter, default in zip(parameters[len(parameters) - len(defaults):], defaults):
-                changed |= self.bind(parameter, function, self.typed(default, scope))
+            for parameter, argument, layout in _bindings(function, node, bool(self.origin)):
+                changed |= self._assign(ast.Name(parameter), _NONE if layout else self.typed(argument, scope),
+                                        function, self._is_tensorrt(argument))
         return changed
+
+    def settle(self) -> "_Flow":
+        """Iterate the statements until no name grows."""
+        for _ in range(50):
+            if not self.step():
+                break
+        return self
+
+    def _package_function(self, node: ast.Call) -> Optional[str]:
+        """``trtdeconv_docs.pictures.gather_figure`` for a call of a function of the package, else ``None``."""
+        name = dotted(node.func)
+        root, _, rest = name.partition(".")
+        if root not in self.origins or self.origins[root].split(".")[0] != "trtdeconv_docs":
+            return None
+        return self.origins[root] + ("." + rest if rest else "")
+
+    def followed(self, node: ast.Call, scope: ast.AST, stack: Tuple[str, ...] = ()) -> List[Tuple[Typed, str]]:
+        """What a call of a drawing module's function (:func:`drawing_module`) draws that is typed, here or there:
+        the callee's flow with its parameters holding what this call hands it, and the figure calls of every
+        function it reaches. ``(number, the called function)``."""
+        called = self._package_function(node)
+        if called is None or called in stack:
+            return []
+        module, _, name = called.rpartition(".")
+        loaded = drawing_module(module)
+        if loaded is None:
+            return []
+        tree, source, shown = loaded
+        callee = _Flow(tree, source, shown, module)
+        function = callee.functions.get(name)
+        if function is None or callee.scope_of.get(function) is not tree:
+            return []
+        for parameter, argument, layout in _bindings(function, node, True):
+            callee.bind(parameter, function, _NONE if layout else self.typed(argument, scope))
+        callee.settle()
+        return [(number, called) for _, number, _, _ in callee.printed(callee.reachable(function), stack + (called,))]
+
+    def reachable(self, function: ast.AST) -> List[ast.AST]:
+        """``function`` and every function of this module it may call."""
+        seen: List[ast.AST] = []
+        todo = [function]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.append(current)
+                todo.extend(self.functions[n.func.id] for n in ast.walk(current)
+                            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in self.functions)
+        return seen
 
     @staticmethod
     def shown(node: ast.Call) -> List[ast.expr]:
-        """The arguments of ``node`` that reach the reader: all of a print's, the text of a figure call."""
+        """The arguments of ``node`` that reach the reader: all of a print's; of a figure call, its text, the tick
+        positions it labels with themselves and the array an image or a table draws."""
         if dotted(node.func) in PRINTS:
             return list(node.args)
-        keywords = set(FIGURE_KEYWORDS)
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else \
+            node.func.id if isinstance(node.func, ast.Name) else ""
+        given = {keyword.arg for keyword in node.keywords}
+        keywords = set(FIGURE_KEYWORDS) | {k for k, labels in TICK_KEYWORDS.items() if labels not in given}
         arguments = []
-        if isinstance(node.func, ast.Attribute) and node.func.attr in FIGURE_TEXT:
-            positions, named = FIGURE_TEXT[node.func.attr]
+        if isinstance(node.func, ast.Attribute) and method in FIGURE_TEXT:
+            positions, named = FIGURE_TEXT[method]
             keywords.update(named)
             arguments = [node.args[i] for i in positions if -len(node.args) <= i < len(node.args)]
+        if method in TICK_POSITIONS and len(node.args) < 2 and "labels" not in given:
+            keywords.add("ticks")  # set_xticks([0, 1, 2]): Matplotlib labels each tick with its position
+            arguments += node.args[:1]
+        if method in TICKS_DRAWN:
+            positions, named = TICKS_DRAWN[method]
+            keywords.update(named)
+            arguments += [node.args[i] for i in positions if i < len(node.args)]
+        if method in IMAGES:
+            positions, named = IMAGES[method]
+            keywords.update(named)
+            arguments += [node.args[i] for i in positions.get(len(node.args), ())]
         return arguments + [keyword.value for keyword in node.keywords if keyword.arg in keywords]
 
-    def printed(self) -> List[tuple]:
-        """Every typed number that reaches a print or a figure's text, once the flow is known:
-        ``(line, Typed, drawn)``."""
+    def printed(self, functions: Optional[List[ast.AST]] = None, stack: Tuple[str, ...] = ()) -> List[tuple]:
+        """Every typed number that reaches a print or a figure, once the flow is known (in ``functions`` only,
+        when given), including what a called drawing module draws: ``(line, Typed, drawn, through)``."""
         found = []
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call):
-                shown = self.shown(node)
-                scope = self.scope_of.get(node, self.tree)
-                typed = set(self.typed(ast.Tuple(shown, ast.Load()), scope)) - self.to_tensorrt if shown else set()
-                for number in sorted(typed, key=lambda t: (t.line, t.text)):
-                    found.append((node.lineno, number, dotted(node.func) not in PRINTS))
+        calls = {id(n): n for f in ([self.tree] if functions is None else functions) for n in ast.walk(f)
+                 if isinstance(n, ast.Call)}
+        for node in calls.values():
+            shown = self.shown(node)
+            scope = self.scope_of.get(node, self.tree)
+            typed = set(self.typed(ast.Tuple(shown, ast.Load()), scope)) - self.to_tensorrt if shown else set()
+            for number in sorted(typed, key=lambda t: (t.line, t.text)):
+                found.append((node.lineno, number, dotted(node.func) not in PRINTS, ""))
+            drawn = {number: through for number, through in self.followed(node, scope, stack)
+                     if number not in self.to_tensorrt}
+            for number in sorted(drawn, key=lambda t: (t.file, t.line, t.text)):
+                found.append((node.lineno, number, True, drawn[number]))
         return found
 
 
 def problems(path: Path, name: Optional[str] = None) -> List[Problem]:
     """The typed numbers the example at ``path`` prints or draws (empty when every shown number has a source)."""
     source = path.read_text(encoding="utf-8")
-    flow = _Flow(ast.parse(source, filename=str(path)), source)
-    for _ in range(50):
-        if not flow.step():
-            break
+    flow = _Flow(ast.parse(source, filename=str(path)), source).settle()
     example = name or f"examples/{path.name}"
-    return [Problem(example, line, number.text, number.line, drawn) for line, number, drawn in flow.printed()]
+    return [Problem(example, line, number.text, number.line, drawn, through, number.file)
+            for line, number, drawn, through in flow.printed()]
 
