@@ -588,6 +588,37 @@ def test_an_example_printing_recorded_or_helper_numbers_passes(tmp_path, code):
     assert printed_numbers.problems(_example_with(tmp_path, code)) == []
 
 
+RUNTIME_CALLS_EXAMPLE = """import numpy as np
+
+from trtdeconv_docs.session import runtime_calls
+
+trt, cudart = runtime_calls("plumbing")
+data = np.arange(1, 10, dtype=np.float32).reshape(1, 1, 3, 3)
+host = {"x": np.ascontiguousarray(data), "y": np.empty((1, 1, 5, 5), dtype=np.float32)}
+_, x = cudart.cudaMalloc(host["x"].nbytes)
+_, y = cudart.cudaMalloc(host["y"].nbytes)
+cudart.cudaMemcpy(x, host["x"].ctypes.data, host["x"].nbytes, cudart.cudaMemcpyKind.cudaMemcpyHostToDevice)
+cudart.cudaMemcpy(host["y"].ctypes.data, y, host["y"].nbytes, cudart.cudaMemcpyKind.cudaMemcpyDeviceToHost)
+print(data)
+print(host["y"])
+"""
+
+
+@pytest.mark.parametrize("extra, number", [("", None), ("print(98765.47)\n", "98765.47"),
+                                           ("print(host['y'] * 2.5)\n", "2.5")])
+def test_an_example_driving_trt_through_runtime_calls_prints_only_what_it_handed_or_got(tmp_path, extra, number):
+    """plot_00's form: ``trt, cudart = runtime_calls(...)`` are TensorRT and the CUDA runtime like their imports."""
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    path = tmp_path / "plot_00_full_plumbing.py"
+    path.write_text(RUNTIME_CALLS_EXAMPLE + extra, encoding="utf-8")
+    reports = [str(p) for p in printed_numbers.problems(path)]
+    if number is None:
+        assert reports == []
+    else:
+        assert [r for r in reports if f"prints {number}," in r] == reports and reports, reports
+
+
 FIGURE_MUTATIONS = {
     # (code appended to plot_01_base.py, the number the check names): text a figure draws is shown like a print
     "title": ("axis.set_title('centre 98765.47')\n", "98765.47"),

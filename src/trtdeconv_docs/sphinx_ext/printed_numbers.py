@@ -53,6 +53,9 @@ SESSION = "trtdeconv_docs.session"
 TENSORRT_MODULES = ("tensorrt", "cuda", "cuda.cudart", "cuda.bindings", "cuda.bindings.runtime")
 """TensorRT and the CUDA runtime (an example that drives them itself, like plot_00): what they are handed is
 recorded with the run, what they answer is TensorRT's."""
+SESSION_TENSORRT = frozenset({"trt", "runtime_calls"})
+"""What the session module hands an example as TensorRT itself: ``trt``, and ``runtime_calls``, whose answer is the
+TensorRT module and the CUDA runtime with every call logged (plot_00)."""
 RECORDED = frozenset({"run", "tactics", "kernels", "precision", "setters", "definition_errors", "description"})
 """What a session answers from TensorRT (live) or its recording (replayed)."""
 PRINTS = frozenset({"print", "sys.stdout.write", "pprint", "pprint.pprint"})
@@ -303,7 +306,7 @@ class _Flow:
                         self.helpers.add(name)
                     elif module == SESSION and alias.name == "Session":
                         self.session_classes.add(name)
-                    elif module == SESSION and alias.name == "trt" or module in TENSORRT_MODULES:
+                    elif module == SESSION and alias.name in SESSION_TENSORRT or module in TENSORRT_MODULES:
                         self.tensorrt.add(name)
                     else:
                         self.modules.add(name)
