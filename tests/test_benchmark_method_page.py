@@ -74,7 +74,7 @@ def test_the_build_view_reads_flags_formats_level_and_cache_from_the_runs(real):
         assert all(f"``{flag}``" in build for flag in record["flags"])
         assert all(f"``{t['format']}``" in build for t in record["io_formats"].values())
     fp32_as_tf32 = changed(real, lambda r: r.update(flags=["TF32"]) if r["precision"] == "fp32" else None)
-    assert "FP32 无" in build and "FP32 ``TF32``" in text("build", fp32_as_tf32)
+    assert "FP32：无" in build and "FP32：``TF32``" in text("build", fp32_as_tf32)
     other_format = changed(real, lambda r: r["io_formats"]["x"].update(format="HWC16") if r["layout"] == "channels_last"
                            else None)
     assert "``HWC16``" not in build and "``HWC16``" in text("build", other_format)
@@ -97,7 +97,10 @@ def test_the_build_view_reads_flags_formats_level_and_cache_from_the_runs(real):
 def test_the_timing_view_reads_the_calls_the_statistics_the_host_and_the_readings_from_the_runs(real):
     new = views.anew(real.tensorrt)
     timing = text("timing", real)
-    assert f"{len(new)} / {len(new)} 次运行的 GPU 时间来自 CUDA graph 重放" in timing
+    assert f"{len(new)} / {len(new)} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 ``cuda_graph``）。" in timing
+    failed = changed(real, lambda r: r.update(cuda_graph=False), only=3)
+    assert f"{len(new) - 3} / {len(new)} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 ``cuda_graph``）；其余运行的 graph 捕获失败" \
+        in text("timing", failed)
     with_method = changed(real, lambda r: r.update(method=copy.deepcopy(METHOD), enqueue_ms=dict(
         r["enqueue_ms"], clock="perf_counter")))
     sentence = text("timing", with_method)
@@ -110,7 +113,7 @@ def test_the_timing_view_reads_the_calls_the_statistics_the_host_and_the_reading
     assert "graph 里捕获了 3 次" in sentence and "用 ``perf_counter`` 读出。" in sentence and "CUDA 事件" not in sentence
     # the statistics, the host-bound rule and the per-layer counts
     iterations = sorted({r["latency_ms"]["iterations"] for r in new})
-    assert f"每次运行计时 {iterations[0]}–{iterations[-1]} 次重放" in timing and "中位数、四分位距、最小值" in timing
+    assert f"每次运行计时 {iterations[0]}–{iterations[-1]} 个样本" in timing and "中位数、四分位距、最小值" in timing
     flipped = changed(real, lambda r: r.update(host_bound=not r["host_bound"]), only=1)
     assert f"规则不符：``{new[0]['id']}``" in text("timing", flipped) and "不符" not in timing
     bound = sum(r["host_bound"] for r in new)
@@ -150,6 +153,44 @@ def test_the_pytorch_view_reads_variants_backends_and_timing_from_the_runs(real)
     assert "``cudnn_benchmark`` = False" in text("pytorch-method", off)
 
 
+def full(bench):
+    """The recording with every run holding the fields the runners now write (``method``, the host timing's clock)."""
+    torch_method = {"launch": "CUDAGraph.replay", "clock": "Event.elapsed_time", "calls_per_launch": 1,
+                    "backends": {"cudnn_benchmark": True, "cudnn_allow_tf32": False, "matmul_allow_tf32": False}}
+    bench = changed(bench, lambda r: r.update(method=copy.deepcopy(METHOD), enqueue_ms=dict(r["enqueue_ms"],
+                                                                                           clock="perf_counter")))
+    return changed(bench, lambda r: r.update(method=copy.deepcopy(torch_method), enqueue_ms=dict(
+        r["enqueue_ms"], clock="perf_counter")), runner="pytorch")
+
+
+def drop(record, path: str) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        record = record[key]
+    del record[last]
+
+
+@pytest.mark.parametrize("view, path", [
+    ("build", "flags"), ("build", "io_formats"), ("build", "method.builder.optimization_level"),
+    ("build", "method.builder.timing_cache"), ("timing", "cuda_graph"), ("timing", "method.clock"),
+    ("timing", "latency_ms"), ("timing", "enqueue_ms"), ("timing", "enqueue_ms.clock"), ("timing", "method.call"),
+    ("timing", "layer_times_ms"), ("timing", "method.per_layer"), ("timing", "nvml_before"),
+    ("pytorch-method", "method.backends"), ("pytorch-method", "method.clock"), ("pytorch-method", "latency_ms"),
+    ("pytorch-method", "enqueue_ms"), ("pytorch-method", "enqueue_ms.clock"), ("pytorch-method", "nvml_before")])
+def test_a_field_no_run_holds_is_named_as_not_recorded_and_its_sentence_goes(real, view, path):
+    runner = "pytorch" if view == "pytorch-method" else "tensorrt"
+    everything = full(real)
+    assert not not_recorded(view, everything)
+    without = changed(everything, lambda r: drop(r, path), runner=runner)
+    closing = not_recorded(view, without)
+    named = "latency_ms.iterations" if path == "latency_ms" else path
+    assert f"（``{named}``）" in closing and "不作断言" in closing
+    assert text(view, without) != text(view, everything)
+    some = changed(everything, lambda r: drop(r, path), runner=runner, only=1)
+    runs = len(views.anew(getattr(real, runner)))
+    assert f"（``{named}``）：{runs - 1} / {runs} 次" in text(view, some) and not not_recorded(view, some)
+
+
 def test_a_run_the_runner_writes_carries_every_fact_the_views_state(monkeypatch, tmp_path):
     """The TensorRT runner on the FAKE TensorRT, published as a recording: every fact of the build and timing views
     is stated from it, none is "not recorded"."""
@@ -164,7 +205,7 @@ def test_a_run_the_runner_writes_carries_every_fact_the_views_state(monkeypatch,
     bench = analysis.load(benchmark_fake.publish_runner_output(tmp_path / "raw", tmp_path / "benchmark"))
     build, timing = text("build", bench), text("timing", bench)
     assert not not_recorded("build", bench) and not not_recorded("timing", bench)
-    assert "FP32 无，输入输出 ``float32``；FP16 ``FP16``，输入输出 ``float16``" in build
+    assert "FP32：无，输入输出 ``float32``；FP16：``FP16``，输入输出 ``float16``" in build
     assert "FP16 通道在后 ``HWC8``" in build and "优化级别：3（运行器没有设置" in build
     assert "2 次构建都用进程里同一个共享的缓存（``shared``），从空缓存开始" in build
     assert "graph 里捕获了 1 次 ``execute_async_v3``，每个样本是一次 ``cudaGraphLaunch``" in timing

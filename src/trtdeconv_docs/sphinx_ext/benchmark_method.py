@@ -109,7 +109,7 @@ def build_text(tensorrt: Dict[str, Any]) -> str:
     flags = facts.values(_("构建的精度标志"), "flags", lambda r: (r["precision"], tuple(r["flags"]), r.get("io_dtype")))
     if flags:
         facts.say(_("每次构建设置的精度标志，从构建器配置读回（没列出的标志都没有设置）：{items}。").format(items=_("；").join(
-            _("{precision} {flags}，输入输出 {dtype}").format(
+            _("{precision}：{flags}，输入输出 {dtype}").format(
                 precision=precision_name(p), flags=listed([code(f) for f in f_]) or _("无"), dtype=code(d))
             for p in precisions for (q, f_, d) in flags if q == p)))
     formats = facts.values(_("引擎的输入输出格式"), "io_formats", lambda r: (
@@ -149,10 +149,10 @@ def graph_sentence(facts: Facts, call: bool) -> None:
     if call and facts.values(_("是否用 CUDA graph 重放"), "cuda_graph"):
         graphs = [r["cuda_graph"] for r in facts.runs if "cuda_graph" in r]
         replayed = sum(1 for g in graphs if g)
-        facts.say(_("{replayed} / {runs} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 {field}）").format(
-            replayed=replayed, runs=len(graphs), field=code("cuda_graph"))
-            + (_("；其余运行的 graph 捕获失败，按提交计时（{field}）。").format(field=code("graph_error"))
-               if replayed < len(graphs) else "。"))
+        words = _("{replayed} / {runs} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 {field}）。") if replayed == len(graphs) \
+            else _("{replayed} / {runs} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 {field}）；其余运行的 graph 捕获失败，"
+                   "按提交计时（{failed}）。")
+        facts.say(words.format(replayed=replayed, runs=len(graphs), field=code("cuda_graph"), failed=code("graph_error")))
     captured = facts.values(_("每个样本启动的调用和读取它的时钟"), "method.clock", lambda r: (
         field(r, "method.call"), field(r, "method.calls_per_launch"), field(r, "method.launch"), field(r, "method.clock")))
     for name, calls, launch, clock in captured:
@@ -174,7 +174,7 @@ def statistics_sentence(facts: Facts) -> None:
                         lambda r: (r["latency_ms"]["iterations"], tuple(sorted(r["latency_ms"]))))
     if kept:
         common = set.intersection(*(set(keys) for _count, keys in kept))
-        facts.say(_("每次运行计时 {counts} 次重放，记录其中位数等统计量（{names}）；页面上的数都由原始样本重新算出。").format(
+        facts.say(_("每次运行计时 {counts} 个样本，记录其中位数等统计量（{names}）；页面上的数都由原始样本重新算出。").format(
             counts=span([count for count, _keys in kept]),
             names=listed([words for key, words in statistics_words() if key in common])))
 
@@ -189,7 +189,7 @@ def host_sentence(facts: Facts, call: bool) -> None:
     facts.say(_("主机提交另外计时：每次运行 {counts} 次单独的提交{call}{clock}。").format(
         counts=span(counts), call=_("（{calls}）").format(calls=listed([code(c) for c in calls])) if calls else "",
         clock=_("，用 {clocks} 计时").format(clocks=listed([code(c) for c in clocks])) if clocks else ""))
-    flagged = [r for r in facts.runs if "host_bound" in r and "enqueue_ms" in r]
+    flagged = [r for r in facts.runs if "host_bound" in r and "enqueue_ms" in r and "latency_ms" in r]
     wrong = [r["id"] for r in flagged if r["host_bound"] != timing.host_bound(
         r["latency_ms"]["median"], r["enqueue_ms"]["latency_ms"]["median"])]
     if wrong:
