@@ -195,6 +195,8 @@ def test_a_run_the_runner_writes_carries_every_fact_the_views_state(monkeypatch,
     """The TensorRT runner on the FAKE TensorRT, published as a recording: every fact of the build and timing views
     is stated from it, none is "not recorded"."""
     runner = benchmark_fake.runner_module(monkeypatch)
+    monkeypatch.setattr(runner.engines, "_timing_caches", {})  # a process of its own: no shared cache, no seed yet
+    monkeypatch.setattr(runner.engines, "_timing_cache_seed", b"")
     try:
         layer = dict(num_output_maps=3, kernel_size_nd=(4, 4), stride_nd=(2, 2), padding_nd=(1, 1))
         small = Workload("dense", "k4 s2 p1", (1, 4, 5, 6), layer)

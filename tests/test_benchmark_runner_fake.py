@@ -269,6 +269,8 @@ def test_every_run_records_its_method_from_the_calls_made(runner_module, tmp_pat
     """A run's ``method`` names what the code called (issue 21, "a conclusion is an experiment"): the page says how
     the benchmark measured only from it. Changing the call changes the record; a cache file seeds the shared cache."""
     runs = [plan.Run(SMALL[0], "deconvolution", "fp32"), plan.Run(SMALL[0], "subpixel", "fp16", None, "channels_last")]
+    monkeypatch.setattr(runner_module.engines, "_timing_caches", {})  # a process of its own: no shared cache yet
+    monkeypatch.setattr(runner_module.engines, "_timing_cache_seed", b"")
     runner_module.Runner(tmp_path / "cold", runs, time_budget=1e9).run_all(ceilings=False)
     for record in json.loads((tmp_path / "cold" / "tensorrt.json").read_text())["runs"]:
         method = record["method"]
@@ -296,6 +298,7 @@ def test_every_run_records_its_method_from_the_calls_made(runner_module, tmp_pat
         self.builder_optimization_level = 5
     monkeypatch.setattr(trt_fake.IBuilderConfig, "__init__", level_5)
     monkeypatch.setattr(runner_module.engines, "_timing_caches", {})  # a new process: its shared cache not made yet
+    monkeypatch.setattr(runner_module.engines, "_timing_cache_seed", b"")
     runner_module.Runner(tmp_path / "warm", runs[:1], time_budget=1e9, cache_file=cache).run_all(ceilings=False)
     record = json.loads((tmp_path / "warm" / "tensorrt.json").read_text())["runs"][0]
     assert record["method"]["clock"] == "elapsed_host_time" and record["method"]["launch"] == "launch"

@@ -202,7 +202,7 @@ class _Buffers:
     def __init__(self, engine, inputs: Dict[str, np.ndarray], context=None):
         self.cudart, self.call = cuda_runtime.runtime_module(), cuda_runtime.call
         self.context = context or engine.create_execution_context()
-        self.execute = self.context.execute_async_v3  # every launch's call; its name goes to the timing's record
+        self.context_call = self.context.execute_async_v3  # every launch's call; its name goes to the timing's record
         names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
         self.inputs = [n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT]
         self.outputs = [n for n in names if n not in self.inputs]
@@ -257,7 +257,7 @@ class _Buffers:
 
     def launch(self, stream) -> None:
         """One ``execute_async_v3`` on ``stream``."""
-        if not self.execute(int(stream)):
+        if not self.context_call(int(stream)):
             raise RuntimeError("execute_async_v3 returned False")
 
 
@@ -313,7 +313,7 @@ class Timer:
                 outputs = buffers.copy_out(stream)
                 captured = graphs.capture_or_eager(buffers.launch)
                 record.update(graphs.measure(captured))
-                record["method"] = {"call": timing.name_of(buffers.execute), **record["method"]}
+                record["method"] = {"call": timing.name_of(buffers.context_call), **record["method"]}
                 record["enqueue_ms"] = graphs.enqueue_ms(buffers.launch)
                 record["working_set_bytes"] = buffers.nbytes()
                 if buffers.nbytes() < 2 * self.l2_bytes:
@@ -322,7 +322,7 @@ class Timer:
                     try:
                         samples, profiler = self._profile(buffers, profile_runs)
                         record["method"]["per_layer"] = {"profiler": profiler, "executions": profile_runs,
-                                                         "call": timing.name_of(buffers.execute)}
+                                                         "call": timing.name_of(buffers.context_call)}
                         record["layer_samples_ms"] = samples
                         record["layer_times_ms"] = {name: {**timing.statistics(times), "count": len(times)}
                                                     for name, times in samples.items()}
