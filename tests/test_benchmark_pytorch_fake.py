@@ -107,6 +107,22 @@ def test_measured_replays_a_graph_and_times_the_enqueue_apart(runner):
     assert result["latency_ms"]["median"] == pytest.approx(0.01)
     assert result["enqueue_ms"]["latency_ms"]["iterations"] == timing.ENQUEUE_SAMPLES
     assert result["host_bound"] in (True, False)
+    # the record's method names the calls made (the fake's classes carry PyTorch's names)
+    assert result["method"] == {"launch": "CUDAGraph.replay", "clock": "Event.elapsed_time", "calls_per_launch": 1}
+    assert result["enqueue_ms"]["clock"] == "perf_counter"
+
+
+def test_the_method_follows_the_calls_and_the_backends_read_back(runner, monkeypatch):
+    monkeypatch.setattr(sys.modules["torch"].cuda, "CUDAGraph", type("Replayer", (sys.modules["torch"].cuda.CUDAGraph,), {}))
+    assert runner.measured(work)["method"]["launch"] == "Replayer.replay"
+    backends = types.SimpleNamespace(cudnn=types.SimpleNamespace(benchmark=True, allow_tf32=False),
+                                     cuda=types.SimpleNamespace(matmul=types.SimpleNamespace(allow_tf32=False)))
+    monkeypatch.setattr(sys.modules["torch"], "backends", backends, raising=False)
+    runner.set_tf32(True)
+    assert runner.backends() == {"cudnn_benchmark": True, "cudnn_allow_tf32": True, "matmul_allow_tf32": True}
+    runner.set_tf32(False)
+    backends.cudnn.benchmark = False
+    assert runner.backends() == {"cudnn_benchmark": False, "cudnn_allow_tf32": False, "matmul_allow_tf32": False}
 
 
 def test_launch_overhead_divides_a_graph_of_n_kernels_by_n(runner):

@@ -263,3 +263,45 @@ def test_the_growing_document_writes_what_write_json_writes_at_every_length(tmp_
         assert document.path.read_bytes() == expected, index
         items.append({"id": f"run {index}", "samples_ms": [0.1 * index, -0.0, 1e-7], "nested": {"a": [[1, 2], []]},
                       "text": "line\nbreak \"quoted\" 中文"})
+
+
+def test_every_run_records_its_method_from_the_calls_made(runner_module, tmp_path, monkeypatch):
+    """A run's ``method`` names what the code called (issue 21, "a conclusion is an experiment"): the page says how
+    the benchmark measured only from it. Changing the call changes the record; a cache file seeds the shared cache."""
+    runs = [plan.Run(SMALL[0], "deconvolution", "fp32"), plan.Run(SMALL[0], "subpixel", "fp16", None, "channels_last")]
+    monkeypatch.setattr(runner_module.engines, "_timing_caches", {})  # a process of its own: no shared cache yet
+    monkeypatch.setattr(runner_module.engines, "_timing_cache_seed", b"")
+    runner_module.Runner(tmp_path / "cold", runs, time_budget=1e9).run_all(ceilings=False)
+    for record in json.loads((tmp_path / "cold" / "tensorrt.json").read_text())["runs"]:
+        method = record["method"]
+        assert {k: method[k] for k in ("call", "launch", "clock", "calls_per_launch")} == {
+            "call": "execute_async_v3", "launch": "cudaGraphLaunch", "clock": "cudaEventElapsedTime",
+            "calls_per_launch": 1}, record["id"]
+        assert method["per_layer"] == {"profiler": "IProfiler", "executions": 20, "call": "execute_async_v3"}
+        assert {v["count"] for v in record["layer_times_ms"].values()} == {method["per_layer"]["executions"]}
+        assert method["builder"] == {"optimization_level": 3, "optimization_level_asked": None,
+                                     "timing_cache": {"name": "shared", "seed_bytes": 0}}
+        assert record["enqueue_ms"]["clock"] == "perf_counter"
+    # the record follows the code: another clock function, another default level, a seeded cache, a failed capture
+    cache = tmp_path / "timing.cache"
+    seed = b"an earlier run's cache"
+    cache.write_bytes(seed)
+
+    def elapsed_host_time(self, start, end):
+        return self.ok, end.time - start.time
+    monkeypatch.setattr(trt_fake.FakeCudart, "cudaEventElapsedTime", elapsed_host_time)
+    monkeypatch.setattr(trt_fake.FakeCudart, "cudaStreamBeginCapture", lambda self, stream, mode: (1,))
+    original = trt_fake.IBuilderConfig.__init__
+
+    def level_5(self):
+        original(self)
+        self.builder_optimization_level = 5
+    monkeypatch.setattr(trt_fake.IBuilderConfig, "__init__", level_5)
+    monkeypatch.setattr(runner_module.engines, "_timing_caches", {})  # a new process: its shared cache not made yet
+    monkeypatch.setattr(runner_module.engines, "_timing_cache_seed", b"")
+    runner_module.Runner(tmp_path / "warm", runs[:1], time_budget=1e9, cache_file=cache).run_all(ceilings=False)
+    record = json.loads((tmp_path / "warm" / "tensorrt.json").read_text())["runs"][0]
+    assert record["method"]["clock"] == "elapsed_host_time" and record["method"]["launch"] == "launch"
+    assert record["cuda_graph"] is False
+    assert record["method"]["builder"]["optimization_level"] == 5
+    assert record["method"]["builder"]["timing_cache"] == {"name": "shared", "seed_bytes": len(seed)}

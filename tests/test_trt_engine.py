@@ -111,9 +111,12 @@ def test_channels_last_io_round_trips_and_the_output_is_poisoned_first(engine):
 
 def test_the_timing_cache_is_seeded_once_and_serialized(engine, monkeypatch):
     monkeypatch.setattr(engine, "_timing_caches", {})
+    monkeypatch.setattr(engine, "_timing_cache_seed", b"")  # restored afterwards: the seed is the process's
     assert engine.timing_cache_bytes() is None
     engine.seed_timing_cache(b"earlier")
     builder = engine.Builder()
     assert builder.config.cache.data == b"earlier" and engine.timing_cache_bytes() == b"fake-timing-cache"
+    assert builder.method()["timing_cache"] == {"name": "shared", "seed_bytes": len(b"earlier")}
+    assert engine.Builder(timing_cache=engine.FRESH).method()["timing_cache"] == {"name": "fresh", "seed_bytes": 0}
     with pytest.raises(RuntimeError, match="seed it before the first Builder"):
         engine.seed_timing_cache(b"late")

@@ -4,7 +4,8 @@ Both runners record a :func:`snapshot` before and after each run. NVML is read t
 ``pynvml`` (the ``nvidia-ml-py`` wheel, ``requirements/gpu-py39-extra.txt``) where it imports,
 else through ``nvidia-smi --query-gpu`` (slower: :class:`Monitor` then reads at most once per
 :data:`SMI_INTERVAL` seconds and says so), else not at all (the record says why). The runners
-never lock or change clocks: the recording says "boost, unlocked" (:data:`CLOCK_POLICY`).
+never lock or change clocks; whether they were locked is not something these readings tell, so the recording
+claims nothing about it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import subprocess
 import time
 from typing import Any, Callable, Dict, Optional
 
-CLOCK_POLICY = "boost, unlocked: the runners never set clocks, power limits or persistence"
 SMI_INTERVAL = 5.0
 SMI_FIELDS = ("clocks.sm", "clocks.mem", "clocks.max.sm", "power.draw", "temperature.gpu",
               "clocks_throttle_reasons.active")
@@ -103,5 +103,5 @@ class Monitor:
         return dict(self._last)
 
     def describe(self) -> Dict[str, Any]:
-        """What the recording's settings say about clocks."""
-        return {"source": self.source, "clock_policy": CLOCK_POLICY}
+        """What the recording's settings say about NVML: how it was read."""
+        return {"source": self.source}

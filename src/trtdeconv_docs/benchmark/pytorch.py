@@ -37,7 +37,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -68,21 +68,37 @@ def provenance() -> Dict[str, Any]:
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
+def backends() -> Dict[str, bool]:
+    """What cuDNN and cuBLAS are set to now, read back from ``torch.backends`` (a run's ``method.backends``)."""
+    return {"cudnn_benchmark": bool(torch.backends.cudnn.benchmark),
+            "cudnn_allow_tf32": bool(torch.backends.cudnn.allow_tf32),
+            "matmul_allow_tf32": bool(torch.backends.cuda.matmul.allow_tf32)}
+
+
 def set_tf32(allowed: bool) -> None:
     """Allow or forbid TF32 in cuDNN convolutions and cuBLAS matmuls."""
     torch.backends.cudnn.allow_tf32 = allowed
     torch.backends.cuda.matmul.allow_tf32 = allowed
 
 
-def replays(graph, count: int) -> List[float]:
-    """Milliseconds of each of ``count`` replays of ``graph`` between CUDA events."""
+def called(method) -> str:
+    """A bound method as ``Class.method`` (``CUDAGraph.replay``, ``Event.elapsed_time``): what the timing called,
+    for the record's ``method``."""
+    return f"{type(method.__self__).__name__}.{timing.name_of(method)}"
+
+
+def replays(graph, count: int) -> Tuple[List[float], Dict[str, str]]:
+    """Milliseconds of each of ``count`` replays of ``graph`` between CUDA events; and the calls that launched and
+    timed them (``launch``, ``clock``)."""
     pairs = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(count)]
+    launch = graph.replay
     for start, end in pairs:
         start.record()
-        graph.replay()
+        launch()
         end.record()
     torch.cuda.synchronize()
-    return [start.elapsed_time(end) for start, end in pairs]
+    return [start.elapsed_time(end) for start, end in pairs], {"launch": called(launch),
+                                                                "clock": called(pairs[0][0].elapsed_time)}
 
 
 def capture(function: Callable[[], Any], repeat: int = 1):
@@ -106,26 +122,29 @@ def timed_graph(graph, repeat: int = 1) -> Dict[str, Any]:
     """Warm up until the medians settle, then time replays (each divided by ``repeat``)."""
     started, medians, count = time.perf_counter(), [], 0
     while True:
-        medians.append(float(np.median(replays(graph, timing.WARMUP_BATCH))))
+        medians.append(float(np.median(replays(graph, timing.WARMUP_BATCH)[0])))
         count += timing.WARMUP_BATCH
         elapsed = time.perf_counter() - started
         if (timing.settled(medians) and elapsed >= timing.MIN_WARMUP_SECONDS) or elapsed >= timing.WARMUP_SECONDS:
             break
-    samples = [s / repeat for s in replays(graph, timing.iterations_for(medians[-1]))]
+    timed, method = replays(graph, timing.iterations_for(medians[-1]))
+    samples = [s / repeat for s in timed]
     return {"samples_ms": samples, "latency_ms": {**timing.statistics(samples), "warmup": count,
                                                   "iterations": len(samples)},
-            "warmup": {"replays": count, "seconds": round(elapsed, 4), "settled": timing.settled(medians)}}
+            "warmup": {"replays": count, "seconds": round(elapsed, 4), "settled": timing.settled(medians)},
+            "method": {**method, "calls_per_launch": repeat}}
 
 
 def enqueue_ms(function: Callable[[], Any]) -> Dict[str, Any]:
     """Host milliseconds of eager calls of ``function`` (synchronized between calls, outside the timing)."""
-    samples = []
+    samples, clock = [], time.perf_counter
     for _ in range(timing.ENQUEUE_SAMPLES):
-        started = time.perf_counter()
+        started = clock()
         function()
-        samples.append((time.perf_counter() - started) * 1e3)
+        samples.append((clock() - started) * 1e3)
         torch.cuda.synchronize()
-    return {"samples_ms": samples, "latency_ms": {**timing.statistics(samples), "iterations": len(samples)}}
+    return {"samples_ms": samples, "latency_ms": {**timing.statistics(samples), "iterations": len(samples)},
+            "clock": timing.name_of(clock)}
 
 
 def measured(function: Callable[[], Any], host: bool = True) -> Dict[str, Any]:
@@ -204,6 +223,7 @@ def run_workload(workload: Workload, variant: str, references: Dict[str, check.S
     with torch.no_grad():
         output = function(x, w, b, **arguments)
         timings = measured(lambda: function(x, w, b, **arguments))
+    timings["method"]["backends"] = backends()
     return {**record, "status": "measured", "output_shape": list(output.shape), **timings,
             "check": check.judge(output[:1].float().cpu().numpy(), reference_for(workload, references), precision)}
 
@@ -318,12 +338,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     torch.backends.cudnn.benchmark = True
     MONITOR = nvml.Monitor(torch.cuda.current_device())
     document: Dict[str, Any] = {"format": FORMAT, "provenance": provenance(), "settings": {
-        "cudnn_benchmark": True, "min_iterations": timing.MIN_ITERATIONS, "max_iterations": timing.MAX_ITERATIONS,
+        "min_iterations": timing.MIN_ITERATIONS, "max_iterations": timing.MAX_ITERATIONS,
         "warmup": f"batches of {timing.WARMUP_BATCH} graph replays until 3 batch medians agree within "
                   f"{100 * timing.SETTLE_TOLERANCE:.0f} % (at most {timing.WARMUP_SECONDS} s)",
-        "timed_seconds": timing.TIMED_SECONDS, "time_budget_seconds": args.time_budget, "nvml": MONITOR.describe(),
-        "timing": "CUDA events around each replay of a torch.cuda.graph of one call",
-        "enqueue": f"host time of {timing.ENQUEUE_SAMPLES} eager calls, synchronized between"}}
+        "timed_seconds": timing.TIMED_SECONDS, "time_budget_seconds": args.time_budget, "nvml": MONITOR.describe()}}
+    # how each run was timed is its own record's ``method`` (the calls the timing made, the backends read back)
     print(f"PyTorch {torch.__version__} on {document['provenance']['gpu']}; NVML via {MONITOR.source}", flush=True)
     document["ceilings"] = ceilings()
     print(f"[{time.perf_counter() - started:6.1f} s] ceilings measured", flush=True)

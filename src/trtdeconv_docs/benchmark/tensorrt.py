@@ -14,7 +14,9 @@ optimization level with one timing cache shared by every build (``--timing-cache
 file across runs) and the engine inspector at ``DETAILED``; then measured by
 the engine module's timed execute (:class:`trtdeconv_docs.trt.engine.Timer`: CUDA-graph replay
 of ``execute_async_v3``, host enqueue apart, cold L2, per-layer ``IProfiler`` times, NVML state), and its output is checked on a slice against the
-float64 reference model under the tolerance rule (:mod:`.check`). Before the runs, the
+float64 reference model under the tolerance rule (:mod:`.check`). Each run's ``method`` says how it was built
+and timed, written by the code that did it (the builder's optimization level and timing cache, the calls the
+timing made: :meth:`trtdeconv_docs.trt.engine.Builder.method`, :meth:`~trtdeconv_docs.trt.engine.Timer.measure`). Before the runs, the
 ceilings and the GPU launch overhead are measured in the same process (:mod:`.trt_ceilings`). A build that TensorRT refuses is
 recorded as refused, with its messages. ``tensorrt.json`` in ``--out`` is rewritten
 after every run; ``python -m trtdeconv_docs.benchmark.merge`` turns it into the recording.
@@ -183,8 +185,7 @@ class Runner:
                          if r["status"] in plan.DONE and "earlier_method" not in r}  # the plan says what is not built
         self.started = time.perf_counter()
         self.cache_file = cache_file
-        self.cache_was_warm = bool(cache_file and Path(cache_file).is_file())
-        if self.cache_was_warm:
+        if cache_file and Path(cache_file).is_file():
             engines.seed_timing_cache(Path(cache_file).read_bytes())
         self.builder: Optional[engines.Builder] = None
         self.monitor = nvml.Monitor()
@@ -195,19 +196,14 @@ class Runner:
         self.references: Dict[Any, check.Slice] = {}
         self.deconvolution_outputs: Dict[Any, np.ndarray] = {}
         self.ceilings: Dict[str, Any] = {}
+        # how each run was built and timed is its own record's ``method``, written by the code that did it
         self.header = {"format": FORMAT, "provenance": provenance, "settings": {
-            "builder_optimization_level": "default", "workspace_bytes": WORKSPACE_BYTES,
+            "workspace_bytes": WORKSPACE_BYTES,
             "warmup": f"batches of {timing.WARMUP_BATCH} graph replays until 3 batch medians agree within "
                       f"{100 * timing.SETTLE_TOLERANCE:.0f} % (at most {timing.WARMUP_SECONDS} s)",
             "min_iterations": timing.MIN_ITERATIONS, "max_iterations": timing.MAX_ITERATIONS,
             "timed_seconds": timing.TIMED_SECONDS,
-            "timing": "CUDA events around each cudaGraphLaunch of a graph captured from one execute_async_v3",
-            "enqueue": f"host time of {timing.ENQUEUE_SAMPLES} execute_async_v3 calls, the stream drained between",
             "cold_l2": f"{timing.COLD_SAMPLES} replays after a memset of twice the L2, for working sets under twice the L2",
-            "per_layer": f"IProfiler over {engines.PROFILE_RUNS} unreplayed executions",
-            "fp16": "BuilderFlag.FP16 set and BuilderFlag.TF32 cleared",
-            "timing_cache": "one, shared by every build of the run" + (
-                ", read from a file written by an earlier run" if self.cache_was_warm else ", cold at start"),
             "time_budget_seconds": time_budget, "nvml": self.monitor.describe(), "l2_bytes": self.timer.l2_bytes,
             "check": f"batch 0, first {check.MAX_GROUPS} groups or {check.MAX_MAPS} output maps, "
                      "against the float64 reference model"}}
@@ -299,11 +295,13 @@ class Runner:
         output, measured = self.measure_and_check(run, engine, arrays, scales, kernel_quantized)
         record.update(status="measured", output_shape=list(output.shape), warnings=built.logger.lines()[:10],
                       tactics=[tactic(entry) for entry in layers], engine_layers=layers, **measured)
+        record["method"]["builder"] = built.method()
         if run.workload.profile:
             record["profile_shapes"] = {"opt": {"input_shape": list(run.workload.input_shape)}}
             for name, shape in zip(("min", "max"), (run.workload.profile[0], run.workload.profile[2])):
                 extra = {**arrays, "input": np.random.default_rng(1).uniform(-1, 1, shape).astype(np.float32)}
                 _, other = self.measure_and_check(run, engine, extra, scales, kernel_quantized, keep_output=False)
+                other.pop("method")  # the run's own
                 record["profile_shapes"][name] = {"input_shape": list(shape), **other}
         if run.precision.startswith("int8"):
             record["check"]["int8_reference"] = check.INT8_REFERENCE

@@ -10,7 +10,8 @@ Usage in a MyST page::
     ```
 
 The argument is what to show: ``provenance``, ``scope`` (what this recording measured anew and which
-earlier recording holds the rest), ``warmup`` (the warm-up rule of the recording's ``settings``), ``ceiling-rule``
+earlier recording holds the rest), ``build``, ``timing`` and ``pytorch-method`` (how the runs were built and timed,
+from their records: :mod:`.benchmark_method`), ``warmup`` (the warm-up rule of the recording's ``settings``), ``ceiling-rule``
 (the GEMM the recording's matmul ceilings ran and the spec window of :mod:`.specs`), ``ceilings``, ``workloads``, ``tensorrt``
 (every formulation and precision), ``pytorch`` (TensorRT vs PyTorch, same GPU run),
 ``roofline``, ``gap`` (per workload and precision: the floor, the fastest formulation of
@@ -43,12 +44,12 @@ from ..cassette import store as recordings
 from ..benchmark import analysis, kernels, merge, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
-from . import benchmark_charts, html_nodes, messages, tables
+from . import benchmark_charts, benchmark_method, html_nodes, messages, tables
 from .gallery import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
 
-KINDS = ("provenance", "scope", "warmup", "ceiling-rule", "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
+KINDS = ("provenance", "scope", "warmup", "ceiling-rule", *benchmark_method.VIEWS, "ceilings", "workloads", "tensorrt", "pytorch", "roofline", "gap", "verdicts", "refusals", "chart",
          "row", "compare", "families", "earlier")
 
 
@@ -110,18 +111,7 @@ def provenance_text(benchmark: analysis.Benchmark) -> str:
         date=trt["date"][:10], builds=run["builds"], build_seconds=f"{run['build_seconds']:.0f}",
         trt_seconds=f"{run['total_seconds']:.0f}", torch=torch["torch"], torch_cuda=torch["cuda"], cudnn=torch["cudnn"],
         torch_gpu=torch["gpu"], torch_date=torch["date"][:10], torch_seconds=f"{benchmark.pytorch['total_seconds']:.0f}"
-    ) + clocks_text(benchmark) + earlier_text(benchmark) + benchmark_sentence(reverification.latest())
-
-
-def clocks_text(benchmark: analysis.Benchmark) -> str:
-    """How the clocks were held, as the TensorRT run's NVML settings say (empty for a recording without them)."""
-    nvml = benchmark.tensorrt.get("settings", {}).get("nvml")
-    if not nvml:
-        return ""
-    if nvml.get("clock_policy", "").startswith("boost, unlocked"):
-        return _("时钟没有锁定（boost，按 GPU 自己的加速频率），每次运行前后的 NVML 读数（{source}）在记录里。").format(
-            source=nvml.get("source", "NVML"))
-    return _("时钟：{policy}。").format(policy=nvml.get("clock_policy", ""))
+    ) + earlier_text(benchmark) + benchmark_sentence(reverification.latest())
 
 
 def earlier_sessions(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
@@ -164,7 +154,7 @@ def variant_words(record: Dict[str, Any]) -> str:
 def scope_text(benchmark: analysis.Benchmark) -> str:
     """What this recording measured anew (workloads, formulations, precisions and layouts, counted from its runs),
     and where the rest of the plan comes from (its earlier sessions), for the method section."""
-    new = [r for r in benchmark.tensorrt["runs"] if r.get("status") == "measured" and "earlier_method" not in r]
+    new = benchmark_method.anew(benchmark.tensorrt)
     workloads = list(dict.fromkeys(r["workload"] for r in new))
     formulations = list(dict.fromkeys(r["formulation"] for r in new))
     parts = []
@@ -174,8 +164,7 @@ def scope_text(benchmark: analysis.Benchmark) -> str:
             formulation=_("反卷积本身") if formulation == "deconvolution" else f"``{formulation}``",
             count=len({r["workload"] for r in runs}),
             variants=_("、").join(dict.fromkeys(variant_words(r) for r in runs))))
-    graph = _("GPU 时间来自 CUDA graph 重放。") if new and all(r.get("cuda_graph") for r in new) else ""
-    text = graph + _("这份记录测了 {workloads} 个负载（{names}）的 {runs} 次 TensorRT 运行：{parts}。").format(
+    text = _("这份记录测了 {workloads} 个负载（{names}）的 {runs} 次 TensorRT 运行：{parts}。").format(
         workloads=len(workloads), names=_("、").join(f"``{w}``" for w in workloads), runs=len(new),
         parts=_("；").join(parts))
     for session in earlier_sessions(benchmark):
@@ -646,8 +635,9 @@ class BenchmarkDirective(SphinxDirective):
         """The nodes of one view."""
         if kind == "provenance":
             return [nodes.paragraph("", provenance_text(benchmark), classes=["benchmark-provenance"], translatable=False)]
-        if kind in ("scope", "warmup", "ceiling-rule"):
-            text = {"scope": scope_text, "warmup": warmup_text, "ceiling-rule": ceiling_rule_text}[kind](benchmark)
+        if kind in ("scope", "warmup", "ceiling-rule", *benchmark_method.VIEWS):
+            text = {"scope": scope_text, "warmup": warmup_text, "ceiling-rule": ceiling_rule_text,
+                    **benchmark_method.VIEWS}[kind](benchmark)
             return [nodes.paragraph("", "", *inline(text), translatable=False)]
         if kind == "earlier" and earlier_sessions(benchmark):
             headers, rows = TABLES[kind](benchmark)

@@ -94,6 +94,7 @@ class Builder:
         self.network = self.builder.create_network(versions.network_flags(trt))
         self.config = self.builder.create_builder_config()
         self.config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, workspace_bytes)
+        self.optimization_level = optimization_level
         if optimization_level is not None and hasattr(self.config, "builder_optimization_level"):
             self.config.builder_optimization_level = optimization_level
         self.config.profiling_verbosity = trt.ProfilingVerbosity.DETAILED
@@ -104,14 +105,15 @@ class Builder:
         for wanted, flag in ((int8, "INT8"), (fp16, "FP16"), (obey_precision, "OBEY_PRECISION_CONSTRAINTS")):
             if wanted and hasattr(trt.BuilderFlag, flag):
                 self.config.set_flag(getattr(trt.BuilderFlag, flag))
+        seed = _timing_cache_seed if timing_cache == SHARED else b""
         if timing_cache == FRESH:
             cache = self.config.create_timing_cache(b"")
         else:
             if timing_cache not in _timing_caches:
-                seed = _timing_cache_seed if timing_cache == SHARED else b""
                 _timing_caches[timing_cache] = self.config.create_timing_cache(seed)
             cache = _timing_caches[timing_cache]
         self.config.set_timing_cache(cache, False)
+        self.timing_cache = {"name": timing_cache, "seed_bytes": len(seed) if timing_cache != FRESH else 0}
         if algorithm_selector and hasattr(self.config, "algorithm_selector"):
             from .tactic_selector import LowestTactic
             self.config.algorithm_selector = self.selector = LowestTactic()
@@ -120,6 +122,15 @@ class Builder:
         self.build_seconds: Optional[float] = None
         self.engine_bytes: Optional[int] = None
         self.definition_errors: List[str] = []
+
+    def method(self) -> Dict[str, Any]:
+        """How this builder builds, read from what it set: the optimization level the builder config holds
+        (TensorRT's own default when none was asked; ``None`` where the config has no such attribute), the precision
+        flags it holds, and the timing cache it was given (:data:`SHARED`, :data:`FRESH` or a name; ``seed_bytes``:
+        what the shared cache started from)."""
+        level = getattr(self.config, "builder_optimization_level", None)
+        return {"optimization_level": None if level is None else int(level),
+                "optimization_level_asked": self.optimization_level, "timing_cache": dict(self.timing_cache)}
 
     def add_profile(self, shapes: Dict[str, Sequence[Sequence[int]]]) -> None:
         """One optimization profile: input name -> (min, opt, max) shapes."""
@@ -191,6 +202,7 @@ class _Buffers:
     def __init__(self, engine, inputs: Dict[str, np.ndarray], context=None):
         self.cudart, self.call = cuda_runtime.runtime_module(), cuda_runtime.call
         self.context = context or engine.create_execution_context()
+        self.context_call = self.context.execute_async_v3  # every launch's call; its name goes to the timing's record
         names = [engine.get_tensor_name(i) for i in range(engine.num_io_tensors)]
         self.inputs = [n for n in names if engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT]
         self.outputs = [n for n in names if n not in self.inputs]
@@ -245,7 +257,7 @@ class _Buffers:
 
     def launch(self, stream) -> None:
         """One ``execute_async_v3`` on ``stream``."""
-        if not self.context.execute_async_v3(int(stream)):
+        if not self.context_call(int(stream)):
             raise RuntimeError("execute_async_v3 returned False")
 
 
@@ -286,7 +298,9 @@ class Timer:
         warm-up, ``samples_ms``, ``latency_ms``, ``cuda_graph``), ``enqueue_ms`` (host),
         ``cold_l2`` for working sets under twice the L2, ``layer_samples_ms`` and
         ``layer_times_ms`` from ``profile_runs`` profiled executions (or ``layer_times_error``),
-        ``device_memory_bytes``, and ``nvml_before``/``nvml_after`` with a monitor.
+        ``device_memory_bytes``, ``nvml_before``/``nvml_after`` with a monitor, and ``method``: the names of what
+        the code called (the engine's ``call``, the graph ``launch``, the ``clock`` that read the events,
+        ``calls_per_launch``; ``per_layer``: the profiler's TensorRT interface, its executions and their call).
         """
         graphs, captured = self.graphs, None
         stream = int(graphs.stream)
@@ -299,13 +313,16 @@ class Timer:
                 outputs = buffers.copy_out(stream)
                 captured = graphs.capture_or_eager(buffers.launch)
                 record.update(graphs.measure(captured))
+                record["method"] = {"call": timing.name_of(buffers.context_call), **record["method"]}
                 record["enqueue_ms"] = graphs.enqueue_ms(buffers.launch)
                 record["working_set_bytes"] = buffers.nbytes()
                 if buffers.nbytes() < 2 * self.l2_bytes:
                     record["cold_l2"] = graphs.measure_cold(captured)
                 if profile_runs:
                     try:
-                        samples = self._profile(buffers, profile_runs)
+                        samples, profiler = self._profile(buffers, profile_runs)
+                        record["method"]["per_layer"] = {"profiler": profiler, "executions": profile_runs,
+                                                         "call": timing.name_of(buffers.context_call)}
                         record["layer_samples_ms"] = samples
                         record["layer_times_ms"] = {name: {**timing.statistics(times), "count": len(times)}
                                                     for name, times in samples.items()}
@@ -318,11 +335,12 @@ class Timer:
                 self._snapshot(record, "nvml_after")
         return outputs, record
 
-    def _profile(self, buffers: _Buffers, runs: int) -> Dict[str, List[float]]:
-        """Per-layer times (ms) of ``runs`` profiled executions (the context is this measurement's only)."""
+    def _profile(self, buffers: _Buffers, runs: int) -> Tuple[Dict[str, List[float]], str]:
+        """Per-layer times (ms) of ``runs`` profiled executions (the context is this measurement's only), and the
+        TensorRT interface the installed profiler implements (``IProfiler``)."""
         profiler = LayerProfiler()
         buffers.context.profiler = profiler
         for _ in range(runs):
             buffers.launch(self.graphs.stream)
             self.graphs.synchronize()
-        return profiler.times
+        return profiler.times, timing.name_of(type(profiler).__base__)

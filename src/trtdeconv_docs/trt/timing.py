@@ -38,6 +38,12 @@ LAUNCH_KERNELS = 100
 """How many tiny kernels one launch-overhead graph holds."""
 
 
+def name_of(function) -> str:
+    """The name of a function the timing called (``cudaEventElapsedTime``, ``execute_async_v3``), for the record's
+    ``method``: what the code called, not a description typed beside it."""
+    return getattr(function, "__name__", None) or type(function).__name__
+
+
 def statistics(samples) -> Dict[str, float]:
     """Median, quartiles and minimum of raw samples (ms), NumPy's linear interpolation."""
     values = np.asarray(samples, np.float64)
@@ -67,6 +73,7 @@ class GraphTimer:
         self.stream = stream if stream is not None else call(cudart.cudaStreamCreate)
         self.events = [call(cudart.cudaEventCreate) for _ in range(2 * MAX_ITERATIONS)]
         self.flush_buffer, self.flush_bytes = None, 0
+        self.replayed: Dict[str, str] = {}
 
     def synchronize(self) -> None:
         """Wait for the stream."""
@@ -102,20 +109,24 @@ class GraphTimer:
 
     def replay(self, captured, count: int, flush: bool = False) -> List[float]:
         """Milliseconds of each of ``count`` graph launches between events (``flush``: memset the L2 flush
-        buffer before each, outside the events)."""
+        buffer before each, outside the events). :attr:`replayed` then names the calls it made (:func:`name_of`)."""
         cudart, call = self.cudart, self.call
         count = min(count, MAX_ITERATIONS)
+        graph = "exec" in captured
+        launched = cudart.cudaGraphLaunch if graph else captured["enqueue"]
+        record, elapsed = cudart.cudaEventRecord, cudart.cudaEventElapsedTime
         for i in range(count):
             if flush:
                 call(cudart.cudaMemsetAsync, self.flush_buffer, i & 0xFF, self.flush_bytes, self.stream)
-            call(cudart.cudaEventRecord, self.events[2 * i], self.stream)
-            if "exec" in captured:
-                call(cudart.cudaGraphLaunch, captured["exec"], self.stream)
+            call(record, self.events[2 * i], self.stream)
+            if graph:
+                call(launched, captured["exec"], self.stream)
             else:
-                captured["enqueue"](int(self.stream))
-            call(cudart.cudaEventRecord, self.events[2 * i + 1], self.stream)
+                launched(int(self.stream))
+            call(record, self.events[2 * i + 1], self.stream)
         self.synchronize()
-        return [call(cudart.cudaEventElapsedTime, self.events[2 * i], self.events[2 * i + 1]) for i in range(count)]
+        self.replayed = {"launch": name_of(launched), "clock": name_of(elapsed)}
+        return [call(elapsed, self.events[2 * i], self.events[2 * i + 1]) for i in range(count)]
 
     def warm_up(self, captured) -> Dict[str, Any]:
         """Replay batches until the medians settle or :data:`WARMUP_SECONDS` pass; what it took."""
@@ -135,7 +146,8 @@ class GraphTimer:
         samples = self.replay(captured, iterations_for(warmup["batch_medians_ms"][-1]))
         per_call = [s / captured["repeat"] for s in samples]
         result = {"warmup": warmup, "samples_ms": per_call, "cuda_graph": "exec" in captured,
-                  "latency_ms": {**statistics(per_call), "iterations": len(per_call)}}
+                  "latency_ms": {**statistics(per_call), "iterations": len(per_call)},
+                  "method": {**self.replayed, "calls_per_launch": captured["repeat"]}}
         if "graph_error" in captured:
             result["graph_error"] = captured["graph_error"]
         return result
@@ -154,13 +166,14 @@ class GraphTimer:
 
     def enqueue_ms(self, enqueue: Callable[[int], None], count: int = ENQUEUE_SAMPLES) -> Dict[str, Any]:
         """Host milliseconds of each ``enqueue(stream)`` call (the stream drained between calls, outside the timing)."""
-        samples = []
+        samples, clock = [], time.perf_counter
         for _ in range(count):
-            started = time.perf_counter()
+            started = clock()
             enqueue(int(self.stream))
-            samples.append((time.perf_counter() - started) * 1e3)
+            samples.append((clock() - started) * 1e3)
             self.synchronize()
-        return {"samples_ms": samples, "latency_ms": {**statistics(samples), "iterations": len(samples)}}
+        return {"samples_ms": samples, "latency_ms": {**statistics(samples), "iterations": len(samples)},
+                "clock": name_of(clock)}
 
     def launch_overhead(self, enqueue_tiny: Callable[[int], None], kernels: int = LAUNCH_KERNELS) -> Dict[str, Any]:
         """GPU cost per kernel: one graph of ``kernels`` tiny launches, replayed, divided by ``kernels``;
