@@ -721,6 +721,7 @@ def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_n
     "bar = figure.colorbar(axis.imshow(y[0, 0], norm=Normalize(0, 98765.47)))\nbar.set_ticks([y.min(), y.max()])\n",
     # bar labels of recorded heights, or given labels of recorded values
     "(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2])\naxis.bar_label(bars, fmt='%.2f')\n"
+    "axis.bar_label(axis.bar([0.5, 1.5], y[0, 0, 2, :2]))\n"
     "axis.bar_label(axis.bar([0.5, 1.5], [1.5, 2.5]), labels=[str(y.min()), str(y.max())])\n",
 ])
 def test_an_example_drawing_recorded_numbers_into_a_figure_passes(tmp_path, code):

@@ -20,12 +20,14 @@ through TensorRT is a :class:`Problem`: it names the example, the printing line 
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
 ``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
 labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
-:data:`TICKS_DRAWN`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed number
-reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
+:data:`TICKS_DRAWN`), the axis limits Matplotlib picks tick labels from (:data:`AXIS_LIMITS`, unless the axes hide
+or place their ticks), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`), the bar values ``bar_label``
+writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed
+number reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
 layout and is not read.
 
 A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
-:mod:`trtdeconv_docs.pictures`) is followed: that module's flow, with the called function's parameters
+:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``), is followed: that module's flow, with the called function's parameters
 holding what the example hands it, and the figure calls of every function it reaches; a number typed in the
 module itself counts as well, and the problem names the function and the module's line. Other package
 functions are trusted (their results count as computations of their arguments).
