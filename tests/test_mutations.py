@@ -496,6 +496,8 @@ PAGE_MUTATIONS = {
     "ascii-x-size": ("输出 1x1x9x9。\n", "size '1×1×9×9'"),
     "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
     "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
+    "value-in-inline-code": ("中心元素打印为 `98765.47`。\n", "value '98765.47'"),
+    "inline-code-value-beside-its-own-copy": ("`98765.47` 即 `98765.47`，而 `x = 98765.47`。\n", "value '98765.47'"),
     "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
     "microseconds": ("一次运行约 5 微秒。\n", "quantity '5 µs'"),
     "micro-sign": ("一次运行约 3 µs。\n", "quantity '3 µs'"),
