@@ -496,6 +496,8 @@ PAGE_MUTATIONS = {
     "ascii-x-size": ("输出 1x1x9x9。\n", "size '1×1×9×9'"),
     "table-cell": ("| 输出 |\n|---|\n| (1, 1, 9, 9) |\n", "shape '(1, 1, 9, 9)'"),
     "admonition-value": (":::{warning}\n结果 12345.678\n:::\n", "value '12345.678'"),
+    "value-in-inline-code": ("中心元素打印为 `98765.47`。\n", "value '98765.47'"),
+    "inline-code-value-beside-its-own-copy": ("`98765.47` 即 `98765.47`，而 `x = 98765.47`。\n", "value '98765.47'"),
     "printed-array": ("```text\n[[1. 2. 3.]\n [4. 5. 6.]]\n```\n", "printed"),
     "microseconds": ("一次运行约 5 微秒。\n", "quantity '5 µs'"),
     "micro-sign": ("一次运行约 3 µs。\n", "quantity '3 µs'"),
@@ -660,13 +662,34 @@ TICK_AND_IMAGE_MUTATIONS = {
     "table-cells": ("axis.table(cellText=[['98765.47']], loc='bottom')\n", "98765.47"),
     "bar-labels": ("bars = axis.bar(range(2), [1, 2])\naxis.bar_label(bars, ['1.5', '2.5'])\n", "1.5"),
 }
+LIMIT_AND_BAR_MUTATIONS = {
+    # axis and colour limits, from which Matplotlib picks the tick labels it draws, and bar_label without labels, which
+    # writes the bars' heights (issue 18: holes left by the tick and image check)
+    "set-xlim": ("axis.set_xlim(0, 98765.47)\n", "98765.47"),
+    "set-ylim-keyword": ("axis.set_ylim(top=2.5)\n", "2.5"),
+    "pyplot-xlim": ("plt.xlim(1.5, 3)\n", "1.5"),
+    "axes-set-xlim": ("axis.set(xlim=(0, 98765.47), title='t')\n", "98765.47"),
+    "axis-limits-list": ("axis.axis([0, 1, 0, 98765.47])\n", "98765.47"),
+    "extent": ("(y,) = output.values()\naxis.imshow(y[0, 0], extent=(0, 1.5, 0, 1.5))\n", "1.5"),
+    "limit-beside-a-shape": ("(y,) = output.values()\naxis.set_xlim(-0.5, y.shape[3] - 0.5)\n", "0.5"),
+    "vmin-with-a-colour-bar": ("(y,) = output.values()\nfigure.colorbar(axis.imshow(y[0, 0], vmin=1.5))\n", "1.5"),
+    "vmax-of-a-heatmap": ("import seaborn\n(y,) = output.values()\nseaborn.heatmap(y[0, 0], vmax=98765.47)\n", "98765.47"),
+    "set-clim": ("(y,) = output.values()\nimage = axis.imshow(y[0, 0])\nfigure.colorbar(image)\nimage.set_clim(0, 2.5)\n",
+                 "2.5"),
+    "normalize": ("from matplotlib.colors import Normalize\n(y,) = output.values()\n"
+                  "figure.colorbar(axis.imshow(y[0, 0], norm=Normalize(vmin=0, vmax=100)))\n", "100"),
+    "bar-label-heights": ("bars = axis.bar(range(2), [1.5, 98765.47])\naxis.bar_label(bars)\n", "98765.47"),
+    "bar-label-scaled-output": ("(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2] * 2.5)\n"
+                                "axis.bar_label(bars, fmt='%.2f')\n", "2.5"),
+    "bar-label-horizontal": ("axis.bar_label(container=axis.barh([0], width=2.5))\n", "2.5"),
+}
 
 
-@pytest.mark.parametrize("name", sorted({**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS}))
+@pytest.mark.parametrize("name", sorted({**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS, **LIMIT_AND_BAR_MUTATIONS}))
 def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_number(tmp_path, name):
     from trtdeconv_docs.sphinx_ext import printed_numbers
 
-    code, number = {**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS}[name]
+    code, number = {**FIGURE_MUTATIONS, **TICK_AND_IMAGE_MUTATIONS, **LIMIT_AND_BAR_MUTATIONS}[name]
     path = _example_with(tmp_path, FIGURE + code)
     drawing = len(path.read_text(encoding="utf-8").splitlines())
     reports = [str(p) for p in printed_numbers.problems(path)]
@@ -690,6 +713,18 @@ def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_n
     "figure.colorbar(image, ax=axis, ticks=[y.min(), y.max()])\naxis.pcolormesh(range(6), range(6), y[0, 0])\n",
     # a formula's integer constants and an angle are not values
     "axis.set_title('full size (I-1)·S+DK; kernel rotated 180°; 2·S')\n",
+    # limits from the output's shape and values; typed limits of axes that hide or place their ticks
+    "(y,) = output.values()\naxis.set_xlim(0, y.shape[3])\naxis.set_ylim(top=y.max())\n"
+    "axis.imshow(y[0, 0], extent=(0, y.shape[3], y.shape[2], 0))\n",
+    "axis.set_xlim(-0.1, 98765.47)\naxis.axis('off')\nplt.ylim(-0.5, 2.5)\nplt.yticks([0.5], ['row'])\n",
+    # colour limits without a colour bar, or with one whose ticks are given
+    "(y,) = output.values()\naxis.imshow(y[0, 0], vmin=1.5, vmax=98765.47)\n",
+    "from matplotlib.colors import Normalize\n(y,) = output.values()\n"
+    "bar = figure.colorbar(axis.imshow(y[0, 0], norm=Normalize(0, 98765.47)))\nbar.set_ticks([y.min(), y.max()])\n",
+    # bar labels of recorded heights, or given labels of recorded values
+    "(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2])\naxis.bar_label(bars, fmt='%.2f')\n"
+    "axis.bar_label(axis.bar([0.5, 1.5], y[0, 0, 2, :2]))\n"
+    "axis.bar_label(axis.bar([0.5, 1.5], [1.5, 2.5]), labels=[str(y.min()), str(y.max())])\n",
 ])
 def test_an_example_drawing_recorded_numbers_into_a_figure_passes(tmp_path, code):
     from trtdeconv_docs.sphinx_ext import printed_numbers
@@ -712,6 +747,9 @@ PICTURE_MUTATIONS = {
     "package-imported-whole": ("import trtdeconv_docs.pictures\n"
                                "trtdeconv_docs.pictures.gather_figure(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5",
                                "gather_figure"),
+    "through-an-alias": ("draw = gather_figure\ndraw(stride, (3, 3), (1, 1), x * 2.5, w)\n", "2.5", "gather_figure"),
+    "through-an-alias-of-an-alias": ("import trtdeconv_docs.pictures as pictures\ndraw = pictures.gather_figure\nshow = draw\n"
+                                     "show(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5", "gather_figure"),
     "fractional-size": ("from trtdeconv_docs.pictures import output_size_figure\noutput_size_figure(stride, (3.5, 3))\n",
                         "3.5", "output_size_figure"),
 }
@@ -741,6 +779,8 @@ HELPER_MUTATIONS = {
                              "1.5"),
     "cell-values-scaled": ('else f"{array[index]:g}"', 'else f"{array[index] * 2.5:g}"', "plot_20_pictures_gather.py",
                            "gather_figure(stride, (3, 3), (1, 1), x, w)", "2.5"),
+    "limits-with-their-ticks-shown": ('ax.set_ylim(2 * len(rows), -0.6)\n    ax.axis("off")', "ax.set_ylim(2 * len(rows), -0.6)",
+                                      "plot_21_pictures_groups_and_sizes.py", "output_size_figure(resolve(", "0.6"),
     "tick-positions-drawn": ("range(layer.num_output_maps)], [str(m) for m in range(layer.num_output_maps)])",
                              "range(layer.num_output_maps)])  # labelled with the positions",
                              "plot_21_pictures_groups_and_sizes.py", "groups_figure(groups, 6, 3)", "0.5"),
@@ -777,6 +817,16 @@ def test_the_picture_helpers_are_followed_and_their_own_text_has_no_typed_value(
     assert printed_numbers.drawing_module("trtdeconv_docs.session") is None  # draws nothing: not followed
     for example in ("plot_20_pictures_gather.py", "plot_21_pictures_groups_and_sizes.py"):
         assert printed_numbers.problems(EXAMPLES / example) == []
+
+
+def test_a_picture_helper_called_through_an_alias_with_recorded_numbers_passes(tmp_path):
+    """Control of the alias mutations: the alias is followed, and draws only what plot_20 hands it."""
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    path = tmp_path / "plot_20_pictures_gather.py"
+    path.write_text((EXAMPLES / path.name).read_text(encoding="utf-8") + "\n# %%\ndraw = gather_figure\n"
+                    "draw(stride, (3, 3), (1, 1), x, w)\n", encoding="utf-8")
+    assert printed_numbers.problems(path) == []
 
 
 def test_every_example_prints_and_draws_only_numbers_with_a_source():

@@ -197,3 +197,27 @@ def test_a_value_in_gallery_prose_is_sourced_by_the_same_number_in_the_examples_
     page = _gallery_page(nodes.paragraph("", "The kernel is scaled by 12345.678."))
     found = [(l.kind, l.literal) for l, _ in unsourced(page, example, "examples/plot_x.py", set())]
     assert found == ([] if sourced else [("value", "12345.678")])
+
+
+@pytest.mark.parametrize("code, sourced", [
+    ("", False),  # `98765.47` alone on the page: a value typed by hand
+    ("```python\nscale = 98765.47\n```\n", True),  # the page's code block writes the same whole number
+    ("```python\nscale = 98765.4721\n```\n", False),  # a longer number is no source
+    ("```python\n>>> print(98765.47)\n98765.47\n```\n", True),  # a doctest on the page prints it
+])
+def test_a_value_in_inline_code_is_a_value_sourced_like_one_in_prose(tmp_path, code, sourced):
+    """An inline code span that is a number (`98765.47`) states a value; inline code that is code, or a short
+    number, states none; a value is sourced by the page's code blocks and doctests, never by its own inline code."""
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    from trtdeconv_docs.sphinx_ext.rendered_literals import literals, unsourced
+
+    page = tmp_path / "page.md"
+    page.write_text(code + "`98765.47`, `np.float32(98765.47)`, `0.0009`, `1.5`\n", encoding="utf-8")
+    spans = [nodes.literal(text, text) for text in ("98765.47", "np.float32(98765.47)", "0.0009", "1.5")]
+    document = new_document("page.md")
+    document += nodes.paragraph("", "", *spans)
+    assert [(l.kind, l.literal) for l, _ in literals(document, "docs/page.md")] == [("value", "98765.47")]
+    found = [(l.kind, l.literal) for l, _ in unsourced(document, page, "docs/page.md", set())]
+    assert found == ([] if sourced else [("value", "98765.47")])

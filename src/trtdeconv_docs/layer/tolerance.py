@@ -5,7 +5,7 @@ tap, plus the bias). Whatever order TensorRT adds them in, floating-point summat
 with unit roundoff ``u`` is off by at most ``gamma(n) * sum(|terms|)`` with
 ``gamma(n) = n*u / (1 - n*u)`` (Higham, *Accuracy and Stability of Numerical
 Algorithms*, eq. 3.4). So an element whose terms span 10^-4 .. 10^4 is exact only to
-float32 precision of its largest terms: ``98765.4321`` prints as ``98765.43``.
+float32 precision of its largest terms (the examples' centre element: :doc:`/tolerance`).
 
 Precisions, from how TensorRT computed the layer:
 

@@ -20,12 +20,14 @@ through TensorRT is a :class:`Problem`: it names the example, the printing line 
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
 ``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
 labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
-:data:`TICKS_DRAWN`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed number
-reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
+:data:`TICKS_DRAWN`), the axis limits Matplotlib picks tick labels from (:data:`AXIS_LIMITS`, unless the axes hide
+or place their ticks), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`), the bar values ``bar_label``
+writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed
+number reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
 layout and is not read.
 
 A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
-:mod:`trtdeconv_docs.pictures`) is followed: that module's flow, with the called function's parameters
+:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``), is followed: that module's flow, with the called function's parameters
 holding what the example hands it, and the figure calls of every function it reaches; a number typed in the
 module itself counts as well, and the problem names the function and the module's line. Other package
 functions are trusted (their results count as computations of their arguments).
@@ -95,6 +97,29 @@ IMAGES = {
 """Matplotlib (and seaborn's ``heatmap``) calls that draw an array's values as colours (the colour bar prints them;
 an annotated heatmap writes them in its cells) or contour levels. A coordinate grid (``pcolormesh(x, y, c)``'s
 ``x, y``) is layout."""
+AXIS_LIMITS = {
+    # method: (the axes it bounds, positions, keywords of the limits)
+    "set_xlim": ("x", (0, 1), ("left", "right", "xmin", "xmax")), "xlim": ("x", (0, 1), ("left", "right", "xmin", "xmax")),
+    "set_ylim": ("y", (0, 1), ("bottom", "top", "ymin", "ymax")), "ylim": ("y", (0, 1), ("bottom", "top", "ymin", "ymax")),
+    "axis": ("xy", (0,), ("xmin", "xmax", "ymin", "ymax")),
+}
+"""Calls that bound an axis, from which Matplotlib picks the ticks it labels (``set_xlim(0, 98765.47)`` labels
+``0`` .. ``80000``): the limits are drawn text unless the same axes hide their ticks or place them
+(:data:`TICKS_HIDDEN`)."""
+LIMIT_KEYWORDS = {"extent": "xy", "xlim": "x", "ylim": "y"}
+"""Keywords that bound axes in any call (``imshow(..., extent=...)``, ``axis.set(xlim=...)``)."""
+TICKS_HIDDEN = {"x": ("set_xticks", "xticks"), "y": ("set_yticks", "yticks")}
+"""Calls on the same axes after which an axis's limits pick no tick label: ticks placed by hand (checked themselves
+as :data:`TICK_POSITIONS`), besides ``axis("off")`` and ``set_axis_off()``, which hide both axes."""
+COLOUR_LIMITS = {"set_clim": ((0, 1), ("vmin", "vmax")), "clim": ((0, 1), ("vmin", "vmax"))}
+COLOUR_KEYWORDS = frozenset({"vmin", "vmax", "clim"})
+NORMS = frozenset({"Normalize", "TwoSlopeNorm", "CenteredNorm", "LogNorm", "SymLogNorm", "PowerNorm", "AsinhNorm",
+                   "BoundaryNorm"})
+"""Colour limits (``vmin=``/``vmax=`` in any call, ``set_clim``, a norm's every argument): a colour bar that picks its
+own ticks labels them, so they are drawn text when the example draws one (:meth:`_Flow.colour_bar_labels`)."""
+BARS = {"bar": ((1,), ("height",)), "barh": ((1,), ("width",))}
+"""The values a bar container holds (a bar's height, a horizontal bar's width): ``bar_label(bars)`` without labels
+writes them above the bars."""
 READS = frozenset({"open", "eval", "exec", "input", "np.load", "np.loadtxt", "np.fromfile", "np.genfromtxt",
                    "np.frombuffer", "numpy.load", "json.load", "json.loads", "pickle.load", "pickle.loads"})
 """Calls whose numbers come from outside the example's visible computation (a file, a string evaluated)."""
@@ -271,6 +296,7 @@ class _Flow:
         self.session_classes: Set[str] = set()
         self.tensorrt: Set[str] = set()  # names holding a session or an object of its network
         self.to_tensorrt: Set[Typed] = set()  # typed numbers handed to TensorRT (in the recording)
+        self._colour_bar: Optional[bool] = None  # colour_bar_labels(), once
         self._index(tree, tree)
         self._imports()
 
@@ -312,6 +338,23 @@ class _Flow:
                         self.modules.add(name)
                         if module.split(".")[0] == "trtdeconv_docs":
                             self.package.add(name)
+        self._aliases()
+
+    def _aliases(self) -> None:
+        """``draw = gather_figure``, ``draw = pictures.gather_figure``: a name assigned a function or module of the
+        package stands for it (its calls are followed like the original's), through any chain of such names."""
+        assigned = [(t.id, dotted(n.value)) for n in ast.walk(self.tree) if isinstance(n, ast.Assign)
+                    for t in n.targets if isinstance(t, ast.Name) and dotted(n.value)]
+        changed = True
+        while changed:
+            changed = False
+            for name, value in assigned:
+                root, _, rest = value.partition(".")
+                origin = self.origins.get(root, "")
+                if name not in self.origins and origin.split(".")[0] == "trtdeconv_docs":
+                    self.origins[name] = origin + ("." + rest if rest else "")
+                    (self.helpers if root in self.helpers else self.package).add(name)
+                    changed = True
 
     def lookup(self, name: str, scope: ast.AST) -> FrozenSet[Typed]:
         while True:
@@ -602,10 +645,10 @@ class _Flow:
                             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in self.functions)
         return seen
 
-    @staticmethod
-    def shown(node: ast.Call) -> List[ast.expr]:
+    def shown(self, node: ast.Call, scope: ast.AST) -> List[ast.expr]:
         """The arguments of ``node`` that reach the reader: all of a print's; of a figure call, its text, the tick
-        positions it labels with themselves and the array an image or a table draws."""
+        positions it labels with themselves, the limits it picks tick labels from, the array an image or a table
+        draws and the bar values ``bar_label`` writes."""
         if dotted(node.func) in PRINTS:
             return list(node.args)
         method = node.func.attr if isinstance(node.func, ast.Attribute) else \
@@ -628,7 +671,83 @@ class _Flow:
             positions, named = IMAGES[method]
             keywords.update(named)
             arguments += [node.args[i] for i in positions.get(len(node.args), ())]
-        return arguments + [keyword.value for keyword in node.keywords if keyword.arg in keywords]
+        if method == "bar_label" and len(node.args) < 2 and "labels" not in given:
+            containers = node.args[:1] + [keyword.value for keyword in node.keywords if keyword.arg == "container"]
+            arguments += [value for container in containers for value in self._bar_values(container, scope)]
+        return arguments + self._limits(node, method, scope) + [
+            keyword.value for keyword in node.keywords if keyword.arg in keywords]
+
+    def _bar_values(self, container: ast.expr, scope: ast.AST) -> List[ast.expr]:
+        """What ``bar_label(container)`` writes: the heights (widths) handed to the ``bar`` (``barh``) calls that made
+        ``container``, written in the call or assigned to its name in the scope holding it; else the container."""
+        holding = self._scope_holding(container.id, scope) if isinstance(container, ast.Name) else scope
+        calls = [container] if isinstance(container, ast.Call) else [
+            n.value for n in ast.walk(self.tree) if isinstance(n, ast.Assign) and self.scope_of.get(n) is holding and
+            any(isinstance(t, ast.Name) and t.id == container.id for t in n.targets)] \
+            if isinstance(container, ast.Name) else []
+        bars = [c for c in calls if isinstance(c, ast.Call) and isinstance(c.func, ast.Attribute) and c.func.attr in BARS]
+        if not bars or len(bars) != len(calls):
+            return [container]
+        return [value for call in bars for value in
+                [call.args[i] for i in BARS[call.func.attr][0] if i < len(call.args)] +
+                [keyword.value for keyword in call.keywords if keyword.arg in BARS[call.func.attr][1]]]
+
+    def _limits(self, node: ast.Call, method: str, scope: ast.AST) -> List[ast.expr]:
+        """The axis limits ``node`` gives whose axes label ticks chosen from them (:data:`AXIS_LIMITS`,
+        :data:`LIMIT_KEYWORDS`; an int written beside a bound that reads a shape is an index range's end, like
+        ``range``), and its colour limits when a colour bar labels them (:data:`COLOUR_LIMITS`)."""
+        receiver = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+        bounds = [(LIMIT_KEYWORDS[k.arg], [k.value]) for k in node.keywords if k.arg in LIMIT_KEYWORDS]
+        if method in AXIS_LIMITS:
+            axes, positions, named = AXIS_LIMITS[method]
+            bounds.append((axes, [node.args[i] for i in positions if i < len(node.args)] +
+                           [keyword.value for keyword in node.keywords if keyword.arg in named]))
+        found = []
+        for axes, values in bounds:
+            if not all(self._ticks_hidden(receiver, axis, scope) for axis in axes):
+                values = [e for v in values for e in (v.elts if isinstance(v, (ast.Tuple, ast.List)) else [v])]
+                index_range = any(self._counts(value) for value in values)  # set_xlim(0, y.shape[3]): indices
+                found += [value for value in values if not (index_range and _layout(value))]
+        if self.colour_bar_labels():
+            positions, named = COLOUR_LIMITS.get(method, ((), ()))
+            found += [node.args[i] for i in positions if i < len(node.args)] + (list(node.args) if method in NORMS else [])
+            found += [keyword.value for keyword in node.keywords
+                      if keyword.arg in COLOUR_KEYWORDS or keyword.arg in named or method in NORMS]
+        return found
+
+    def _ticks_hidden(self, receiver: str, axis: str, scope: ast.AST) -> bool:
+        """Whether the axes ``receiver`` (``ax``, ``plt``) of ``scope`` hide their ticks (``axis("off")``,
+        ``set_axis_off()``) or place those of ``axis`` ("x", "y") by hand, anywhere in ``scope``."""
+        for call in (n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            if not receiver or dotted(call.func.value) != receiver or self.scope_of.get(call) is not scope:
+                continue
+            name, first = call.func.attr, call.args[0] if call.args else None
+            if name == "set_axis_off" or name == "axis" and isinstance(first, ast.Constant) and first.value in ("off", False) \
+                    or name in TICKS_HIDDEN[axis] or name == "set" and any(k.arg == f"{axis}ticks" for k in call.keywords):
+                return True
+        return False
+
+    def colour_bar_labels(self) -> bool:
+        """Whether this source draws a colour bar that picks its own ticks (from the colour limits): a ``colorbar``
+        call without ``ticks=`` whose ticks are not set afterwards, or a seaborn ``heatmap`` without ``cbar=False``."""
+        if self._colour_bar is None:
+            self._colour_bar = self._draws_colour_bar()
+        return self._colour_bar
+
+    def _draws_colour_bar(self) -> bool:
+        set_later = {dotted(n.func.value) for n in ast.walk(self.tree) if isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Attribute) and n.func.attr == "set_ticks"}
+        for call in (n for n in ast.walk(self.tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+            keywords = {k.arg: k.value for k in call.keywords}
+            parent = self.parents.get(call)
+            named = [t.id for t in parent.targets if isinstance(t, ast.Name)] if isinstance(parent, ast.Assign) else []
+            if call.func.attr == "colorbar" and "ticks" not in keywords and not set_later & set(named) and not (
+                    isinstance(parent, ast.Attribute) and parent.attr == "set_ticks"):
+                return True
+            if call.func.attr == "heatmap" and not (isinstance(keywords.get("cbar"), ast.Constant)
+                                                    and keywords["cbar"].value is False):
+                return True
+        return False
 
     def printed(self, functions: Optional[List[ast.AST]] = None, stack: Tuple[str, ...] = ()) -> List[tuple]:
         """Every typed number that reaches a print or a figure, once the flow is known (in ``functions`` only,
@@ -637,8 +756,8 @@ class _Flow:
         calls = {id(n): n for f in ([self.tree] if functions is None else functions) for n in ast.walk(f)
                  if isinstance(n, ast.Call)}
         for node in calls.values():
-            shown = self.shown(node)
             scope = self.scope_of.get(node, self.tree)
+            shown = self.shown(node, scope)
             typed = set(self.typed(ast.Tuple(shown, ast.Load()), scope)) - self.to_tensorrt if shown else set()
             for number in sorted(typed, key=lambda t: (t.line, t.text)):
                 found.append((node.lineno, number, dotted(node.func) not in PRINTS, ""))

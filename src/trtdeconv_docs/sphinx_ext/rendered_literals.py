@@ -9,7 +9,8 @@ list items, math (inline or display, one line or many, amsmath or not) and code 
 the Chinese edition and the English one. It adds one kind:
 
 ``value``
-    a number with five or more significant digits (``98765.47``) in text or math, which reads
+    a number with five or more significant digits (``98765.47``) in text or math, or an inline code span that is
+    such a number and nothing else (code such as ``np.float32(98765.43)`` states nothing), which reads
     like one of TensorRT's outputs; it is sourced when it is a recorded output of one of the
     page's examples rounded to the digits shown, or is a whole number written in a doctest or
     the code (:func:`.page_literals.code_numbers`: an example's code line that creates the input
@@ -118,11 +119,15 @@ def literals(doctree: nodes.document, page: str) -> Iterator[Tuple[Literal, node
         language = node.get("language") or node.get("lang") or ""
         if language.lower() not in CODE_LANGUAGES and ARRAY_ROW.search(text):
             yield Literal(page, "printed", text.strip(), _line(node)), node
-    for node in doctree.findall(nodes.literal):  # an inline code span that is a shape or size states a number
+    for node in doctree.findall(nodes.literal):  # an inline code span that is a shape, a size or a value states it
         text = node.astext().strip()
-        if not generated(node) and (TUPLE.fullmatch(text) or PRODUCT.fullmatch(text) or ASCII_PRODUCT.fullmatch(text)):
+        if generated(node):
+            continue
+        if TUPLE.fullmatch(text) or PRODUCT.fullmatch(text) or ASCII_PRODUCT.fullmatch(text):
             kind = "shape" if text.startswith("(") else "size"
             yield Literal(page, kind, text.replace("x", "×"), _line(node)), node
+        elif VALUE.fullmatch(text) and significant_digits(text) >= 5:  # `98765.43`, not `np.float32(98765.43)`
+            yield Literal(page, "value", text, _line(node)), node
     for node in doctree.findall(nodes.Text):
         parent = node.parent
         if generated(parent) or _inside(parent, CODE_BLOCKS + (nodes.math, nodes.math_block, nodes.literal,
