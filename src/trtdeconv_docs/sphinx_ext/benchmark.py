@@ -23,6 +23,9 @@ cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
 read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording is a build error.
+
+The role ``{trt-benchmark-said}`per-layer``` puts one fact of :data:`.benchmark_method.INLINE` (from the same
+recording) inside a sentence of the page.
 """
 
 from __future__ import annotations
@@ -705,7 +708,8 @@ def said_role(role, rawtext, text, lineno, inliner, options=None, content=None):
         said = benchmark_method.INLINE[text](load(folder))
     except (recordings.RecordingError, KeyError, ValueError) as error:
         message = inliner.reporter.error(f"trt-benchmark-said in page {env.docname!r}: "
-                                         f"{error.args[0] if isinstance(error, KeyError) else error}", line=lineno)
+                                         f"{error.args[0] if isinstance(error, KeyError) else error}; record with the "
+                                         "benchmark runners on a GPU (see trtdeconv_docs.benchmark)", line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
     # no ``translatable`` attribute: Sphinx's RemoveTranslatableInline unwraps such inlines to the paragraph's end;
     # the benchmark- class tells the rendered-literals check that its text is generated
