@@ -251,7 +251,7 @@ def test_a_family_kept_without_a_measured_alternative_says_no_alternative_was_me
         assert "没有测量其他写法" in cells[2] and "没有测量任何等价写法" in cells[3]
         earlier = directive.earlier_alternatives(bench, row)
         assert all(f"``{r['id']}``" in cells[3] and "earlier_method" in r for r in earlier)
-        assert ("旧方法" in cells[3]) == bool(earlier)
+        assert ("旧记录测得" in cells[3]) == bool(earlier)
 
 
 def test_the_warmup_words_come_from_the_recorded_rule(bench):

@@ -195,6 +195,9 @@ def test_merge_carries_the_earlier_runs_the_new_run_did_not_measure_and_keeps_th
     carried = [r for r in bench.tensorrt["runs"] if "earlier_method" in r]
     assert sorted(r["id"] for r in carried) == sorted(dropped)
     assert all(analysis.unusable(r) == analysis.EARLIER_METHOD for r in carried)
+    # the mark names the earlier file's format and date only: how it timed is what its runs record (issue 21)
+    earlier = recordings.read_json(fake / "tensorrt.json")
+    assert {r["earlier_method"] for r in carried} == {f"format {earlier.get('format', 1)}, {earlier['provenance']['date'][:10]}"}
     assert bench.tensorrt["sessions"][-1]["carried_runs"] == 3
     assert not any("earlier_method" in r for r in bench.pytorch["runs"])  # every PyTorch id was measured anew
     shown = {r["id"] for row in analysis.gap_rows(bench) for r in [row["run"]]}

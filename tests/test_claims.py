@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sphinx.errors import SphinxWarning
 
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.claims import evaluate, registry
 from trtdeconv_docs.claims.evidence import Evidence
 from trtdeconv_docs.cassette.publisher import publish, write_json
 
+from .support.sphinx_failure import failed_build_message
 from .support.paths import TENSORS
 
 EXAMPLE = "plot_14_int8_tactics.json"
@@ -61,13 +61,7 @@ def test_a_claim_that_holds_shows_its_statement_its_fact_and_its_runs(app):
 @pytest.mark.sphinx("html", testroot="claims", srcdir="claims-fail", freshenv=True, warningiserror=True)
 def test_a_rerecorded_fact_that_makes_the_claim_false_fails_the_build_naming_claim_page_and_run(app):
     publish_tensors(app, fp32_tactic)
-    try:  # the site builds with warnings as errors: Sphinx < 8.1 raises, later ones end with status 1
-        app.build()
-    except SphinxWarning as failure:
-        message = str(failure)
-    else:
-        assert app.statuscode == 1
-        message = app.warning.getvalue()
+    message = failed_build_message(app)
     assert "claim 'int8.one_group_int8_kernel' on page 'index' does not hold" in message
     assert "plot_14_int8_tactics.py:int8_2d_one_group" in message
     assert "f32f32_f32f32" in message

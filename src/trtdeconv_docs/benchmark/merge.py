@@ -12,7 +12,7 @@ from the PyTorch runner).
 ``--earlier FOLDER`` (a verified recording, usually ``recordings/benchmark`` itself) carries
 its runs that the new runs did not measure (an id the new run has not at all, or has as
 ``not_run`` or ``failed``) into the new files, each marked with ``earlier_method``: the
-earlier file's format, method and date. They stay visible in the raw tables and never enter a
+earlier file's format and date (how it timed is what its runs record, never a description typed here). They stay visible in the raw tables and never enter a
 comparison, a chart or a verdict (``benchmark.analysis.unusable``), because they were timed
 another way. The earlier provenances are kept under ``sessions`` of each file.
 """
@@ -36,19 +36,12 @@ TARGET = root() / "benchmark"
 
 NOT_MEASURED = ("not_run", "failed")
 """A new run's statuses that an earlier measurement of the same id may fill."""
-METHODS = {
-    (tensorrt_file, 1): "CUDA events around each execute_async_v3 (no CUDA graph), FP16 builds with TF32 allowed",
-    (pytorch_file, 1): "CUDA events around each eager call (no CUDA graph)",
-    (pytorch_file, 2): "CUDA events around each eager call (no CUDA graph)",
-}
-"""How the earlier formats timed (the second edition, TensorRT format 2 and PyTorch format 3, replays CUDA graphs)."""
 
 
-def carry_earlier(document: Dict[str, Any], earlier: Dict[str, Any], name: str) -> int:
+def carry_earlier(document: Dict[str, Any], earlier: Dict[str, Any]) -> int:
     """Fill ``document``'s unmeasured run ids from ``earlier`` (each marked ``earlier_method``); how many."""
     new = {record["id"]: index for index, record in enumerate(document["runs"])}
     fmt = earlier.get("format", 1)
-    method = METHODS.get((name, fmt), f"format {fmt}")
     date = earlier["provenance"]["date"][:10]
     carried = 0
     for record in earlier["runs"]:
@@ -57,7 +50,7 @@ def carry_earlier(document: Dict[str, Any], earlier: Dict[str, Any], name: str) 
         index = new.get(record["id"])
         if index is not None and document["runs"][index].get("status") not in NOT_MEASURED:
             continue
-        kept = {**record, "earlier_method": f"format {fmt}, {date}: {method}"}
+        kept = {**record, "earlier_method": f"format {fmt}, {date}"}
         if index is None:
             document["runs"].append(kept)
         else:
@@ -86,7 +79,7 @@ def merge(tensorrt_dir: Path, pytorch_dir: Path, target: Path = TARGET, command:
             if earlier is None:
                 shutil.copyfile(path, Path(scratch) / name)
                 continue
-            carried = carry_earlier(documents[name], read_json(Path(earlier) / name), name)
+            carried = carry_earlier(documents[name], read_json(Path(earlier) / name))
             print(f"{name}: {carried} runs carried from {earlier} (marked earlier_method)", file=sys.stderr)
             write_json(Path(scratch) / name, documents[name])
         publish(scratch, target, {"tensorrt": documents[tensorrt_file]["provenance"],

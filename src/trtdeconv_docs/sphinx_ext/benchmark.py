@@ -23,6 +23,9 @@ cited by a recommendation) and ``compare`` (``:runs:`` two runs: which is faster
 how much, with both rows). Every number is computed here from the raw samples of the
 recording (:mod:`trtdeconv_docs.benchmark.analysis`, :mod:`trtdeconv_docs.benchmark.roofline`),
 read through :mod:`trtdeconv_docs.cassette.store`; a missing or edited recording is a build error.
+
+The role ``{trt-benchmark-said}`per-layer``` puts one fact of :data:`.benchmark_method.INLINE` (from the same
+recording) inside a sentence of the page.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..cassette import reverification
 from ..cassette import store as recordings
-from ..benchmark import analysis, kernels, merge, pytorch_file, roofline, specs, tensorrt_file
+from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensorrt_file
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
 from . import benchmark_charts, benchmark_method, html_nodes, messages, tables
@@ -119,25 +122,24 @@ def earlier_sessions(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
     return [session for session in benchmark.tensorrt.get("sessions", []) if session.get("carried_runs")]
 
 
-def method_words(session: Dict[str, Any]) -> str:
-    """How an earlier TensorRT session timed (:data:`.merge.METHODS` of its format), in the page's language."""
-    method = merge.METHODS.get((tensorrt_file, session.get("format", 1)), f"format {session.get('format', 1)}")
-    words = {merge.METHODS[(tensorrt_file, 1)]: _("每次 ``execute_async_v3`` 前后各记一个 CUDA 事件、没有 CUDA graph，"
-                                                   "FP16 构建允许 TF32")}
-    return words.get(method, f"``{method}``")
+def carried_runs(benchmark: analysis.Benchmark, session: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The runs :func:`.merge.carry_earlier` carried from ``session`` (their ``earlier_method`` names its format and
+    date)."""
+    mark = f"format {session.get('format', 1)}, {session['provenance']['date'][:10]}"
+    return [r for r in benchmark.tensorrt["runs"] if r.get("earlier_method", "").split(":", 1)[0] == mark]
 
 
 def earlier_session_words(benchmark: analysis.Benchmark, session: Dict[str, Any]) -> str:
-    """One earlier session: its GPU, date and timing method, and how it differs from this recording."""
+    """One earlier session: its GPU, date and recording format, and whether its GPU differs from this recording's."""
     other_gpu = session["provenance"]["gpu"] != benchmark.tensorrt["provenance"]["gpu"]
-    return _("{gpu} 上 {date} 的旧记录（{method}；{difference}）").format(
-        gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10], method=method_words(session),
-        difference=_("计时方式不同、GPU 也不同") if other_gpu else _("计时方式不同"))
+    return _("{gpu} 上 {date} 的旧记录（记录格式 {format}，本记录是格式 {current}{gpu_differs}）").format(
+        gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10], format=session.get("format", 1),
+        current=benchmark.tensorrt.get("format", 1), gpu_differs=_("；GPU 也不同") if other_gpu else "")
 
 
 def earlier_text(benchmark: analysis.Benchmark) -> str:
     """The runs carried from earlier recordings (:func:`.merge.carry_earlier`), if any."""
-    parts = [_("另有 {count} 次 TensorRT 运行来自 {gpu} 上 {date} 的旧记录（旧方法测得，不计入）。").format(
+    parts = [_("另有 {count} 次 TensorRT 运行来自 {gpu} 上 {date} 的旧记录（不计入）。").format(
         count=session["carried_runs"], gpu=session["provenance"]["gpu"], date=session["provenance"]["date"][:10])
         for session in earlier_sessions(benchmark)]
     return "".join(parts)
@@ -171,6 +173,7 @@ def scope_text(benchmark: analysis.Benchmark) -> str:
         text += _("计划中其余的运行保留{session}的 {count} 次测量，单独列在页末的“旧记录”表里，"
                   "不与本记录的运行同表，也不进入任何比较、图或结论。").format(
             session=earlier_session_words(benchmark, session), count=session["carried_runs"])
+        text += benchmark_method.earlier_method_text(session, carried_runs(benchmark, session))
     return text
 
 
@@ -413,7 +416,7 @@ def family_gain(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> str:
         return _("本记录未测量")
     if row["recommended"] != "deconvolution" and chosen is None:
         if row["earlier"] is not None:
-            return _("本记录没有重测 ``{formulation}``；这条建议来自旧方法测得的 {run}（不计入）").format(
+            return _("本记录没有重测 ``{formulation}``；这条建议来自旧记录测得的 {run}（不计入）").format(
                 formulation=row["recommended"], run=f"``{row['earlier']['id']}``")
         return _("本记录没有测量 ``{formulation}``").format(formulation=row["recommended"])
     if row["recommended"] == "deconvolution":
@@ -421,7 +424,7 @@ def family_gain(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> str:
             text = _("本记录只测了反卷积本身（{run}），没有测量任何等价写法，无从比较").format(run=f"``{deconvolution['id']}``")
             earlier = earlier_alternatives(benchmark, row)
             if earlier:
-                text += _("；“保留反卷积”这条建议来自旧方法测得的 {runs}（不计入）").format(
+                text += _("；“保留反卷积”这条建议来自旧记录测得的 {runs}（不计入）").format(
                     runs=_("、").join(f"``{r['id']}``" for r in earlier))
             return text
         chosen, deconvolution = deconvolution, alternative  # the gain of keeping the deconvolution
@@ -542,7 +545,7 @@ def row_details_table(benchmark: analysis.Benchmark, run_ids: Sequence[str]):
 
 def reason_words(reason: str, record: Dict[str, Any]) -> str:
     """:func:`.analysis.unusable`'s reason in the build's language."""
-    words = {analysis.EARLIER_METHOD: _("旧方法测得"), "unverified INT8 output": _("INT8 输出未核验"),
+    words = {analysis.EARLIER_METHOD: _("旧记录测得"), "unverified INT8 output": _("INT8 输出未核验"),
              "output outside the tolerance rule": _("输出超出容差"),
              "output has unwritten or non-finite elements": _("输出有未写入或非有限的元素")}
     return words.get(reason) or status_text(record.get("status", reason))
@@ -692,11 +695,33 @@ class BenchmarkDirective(SphinxDirective):
         return result + [table_node(headers, rows)] + details_nodes(benchmark, run_ids)
 
 
+def said_role(role, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{trt-benchmark-said}`per-layer``` -> one fact of :data:`.benchmark_method.INLINE` from the recording, inside a
+    sentence of the page; an unknown fact or a missing recording is an error naming the page."""
+    env = inliner.document.settings.env
+    folder = benchmark_dir(env.config, env.srcdir)
+    for name in (tensorrt_file, pytorch_file, recordings.MANIFEST):
+        env.note_dependency(str(folder / name))
+    try:
+        if text not in benchmark_method.INLINE:
+            raise KeyError(f"unknown fact {text!r}; choose one of {', '.join(benchmark_method.INLINE)}")
+        said = benchmark_method.INLINE[text](load(folder))
+    except (recordings.RecordingError, KeyError, ValueError) as error:
+        message = inliner.reporter.error(f"trt-benchmark-said in page {env.docname!r}: "
+                                         f"{error.args[0] if isinstance(error, KeyError) else error}; record with the "
+                                         "benchmark runners on a GPU (see trtdeconv_docs.benchmark)", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    # no ``translatable`` attribute: Sphinx's RemoveTranslatableInline unwraps such inlines to the paragraph's end;
+    # the benchmark- class tells the rendered-literals check that its text is generated
+    return [nodes.inline("", "", *inline(said), classes=["benchmark-said"])], []
+
+
 def setup(app):
-    """Register ``trt-benchmark`` and the ``trtdeconv_benchmark_dir`` conf value."""
+    """Register ``trt-benchmark``, ``trt-benchmark-said`` and the ``trtdeconv_benchmark_dir`` conf value."""
     app.setup_extension(messages.__name__)
     app.setup_extension(tables.__name__)  # its wbr node
     app.add_config_value("trtdeconv_benchmark_dir", None, "env", types=frozenset({str, type(None)}))
     html_nodes.add_html_only(app, run_details, _visit_run_details, _depart_run_details)
     app.add_directive("trt-benchmark", BenchmarkDirective)
+    app.add_role("trt-benchmark-said", said_role)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

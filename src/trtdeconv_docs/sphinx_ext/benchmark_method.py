@@ -57,8 +57,9 @@ def span(values: Sequence[float], unit: str = "") -> str:
 class Facts:
     """The sentences of one view and the facts its runs do not hold (:meth:`text` closes with those)."""
 
-    def __init__(self, runs: Sequence[Run]):
+    def __init__(self, runs: Sequence[Run], recording: Optional[str] = None):
         self.runs, self.sentences = list(runs), []
+        self.recording = _("这份记录") if recording is None else recording
         self.missing: List[str] = []
         self.partial: List[Tuple[str, int]] = []
 
@@ -86,8 +87,8 @@ class Facts:
                 _("{what}：{count} / {runs} 次").format(what=what, count=count, runs=len(self.runs))
                 for what, count in self.partial))
         if self.missing:
-            text += _("这份记录没有记下：{items}。它早于记下这些的字段（运行器现在把它们写进每次运行的记录），"
-                      "本页对此不作断言。").format(items=listed(self.missing))
+            text += _("{recording}没有记下：{items}。它早于记下这些的字段（运行器现在把它们写进每次运行的记录），"
+                      "本页对此不作断言。").format(recording=self.recording, items=listed(self.missing))
         return text
 
 
@@ -101,17 +102,28 @@ def layout_name(layout: str) -> str:
     return _("通道在后") if layout == "channels_last" else "NCHW"
 
 
+def flag_values(facts: Facts) -> List[Tuple[str, Tuple[str, ...], Any]]:
+    """The distinct (precision, flags, I/O type) of the runs that hold ``flags``, in :data:`PRECISIONS` order."""
+    flags = facts.values(_("构建的精度标志"), "flags", lambda r: (r["precision"], tuple(r["flags"]), r.get("io_dtype")))
+    return sorted(flags, key=lambda item: PRECISIONS.index(item[0]) if item[0] in PRECISIONS else len(PRECISIONS))
+
+
+def flag_items(flags: Sequence[Tuple[str, Tuple[str, ...], Any]]) -> str:
+    """``FP16：`FP16`、`TF32`，输入输出 `float16`；…`` (the I/O type only where the run recorded one)."""
+    return _("；").join(_("{precision}：{flags}").format(precision=precision_name(p), flags=listed(
+        [code(f) for f in f_]) or _("无")) + (_("，输入输出 {dtype}").format(dtype=code(d)) if d else "")
+        for p, f_, d in flags)
+
+
 def build_text(tensorrt: Dict[str, Any]) -> str:
     """``trt-benchmark build``: the precision flags and I/O types, the I/O formats, the optimization level and the
     timing cache, as the TensorRT runs measured anew recorded them."""
     facts = Facts(anew(tensorrt))
     precisions = sorted({r["precision"] for r in facts.runs}, key=lambda p: PRECISIONS.index(p) if p in PRECISIONS else len(PRECISIONS))
-    flags = facts.values(_("构建的精度标志"), "flags", lambda r: (r["precision"], tuple(r["flags"]), r.get("io_dtype")))
+    flags = flag_values(facts)
     if flags:
-        facts.say(_("每次构建设置的精度标志，从构建器配置读回（没列出的标志都没有设置）：{items}。").format(items=_("；").join(
-            _("{precision}：{flags}，输入输出 {dtype}").format(
-                precision=precision_name(p), flags=listed([code(f) for f in f_]) or _("无"), dtype=code(d))
-            for p in precisions for (q, f_, d) in flags if q == p)))
+        facts.say(_("每次构建设置的精度标志，从构建器配置读回（没列出的标志都没有设置）：{items}。").format(
+            items=flag_items(flags)))
     formats = facts.values(_("引擎的输入输出格式"), "io_formats", lambda r: (
         r["precision"], r.get("layout", "nchw"), tuple(dict.fromkeys(t["format"] for t in r["io_formats"].values()))))
     if formats:
@@ -278,6 +290,40 @@ def pytorch_text(pytorch: Dict[str, Any]) -> str:
     nvml_sentence(facts, pytorch)
     return facts.text()
 
+
+def per_layer_text(tensorrt: Dict[str, Any]) -> str:
+    """``{trt-benchmark-said}`per-layer```: which interface the runs measured anew took their per-layer times from
+    (``method.per_layer``), or that the recording does not say."""
+    runs = [r for r in anew(tensorrt) if "layer_times_ms" in r]
+    facts = Facts(runs)
+    sources = facts.values(_("每层时间的来源接口"), "method.per_layer", lambda r: (
+        field(r, "method.per_layer.profiler"), field(r, "method.per_layer.call")))
+    if not sources:
+        return _("这份记录没有记下本页的运行器从哪个接口取每层时间（{field}），对此不作断言").format(
+            field=code("method.per_layer"))
+    return _("本页的运行器就是这样取每层时间的：记录的 {field} 是 {sources}（{count} / {runs} 次运行）").format(
+        field=code("method.per_layer"), count=sum(1 for r in runs if field(r, "method.per_layer") is not None),
+        runs=len(runs), sources=listed(_("{profiler}，挂在 {call} 上").format(profiler=code(profiler), call=code(call))
+                                       for profiler, call in sources))
+
+
+def earlier_method_text(session: Dict[str, Any], runs: Sequence[Run]) -> str:
+    """How an earlier session's carried ``runs`` were built and timed, as far as they record it (their ``flags``,
+    ``cuda_graph`` and ``method``); its runner's ``settings.timing`` is typed text, named as such and never quoted."""
+    facts = Facts(runs, recording=_("旧记录"))
+    flags = flag_values(facts)
+    if flags:
+        facts.say(_("旧记录的运行记下的精度标志（{field}）：{items}。").format(field=code("flags"), items=flag_items(flags)))
+    graph_sentence(facts, call=True)
+    text = facts.text()
+    if field(session, "settings.timing") is not None:
+        text += _("旧记录怎么计时，只有它的运行器写下的一句说明（{field}），那是运行器里打的字、不是从调用记下的，"
+                  "本页不引用它，也不据此断言。").format(field=code("sessions[].settings.timing"))
+    return text
+
+
+INLINE: Dict[str, Callable[[Any], str]] = {"per-layer": lambda benchmark: per_layer_text(benchmark.tensorrt)}
+"""The facts ``trt-benchmark-said`` renders inside a sentence of the page."""
 
 VIEWS: Dict[str, Callable[[Any], str]] = {
     "build": lambda benchmark: build_text(benchmark.tensorrt),
