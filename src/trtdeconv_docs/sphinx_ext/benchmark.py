@@ -170,7 +170,7 @@ def scope_text(benchmark: analysis.Benchmark) -> str:
         workloads=len(workloads), names=_("、").join(f"``{w}``" for w in workloads), runs=len(new),
         parts=_("；").join(parts))
     for session in earlier_sessions(benchmark):
-        text += _("计划中其余的运行保留{session}的 {count} 次测量，单独列在页末的“旧记录”表里，"
+        text += _("计划中其余的运行保留 {session}的 {count} 次测量，单独列在页末的“旧记录”表里，"
                   "不与本记录的运行同表，也不进入任何比较、图或结论。").format(
             session=earlier_session_words(benchmark, session), count=session["carried_runs"])
         text += benchmark_method.earlier_method_text(session, carried_runs(benchmark, session))
