@@ -662,6 +662,7 @@ TICK_AND_IMAGE_MUTATIONS = {
     "table-cells": ("axis.table(cellText=[['98765.47']], loc='bottom')\n", "98765.47"),
     "bar-labels": ("bars = axis.bar(range(2), [1, 2])\naxis.bar_label(bars, ['1.5', '2.5'])\n", "1.5"),
 }
+AXES_3D = "axes = figure.add_subplot(projection='3d')\n"
 LIMIT_AND_BAR_MUTATIONS = {
     # axis and colour limits, from which Matplotlib picks the tick labels it draws, and bar_label without labels, which
     # writes the bars' heights (issue 18: holes left by the tick and image check)
@@ -682,6 +683,12 @@ LIMIT_AND_BAR_MUTATIONS = {
     "bar-label-scaled-output": ("(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2] * 2.5)\n"
                                 "axis.bar_label(bars, fmt='%.2f')\n", "2.5"),
     "bar-label-horizontal": ("axis.bar_label(container=axis.barh([0], width=2.5))\n", "2.5"),
+    # a 3-D axes' third axis, like its x and y (issue 18: a hole left by the limit check)
+    "set-zlim": (f"{AXES_3D}axes.set_zlim(0, 98765.47)\n", "98765.47"),
+    "set-zlim-keyword": (f"{AXES_3D}axes.set_zlim(zmax=2.5)\n", "2.5"),
+    "axes-set-zlim": (f"{AXES_3D}axes.set(zlim=(0, 98765.47))\n", "98765.47"),
+    "set-zticks": (f"{AXES_3D}axes.set_zticks([0.5, 1.5])\n", "1.5"),
+    "set-zticklabels": (f"{AXES_3D}axes.set_zticklabels(['1.5', '2.25'])\n", "1.5"),
 }
 
 
@@ -725,6 +732,10 @@ def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_n
     "(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2])\naxis.bar_label(bars, fmt='%.2f')\n"
     "axis.bar_label(axis.bar([0.5, 1.5], y[0, 0, 2, :2]))\n"
     "axis.bar_label(axis.bar([0.5, 1.5], [1.5, 2.5]), labels=[str(y.min()), str(y.max())])\n",
+    # a 3-D axes' limits from the output, typed limits of a third axis whose ticks are placed with labels or hidden
+    f"(y,) = output.values()\n{AXES_3D}axes.set_zlim(0, y.max())\naxes.set_zticks([y.min(), y.max()])\n",
+    f"{AXES_3D}axes.set_zlim(-0.5, 2.5)\naxes.set_zticks([0.5], ['row'])\n"
+    "other = figure.add_subplot(projection='3d')\nother.set_zlim(-0.5, 98765.47)\nother.set_axis_off()\n",
 ])
 def test_an_example_drawing_recorded_numbers_into_a_figure_passes(tmp_path, code):
     from trtdeconv_docs.sphinx_ext import printed_numbers

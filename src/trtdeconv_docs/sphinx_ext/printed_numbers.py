@@ -71,6 +71,7 @@ FIGURE_TEXT = {
     "legend": ((-1,), ("labels",)), "set_xticklabels": ((0,), ("labels",)), "set_yticklabels": ((0,), ("labels",)),
     "set_ticklabels": ((0,), ("ticklabels", "labels")), "xticks": ((1,), ("labels",)), "yticks": ((1,), ("labels",)),
     "set_xticks": ((1,), ("labels",)), "set_yticks": ((1,), ("labels",)), "set_ticks": ((1,), ("labels",)),
+    "set_zticks": ((1,), ("labels",)), "set_zticklabels": ((0,), ("labels",)),
     "table": ((0,), ("cellText", "rowLabels", "colLabels")), "bar_label": ((1,), ("labels",)),
     "clabel": ((1,), ("levels",)),
 }
@@ -78,10 +79,10 @@ FIGURE_TEXT = {
 positional one, a legend's labels after its handles)."""
 FIGURE_KEYWORDS = frozenset({"label", "labels", "title", "xlabel", "ylabel"})
 """Keyword arguments that draw their text into a figure, in any call (``axis.plot(x, y, label=...)``, ``axis.set(title=...)``)."""
-TICK_POSITIONS = frozenset({"set_xticks", "set_yticks", "set_ticks", "xticks", "yticks"})
+TICK_POSITIONS = frozenset({"set_xticks", "set_yticks", "set_zticks", "set_ticks", "xticks", "yticks"})
 """Calls that place ticks (first argument or ``ticks=``): Matplotlib labels each tick with its position unless the
 call gives labels (second argument or ``labels=``), so the positions are drawn text then."""
-TICK_KEYWORDS = {"xticks": "xticklabels", "yticks": "yticklabels"}
+TICK_KEYWORDS = {"xticks": "xticklabels", "yticks": "yticklabels", "zticks": "zticklabels"}
 """``axis.set(xticks=...)``: positions drawn as their own labels unless the paired keyword gives labels."""
 TICKS_DRAWN = {"FixedLocator": ((0,), ("locs",)), "colorbar": ((), ("ticks",))}
 """Ticks whose positions are always their labels: a fixed locator's, a colour bar's ``ticks=``."""
@@ -101,14 +102,15 @@ AXIS_LIMITS = {
     # method: (the axes it bounds, positions, keywords of the limits)
     "set_xlim": ("x", (0, 1), ("left", "right", "xmin", "xmax")), "xlim": ("x", (0, 1), ("left", "right", "xmin", "xmax")),
     "set_ylim": ("y", (0, 1), ("bottom", "top", "ymin", "ymax")), "ylim": ("y", (0, 1), ("bottom", "top", "ymin", "ymax")),
+    "set_zlim": ("z", (0, 1), ("bottom", "top", "zmin", "zmax")),  # a 3-D axes' third axis, like its x and y
     "axis": ("xy", (0,), ("xmin", "xmax", "ymin", "ymax")),
 }
 """Calls that bound an axis, from which Matplotlib picks the ticks it labels (``set_xlim(0, 98765.47)`` labels
 ``0`` .. ``80000``): the limits are drawn text unless the same axes hide their ticks or place them
 (:data:`TICKS_HIDDEN`)."""
-LIMIT_KEYWORDS = {"extent": "xy", "xlim": "x", "ylim": "y"}
+LIMIT_KEYWORDS = {"extent": "xy", "xlim": "x", "ylim": "y", "zlim": "z"}
 """Keywords that bound axes in any call (``imshow(..., extent=...)``, ``axis.set(xlim=...)``)."""
-TICKS_HIDDEN = {"x": ("set_xticks", "xticks"), "y": ("set_yticks", "yticks")}
+TICKS_HIDDEN = {"x": ("set_xticks", "xticks"), "y": ("set_yticks", "yticks"), "z": ("set_zticks",)}
 """Calls on the same axes after which an axis's limits pick no tick label: ticks placed by hand (checked themselves
 as :data:`TICK_POSITIONS`), besides ``axis("off")`` and ``set_axis_off()``, which hide both axes."""
 COLOUR_LIMITS = {"set_clim": ((0, 1), ("vmin", "vmax")), "clim": ((0, 1), ("vmin", "vmax"))}
