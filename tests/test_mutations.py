@@ -647,6 +647,12 @@ TICK_AND_IMAGE_MUTATIONS = {
     "axes-set-ticks": ("axis.set(yticks=[1.5], title='t')\n", "1.5"),
     "fixed-locator": ("from matplotlib.ticker import FixedLocator\n"
                       "axis.xaxis.set_major_locator(FixedLocator([98765.47]))\n", "98765.47"),
+    "multiple-locator": ("from matplotlib.ticker import MultipleLocator\n"
+                         "axis.yaxis.set_major_locator(MultipleLocator(2.5))\n", "2.5"),
+    "multiple-locator-keywords": ("from matplotlib import ticker\n"
+                                  "axis.xaxis.set_major_locator(ticker.MultipleLocator(base=1, offset=0.5))\n", "0.5"),
+    "index-locator": ("from matplotlib.ticker import IndexLocator\n"
+                      "axis.xaxis.set_major_locator(IndexLocator(2, 98765.47))\n", "98765.47"),
     "imshow-typed-array": ("import numpy as np\naxis.imshow(np.array([[1, 2], [3, 4]]))\n", "4"),
     "imshow-output-scaled": ("(y,) = output.values()\naxis.imshow(y[0, 0] * 2.5, cmap='viridis')\n", "2.5"),
     "imshow-keyword": ("axis.imshow(X=[[98765.47]])\n", "98765.47"),
@@ -732,6 +738,10 @@ def test_an_example_drawing_a_typed_number_into_a_figure_fails_naming_line_and_n
     "(y,) = output.values()\nbars = axis.bar(range(5), y[0, 0, 2])\naxis.bar_label(bars, fmt='%.2f')\n"
     "axis.bar_label(axis.bar([0.5, 1.5], y[0, 0, 2, :2]))\n"
     "axis.bar_label(axis.bar([0.5, 1.5], [1.5, 2.5]), labels=[str(y.min()), str(y.max())])\n",
+    # locators placing ticks from the output's values and shape; locators that take a count are layout
+    "from matplotlib import ticker\n(y,) = output.values()\naxis.yaxis.set_major_locator(ticker.MultipleLocator(y.max()))\n"
+    "axis.xaxis.set_major_locator(ticker.IndexLocator(base=y.shape[3], offset=y.min()))\n"
+    "axis.xaxis.set_minor_locator(ticker.MaxNLocator(5))\naxis.yaxis.set_minor_locator(ticker.AutoMinorLocator(2))\n",
     # a 3-D axes' limits from the output, typed limits of a third axis whose ticks are placed with labels or hidden
     f"(y,) = output.values()\n{AXES_3D}axes.set_zlim(0, y.max())\naxes.set_zticks([y.min(), y.max()])\n",
     f"{AXES_3D}axes.set_zlim(-0.5, 2.5)\naxes.set_zticks([0.5], ['row'])\n"

@@ -84,8 +84,10 @@ TICK_POSITIONS = frozenset({"set_xticks", "set_yticks", "set_zticks", "set_ticks
 call gives labels (second argument or ``labels=``), so the positions are drawn text then."""
 TICK_KEYWORDS = {"xticks": "xticklabels", "yticks": "yticklabels", "zticks": "zticklabels"}
 """``axis.set(xticks=...)``: positions drawn as their own labels unless the paired keyword gives labels."""
-TICKS_DRAWN = {"FixedLocator": ((0,), ("locs",)), "colorbar": ((), ("ticks",))}
-"""Ticks whose positions are always their labels: a fixed locator's, a colour bar's ``ticks=``."""
+TICKS_DRAWN = {"FixedLocator": ((0,), ("locs",)), "colorbar": ((), ("ticks",)),
+               "MultipleLocator": ((0, 1), ("base", "offset")), "IndexLocator": ((0, 1), ("base", "offset"))}
+"""Ticks whose positions are always their labels: a fixed locator's, a colour bar's ``ticks=``, and those a locator
+places from typed numbers (``MultipleLocator(2.5)`` labels ``2.5``, ``5``, ...; ``IndexLocator(base, offset)``)."""
 IMAGES = {
     # method: ({number of positional arguments: positions of the drawn arrays}, keywords of the drawn arrays)
     "imshow": ({1: (0,)}, ("X",)), "matshow": ({1: (0,)}, ("Z",)), "figimage": ({1: (0,)}, ("X",)),
