@@ -771,6 +771,17 @@ PICTURE_MUTATIONS = {
     "through-an-alias": ("draw = gather_figure\ndraw(stride, (3, 3), (1, 1), x * 2.5, w)\n", "2.5", "gather_figure"),
     "through-an-alias-of-an-alias": ("import trtdeconv_docs.pictures as pictures\ndraw = pictures.gather_figure\nshow = draw\n"
                                      "show(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5", "gather_figure"),
+    "through-tuple-unpacking": ("draw, other = gather_figure, print\ndraw(stride, (3, 3), (1, 1), x * 2.5, w)\n", "2.5",
+                                "gather_figure"),
+    "through-nested-unpacking": ("import trtdeconv_docs.pictures as pictures\n(a, (draw, b)) = (1, [pictures.gather_figure, 2])\n"
+                                 "draw(stride, (3, 3), (1, 1), x, w + 0.5)\n", "0.5", "gather_figure"),
+    "partial-bound-argument": ("import functools\ndraw = functools.partial(gather_figure, stride, (3, 3), (1, 1), x * 2.5)\n"
+                               "draw(w)\n", "2.5", "gather_figure"),
+    "partial-bound-keyword": ("from functools import partial\ndraw = partial(gather_figure, kernel=w + 0.5)\n"
+                              "show = draw\nshow(stride, (3, 3), (1, 1), x)\n", "0.5", "gather_figure"),
+    "partial-of-a-partial-in-a-function": ("from functools import partial as bind\nsized = bind(gather_figure, stride, (3, 3))\n"
+                                           "def picture(values):\n    draw = bind(sized, (1, 1), values * 2.5)\n"
+                                           "    return draw(w)\n", "2.5", "gather_figure"),
     "fractional-size": ("from trtdeconv_docs.pictures import output_size_figure\noutput_size_figure(stride, (3.5, 3))\n",
                         "3.5", "output_size_figure"),
 }
@@ -847,6 +858,20 @@ def test_a_picture_helper_called_through_an_alias_with_recorded_numbers_passes(t
     path = tmp_path / "plot_20_pictures_gather.py"
     path.write_text((EXAMPLES / path.name).read_text(encoding="utf-8") + "\n# %%\ndraw = gather_figure\n"
                     "draw(stride, (3, 3), (1, 1), x, w)\n", encoding="utf-8")
+    assert printed_numbers.problems(path) == []
+
+
+@pytest.mark.parametrize("code", [
+    "draw, other = gather_figure, print\ndraw(stride, (3, 3), (1, 1), x, w)\n",
+    "import functools\ndraw = functools.partial(gather_figure, stride, (3, 3))\ndraw((1, 1), x, kernel=w)\n",
+    "from functools import partial\nshow = partial(gather_figure, kernel=w)\ndraw = show\ndraw(stride, (3, 3), (1, 1), x)\n",
+])
+def test_a_picture_helper_bound_by_unpacking_or_partial_with_recorded_numbers_passes(tmp_path, code):
+    """Control of the unpacking and partial mutations: followed, it draws only what plot_20 hands it."""
+    from trtdeconv_docs.sphinx_ext import printed_numbers
+
+    path = tmp_path / "plot_20_pictures_gather.py"
+    path.write_text((EXAMPLES / path.name).read_text(encoding="utf-8") + "\n# %%\n" + code, encoding="utf-8")
     assert printed_numbers.problems(path) == []
 
 

@@ -252,6 +252,17 @@ def _bindings(function: ast.AST, call: ast.Call, package: bool) -> List[Tuple[st
             for parameter, value in pairs + defaults]
 
 
+def _unpacked(target: ast.AST, value: ast.AST) -> List[Tuple[str, ast.AST]]:
+    """``(name, expression)`` for each name an assignment binds to a whole expression: ``a = f`` and, element by
+    element, ``a, (b, c) = f, (g, h)``."""
+    if isinstance(target, ast.Name):
+        return [(target.id, value)]
+    if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) and \
+            len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts + value.elts):
+        return [pair for t, v in zip(target.elts, value.elts) for pair in _unpacked(t, v)]
+    return []
+
+
 PACKAGE = Path(__file__).resolve().parents[1]
 """The package's folder: its modules are read from here, never imported by the check."""
 
@@ -288,6 +299,7 @@ class _Flow:
         self.origin = origin  # where a number typed here is shown to be typed: "" (the example) or a package module
         self.module = module  # this module's dotted name, for its relative imports ("" for an example)
         self.origins: Dict[str, str] = {}  # a name bound to a module of the package or one of its functions
+        self.bound: Dict[str, Tuple[tuple, tuple]] = {}  # a partial's bound (arguments, keywords), by its name
         self.lines = LINE_END.split(source)
         self.tree = tree
         self.parents: Dict[ast.AST, ast.AST] = {}
@@ -345,20 +357,35 @@ class _Flow:
         self._aliases()
 
     def _aliases(self) -> None:
-        """``draw = gather_figure``, ``draw = pictures.gather_figure``: a name assigned a function or module of the
-        package stands for it (its calls are followed like the original's), through any chain of such names."""
-        assigned = [(t.id, dotted(n.value)) for n in ast.walk(self.tree) if isinstance(n, ast.Assign)
-                    for t in n.targets if isinstance(t, ast.Name) and dotted(n.value)]
+        """``draw = gather_figure``, ``draw = pictures.gather_figure``, ``draw, other = gather_figure, f``,
+        ``draw = functools.partial(gather_figure, stride)``: a name assigned a function or module of the package stands
+        for it (its calls are followed like the original's, a partial's bound arguments handed first), through any
+        chain of such names."""
+        assigned = [(name, value) for n in ast.walk(self.tree) if isinstance(n, ast.Assign)
+                    for t in n.targets for name, value in _unpacked(t, n.value)]
         changed = True
         while changed:
             changed = False
             for name, value in assigned:
-                root, _, rest = value.partition(".")
+                bound = self._partial(value)
+                function = value.args[0] if bound else value
+                root, _, rest = dotted(function).partition(".")
                 origin = self.origins.get(root, "")
-                if name not in self.origins and origin.split(".")[0] == "trtdeconv_docs":
+                if name not in self.origins and root and origin.split(".")[0] == "trtdeconv_docs":
                     self.origins[name] = origin + ("." + rest if rest else "")
                     (self.helpers if root in self.helpers else self.package).add(name)
+                    earlier = self.bound.get(root, ((), ()))
+                    if bound or root in self.bound:
+                        self.bound[name] = (earlier[0] + tuple(value.args[1:] if bound else ()),
+                                            earlier[1] + tuple(value.keywords if bound else ()))
                     changed = True
+
+    def _partial(self, node: ast.AST) -> bool:
+        """Whether ``node`` is ``functools.partial(function, ...)`` (by any name ``functools`` or ``partial`` has)."""
+        if not isinstance(node, ast.Call) or not node.args or isinstance(node.args[0], ast.Starred):
+            return False
+        root, _, rest = dotted(node.func).partition(".")
+        return bool(root) and self.origins.get(root, root) + ("." + rest if rest else "") == "functools.partial"
 
     def lookup(self, name: str, scope: ast.AST) -> FrozenSet[Typed]:
         while True:
@@ -632,8 +659,10 @@ class _Flow:
         function = callee.functions.get(name)
         if function is None or callee.scope_of.get(function) is not tree:
             return []
-        for parameter, argument, layout in _bindings(function, node, True):
-            callee.bind(parameter, function, _NONE if layout else self.typed(argument, scope))
+        bound = self.bound.get(dotted(node.func), ((), ()))
+        call = ast.Call(node.func, list(bound[0]) + node.args, list(bound[1]) + node.keywords)
+        for parameter, argument, layout in _bindings(function, call, True):
+            callee.bind(parameter, function, _NONE if layout else self.typed(argument, self.scope_of.get(argument, scope)))
         callee.settle()
         return [(number, called) for _, number, _, _ in callee.printed(callee.reachable(function), stack + (called,))]
 
