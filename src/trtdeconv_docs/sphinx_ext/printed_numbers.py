@@ -27,8 +27,9 @@ number reaching one is a problem the same way. Where a figure's numbers sit (coo
 layout and is not read.
 
 A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
-:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``), is followed: that module's flow, with the called function's parameters
-holding what the example hands it, and the figure calls of every function it reaches; a number typed in the
+:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``, ``draw, other = gather_figure, f``,
+``functools.partial(gather_figure, ...)``), is followed: that module's flow, with the called function's parameters
+holding what the example hands it (a partial's bound arguments first), and the figure calls of every function it reaches; a number typed in the
 module itself counts as well, and the problem names the function and the module's line. Other package
 functions are trusted (their results count as computations of their arguments).
 
