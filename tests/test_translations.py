@@ -34,6 +34,8 @@ def page_templates(make_app, tmp_path) -> Path:
     sources = site.private_sources(DOCS, tmp_path / "sources")
     app = make_app("gettext", srcdir=sources, builddir=tmp_path / "build", confoverrides=site.TEMPLATE_OVERRIDES)
     app.build()
+    warnings = app.warning.getvalue()  # tox -e translation-check prints them: it must print none
+    assert not warnings, f"the message templates' build warns:\n{warnings}"
     return Path(app.outdir)
 
 
