@@ -147,10 +147,10 @@ def earlier_text(benchmark: analysis.Benchmark) -> str:
 
 def variant_words(record: Dict[str, Any]) -> str:
     """A run's precision and, for FP16, its input/output layout."""
-    precision = record["precision"].upper()
+    precision = benchmark_method.precision_name(record["precision"])
     if record["precision"] != "fp16":
         return precision
-    return f"{precision} " + (_("通道在后") if record.get("layout") == "channels_last" else "NCHW")
+    return f"{precision} {benchmark_method.layout_name(record.get('layout', 'nchw'))}"
 
 
 def scope_text(benchmark: analysis.Benchmark) -> str:
