@@ -370,10 +370,10 @@ class _Flow:
             for name, value in assigned:
                 bound = self._partial(value)
                 function = value.args[0] if bound else value
-                root, _, rest = dotted(function).partition(".")
-                origin = self.origins.get(root, "")
-                if name not in self.origins and root and origin.split(".")[0] == "trtdeconv_docs":
-                    self.origins[name] = origin + ("." + rest if rest else "")
+                root = dotted(function).partition(".")[0]
+                resolved = self._package_name(dotted(function))
+                if name not in self.origins and resolved:
+                    self.origins[name] = resolved
                     (self.helpers if root in self.helpers else self.package).add(name)
                     earlier = self.bound.get(root, ((), ()))
                     if bound or root in self.bound:
@@ -385,8 +385,20 @@ class _Flow:
         """Whether ``node`` is ``functools.partial(function, ...)`` (by any name ``functools`` or ``partial`` has)."""
         if not isinstance(node, ast.Call) or not node.args or isinstance(node.args[0], ast.Starred):
             return False
-        root, _, rest = dotted(node.func).partition(".")
-        return bool(root) and self.origins.get(root, root) + ("." + rest if rest else "") == "functools.partial"
+        return bool(dotted(node.func)) and self._resolved(dotted(node.func)) == "functools.partial"
+
+    def _resolved(self, name: str) -> str:
+        """``name`` with its first part replaced by what that part was imported or aliased as
+        (``pictures.gather_figure`` -> ``trtdeconv_docs.pictures.gather_figure``)."""
+        root, _, rest = name.partition(".")
+        return self.origins.get(root, root) + ("." + rest if rest else "")
+
+    def _package_name(self, name: str) -> Optional[str]:
+        """The package's dotted name that ``name`` stands for (``trtdeconv_docs.pictures.gather_figure``), else ``None``."""
+        if name.partition(".")[0] not in self.origins:
+            return None
+        resolved = self._resolved(name)
+        return resolved if resolved.split(".")[0] == "trtdeconv_docs" else None
 
     def lookup(self, name: str, scope: ast.AST) -> FrozenSet[Typed]:
         while True:
@@ -636,19 +648,11 @@ class _Flow:
                 break
         return self
 
-    def _package_function(self, node: ast.Call) -> Optional[str]:
-        """``trtdeconv_docs.pictures.gather_figure`` for a call of a function of the package, else ``None``."""
-        name = dotted(node.func)
-        root, _, rest = name.partition(".")
-        if root not in self.origins or self.origins[root].split(".")[0] != "trtdeconv_docs":
-            return None
-        return self.origins[root] + ("." + rest if rest else "")
-
     def followed(self, node: ast.Call, scope: ast.AST, stack: Tuple[str, ...] = ()) -> List[Tuple[Typed, str]]:
         """What a call of a drawing module's function (:func:`drawing_module`) draws that is typed, here or there:
         the callee's flow with its parameters holding what this call hands it, and the figure calls of every
         function it reaches. ``(number, the called function)``."""
-        called = self._package_function(node)
+        called = self._package_name(dotted(node.func))
         if called is None or called in stack:
             return []
         module, _, name = called.rpartition(".")
