@@ -35,6 +35,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from ..cassette.recorder import encode_arrays
 from ..cassette.store import FORMAT
 from ..cassette.tensors import encode
+from ..trt import inspector
 from . import cases
 
 FOLDER = "onnx"
@@ -104,8 +105,6 @@ def parser_error(error) -> Dict[str, Any]:
 
 def record_build(backend: TensorRT, case: cases.Case, model: bytes, precision: str) -> Dict[str, Any]:
     """Parse, describe, build and run ``case`` at ``precision``; what TensorRT said, as JSON-able data."""
-    import json
-
     builder = backend.builder(int8=precision == "int8")
     parser = backend.trt.OnnxParser(builder.network, builder.logger)
     parsed = bool(parser.parse(model))
@@ -125,7 +124,7 @@ def record_build(backend: TensorRT, case: cases.Case, model: bytes, precision: s
         else:
             entry["build_seconds"] = builder.build_seconds
             information = backend.layer_information(engine)
-            entry["engine_layers"] = json.loads(information) if information else None
+            entry["engine_layers"] = inspector.information(information) or None
             entry["runs"] = [record_run(backend, engine, case, shape) for shape in case.shapes]
     entry["log"] = [f"[{severity}] {message}" for severity, message in builder.logger.messages]
     return entry

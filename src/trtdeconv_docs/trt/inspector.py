@@ -6,11 +6,18 @@ import json
 from typing import Any, Dict, Iterable, List, Optional
 
 
+def information(layer_information: str) -> Dict[str, Any]:
+    """The engine inspector's JSON parsed; ``{}`` if none was recorded.
+
+    TensorRT 8.6 can write a control character raw inside a string (for ONNX case ``modelopt_source_2d`` on an
+    H100, 2026-12-08, strict parsing failed with "Invalid control character at: line 64 column 47"; which
+    field held it was not recorded), so they are allowed."""
+    return json.loads(layer_information, strict=False) if layer_information else {}
+
+
 def engine_layers(layer_information: str) -> List[Dict[str, Any]]:
     """The engine inspector's layer entries (DETAILED verbosity JSON); ``[]`` if none were recorded."""
-    if not layer_information:
-        return []
-    return [layer for layer in json.loads(layer_information).get("Layers", []) if isinstance(layer, dict)]
+    return [layer for layer in information(layer_information).get("Layers", []) if isinstance(layer, dict)]
 
 
 def tactic_names(layer_information: str) -> Dict[str, str]:
