@@ -38,7 +38,7 @@ def real():
 def changed(bench, change, runner: str = "tensorrt", only=None):
     """A copy of the recording whose runs measured anew (or the first ``only`` of them) went through ``change``."""
     document = copy.deepcopy(getattr(bench, runner))
-    runs = views.anew(document)
+    runs = analysis.anew(document)
     for record in runs[:only]:
         change(record)
     return dataclasses.replace(bench, **{runner: document})
@@ -55,7 +55,7 @@ def not_recorded(view: str, bench) -> str:
 
 
 def test_the_committed_recording_predates_the_method_fields_and_the_page_says_so(real):
-    assert not any("method" in r for r in views.anew(real.tensorrt) + views.anew(real.pytorch))
+    assert not any("method" in r for r in analysis.anew(real.tensorrt) + analysis.anew(real.pytorch))
     for view, fields in (("build", ("method.builder.optimization_level", "method.builder.timing_cache")),
                          ("timing", ("method.clock", "method.call", "method.per_layer", "enqueue_ms.clock")),
                          ("pytorch-method", ("method.backends", "method.clock", "enqueue_ms.clock"))):
@@ -69,7 +69,7 @@ def test_the_committed_recording_predates_the_method_fields_and_the_page_says_so
 
 def test_the_build_view_reads_flags_formats_level_and_cache_from_the_runs(real):
     build = text("build", real)
-    new = views.anew(real.tensorrt)
+    new = analysis.anew(real.tensorrt)
     for record in new:
         assert all(f"``{flag}``" in build for flag in record["flags"])
         assert all(f"``{t['format']}``" in build for t in record["io_formats"].values())
@@ -95,7 +95,7 @@ def test_the_build_view_reads_flags_formats_level_and_cache_from_the_runs(real):
 
 
 def test_the_timing_view_reads_the_calls_the_statistics_the_host_and_the_readings_from_the_runs(real):
-    new = views.anew(real.tensorrt)
+    new = analysis.anew(real.tensorrt)
     timing = text("timing", real)
     assert f"{len(new)} / {len(new)} 次运行的 GPU 时间来自 CUDA graph 重放（记录的 ``cuda_graph``）。" in timing
     failed = changed(real, lambda r: r.update(cuda_graph=False), only=3)
@@ -136,7 +136,7 @@ def test_the_timing_view_reads_the_calls_the_statistics_the_host_and_the_reading
 
 
 def test_the_pytorch_view_reads_variants_backends_and_timing_from_the_runs(real):
-    new = views.anew(real.pytorch)
+    new = analysis.anew(real.pytorch)
     sentence = text("pytorch-method", real)
     assert f"PyTorch 测了 {len(new)} 次运行" in sentence
     assert all(f"``{r['memory_format']}``" in sentence and r["precision"].upper() in sentence for r in new)
@@ -187,7 +187,7 @@ def test_a_field_no_run_holds_is_named_as_not_recorded_and_its_sentence_goes(rea
     assert f"（``{named}``）" in closing and "不作断言" in closing
     assert text(view, without) != text(view, everything)
     some = changed(everything, lambda r: drop(r, path), runner=runner, only=1)
-    runs = len(views.anew(getattr(real, runner)))
+    runs = len(analysis.anew(getattr(real, runner)))
     assert f"（``{named}``）：{runs - 1} / {runs} 次" in text(view, some) and not not_recorded(view, some)
 
 

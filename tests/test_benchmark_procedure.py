@@ -50,7 +50,7 @@ def english(monkeypatch, tmp_path):
 def with_per_layer(bench, only=None, **change):
     """A copy whose TensorRT runs measured anew (the first ``only`` of them) hold ``method.per_layer`` (+ ``change``)."""
     document = copy.deepcopy(bench.tensorrt)
-    for record in [r for r in views.anew(document) if "layer_times_ms" in r][:only]:
+    for record in [r for r in analysis.anew(document) if "layer_times_ms" in r][:only]:
         record.setdefault("method", {})["per_layer"] = dict(PER_LAYER, **change)
     return dataclasses.replace(bench, tensorrt=document)
 
@@ -72,7 +72,7 @@ def per_layer(bench) -> str:
 
 
 def test_the_committed_recording_does_not_say_which_interface_timed_the_layers_and_the_page_says_so(real):
-    assert not any("method" in r for r in views.anew(real.tensorrt))
+    assert not any("method" in r for r in analysis.anew(real.tensorrt))
     said = per_layer(real)
     assert "没有记下" in said and "（``method.per_layer``）" in said and "不作断言" in said
     assert "IProfiler" not in said and "就是这样" not in said
@@ -80,7 +80,7 @@ def test_the_committed_recording_does_not_say_which_interface_timed_the_layers_a
 
 def test_the_per_layer_interface_follows_its_field(real):
     said = per_layer(with_per_layer(real))
-    runs = len([r for r in views.anew(real.tensorrt) if "layer_times_ms" in r])
+    runs = len([r for r in analysis.anew(real.tensorrt) if "layer_times_ms" in r])
     assert f"本页的运行器就是这样取每层时间的：记录的 ``method.per_layer`` 是 ``IProfiler``，挂在 ``execute_async_v3`` 上（{runs} / {runs} 次运行）" == said
     other = per_layer(with_per_layer(real, profiler="IProfilerV2", call="execute_v2"))
     assert "``IProfilerV2``，挂在 ``execute_v2`` 上" in other and "``IProfiler``，" not in other
@@ -153,7 +153,7 @@ def publish_benchmark(app, edit=None) -> None:
 
 def profiled(document) -> None:
     """Re-record, for the test only, every TensorRT run measured anew as the runner now writes ``method.per_layer``."""
-    for record in views.anew(document):
+    for record in analysis.anew(document):
         if "layer_times_ms" in record:
             record.setdefault("method", {})["per_layer"] = dict(PER_LAYER)
 

@@ -6,6 +6,7 @@ folder (tests/support/benchmark_fake.py); the tests of the real recording skip, 
 """
 
 import ast
+import copy
 import json
 import re
 from pathlib import Path
@@ -206,6 +207,51 @@ def test_merge_carries_the_earlier_runs_the_new_run_did_not_measure_and_keeps_th
     assert not any(re.search(r"\d", directive.shown_cell(r)) for r in carried)
     headers, rows = directive.earlier_table(bench)
     assert sorted(row[0].strip("`") for row in rows) == sorted(dropped)
+
+
+def _built(lines):
+    """How many builds :func:`.plan.progress_lines` counts, over every phase."""
+    return sum(int(m.group(1)) for m in (re.match(r"phase \d+: (\d+)/", line) for line in lines) if m)
+
+
+def test_a_run_carried_by_the_merge_is_not_anew_anywhere_and_the_same_run_measured_anew_is(fake):
+    """The one predicate (``analysis.carried``, ``measured_anew``, ``anew``) over the merge's own mark. Mutation: a
+    usable run that ``merge.carry_earlier`` carried in from an earlier copy; every reader leaves it out (the page's
+    counts, the verdicts, the runner's progress and resume, a second merge, the earlier-runs table). Control: the
+    same run measured in the recording itself; every reader takes it."""
+    earlier = recordings.read_json(fake / "tensorrt.json")
+    pytorch = recordings.read_json(fake / "pytorch.json")
+    run = next(r for r in earlier["runs"] if analysis.shown([r]))
+    control = copy.deepcopy(earlier)
+    mutated = copy.deepcopy(earlier)
+    mutated["runs"] = [r if r["id"] != run["id"] else {**{k: r[k] for k in ("id", "workload", "formulation",
+                       "precision")}, "status": "not_run"} for r in mutated["runs"]]
+    assert merge.carry_earlier(mutated, earlier) == 1
+    carried = next(r for r in mutated["runs"] if r["id"] == run["id"])
+    mark = analysis.carried_mark(earlier.get("format", 1), earlier["provenance"]["date"])
+    assert carried[analysis.CARRIED] == mark == analysis.carried_from(carried)
+    assert analysis.carried_from(run) is None
+    assert analysis.carried_from({**run, analysis.CARRIED: mark + ": a description typed by an older merge"}) == mark
+
+    def readers(document):
+        bench = analysis.Benchmark(tensorrt=document, pytorch=pytorch, provenance={})
+        again = copy.deepcopy(document)
+        again["runs"] = [r if r["id"] != run["id"] else {**r, "status": "not_run"} for r in again["runs"]]
+        sessions = [s for s in document.get("sessions", []) if s.get("carried_runs")]
+        return {"anew": run["id"] in {r["id"] for r in analysis.anew(document)},
+                "measured_anew": analysis.measured_anew(next(r for r in document["runs"] if r["id"] == run["id"])),
+                "usable": run["id"] in {r["id"] for r in analysis.shown(document["runs"])},
+                "kept by a resumed runner": any(plan.done(r) for r in document["runs"] if r["id"] == run["id"]),
+                "carried again by a merge": merge.carry_earlier(again, document) == 1,
+                "outside the earlier-runs table": all(row[0] != f"``{run['id']}``"
+                                                      for row in directive.earlier_table(bench)[1]),
+                "outside the earlier session": all(run["id"] not in {r["id"] for r in directive.carried_runs(bench, s)}
+                                                   for s in sessions)}
+
+    assert set(readers(control).values()) == {True}
+    assert set(readers(mutated).values()) == {False}
+    assert _built(plan.progress_lines(plan.runs(), control["runs"])) == (
+        _built(plan.progress_lines(plan.runs(), mutated["runs"])) + 1)
 
 
 def test_the_page_types_no_measured_number_and_cites_planned_runs():

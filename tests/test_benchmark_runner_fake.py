@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 
-from trtdeconv_docs.benchmark import analysis, plan, upsampling
+from trtdeconv_docs.benchmark import analysis, merge, plan, upsampling
 from trtdeconv_docs.benchmark.formulations import FORMULATIONS
 from trtdeconv_docs.benchmark.workloads import Workload
 
@@ -118,6 +118,24 @@ def test_a_resumed_run_keeps_the_earlier_session(runner_module, tmp_path):
     assert [r["id"] for r in document["runs"]] == [r.id for r in planned]
     assert [r.get("session") for r in document["runs"]] == [0, 0, None, None]
     assert document["session"] == 1 and len(document["sessions"]) == 1
+
+
+def test_a_resumed_run_makes_a_carried_run_again_and_keeps_one_measured_anew(runner_module, tmp_path):
+    """``plan.done`` over the merge's mark. Mutation: a measured run that ``merge.carry_earlier`` carried in is made
+    again. Control: the run measured in that recording is kept, with its session."""
+    planned = [r for r in small_runs() if r.skipped is None][:2]
+    first, second = tmp_path / "first", tmp_path / "second"
+    runner_module.Runner(first, planned, time_budget=1e9).run_all(ceilings=False)
+    earlier = json.loads((first / "tensorrt.json").read_text())
+    document = json.loads((first / "tensorrt.json").read_text())
+    document["runs"][0] = {**document["runs"][0], "status": "not_run"}
+    assert merge.carry_earlier(document, earlier) == 1 and analysis.carried(document["runs"][0])
+    (first / "tensorrt.json").write_text(json.dumps(document))
+    runner_module.Runner(second, planned, time_budget=1e9, resume=first / "tensorrt.json").run_all(ceilings=False)
+    runs = json.loads((second / "tensorrt.json").read_text())["runs"]
+    assert [r["id"] for r in runs] == [r.id for r in planned]
+    assert [r.get("session") for r in runs] == [None, len(document["sessions"])]  # after the merge's own session
+    assert [analysis.measured_anew(r) for r in runs] == [True, True]
 
 
 def test_a_failed_capture_falls_back_to_timed_enqueues(runner_module, tmp_path, monkeypatch):

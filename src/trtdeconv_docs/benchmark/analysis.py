@@ -191,6 +191,38 @@ def ceilings(benchmark: Benchmark) -> Dict[str, float]:
     return {name: value for name, value in raw_ceilings(benchmark).items() if name not in bad}
 
 
+CARRIED = "earlier_method"
+"""The key that marks a run carried from an earlier recording: :func:`.merge.carry_earlier` writes it, with
+:func:`carried_mark` as its value. A run without it was made in the recording that holds it."""
+
+
+def carried_mark(fmt: int, date: str) -> str:
+    """The :data:`CARRIED` value of the runs carried from an earlier recording of format ``fmt`` made on ``date``
+    (ISO 8601; its day is kept)."""
+    return f"format {fmt}, {date[:10]}"
+
+
+def carried(record: Dict[str, Any]) -> bool:
+    """Whether a run was carried from an earlier recording (it holds :data:`CARRIED`)."""
+    return CARRIED in record
+
+
+def carried_from(record: Dict[str, Any]) -> Optional[str]:
+    """The :func:`carried_mark` of the recording a run was carried from, ``None`` when it was not carried (an older
+    merge typed a description after ``": "``, which nothing reads)."""
+    return record[CARRIED].split(":", 1)[0] if carried(record) else None
+
+
+def measured_anew(record: Dict[str, Any]) -> bool:
+    """Whether a run was measured in the recording that holds it (``status`` measured, not :func:`carried`)."""
+    return record.get("status") == "measured" and not carried(record)
+
+
+def anew(document: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The runs of a runner's document (``tensorrt.json``, ``pytorch.json``) :func:`measured_anew`."""
+    return [r for r in document.get("runs", []) if measured_anew(r)]
+
+
 EARLIER_METHOD = "timed by the earlier method"
 """:func:`unusable`'s reason for a run carried from an earlier recording."""
 
@@ -198,14 +230,14 @@ EARLIER_METHOD = "timed by the earlier method"
 def unusable(record: Dict[str, Any]) -> Optional[str]:
     """Why a run may not enter a table's numbers, a chart or a verdict (``None`` when it may).
 
-    Not measured; timed by an earlier method (``earlier_method``: carried by
+    Not measured; timed by an earlier method (:func:`carried` by
     :func:`.merge.carry_earlier` from an earlier recording, its samples are not comparable with
     CUDA-graph replays); a formulation that is not exactly the deconvolution (its ``equivalence``:
     :data:`.upsampling.BORDER_ONLY`, :data:`.upsampling.NOT_EQUIVALENT`); an INT8 output never verified (:func:`int8_check_problem`); an output
     outside the tolerance rule or with non-finite elements."""
     if median_ms(record) is None:
         return record.get("status", "not measured")
-    if "earlier_method" in record:
+    if carried(record):
         return EARLIER_METHOD
     if record.get("equivalence", "exact") != "exact":  # resize (border differs), resize + convolution (retrain)
         return record["equivalence"]
@@ -317,7 +349,7 @@ def family_rows(benchmark: Benchmark) -> List[Dict[str, Any]]:
                 if "deconvolution" not in runs:
                     continue
                 others = [r for f, r in runs.items() if f != "deconvolution"]
-                earlier = [r for r in nchw if r["formulation"] == recommended and "earlier_method" in r]
+                earlier = [r for r in nchw if r["formulation"] == recommended and carried(r)]
                 row.update(deconvolution=runs["deconvolution"], chosen=runs.get(recommended),
                            alternative=fastest(others), earlier=earlier[0] if earlier else None, precision=precision)
                 break

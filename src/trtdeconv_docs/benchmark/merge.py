@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional
 
 from ..cassette.publisher import publish, write_json
 from ..cassette.store import read_json, root
-from . import pytorch_file, tensorrt_file
+from . import analysis, pytorch_file, tensorrt_file
 
 TARGET = root() / "benchmark"
 
@@ -42,15 +42,15 @@ def carry_earlier(document: Dict[str, Any], earlier: Dict[str, Any]) -> int:
     """Fill ``document``'s unmeasured run ids from ``earlier`` (each marked ``earlier_method``); how many."""
     new = {record["id"]: index for index, record in enumerate(document["runs"])}
     fmt = earlier.get("format", 1)
-    date = earlier["provenance"]["date"][:10]
+    mark = analysis.carried_mark(fmt, earlier["provenance"]["date"])
     carried = 0
     for record in earlier["runs"]:
-        if record.get("status") != "measured" or "earlier_method" in record:
+        if not analysis.measured_anew(record):
             continue
         index = new.get(record["id"])
         if index is not None and document["runs"][index].get("status") not in NOT_MEASURED:
             continue
-        kept = {**record, "earlier_method": f"format {fmt}, {date}"}
+        kept = {**record, analysis.CARRIED: mark}
         if index is None:
             document["runs"].append(kept)
         else:
@@ -80,7 +80,7 @@ def merge(tensorrt_dir: Path, pytorch_dir: Path, target: Path = TARGET, command:
                 shutil.copyfile(path, Path(scratch) / name)
                 continue
             carried = carry_earlier(documents[name], read_json(Path(earlier) / name))
-            print(f"{name}: {carried} runs carried from {earlier} (marked earlier_method)", file=sys.stderr)
+            print(f"{name}: {carried} runs carried from {earlier} (marked {analysis.CARRIED})", file=sys.stderr)
             write_json(Path(scratch) / name, documents[name])
         publish(scratch, target, {"tensorrt": documents[tensorrt_file]["provenance"],
                                   "pytorch": documents[pytorch_file]["provenance"]}, command=command)

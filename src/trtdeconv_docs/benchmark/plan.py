@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
-from . import formulations, upsampling
+from . import analysis, formulations, upsampling
 from .workloads import GUIDE, PRECISIONS, WORKLOADS, Workload
 
 LAYOUTS = ("nchw", "channels_last")
@@ -216,14 +216,20 @@ DONE = ("measured", "refused")
 """A run's statuses that a later call does not make again (with ``not_applicable``, which is not built)."""
 
 
+def done(record: dict) -> bool:
+    """Whether a later call keeps this run of a ``tensorrt.json``: :data:`DONE` in that recording, not
+    :func:`.analysis.carried` from an earlier one (a resumed run makes those again)."""
+    return record.get("status") in DONE and not analysis.carried(record)
+
+
 def progress_lines(planned: Sequence[Run], records: Sequence[dict]) -> List[str]:
     """Per phase, how many of its builds ``records`` (a ``tensorrt.json``'s runs) hold, runs carried from an earlier
     method not counted (a resumed run makes them again); then the runs left, or ``plan complete``."""
-    done = {r["id"] for r in records if r.get("status") in DONE and "earlier_method" not in r}
+    kept = {r["id"] for r in records if done(r)}
     lines, left = [], 0
     for number, (name, _) in enumerate(PHASES, start=1):
         builds = [run for run in planned if run.phase == number and run.skipped is None]
-        missing = [run for run in builds if run.id not in done]
+        missing = [run for run in builds if run.id not in kept]
         left += len(missing)
         lines.append(f"phase {number}: {len(builds) - len(missing)}/{len(builds)} built ({name})"
                      + (f"; left about {estimate_seconds(missing):.0f} s" if missing else ""))

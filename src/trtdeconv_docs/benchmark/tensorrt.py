@@ -182,7 +182,7 @@ class Runner:
             self.sessions = earlier.get("sessions", []) + [
                 {"provenance": earlier["provenance"], "ceilings": earlier.get("ceilings", {})}]
             self.kept = {r["id"]: {**r, "session": r.get("session", index)} for r in earlier["runs"]
-                         if r["status"] in plan.DONE and "earlier_method" not in r}  # the plan says what is not built
+                         if plan.done(r)}  # the plan says what is not built
         self.started = time.perf_counter()
         self.cache_file = cache_file
         if cache_file and Path(cache_file).is_file():

@@ -123,10 +123,10 @@ def earlier_sessions(benchmark: analysis.Benchmark) -> List[Dict[str, Any]]:
 
 
 def carried_runs(benchmark: analysis.Benchmark, session: Dict[str, Any]) -> List[Dict[str, Any]]:
-    """The runs :func:`.merge.carry_earlier` carried from ``session`` (their ``earlier_method`` names its format and
-    date)."""
-    mark = f"format {session.get('format', 1)}, {session['provenance']['date'][:10]}"
-    return [r for r in benchmark.tensorrt["runs"] if r.get("earlier_method", "").split(":", 1)[0] == mark]
+    """The runs :func:`.merge.carry_earlier` carried from ``session`` (their :func:`.analysis.carried_from` names its
+    format and date)."""
+    mark = analysis.carried_mark(session.get("format", 1), session["provenance"]["date"])
+    return [r for r in benchmark.tensorrt["runs"] if analysis.carried_from(r) == mark]
 
 
 def earlier_session_words(benchmark: analysis.Benchmark, session: Dict[str, Any]) -> str:
@@ -156,7 +156,7 @@ def variant_words(record: Dict[str, Any]) -> str:
 def scope_text(benchmark: analysis.Benchmark) -> str:
     """What this recording measured anew (workloads, formulations, precisions and layouts, counted from its runs),
     and where the rest of the plan comes from (its earlier sessions), for the method section."""
-    new = benchmark_method.anew(benchmark.tensorrt)
+    new = analysis.anew(benchmark.tensorrt)
     workloads = list(dict.fromkeys(r["workload"] for r in new))
     formulations = list(dict.fromkeys(r["formulation"] for r in new))
     parts = []
@@ -405,7 +405,7 @@ def earlier_alternatives(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> 
     """A family row's other formulations carried from an earlier recording, at the row's precision and layout."""
     deconvolution = row["deconvolution"]
     return [r for r in benchmark.tensorrt_runs(deconvolution["workload"], precision=row["precision"])
-            if "earlier_method" in r and r["formulation"] != "deconvolution" and r.get("layout", "nchw") == "nchw"]
+            if analysis.carried(r) and r["formulation"] != "deconvolution" and r.get("layout", "nchw") == "nchw"]
 
 
 def family_gain(benchmark: analysis.Benchmark, row: Dict[str, Any]) -> str:
@@ -456,9 +456,8 @@ def earlier_table(benchmark: analysis.Benchmark):
     their own (another GPU, another method: never beside the new rows), with the GPU, date and method."""
     sessions = earlier_sessions(benchmark)
     gpu = sessions[-1]["provenance"]["gpu"] if sessions else "–"
-    rows = [(f"``{record['id']}``", gpu, record["earlier_method"].split(":", 1)[0],
-             latency_cell(record), kernel_cell(record))
-            for record in benchmark.tensorrt["runs"] + benchmark.pytorch["runs"] if "earlier_method" in record]
+    rows = [(f"``{record['id']}``", gpu, analysis.carried_from(record), latency_cell(record), kernel_cell(record))
+            for record in benchmark.tensorrt["runs"] + benchmark.pytorch["runs"] if analysis.carried(record)]
     return (_("运行"), "GPU", _("格式、日期"), _("中位数 [四分位] ms"), _("实际运行的 kernel")), rows
 
 

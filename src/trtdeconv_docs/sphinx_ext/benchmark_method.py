@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from ..benchmark.analysis import anew
 from ..benchmark.workloads import PRECISIONS
 from ..trt import timing
 from .messages import _
@@ -21,11 +22,6 @@ Run = Dict[str, Any]
 
 EVENT_CLOCKS = ("cudaEventElapsedTime", "Event.elapsed_time")
 """The calls that read the GPU time between two CUDA events (cuda-python's runtime, PyTorch)."""
-
-
-def anew(document: Dict[str, Any]) -> List[Run]:
-    """The runs of a runner's document measured in this recording (not carried from an earlier one)."""
-    return [r for r in document.get("runs", []) if r.get("status") == "measured" and "earlier_method" not in r]
 
 
 def field(record: Any, path: str) -> Any:
