@@ -20,15 +20,23 @@ through TensorRT is a :class:`Problem`: it names the example, the printing line 
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
 ``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
 labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
-:data:`TICKS_DRAWN`), the axis limits Matplotlib picks tick labels from (:data:`AXIS_LIMITS`, unless the axes hide
-or place their ticks), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`), the bar values ``bar_label``
-writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed
-number reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
-layout and is not read.
+:data:`TICKS_DRAWN`), the axis limits and the line and scatter data Matplotlib picks tick labels from
+(:data:`AXIS_LIMITS`, :data:`LINES`, :data:`DATA`, unless the axes hide or place that axis's ticks; data a
+``transform=`` places in axes or figure fractions is layout, :data:`FRACTIONS`), the text of tick formatters
+(:data:`FORMATTERS`: a formatting function's returns), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`),
+the bar values ``bar_label`` writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour
+draws (:data:`IMAGES`); a typed number reaching one is a problem the same way. Where a figure's numbers sit (text and
+annotation coordinates, sizes, ``fontsize=10``) is layout and is not read.
+
+The example's own functions (a ``def`` or a ``lambda``) are followed through any name that holds one (``say = show``,
+``halve = lambda v: v / 2``, a parameter handed a function) and when handed on to another call (``map(scale, y)``,
+``np.apply_along_axis(scale, ...)``, ``np.vectorize(scale)(y)``, ``FuncFormatter(label)``): the function's parameters
+receive that call's other arguments (ints written as they are excepted) and its returns count in the call's result;
+``print`` handed on (``map(print, values)``) or held by a name prints. A recursive function's returns are read once.
 
 A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
-:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``, ``draw, other = gather_figure, f``,
-``functools.partial(gather_figure, ...)``), is followed: that module's flow, with the called function's parameters
+:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``, ``draw: Callable = gather_figure``,
+``draw, other = gather_figure, f``, ``functools.partial(gather_figure, ...)``), is followed: that module's flow, with the called function's parameters
 holding what the example hands it (a partial's bound arguments first), and the figure calls of every function it reaches; a number typed in the
 module itself counts as well, and the problem names the function and the module's line. Other package
 functions are trusted (their results count as computations of their arguments).
@@ -36,9 +44,9 @@ functions are trusted (their results count as computations of their arguments).
 The analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
 its scope holds it everywhere; a dictionary's subscript holds its values, not its keys); indices, axes, int
 options (``precision=8``), ints handed to a parameter that a package function annotates as ints (a shape, an
-index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out
-numbers and never count as typed ones; nor do a formula's integer constants and angles in text
-(:data:`NOT_A_VALUE`).
+index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications (an f-string's, and
+``'%5.1f'``, ``'{x:5.1f}'`` in a string: :data:`FORMAT_SPEC`) pick or lay out numbers and never count as typed ones;
+nor do a formula's integer constants and angles in text (:data:`NOT_A_VALUE`).
 """
 
 from __future__ import annotations
