@@ -20,15 +20,23 @@ through TensorRT is a :class:`Problem`: it names the example, the printing line 
 Matplotlib figure draws is a sink like ``print`` (:data:`FIGURE_TEXT`: titles, axis labels, ``text``,
 ``annotate``, legend and tick labels, table cells, any ``label=``), and so are tick positions placed without
 labels, which Matplotlib labels with themselves (:data:`TICK_POSITIONS`, :data:`TICK_KEYWORDS`,
-:data:`TICKS_DRAWN`), the axis limits Matplotlib picks tick labels from (:data:`AXIS_LIMITS`, unless the axes hide
-or place their ticks), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`), the bar values ``bar_label``
-writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour draws (:data:`IMAGES`); a typed
-number reaching one is a problem the same way. Where a figure's numbers sit (coordinates, sizes, ``fontsize=10``) is
-layout and is not read.
+:data:`TICKS_DRAWN`), the axis limits and the line and scatter data Matplotlib picks tick labels from
+(:data:`AXIS_LIMITS`, :data:`LINES`, :data:`DATA`, unless the axes hide or place that axis's ticks; data a
+``transform=`` places in axes or figure fractions is layout, :data:`FRACTIONS`), the text of tick formatters
+(:data:`FORMATTERS`: a formatting function's returns), the colour limits a colour bar labels (:data:`COLOUR_LIMITS`),
+the bar values ``bar_label`` writes without labels (:data:`BARS`), and the array an image, a heatmap or a contour
+draws (:data:`IMAGES`); a typed number reaching one is a problem the same way. Where a figure's numbers sit (text and
+annotation coordinates, sizes, ``fontsize=10``) is layout and is not read.
+
+The example's own functions (a ``def`` or a ``lambda``) are followed through any name that holds one (``say = show``,
+``halve = lambda v: v / 2``, a parameter handed a function) and when handed on to another call (``map(scale, y)``,
+``np.apply_along_axis(scale, ...)``, ``np.vectorize(scale)(y)``, ``FuncFormatter(label)``): the function's parameters
+receive that call's other arguments (ints written as they are excepted) and its returns count in the call's result;
+``print`` handed on (``map(print, values)``) or held by a name prints. A recursive function's returns are read once.
 
 A call into a module of the package that draws with Matplotlib (:func:`drawing_module`:
-:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``, ``draw, other = gather_figure, f``,
-``functools.partial(gather_figure, ...)``), is followed: that module's flow, with the called function's parameters
+:mod:`trtdeconv_docs.pictures`), by its name or an alias (``draw = gather_figure``, ``draw: Callable = gather_figure``,
+``draw, other = gather_figure, f``, ``functools.partial(gather_figure, ...)``), is followed: that module's flow, with the called function's parameters
 holding what the example hands it (a partial's bound arguments first), and the figure calls of every function it reaches; a number typed in the
 module itself counts as well, and the problem names the function and the module's line. Other package
 functions are trusted (their results count as computations of their arguments).
@@ -36,9 +44,9 @@ functions are trusted (their results count as computations of their arguments).
 The analysis is flow-insensitive and over-approximates (a name that holds a typed number anywhere in
 its scope holds it everywhere; a dictionary's subscript holds its values, not its keys); indices, axes, int
 options (``precision=8``), ints handed to a parameter that a package function annotates as ints (a shape, an
-index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications pick or lay out
-numbers and never count as typed ones; nor do a formula's integer constants and angles in text
-(:data:`NOT_A_VALUE`).
+index, a count), ``range`` and ``map(range, shape)``, reshapes and format specifications (an f-string's, and
+``'%5.1f'``, ``'{x:5.1f}'`` in a string: :data:`FORMAT_SPEC`) pick or lay out numbers and never count as typed ones;
+nor do a formula's integer constants and angles in text (:data:`NOT_A_VALUE`).
 """
 
 from __future__ import annotations
@@ -116,6 +124,32 @@ LIMIT_KEYWORDS = {"extent": "xy", "xlim": "x", "ylim": "y", "zlim": "z"}
 TICKS_HIDDEN = {"x": ("set_xticks", "xticks"), "y": ("set_yticks", "yticks"), "z": ("set_zticks",)}
 """Calls on the same axes after which an axis's limits pick no tick label: ticks placed by hand (checked themselves
 as :data:`TICK_POSITIONS`), besides ``axis("off")`` and ``set_axis_off()``, which hide both axes."""
+LINES = frozenset({"plot", "step", "stem"})
+"""Calls whose positional arrays are line data: one array is ``y``, more alternate ``x``, ``y`` (a format string such as
+``'o-'`` is skipped)."""
+DATA = {
+    # method: {axis: (positions, keywords) of the data plotted along it}
+    "scatter": {"x": ((0,), ("x",)), "y": ((1,), ("y",))},
+    "errorbar": {"x": ((0, 3), ("x", "xerr")), "y": ((1, 2), ("y", "yerr"))},
+    "fill_between": {"x": ((0,), ("x",)), "y": ((1, 2), ("y1", "y2"))},
+    "fill_betweenx": {"y": ((0,), ("y",)), "x": ((1, 2), ("x1", "x2"))},
+    "axhline": {"y": ((0,), ("y",))}, "axvline": {"x": ((0,), ("x",))},  # their xmin/xmax, ymin/ymax: axes fractions
+    "hlines": {"y": ((0,), ("y",)), "x": ((1, 2), ("xmin", "xmax"))},
+    "vlines": {"x": ((0,), ("x",)), "y": ((1, 2), ("ymin", "ymax"))},
+}
+"""Line and scatter data (with :data:`LINES`): Matplotlib picks the tick labels of an axis from the data plotted along it
+(and the data is read off them), so typed data is drawn text unless the same axes hide or place that axis's ticks
+(:data:`TICKS_HIDDEN`), like a limit, or the call plots in axes or figure fractions (:data:`FRACTIONS`)."""
+FRACTIONS = {"transAxes": "", "transFigure": "", "transSubfigure": "", "dpi_scale_trans": "",
+             "get_xaxis_transform": "x", "get_yaxis_transform": "y"}
+"""A ``transform=`` that places data in fractions of the axes or the figure, which set no tick: layout; a blended one
+keeps its data axis (``get_xaxis_transform()``: x in data, y in axes fractions)."""
+FORMATTERS = {"FixedFormatter": ((0,), ("seq",)), "FuncFormatter": ((0,), ("func",)),
+              "StrMethodFormatter": ((0,), ("fmt",)), "FormatStrFormatter": ((0,), ("fmt",)),
+              "set_major_formatter": ((0,), ("formatter",)), "set_minor_formatter": ((0,), ("formatter",)),
+              "colorbar": ((), ("format",))}
+"""Tick formatters, whose text is the tick labels: a fixed formatter's strings, a format string's text (its format
+specifications excepted, :data:`FORMAT_SPEC`), and what a formatting function (a ``def`` or a ``lambda``) returns."""
 COLOUR_LIMITS = {"set_clim": ((0, 1), ("vmin", "vmax")), "clim": ((0, 1), ("vmin", "vmax"))}
 COLOUR_KEYWORDS = frozenset({"vmin", "vmax", "clim"})
 NORMS = frozenset({"Normalize", "TwoSlopeNorm", "CenteredNorm", "LogNorm", "SymLogNorm", "PowerNorm", "AsinhNorm",
@@ -137,6 +171,9 @@ NUMBER_IN_TEXT = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\
 NOT_A_VALUE = re.compile(r"(?<=[A-Za-z][-+·*/])\d+(?![\d.°])|(?<![\d.])\d+(?=[-+·*/][A-Za-z])|(?<![\d.])\d+(?=°)")
 """Integers in text that are no value a tensor could hold: a constant of a formula written with symbols (the 1 of
 ``(I-1)·S``, the 2 of ``2·S``) and an angle in degrees (``180°``). A decimal is always a value."""
+FORMAT_SPEC = re.compile(r"\{[^{}:]*:([^{}]*)\}|%[-+ #0]*(\d*(?:\.\d+)?)[diouxXeEfFgGrsa]")
+"""A format specification in a string (``'{x:5.1f}'``, ``'%5.1f'``): its width and precision lay a number out; the
+f-string's own are skipped the same way (:meth:`_Flow._in_format_spec`)."""
 FIX = ("print or draw what TensorRT returned (session.run's outputs, the session's reports), the data helpers' inputs "
        "(trtdeconv_docs.example_data, question_data) or a computation of them; never a number typed in the example")
 
@@ -313,6 +350,8 @@ class _Flow:
         self.session_classes: Set[str] = set()
         self.tensorrt: Set[str] = set()  # names holding a session or an object of its network
         self.to_tensorrt: Set[Typed] = set()  # typed numbers handed to TensorRT (in the recording)
+        self.held: Dict[ast.AST, Dict[str, FrozenSet[object]]] = {tree: {}}  # names holding functions (_callables)
+        self._returning: Set[ast.AST] = set()  # the functions whose returns are being read (a recursion ends there)
         self._colour_bar: Optional[bool] = None  # colour_bar_labels(), once
         self._index(tree, tree)
         self._imports()
@@ -359,11 +398,12 @@ class _Flow:
 
     def _aliases(self) -> None:
         """``draw = gather_figure``, ``draw = pictures.gather_figure``, ``draw, other = gather_figure, f``,
-        ``draw = functools.partial(gather_figure, stride)``: a name assigned a function or module of the package stands
+        ``draw = functools.partial(gather_figure, stride)``, ``draw: Callable = gather_figure``: a name assigned a function or module of the package stands
         for it (its calls are followed like the original's, a partial's bound arguments handed first), through any
         chain of such names."""
-        assigned = [(name, value) for n in ast.walk(self.tree) if isinstance(n, ast.Assign)
-                    for t in n.targets for name, value in _unpacked(t, n.value)]
+        assigned = [(name, value) for n in ast.walk(self.tree) if isinstance(n, (ast.Assign, ast.AnnAssign))
+                    and n.value is not None for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                    for name, value in _unpacked(t, n.value)]
         changed = True
         while changed:
             changed = False
@@ -400,13 +440,60 @@ class _Flow:
         resolved = self._resolved(name)
         return resolved if resolved.split(".")[0] == "trtdeconv_docs" else None
 
-    def lookup(self, name: str, scope: ast.AST) -> FrozenSet[Typed]:
+    def lookup(self, name: str, scope: ast.AST, table: Optional[Dict[ast.AST, Dict[str, FrozenSet]]] = None) -> FrozenSet:
+        """What ``name`` holds seen from ``scope`` (its typed numbers, or in ``table`` what else it holds)."""
+        table = self.names if table is None else table
         while True:
-            if name in self.names.get(scope, {}):
-                return self.names[scope][name]
+            if name in table.get(scope, {}):
+                return table[scope][name]
             if scope is self.tree:
                 return _NONE
             scope = self.scope_of.get(scope, self.tree)
+
+    def _callables(self, node: ast.AST, scope: ast.AST) -> FrozenSet[object]:
+        """What ``node`` may stand for when called: a ``def`` or ``lambda`` of this source, written there, named, or held
+        by a name assigned or handed one (``say = show``, a parameter ``callback`` given ``show``); ``"print"`` for a
+        print (:data:`PRINTS`) by any of these ways."""
+        if isinstance(node, ast.Lambda):
+            return frozenset({node})
+        if dotted(node) in PRINTS:
+            return frozenset({"print"})
+        if not isinstance(node, ast.Name):
+            return _NONE
+        own = {self.functions[node.id]} if node.id in self.functions else set()
+        return self.lookup(node.id, scope, self.held) | own
+
+    def _hold(self, name: str, scope: ast.AST, functions: FrozenSet[object]) -> bool:
+        """Let ``name`` stand for ``functions`` too; whether it grew."""
+        held = self.held.setdefault(scope, {}).get(name, _NONE)
+        if functions <= held:
+            return False
+        self.held[scope][name] = held | functions
+        return True
+
+    def _returned(self, function: ast.AST) -> FrozenSet[Typed]:
+        """What a ``def`` or a ``lambda`` of this source may return."""
+        if function in self._returning:
+            return _NONE
+        self._returning.add(function)
+        try:
+            if isinstance(function, ast.Lambda):
+                return self.typed(function.body, function)
+            return frozenset().union(_NONE, *(self.typed(r.value, function) for r in ast.walk(function)
+                                              if isinstance(r, ast.Return) and self.scope_of.get(r) is function))
+        finally:
+            self._returning.discard(function)
+
+    def _handed(self, node: ast.Call, scope: ast.AST) -> List[Tuple[ast.AST, ast.Call]]:
+        """The functions of this source that ``node`` hands on to a call that is none of them (``map(scale, y)``,
+        ``np.apply_along_axis(scale, axis=-1, arr=y)``, ``FuncFormatter(label)``), each with the call it may receive:
+        every other argument, spread (an int written as it is, an axis, left out)."""
+        if any(not isinstance(f, str) for f in self._callables(node.func, scope)):
+            return []
+        given = list(node.args) + [keyword.value for keyword in node.keywords]
+        return [(function, ast.Call(argument, [ast.Starred(other, ast.Load()) for other in given
+                                               if other is not argument and not _layout(other)], []))
+                for argument in given for function in self._callables(argument, scope) if not isinstance(function, str)]
 
     def bind(self, name: str, scope: ast.AST, typed: Iterable[Typed],
              values: Optional[Iterable[Typed]] = None) -> bool:
@@ -437,8 +524,10 @@ class _Flow:
             return frozenset({Typed(node.lineno, self._segment(node) or repr(value), node.col_offset, self.origin)})
         if isinstance(value, str):  # "1.5", or the text of an f-string: a number typed in words
             formula = {m.span() for m in NOT_A_VALUE.finditer(value)}
+            specs = [m.span(group) for m in FORMAT_SPEC.finditer(value) for group in (1, 2) if m.group(group)]
             return frozenset(Typed(node.lineno, m.group(0), node.col_offset + m.start(), self.origin)
-                             for m in NUMBER_IN_TEXT.finditer(value) if m.span() not in formula)
+                             for m in NUMBER_IN_TEXT.finditer(value) if m.span() not in formula
+                             and not any(start <= m.start() and m.end() <= end for start, end in specs))
         return _NONE
 
     def _segment(self, node: ast.AST) -> Optional[str]:
@@ -532,14 +621,15 @@ class _Flow:
         if name in ("len", "range", "enumerate", "zip", "type", "isinstance", "id", "hash"):
             return _NONE if name in ("len", "range", "type", "isinstance", "id", "hash") else \
                 self._arguments(node, scope, constants=False)
-        if isinstance(node.func, ast.Name) and node.func.id in self.functions:
-            function = self.functions[node.func.id]
-            return frozenset().union(_NONE, *(self.typed(r.value, function) for r in ast.walk(function)
-                                              if isinstance(r, ast.Return) and self.scope_of.get(r) is function))
+        functions = [f for f in self._callables(node.func, scope) if not isinstance(f, str)]
+        if functions:
+            return frozenset().union(_NONE, *(self._returned(function) for function in functions))
+        handed = frozenset().union(_NONE, *(self._returned(function) for function, _ in self._handed(node, scope)))
         method = isinstance(node.func, ast.Attribute) and not (name and root in self.modules)
         if method:  # x.reshape(1, -1), x.max(axis=0): ints are axes and shapes; y.clip(0, 1.5) types 1.5
-            return self.typed(node.func.value, scope) | self._arguments(node, scope, constants=False)
-        return self._arguments(node, scope, constants=True)
+            return self.typed(node.func.value, scope) | self._arguments(node, scope, constants=False) | handed
+        made = self.typed(node.func, scope) if isinstance(node.func, ast.Call) else _NONE  # np.vectorize(scale)(y)
+        return self._arguments(node, scope, constants=True) | handed | made
 
     # statements ----------------------------------------------------------------------------------
     def _assign(self, target: ast.AST, typed: FrozenSet[Typed], scope: ast.AST, tensorrt: bool,
@@ -583,6 +673,8 @@ class _Flow:
                 values = self._values(node.value, scope) if isinstance(node, ast.Assign) or node.simple else None
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                     changed |= self._assign(target, typed, scope, tensorrt, values)
+                    for name, value in _unpacked(target, node.value):  # say = show, halve = lambda v: v / 2
+                        changed |= self._hold(name, scope, self._callables(value, scope))
             elif isinstance(node, ast.AugAssign):
                 changed |= self._assign(node.target, self.typed(node.value, scope), scope,
                                         self._is_tensorrt(node.value))
@@ -634,11 +726,16 @@ class _Flow:
         if method and self._is_tensorrt(node.func.value) or \
                 _root(node.func) in self.package and any(self._is_tensorrt(a) for a in node.args):
             changed |= self._to_tensorrt(arguments)  # handed to TensorRT: the call log records it
-        if isinstance(node.func, ast.Name) and node.func.id in self.functions:
-            function = self.functions[node.func.id]
+        for function in self._callables(node.func, scope):
+            if isinstance(function, str):
+                continue
             for parameter, argument, layout in _bindings(function, node, bool(self.origin)):
                 changed |= self._assign(ast.Name(parameter), _NONE if layout else self.typed(argument, scope),
                                         function, self._is_tensorrt(argument))
+                changed |= self._hold(parameter, function, self._callables(argument, scope))
+        for function, call in self._handed(node, scope):  # map(show, values): show receives what map is handed
+            for parameter, argument, _ in _bindings(function, call, False):
+                changed |= self._assign(ast.Name(parameter), self.typed(argument, scope), function, False)
         return changed
 
     def settle(self) -> "_Flow":
@@ -686,9 +783,10 @@ class _Flow:
     def shown(self, node: ast.Call, scope: ast.AST) -> List[ast.expr]:
         """The arguments of ``node`` that reach the reader: all of a print's; of a figure call, its text, the tick
         positions it labels with themselves, the limits it picks tick labels from, the array an image or a table
-        draws and the bar values ``bar_label`` writes."""
-        if dotted(node.func) in PRINTS:
-            return list(node.args)
+        draws, the bar values ``bar_label`` writes, the data it plots and the text a formatter writes (a formatting
+        function: what it returns)."""
+        if self._prints(node, scope):  # print(...), say(...) with say = print, map(print, values)
+            return [argument for argument in node.args if "print" not in self._callables(argument, scope)]
         method = node.func.attr if isinstance(node.func, ast.Attribute) else \
             node.func.id if isinstance(node.func, ast.Name) else ""
         given = {keyword.arg for keyword in node.keywords}
@@ -709,11 +807,22 @@ class _Flow:
             positions, named = IMAGES[method]
             keywords.update(named)
             arguments += [node.args[i] for i in positions.get(len(node.args), ())]
+        if method in FORMATTERS:
+            positions, named = FORMATTERS[method]
+            keywords.update(named)
+            arguments += [node.args[i] for i in positions if i < len(node.args)]
         if method == "bar_label" and len(node.args) < 2 and "labels" not in given:
             containers = node.args[:1] + [keyword.value for keyword in node.keywords if keyword.arg == "container"]
             arguments += [value for container in containers for value in self._bar_values(container, scope)]
-        return arguments + self._limits(node, method, scope) + [
+        shown = arguments + self._limits(node, method, scope) + [
             keyword.value for keyword in node.keywords if keyword.arg in keywords]
+        return [ast.Call(value, [], []) if any(not isinstance(f, str) for f in self._callables(value, scope)) else value
+                for value in shown]  # a formatting function: the text it returns
+
+    def _prints(self, node: ast.Call, scope: ast.AST) -> bool:
+        """Whether ``node`` prints its arguments: a print called by any name, or handed on (``map(print, values)``)."""
+        return "print" in self._callables(node.func, scope) or any(
+            "print" in self._callables(argument, scope) for argument in node.args)
 
     def _bar_values(self, container: ast.expr, scope: ast.AST) -> List[ast.expr]:
         """What ``bar_label(container)`` writes: the heights (widths) handed to the ``bar`` (``barh``) calls that made
@@ -731,15 +840,17 @@ class _Flow:
                 [keyword.value for keyword in call.keywords if keyword.arg in BARS[call.func.attr][1]]]
 
     def _limits(self, node: ast.Call, method: str, scope: ast.AST) -> List[ast.expr]:
-        """The axis limits ``node`` gives whose axes label ticks chosen from them (:data:`AXIS_LIMITS`,
-        :data:`LIMIT_KEYWORDS`; an int written beside a bound that reads a shape is an index range's end, like
-        ``range``), and its colour limits when a colour bar labels them (:data:`COLOUR_LIMITS`)."""
+        """The axis limits ``node`` gives and the data it plots (:data:`LINES`, :data:`DATA`), along axes that label
+        ticks chosen from them (:data:`AXIS_LIMITS`, :data:`LIMIT_KEYWORDS`; an int written beside a bound that reads
+        a shape is an index range's end, like ``range``), and its colour limits when a colour bar labels them
+        (:data:`COLOUR_LIMITS`)."""
         receiver = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else ""
         bounds = [(LIMIT_KEYWORDS[k.arg], [k.value]) for k in node.keywords if k.arg in LIMIT_KEYWORDS]
         if method in AXIS_LIMITS:
             axes, positions, named = AXIS_LIMITS[method]
             bounds.append((axes, [node.args[i] for i in positions if i < len(node.args)] +
                            [keyword.value for keyword in node.keywords if keyword.arg in named]))
+        bounds += [(axis, values) for axis, values in self._data(node, method) if axis in self._data_axes(node)]
         found = []
         for axes, values in bounds:
             if not all(self._ticks_hidden(receiver, axis, scope) for axis in axes):
@@ -752,6 +863,29 @@ class _Flow:
             found += [keyword.value for keyword in node.keywords
                       if keyword.arg in COLOUR_KEYWORDS or keyword.arg in named or method in NORMS]
         return found
+
+    @staticmethod
+    def _data(node: ast.Call, method: str) -> List[Tuple[str, List[ast.expr]]]:
+        """``(axis, data)`` for the line or scatter data ``node`` plots (:data:`LINES`, :data:`DATA`)."""
+        if isinstance(node.func, ast.Attribute) and method in LINES:
+            arrays = [a for a in node.args if not (isinstance(a, ast.Constant) and isinstance(a.value, str))]
+            return [(axis, [array]) for axis, array in zip("y" if len(arrays) == 1 else "xy" * len(arrays), arrays)]
+        if not isinstance(node.func, ast.Attribute) or method not in DATA:
+            return []
+        return [(axis, [node.args[i] for i in positions if i < len(node.args)] +
+                 [keyword.value for keyword in node.keywords if keyword.arg in named])
+                for axis, (positions, named) in DATA[method].items()]
+
+    @staticmethod
+    def _data_axes(node: ast.Call) -> str:
+        """The axes along which ``node`` plots in data coordinates: both, unless a ``transform=`` places it in
+        fractions of the axes or the figure (:data:`FRACTIONS`)."""
+        for keyword in node.keywords:
+            if keyword.arg == "transform":
+                value = keyword.value.func if isinstance(keyword.value, ast.Call) else keyword.value
+                if isinstance(value, ast.Attribute) and value.attr in FRACTIONS:
+                    return FRACTIONS[value.attr]
+        return "xyz"
 
     def _ticks_hidden(self, receiver: str, axis: str, scope: ast.AST) -> bool:
         """Whether the axes ``receiver`` (``ax``, ``plt``) of ``scope`` hide their ticks (``axis("off")``,
@@ -798,7 +932,7 @@ class _Flow:
             shown = self.shown(node, scope)
             typed = set(self.typed(ast.Tuple(shown, ast.Load()), scope)) - self.to_tensorrt if shown else set()
             for number in sorted(typed, key=lambda t: (t.line, t.text)):
-                found.append((node.lineno, number, dotted(node.func) not in PRINTS, ""))
+                found.append((node.lineno, number, not self._prints(node, scope), ""))
             drawn = {number: through for number, through in self.followed(node, scope, stack)
                      if number not in self.to_tensorrt}
             for number in sorted(drawn, key=lambda t: (t.file, t.line, t.text)):
