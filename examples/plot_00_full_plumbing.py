@@ -19,12 +19,13 @@
 # 准备数据：输入 1×1×3×3，卷积核 3×3 的 9 个元素从 :math:`10^4` 到 :math:`10^{-4}`，
 # 这样输出中每一位数字都能看出是哪个输入元素与哪个核元素相乘得到的。
 import numpy as np
-import tensorrt as trt
 
-try:
-    from cuda.bindings import runtime as cudart  # cuda-python >= 12.6
-except ImportError:
-    from cuda import cudart  # older cuda-python
+from trtdeconv_docs.session import runtime_calls
+
+# trt is `import tensorrt as trt`, cudart is cuda-python's `from cuda.bindings import runtime as cudart`,
+# with every call logged: on a GPU they run and are recorded; elsewhere the recording answers each call
+# and refuses any call it does not hold (see the note at the end)
+trt, cudart = runtime_calls("base_full_plumbing")
 
 np.set_printoptions(precision=8, linewidth=200, suppress=True)
 nIn, cIn, hIn, wIn = 1, 1, 3, 3  # input tensor, NCHW
@@ -81,17 +82,12 @@ for pointer in device.values():
 cudart.cudaStreamDestroy(stream)
 
 # %%
-# 本站把这次运行的输入、输出和网络记录进 ``recordings/tensors`` （只在 GPU 上录制时写入，
-# 否则什么也不做）。
+# 本站把这次运行的输入、输出、网络和上面每一次 TensorRT 与 CUDA 调用记录进 ``recordings/tensors``
+# （只在 GPU 上录制时写入）。没有 GPU 时，构建本站照样运行本例：每次调用都与记录逐一核对，
+# 显存指针只是记录里的编号，拷回主机的输出取自 GPU 上的记录；输入字节或任何一次调用对不上，
+# 构建就失败，并说明如何在 GPU 上重新记录。
 from trtdeconv_docs.session import record
 
 record("base_full_plumbing", network, {"inputT0": data}, {outputName: host[outputName]})
-
-# %%
-# 本例自己调用 CUDA，不经过 ``Session``，因此无法回放：没有 TensorRT 的机器上构建本站时不运行它，
-# 下面是它在 GPU 上录下的输出。
-#
-# .. trt-output:: plot_00_full_plumbing
-#    :run: base_full_plumbing
 
 # sphinx_gallery_thumbnail_path = "_static/thumbnails/base.png"

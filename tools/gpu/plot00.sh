@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 18 (plot_00 replayable) on a GPU machine with TensorRT 8.6 (python-trt, see README), from a checkout where
-# `git apply tools/gpu/plot_00_runtime_calls.patch` was run (the example then logs its runtime and CUDA calls).
+# Issue 18 (plot_00 replayable) on a GPU machine with TensorRT 8.6 (python-trt, see README), from a checkout whose
+# plot_00 logs its runtime and CUDA calls (`session.runtime_calls`, committed since its H100 run of 2026-12-08).
 # From a private copy of the checkout (recordings/ of the checkout stays as committed):
 #   1. records EVERY example into OUTDIR/tensors (MANIFEST.json by the project's publisher: one GPU run, one
 #      provenance; a partial re-record cannot share recordings/tensors' manifest after a day or on another GPU);
@@ -14,11 +14,11 @@
 #   rm -rf recordings/tensors && cp -r OUTDIR/tensors recordings/tensors
 #   python -c "from trtdeconv_docs.cassette.publisher import write_root; write_root('recordings')"
 #   python -m trtdeconv_docs.conformance.reverification OUTDIR/reverify
-#   git rm tools/gpu/plot_00_runtime_calls.patch     # and commit examples/, docs/, recordings/ together
+#   commit recordings/ (the build refuses re-recorded tensors until the re-verification reproduced them)
 set -uo pipefail
 [ $# -eq 1 ] || { echo "usage: bash tools/gpu/plot00.sh OUTDIR" >&2; exit 2; }
 grep -q "runtime_calls(" examples/plot_00_full_plumbing.py || {
-  echo "examples/plot_00_full_plumbing.py does not log its calls: git apply tools/gpu/plot_00_runtime_calls.patch first" >&2
+  echo "examples/plot_00_full_plumbing.py does not log its calls (session.runtime_calls)" >&2
   exit 2; }
 mkdir -p "$1"; out=$(cd "$1" && pwd)
 PY=${PYTHON_TRT:-python-trt}
