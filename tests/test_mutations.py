@@ -81,6 +81,12 @@ def _pin_reverification(root: Path) -> None:
     reverification.publish_report(report, root / reverification.FOLDER, "tests/test_mutations.py")
 
 
+def _republish_unverified(root: Path, folder: str, edit: Callable[[Path], None]) -> None:
+    """:func:`_republish`, and a re-verification report pinned to tensors/ and conformance/ only (not ``folder``)."""
+    _republish(root, folder, edit)
+    _pin_reverification(root)
+
+
 def _edit_manifest(root: Path, folder: str, change) -> None:
     _rewrite(root / folder / store.MANIFEST, change)
 
@@ -131,16 +137,22 @@ RECORDINGS_MUTATIONS = {
     "benchmark-manifest-gpu-rechained": (lambda r: (_edit_manifest(r, "benchmark", lambda m: m["provenance"][
         "tensorrt"].update(gpu="NVIDIA B200")), write_root(r)),
         "benchmark/tensorrt.json: its provenance says gpu=", "kept once, in the manifest"),
-    # a stored median edited, republished
-    "benchmark-median": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(
+    # a stored median edited, republished (and a re-verification report forged that leaves the benchmark out, so that
+    # the stale-recording check, which catches the republished folder by itself, does not hide the recomputation)
+    "benchmark-median": (lambda r: _republish_unverified(r, "benchmark", lambda s: _rewrite(
         s / "tensorrt.json", lambda d: _benchmark_run(d)["latency_ms"].update(median=0.001))),
                          "benchmark/tensorrt.json: ", "never from stored summaries"),
+    # the same edit republished without forging the report: the re-verification that measured the benchmark again
+    # no longer matches its manifest
+    "benchmark-median-not-reverified": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(
+        s / "tensorrt.json", lambda d: _benchmark_run(d)["latency_ms"].update(median=0.001))),
+                                        "benchmark/MANIFEST.json: changed since the GPU re-verification", "reverify.sh"),
     # a stored quartile edited, republished
-    "benchmark-iqr": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(
+    "benchmark-iqr": (lambda r: _republish_unverified(r, "benchmark", lambda s: _rewrite(
         s / "pytorch.json", lambda d: _benchmark_run(d)["latency_ms"].update(q3=_benchmark_run(d)["latency_ms"]["q1"]))),
                       "benchmark/pytorch.json: ", "stored q3"),
     # half the samples dropped, medians recomputed, iterations left
-    "benchmark-halved-samples": (lambda r: _republish(r, "benchmark", lambda s: _rewrite(s / "tensorrt.json", _halve_samples)),
+    "benchmark-halved-samples": (lambda r: _republish_unverified(r, "benchmark", lambda s: _rewrite(s / "tensorrt.json", _halve_samples)),
                                  "benchmark/tensorrt.json: ", "iterations"),
     # the conformance suite's own provenance edited, republished
     "conformance-provenance": (lambda r: _republish(r, "conformance", lambda s: (s / "cases.json").write_text(

@@ -15,9 +15,10 @@ import shutil
 import numpy as np
 import pytest
 
-from trtdeconv_docs.conformance import reverification
+from trtdeconv_docs.cassette import reverification as core_reverification
 from trtdeconv_docs.cassette import store as recordings
 from trtdeconv_docs.cassette.publisher import publish
+from trtdeconv_docs.conformance import reverification
 
 from .support.paths import RECORDINGS
 
@@ -98,7 +99,7 @@ def test_compare_outputs_without_bounds(old, new, status):
 
 def test_the_provenance_note_shows_the_last_reproduction(tmp_path, monkeypatch):
     from trtdeconv_docs.cassette import reverification as core
-    from trtdeconv_docs.sphinx_ext.gallery import reproduced_sentence
+    from trtdeconv_docs.sphinx_ext.reproduced import reproduced_sentence, unlike_rows
 
     def edit(documents):
         values = first_output(documents["plot_03_stride.json"], "stride_nd=(2,2)")
@@ -118,6 +119,19 @@ def test_the_provenance_note_shows_the_last_reproduction(tmp_path, monkeypatch):
     sentence = reproduced_sentence()
     assert f"{last.total} 次已记录的运行独立地再跑了一遍并与记录比较：{last.total - 1} 次逐位相同，1 次的差异在求和顺序的误差界之内" in sentence
     assert "NVIDIA H100 80GB HBM3" in sentence and last.date in sentence
+    # the provenance page's table: the one run that was not bit-identical, and only it
+    (row,) = unlike_rows(last.unlike)
+    assert row[:3] == ["``plot_03_stride.json``", "``stride_nd=(2,2)``", "末位差异"]
+    assert float(row[3]) > 0 and "误差界的" in row[4]
+
+
+@pytest.mark.parametrize("why", core_reverification.WHYS)
+def test_every_reason_a_run_differs_is_said_on_the_page(why):
+    from trtdeconv_docs.sphinx_ext.reproduced import why_text
+
+    said = why_text({"status": "differs", "why": why, "max_abs": 1.0,
+                     "tactics_changed": {"deconv": ["a", "b"], "reformat": ["", ""]}})
+    assert said and why not in said and said.endswith("1 个层换了内核")  # the unnamed pair is not a kernel change
 
 
 def test_a_report_edited_after_publishing_is_refused(tmp_path, monkeypatch):
@@ -254,7 +268,7 @@ def test_the_sample_spreads_over_workloads_and_precisions_and_the_runner_takes_i
 def test_the_report_and_the_provenance_note_carry_the_benchmark_part(benchmark_measured_twice, tmp_path, monkeypatch):
     from trtdeconv_docs.benchmark import reverification as bench
     from trtdeconv_docs.cassette import reverification as core
-    from trtdeconv_docs.sphinx_ext.gallery import reproduced_sentence
+    from trtdeconv_docs.sphinx_ext.reproduced import reproduced_sentence
 
     committed, fresh = benchmark_measured_twice
     root = tmp_path / "checkout"

@@ -51,6 +51,11 @@ FOLDER = "reverification"
 STATUSES = ("identical", "last_bits", "differs")
 SUMMATION_BOUNDS = 2.0
 """Two runs each within one bound of the exact result may differ by two bounds."""
+OTHER_SHAPES = "other outputs or shapes"
+NOT_RECOMPUTABLE = "not recomputable: no bound to judge the difference by"
+REFUSAL_DIFFERS = "refusal differs"
+WHYS = (OTHER_SHAPES, NOT_RECOMPUTABLE, REFUSAL_DIFFERS)
+"""Why a run ``differs`` when no bound was exceeded (the report's ``why``); a run beyond the bound has none."""
 
 
 def _tactics(run: Run) -> Dict[str, str]:
@@ -80,7 +85,7 @@ def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
                     bounds: Optional[Dict[str, float]]) -> Dict[str, Any]:
     """Status of one run from its outputs; ``bounds``: per output, max |new - old| / bound (None: not recomputable)."""
     if set(old) != set(new) or any(old[n].shape != new[n].shape for n in old):
-        return {"status": "differs", "why": "other outputs or shapes"}
+        return {"status": "differs", "why": OTHER_SHAPES}
     if all(old[n].tobytes() == new[n].tobytes() for n in old):
         return {"status": "identical"}
     result: Dict[str, Any] = {
@@ -88,7 +93,7 @@ def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
         "max_ulps": max(_ulps(old[n], new[n]) for n in old if old[n].dtype.kind == "f")
         if any(old[n].dtype.kind == "f" for n in old) else None}
     if bounds is None:
-        return {**result, "status": "differs", "why": "not recomputable: no bound to judge the difference by"}
+        return {**result, "status": "differs", "why": NOT_RECOMPUTABLE}
     worst = max(bounds.values(), default=0.0)
     result["bounds"] = worst
     return {**result, "status": "last_bits" if worst <= SUMMATION_BOUNDS else "differs"}
@@ -117,7 +122,7 @@ def classify_run(old_run: Optional[Run], new_run: Optional[Run], known) -> Dict[
     extra = {"tactics_changed": tactics} if tactics else {}
     if old_run.refused is not None or new_run.refused is not None:
         same = old_run.refused == new_run.refused
-        return {"status": "identical" if same else "differs", **({} if same else {"why": "refusal differs"}), **extra}
+        return {"status": "identical" if same else "differs", **({} if same else {"why": REFUSAL_DIFFERS}), **extra}
     old, new = old_run.outputs(), new_run.outputs()
     needs_bounds = set(old) == set(new) and any(old[n].tobytes() != new[n].tobytes() for n in old if n in new)
     bounds = _run_bounds(old_run, new_run, known) if needs_bounds else {}
@@ -174,6 +179,8 @@ class Reproduced:
     """Runs per status (:data:`STATUSES`), examples and conformance together."""
     benchmark: Dict[str, int] = field(default_factory=dict)
     """Benchmark rows measured again per status (``consistent``, ``inconsistent``; empty when none were)."""
+    unlike: List[Dict[str, Any]] = field(default_factory=list)
+    """The example runs that were not bit-identical (the report's entries: example, run, status, differences)."""
 
     @property
     def total(self) -> int:
@@ -213,5 +220,6 @@ def latest() -> Optional[Reproduced]:
         raise RecordingError(f"{path}: format {report.get('format')!r} is not {FORMAT!r}; run the re-verification again")
     provenance = recordings.provenance(path.parent)
     counts = {status: sum(part.get(status, 0) for part in report["summary"].values()) for status in STATUSES}
+    unlike = [entry for entry in report["examples"] if entry["status"] in STATUSES[1:]]
     return Reproduced(provenance.get("date", report["compared"])[:10], provenance["gpu"], provenance["tensorrt"], counts,
-                      report["summary"].get("benchmark", {}))
+                      report["summary"].get("benchmark", {}), unlike)

@@ -9,7 +9,7 @@ message catalog (:mod:`.messages`) itself.
 """
 
 from . import (api_citation, benchmark, calculator, chinese_lines, claims, digests, gallery, hosting, language_switch, mathjax_local,
-               onnx_cases, optional_doc, original, recorded, rendered_literals, repository, scripts, search_chinese,
+               onnx_cases, optional_doc, original, recorded, rendered_literals, repository, reproduced, scripts, search_chinese,
                tables, thumbnails, translation_gate)
 
 
@@ -17,6 +17,6 @@ def setup(app):
     """Register every part of the extension."""
     for part in (digests, thumbnails, gallery, recorded, tables, calculator, api_citation, mathjax_local, optional_doc,
                  language_switch, repository, benchmark, hosting, search_chinese, original, translation_gate, scripts,
-                 claims, rendered_literals, onnx_cases, chinese_lines):
+                 claims, rendered_literals, onnx_cases, chinese_lines, reproduced):
         app.setup_extension(part.__name__)  # once each, whoever asks first
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -48,7 +48,7 @@ from ..benchmark import analysis, kernels, pytorch_file, roofline, specs, tensor
 from ..benchmark.formulations import FORMULATIONS
 from ..benchmark.workloads import PRECISIONS, WORKLOADS, by_name
 from . import benchmark_charts, benchmark_method, html_nodes, messages, tables
-from .gallery import benchmark_sentence
+from .reproduced import benchmark_sentence
 from .tables import inline, table_node
 from .messages import _
 

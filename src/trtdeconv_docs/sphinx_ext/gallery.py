@@ -8,7 +8,7 @@ with one line per changed, missing or unlisted file; (2) keeps the examples that
 be replayed (:func:`not_replayable`: recorded before their calls were logged) from executing where
 TensorRT is absent, and refuses their recording once their source has changed since;
 (3) adds a provenance note to every page whose example ran TensorRT, with the summary of the last
-GPU re-verification of the recordings (:mod:`trtdeconv_docs.cassette.reverification`) when there is one; (4) saves the examples'
+GPU re-verification of the recordings (:func:`.reproduced.reproduced_sentence`) when there is one; (4) saves the examples'
 figures as SVG (:class:`SvgFigures`).
 """
 
@@ -17,18 +17,18 @@ from __future__ import annotations
 import gc
 from functools import lru_cache
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..benchmark.reverification import CLOCK_RATIO
 from ..cassette import mode, reverification, store
 from ..cassette.recorder import source_sha256
 from ..cassette.recording import Recording, folder, path_of
 from ..errors import RECORD_ON_GPU, RecordingError
 from . import digests, messages
+from .reproduced import reproduced_sentence
 from .messages import _
 
 logger = logging.getLogger(__name__)
@@ -176,26 +176,6 @@ class Provenance(SphinxDirective):
         heading = nodes.title(title, title, translatable=False)
         body["translatable"] = False
         return [nodes.admonition("", heading, body, classes=["trtdeconv-provenance"])]
-
-
-def reproduced_sentence() -> str:
-    """When and where a GPU last reproduced the recordings, and how the runs compared; empty if never."""
-    last = reverification.latest()
-    if last is None:
-        return ""
-    return _("{date}，TensorRT {tensorrt} 在 {gpu} 上把 {total} 次已记录的运行独立地再跑了一遍并与记录比较：{identical} 次逐位相同，"
-             "{last_bits} 次的差异在求和顺序的误差界之内，{differs} 次不同。").format(
-        date=last.date, tensorrt=last.tensorrt, gpu=last.gpu, total=last.total, **last.counts) + benchmark_sentence(last)
-
-
-def benchmark_sentence(last: Optional[reverification.Reproduced]) -> str:
-    """How the benchmark rows measured again at the last re-verification compared; empty if none were."""
-    if last is None or not last.benchmark:
-        return ""
-    counts = {"consistent": 0, "inconsistent": 0, **last.benchmark}
-    return _("同一次还用同样的方法重测了 {measured} 个基准测试行：{consistent} 个的中位数落在记录的四分位距内"
-             "（两侧各放宽 {ratio} 倍，即同型号 GPU 基础频率与加速频率之比），{inconsistent} 个不在。").format(
-        measured=sum(counts.values()), ratio=CLOCK_RATIO, **counts)
 
 
 def _add_provenance(app, docname: str, source: List[str]) -> None:
