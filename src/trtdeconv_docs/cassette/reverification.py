@@ -21,7 +21,7 @@ Usage (on CPU, after the GPU run; the command adds the conformance suite,
     python -m trtdeconv_docs.conformance.reverification FRESH [--out recordings/reverification]
 
 ``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/`` and
-``benchmark/`` (a sample of the benchmark's rows measured again: :mod:`trtdeconv_docs.benchmark.reverification`,
+``benchmark/`` (a sample of the benchmark's rows measured again: ``trtdeconv_docs.benchmark.reverification``,
 whose summary :func:`latest` carries too). Runs are read through :class:`~trtdeconv_docs.cassette.recording.Recording` and
 :class:`~trtdeconv_docs.cassette.recording.Run`, like every other reader. The report is published
 like every recording (its manifest carries the fresh run's provenance) and the site's
@@ -49,6 +49,7 @@ FORMAT = "trtdeconv-reverification/1"
 REPORT = "report.json"
 FOLDER = "reverification"
 STATUSES = ("identical", "last_bits", "differs")
+"""What a compared run can be, in the order the report counts them (see the module docstring)."""
 SUMMATION_BOUNDS = 2.0
 """Two runs each within one bound of the exact result may differ by two bounds."""
 OTHER_SHAPES = "other outputs or shapes"
@@ -83,7 +84,7 @@ def _largest_difference(a: np.ndarray, b: np.ndarray) -> float:
 
 def compare_outputs(old: Dict[str, np.ndarray], new: Dict[str, np.ndarray],
                     bounds: Optional[Dict[str, float]]) -> Dict[str, Any]:
-    """Status of one run from its outputs; ``bounds``: per output, max |new - old| / bound (None: not recomputable)."""
+    """Status of one run from its outputs; ``bounds``: per output, ``max(abs(new - old)) / bound`` (None: not recomputable)."""
     if set(old) != set(new) or any(old[n].shape != new[n].shape for n in old):
         return {"status": "differs", "why": OTHER_SHAPES}
     if all(old[n].tobytes() == new[n].tobytes() for n in old):

@@ -6,7 +6,7 @@ Usage (on CPU, after ``bash tools/gpu/reverify.sh FRESH`` on a GPU)::
 
 ``FRESH`` holds ``tensors/`` (a published examples folder) and optionally ``conformance/`` and
 ``benchmark/`` (the TensorRT runner's ``tensorrt.json`` for a sample of the committed rows,
-:mod:`trtdeconv_docs.benchmark.reverification`). Each run is classified ``identical``, ``last_bits``
+``trtdeconv_docs.benchmark.reverification``). Each run is classified ``identical``, ``last_bits``
 or ``differs``, each benchmark row ``consistent`` or ``inconsistent`` (or ``other_gpu``); the report is published
 under ``recordings/reverification`` (manifest: the fresh run's provenance) and the site's
 provenance note shows its summary. The command lives here, above ``cassette/``, because it
