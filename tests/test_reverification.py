@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from typing import List
 
 import numpy as np
 import pytest
@@ -307,3 +308,29 @@ def test_reverify_sh_measures_the_sample_with_the_runner(monkeypatch, capsys):
         benchmark_fake.forget_runner()
     plan_text = capsys.readouterr().out
     assert all(row in plan_text for row in rows.split(",")) and len(rows.split(",")) == bench.SAMPLE_SIZE
+
+
+def _not_recomputable(rebuilt) -> List[str]:
+    from trtdeconv_docs.cassette import recompute
+    from trtdeconv_docs.cassette.recording import Recording
+
+    known_rebuilt, missing = recompute.by_digest(rebuilt), []
+    for path in recordings.listed(RECORDINGS / "tensors", ".json"):
+        recording = Recording.read(path)
+        known = {**recompute.known_arrays(recording.document), **known_rebuilt}
+        for run in recording.runs:
+            if run.refused is None:
+                try:
+                    recompute.recompute(run.data, known)
+                except recompute.NotRecomputable:
+                    missing.append(f"{path.name}:{run.label}")
+    return missing
+
+
+def test_every_committed_example_run_that_built_can_be_judged_by_a_bound():
+    """What an example keeps by digest only is rebuilt by ``question_data.digest_only_tensors`` (the re-verification
+    and the claims use it); without plot_27's dynamic layer (the control) its runs are not recomputable."""
+    from trtdeconv_docs.question_data import digest_only_tensors, upsampling_tensors
+
+    assert _not_recomputable(digest_only_tensors()) == []
+    assert any(name.startswith("plot_27_autotuner.json:dynamic") for name in _not_recomputable(upsampling_tensors()))

@@ -39,6 +39,12 @@ def dynamic_upsampling_tensors(seed: int = 27) -> Tuple[np.ndarray, np.ndarray, 
     return _he_initialised(DYNAMIC_UPSAMPLING, seed)
 
 
+def digest_only_tensors() -> Tuple[np.ndarray, ...]:
+    """Every tensor the examples record by digest only (too large to keep in full), rebuilt: plot_12's layer
+    (:func:`upsampling_tensors`) and plot_27's dynamic one (:func:`dynamic_upsampling_tensors`), for recomputation."""
+    return upsampling_tensors() + dynamic_upsampling_tensors()
+
+
 def output_padding_tensors(seed: int = 0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Small-integer input ``(1, 1, 3, 3)``, kernel ``(1, 1, 3, 3)`` and bias for :data:`OUTPUT_PADDING_CASE`: sums are exact."""
     rng = np.random.default_rng(seed)

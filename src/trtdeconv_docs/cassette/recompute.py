@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 
@@ -64,6 +64,12 @@ def layer_from_attributes(attributes: Dict[str, Any]):
     return resolve(**{name: attributes[name] for name in RESOLVED_ATTRIBUTES})
 
 
+def by_digest(arrays: Iterable[np.ndarray]) -> Dict[str, np.ndarray]:
+    """``{sha256: flat array}`` of ``arrays`` (arrays a recording kept by digest only, rebuilt by the caller)."""
+    return {hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): np.ascontiguousarray(a).reshape(-1)
+            for a in arrays}
+
+
 def known_arrays(document: Dict[str, Any]) -> Dict[str, np.ndarray]:
     """``{sha256: flat array}`` of every array a recording holds in full (inputs, weights, outputs)."""
     found: Dict[str, np.ndarray] = {}
@@ -71,8 +77,7 @@ def known_arrays(document: Dict[str, Any]) -> Dict[str, np.ndarray]:
     def walk(node):
         if isinstance(node, dict):
             if "values" in node and "dtype" in node and "shape" in node:
-                array = np.ascontiguousarray(decode(node))
-                found[hashlib.sha256(array.tobytes()).hexdigest()] = array.reshape(-1)
+                found.update(by_digest([decode(node)]))
             else:
                 for value in node.values():
                     walk(value)

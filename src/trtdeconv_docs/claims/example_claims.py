@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from decimal import Decimal
 from typing import Any, Dict, List, Tuple
@@ -167,8 +166,7 @@ def per_channel_axis0(evidence):
 
 def known_arrays(document: Dict[str, Any], rebuilt) -> Dict[str, np.ndarray]:
     """The arrays a recording holds in full, and ``rebuilt`` ones, by sha256 (for :func:`recompute.recompute`)."""
-    return {**recompute.known_arrays(document),
-            **{hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): a.reshape(-1) for a in rebuilt}}
+    return {**recompute.known_arrays(document), **recompute.by_digest(rebuilt)}
 
 
 def _largest_difference(a, b) -> float:

@@ -16,21 +16,19 @@ reads the conformance suite too.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
-import numpy as np
-
 from ..benchmark import reverification as benchmark_reverification
 from ..benchmark import tensorrt_file
+from ..cassette import recompute
 from ..cassette import store as recordings
 from ..cassette.reverification import FOLDER, compare_outputs, examples_report, publish_report, summary
 from ..errors import RecordingError
 from ..layer import tolerance
-from ..question_data import upsampling_tensors
+from ..question_data import digest_only_tensors
 from . import model, store
 from .compare import precision
 
@@ -67,7 +65,7 @@ def compare_conformance(committed: Path, fresh: Path) -> List[Dict[str, Any]]:
 def build_report(root: Path, fresh: Path) -> Dict[str, Any]:
     """The report document for the fresh GPU folder ``fresh`` against ``root/recordings``."""
     committed = root / "recordings"
-    rebuilt = {hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): a.reshape(-1) for a in upsampling_tensors()}
+    rebuilt = recompute.by_digest(digest_only_tensors())
     report = examples_report(committed / "tensors", fresh / "tensors", rebuilt)
     if (fresh / "conformance").is_dir():
         report["committed_provenance"]["conformance"] = recordings.provenance(committed / "conformance")
