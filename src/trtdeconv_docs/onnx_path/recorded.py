@@ -74,6 +74,11 @@ class Build:
         return [Run(run) for run in self.data.get("runs", [])]
 
     @property
+    def recorder_failure(self) -> Optional[str]:
+        """The traceback of this package's recorder where it failed on TensorRT's output, else ``None``."""
+        return self.data.get("recorder_failure")
+
+    @property
     def log(self) -> List[str]:
         """TensorRT's logger's warnings and errors, ``[SEVERITY] message``."""
         return self.data.get("log", [])
@@ -153,7 +158,11 @@ def _check_inputs(case: cases.Case, runs: List[Run], where: str) -> None:
 
 
 def build(case: cases.Case, precision: str = "fp32") -> Build:
-    """The recorded parse/build/runs of ``case`` at ``precision``, matched by model, settings and inputs."""
+    """The recorded parse/build/runs of ``case`` at ``precision``, matched by model, settings and inputs.
+
+    A build whose recording holds a ``recorder_failure`` (this package's reader failed on
+    TensorRT's output on the GPU) is returned as such, without runs: the page shows it as not
+    recorded, with :func:`.recorder.command_for` the command that records it."""
     recording = case_recording(case)
     asked = settings(case, precision)
     entry = next((b for b in recording.builds if b.settings == asked), None)
@@ -161,9 +170,6 @@ def build(case: cases.Case, precision: str = "fp32") -> Build:
         recorded = "; ".join(str(b.settings) for b in recording.builds)
         raise ReplayMiss(f"trtdeconv-docs: ONNX case {case.name}: builder settings {asked} never recorded "
                          f"(recorded: {recorded}); {RECORD_COMMAND}")
-    if "recorder_failure" in entry.data:
-        raise ReplayMiss(f"trtdeconv-docs: ONNX case {case.name}, {precision}: the recorder failed on the GPU "
-                         f"({entry.data['recorder_failure'].strip().splitlines()[-1]}); fix it and record again")
     _check_inputs(case, entry.runs, precision)
     return entry
 
@@ -174,6 +180,11 @@ def provenance(folder: str = FOLDER) -> Dict[str, Any]:
         return store.provenance(store.root() / folder)
     except RecordingError as error:
         raise ReplayMiss(f"trtdeconv-docs: {error}") from None
+
+
+def run_summary() -> Dict[str, List[str]]:
+    """The GPU run's ``summary.json``: the case names ``recorded``, ``skipped`` and ``failed``."""
+    return _read_json(FOLDER, "summary.json")
 
 
 def polygraphy(case: cases.Case) -> Dict[str, Any]:

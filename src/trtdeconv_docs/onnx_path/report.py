@@ -23,6 +23,8 @@ SHOWN_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name not in ("num_
                                                                             "padding_nd"))
 """The deconvolution attributes a row shows (those an ONNX attribute can change)."""
 HIDDEN_LAYERS = ("CONSTANT",)
+RECORDER_FAILURE = "recorder_failure"
+"""The outcome of a build this package's recorder failed on (a bug of ours, not TensorRT's answer)."""
 """Layer types left out of a row's layer list (the weights' and shapes' constants)."""
 
 
@@ -44,7 +46,8 @@ class Summary:
     case: cases.Case
     precision: str
     outcome: str
-    """``parser`` (refused while parsing), ``builder`` (refused to build), ``runtime`` or ``built``."""
+    """``parser`` (refused while parsing), ``builder`` (refused to build), ``runtime``, ``built``, or
+    ``recorder_failure`` (not recorded: this package's reader failed on TensorRT's output)."""
     messages: List[str] = field(default_factory=list)
     """The parser's errors or the builder's error lines, verbatim."""
     layers: List[str] = field(default_factory=list)
@@ -98,6 +101,8 @@ def _pytorch(case: cases.Case, runs: List[Run], summary: Summary) -> None:
 def summarize(case: cases.Case, precision: str) -> Summary:
     """The :class:`Summary` of one recorded build (a :class:`~trtdeconv_docs.errors.ReplayMiss` if not recorded)."""
     build = recorded.build(case, precision)
+    if build.recorder_failure is not None:
+        return Summary(case, precision, RECORDER_FAILURE, [build.recorder_failure.strip().splitlines()[-1]])
     if not build.parsed:
         return Summary(case, precision, "parser", [e["text"] for e in build.parser_errors])
     layers = build.layers
@@ -133,9 +138,16 @@ def summaries(topics: Iterable[str] = ()) -> List[Summary]:
 
 
 def messages() -> Dict[str, List[Summary]]:
-    """Each distinct first line TensorRT refused with, and the summaries that show it (troubleshooting)."""
+    """Each distinct first line TensorRT refused with, and the summaries that show it (troubleshooting).
+
+    A recorder failure is this package's, not TensorRT's: it is not a message."""
     found: Dict[str, List[Summary]] = {}
     for summary in summaries():
-        if summary.outcome != "built" and summary.messages:
+        if summary.outcome not in ("built", RECORDER_FAILURE) and summary.messages:
             found.setdefault(summary.messages[0], []).append(summary)
     return found
+
+
+def failed_cases() -> List[str]:
+    """The cases the GPU run's ``summary.json`` lists as ``failed`` (each must be shown as not recorded)."""
+    return list(recorded.run_summary()["failed"])

@@ -19,7 +19,9 @@ built (or that it refused), the deconvolution's attributes as TensorRT reports t
 output beside ONNX Runtime's (computed during the build, on the CPU) and PyTorch's (recorded),
 from :mod:`trtdeconv_docs.onnx_path.report`. ``onnx-messages`` shows the parser's or the
 builder's messages verbatim (``:expect:`` must occur in them, else the build fails: a heading
-that names a message TensorRT did not print). ``onnx-polygraphy`` shows a recorded
+that names a message TensorRT did not print). A case this package's recorder failed on
+(``summary.json``'s ``failed``) is a row saying so, with the command that records it, and the
+build fails if no table on the site shows it. ``onnx-polygraphy`` shows a recorded
 ``polygraphy run`` command and its output. A case whose model changed since it was recorded stops
 the build with the command that records it (:mod:`trtdeconv_docs.onnx_path.recorded`).
 """
@@ -30,9 +32,10 @@ from typing import List
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
-from ..onnx_path import cases, onnx_runtime, recorded, report
+from ..onnx_path import cases, onnx_runtime, recorded, recorder, report
 from ..onnx_path.pytorch_peer import FOLDER as PYTORCH_FOLDER
 from . import messages, tables
 from .tables import table_node
@@ -64,6 +67,8 @@ def headers():
 def row(summary: report.Summary) -> List[str]:
     """One table row of a :class:`~trtdeconv_docs.onnx_path.report.Summary`."""
     name = f"``{summary.case.name}``" + (f" ({summary.precision})" if len(summary.case.precisions) > 1 else "")
+    if summary.outcome == report.RECORDER_FAILURE:
+        return [name, report.onnx_attributes(summary.case), not_recorded(summary), "", "", "", ""]
     if summary.outcome == "parser":
         return [name, report.onnx_attributes(summary.case), _("解析器拒绝"), "", "", "", ""]
     layers = " → ".join(f"``{layer}``" for layer in summary.layers)
@@ -76,6 +81,12 @@ def row(summary: report.Summary) -> List[str]:
         pytorch = _comparison(summary.pytorch)
     return [name, report.onnx_attributes(summary.case), layers, deconvolution,
             _shapes(c.tensorrt_shape for c in summary.onnxruntime), _comparison(summary.onnxruntime), pytorch]
+
+
+def not_recorded(summary: report.Summary) -> str:
+    """The cell of a case this package's recorder failed on: not recorded, why, and the command that records it."""
+    return _("未录制：本包的读取代码处理 TensorRT 的输出时出错（``{error}``），已修复；重新录制："
+             "``{command}``").format(error=summary.messages[0], command=recorder.command_for(summary.case.name))
 
 
 def provenance_text() -> str:
@@ -114,7 +125,9 @@ class OnnxCaseTable(_OnnxDirective):
         unknown = sorted(set(topics) - {c.topic for c in cases.CASES})
         if unknown:
             raise self.error(f"onnx-case-table in page {self.env.docname!r}: unknown topic(s) {', '.join(unknown)}")
-        table = table_node(headers(), [row(s) for s in report.summaries(topics)], widths=(3, 3, 3, 3, 2, 2, 2))
+        summaries = report.summaries(topics)
+        shown_cases(self.env).setdefault(self.env.docname, set()).update(s.case.name for s in summaries)
+        table = table_node(headers(), [row(s) for s in summaries], widths=(3, 3, 3, 3, 2, 2, 2))
         table["classes"].append("onnx-case-table")
         return [table, self.caption(provenance_text())]
 
@@ -171,6 +184,40 @@ class OnnxPolygraphy(_OnnxDirective):
         return [block, self.caption(caption)]
 
 
+def shown_cases(env) -> dict:
+    """The case names each page's ``onnx-case-table`` shows (``{docname: {case, ...}}``), kept in the environment."""
+    if not hasattr(env, "trtdeconv_onnx_shown"):
+        env.trtdeconv_onnx_shown = {}
+    return env.trtdeconv_onnx_shown
+
+
+def _purge(app, env, docname) -> None:
+    shown_cases(env).pop(docname, None)
+
+
+def _merge(app, env, docnames, other) -> None:
+    shown_cases(env).update({name: shown_cases(other)[name] for name in docnames if name in shown_cases(other)})
+
+
+def unshown_failures(shown: dict) -> List[str]:
+    """The cases the GPU run failed on (``summary.json``) that no ``onnx-case-table`` shows as not recorded."""
+    everywhere = set().union(*shown.values())
+    return [name for name in report.failed_cases() if name not in everywhere]
+
+
+def check_failures_shown(app, env) -> None:
+    """Fail the build where a case the recorder failed on is shown nowhere (a site with ONNX tables only)."""
+    shown = shown_cases(env)
+    if not shown:
+        return
+    missing = unshown_failures(shown)
+    if missing:
+        topics = " ".join(sorted({cases.BY_NAME[name].topic for name in missing}))
+        raise ExtensionError(f"trtdeconv-docs: ONNX case(s) {', '.join(missing)} failed in the recorder "
+                             f"(recordings/onnx/summary.json) but no onnx-case-table shows them as not recorded: "
+                             f"add the topic(s) {topics} to an onnx-case-table's :topics:")
+
+
 def setup(app):
     """Register ``onnx-case-table``, ``onnx-messages`` and ``onnx-polygraphy``."""
     app.setup_extension(messages.__name__)
@@ -178,4 +225,7 @@ def setup(app):
     app.add_directive("onnx-case-table", OnnxCaseTable)
     app.add_directive("onnx-messages", OnnxMessages)
     app.add_directive("onnx-polygraphy", OnnxPolygraphy)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("env-check-consistency", check_failures_shown)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
