@@ -22,7 +22,8 @@ from typing import Any, Callable, Dict, List
 from ..errors import RecordingError
 from .evidence import Evidence
 
-TOPICS = ("conformance_claims", "example_claims", "matrix_claims", "setter_claims", "autotuner_claims")
+TOPICS = ("conformance_claims", "example_claims", "matrix_claims", "setter_claims", "autotuner_claims",
+          "onnx_claims")
 """The modules of this package that register checks."""
 
 

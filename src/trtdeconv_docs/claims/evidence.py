@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Set
 
 from ..cassette import store as recordings
 from ..conformance import store
+from ..errors import ReplayMiss
 
 
 class Evidence:
@@ -56,6 +59,32 @@ class Evidence:
         for name in (store.CASES_FILE, store.ARRAYS_FILE):
             self.read.add(folder / name)
         return _conformance(folder, (folder / store.CASES_FILE).stat().st_mtime_ns)
+
+    def onnx(self, case: str, precision: str = "fp32"):
+        """ONNX case ``case`` at ``precision`` as the page's table shows it (``onnx_path.report.Summary``: its
+        recording under this root, ONNX Runtime's output computed now); a ``LookupError`` if it does not replay."""
+        from ..onnx_path import cases, recorded, report  # ONNX Runtime loads only for the claims that ask
+        with _recordings(self.root):
+            try:
+                self.read.update(recorded.recorded_folders())
+                self.read.update(cases.model_path(recorded.models_root(), c) for c in cases.CASES)
+                return report.summarize(cases.BY_NAME[case], precision)
+            except ReplayMiss as miss:
+                raise LookupError(str(miss)) from None
+
+
+@contextmanager
+def _recordings(root: Path):
+    """``root`` as the recordings in use (``$TRTDECONV_RECORDINGS``) while the ONNX replay reads it."""
+    before = os.environ.get(recordings.ROOT_VARIABLE)
+    os.environ[recordings.ROOT_VARIABLE] = str(root)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[recordings.ROOT_VARIABLE]
+        else:
+            os.environ[recordings.ROOT_VARIABLE] = before
 
 
 @lru_cache(maxsize=64)
