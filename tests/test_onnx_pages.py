@@ -38,4 +38,6 @@ def test_a_built_case_an_unprinted_message_or_an_unknown_topic_fails_the_build(a
     assert ("onnx-messages in page 'errors/unexpected', case 'output_shape_too_large_2d': the :expect: text "
             "'could not find any implementation' is not in what TensorRT printed") in warnings
     assert "onnx-case-table in page 'errors/topic': unknown topic(s) no_such_topic" in warnings
+    assert ("onnx-polygraphy in page 'errors/polygraphy', case 'output_padding_gt_pads_2d': the :expect: text "
+            "'no such polygraphy line' is not in what polygraphy printed") in warnings
     assert "Traceback" not in warnings

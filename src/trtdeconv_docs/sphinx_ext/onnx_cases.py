@@ -10,7 +10,8 @@ Usage in a MyST page::
     :expect: negative pre-padding
     ```
 
-    ```{onnx-polygraphy} output_padding_gt_pads_2d
+    ```{onnx-polygraphy} output_shape_2d
+    :expect: FAILED | Mismatched outputs
     ```
 
 ``onnx-case-table`` renders one row per case of :data:`trtdeconv_docs.onnx_path.cases.CASES`
@@ -163,9 +164,10 @@ class OnnxMessages(_OnnxDirective):
 
 
 class OnnxPolygraphy(_OnnxDirective):
-    """A recorded ``polygraphy run`` command and its output."""
+    """A recorded ``polygraphy run`` command and its output (``:expect:``, if given, must occur in it)."""
 
     required_arguments = 1
+    option_spec = {"expect": directives.unchanged_required}
 
     def run(self):
         """The command and its output as a console block, with its exit status and provenance below."""
@@ -176,6 +178,10 @@ class OnnxPolygraphy(_OnnxDirective):
         result = recorded.polygraphy(cases.BY_NAME[name])
         text = "\n".join(part.rstrip("\n") for part in (f"$ {result['command']}", result["stdout"], result["stderr"])
                          if part.strip())
+        expected = self.options.get("expect")
+        if expected is not None and expected not in text:
+            raise self.error(f"onnx-polygraphy in page {self.env.docname!r}, case {name!r}: the :expect: text "
+                             f"{expected!r} is not in what polygraphy printed")
         block = nodes.literal_block(text, text, language="console", translatable=False)
         self.set_source_info(block)
         p = recorded.provenance()
