@@ -130,3 +130,8 @@ def test_a_site_whose_tables_leave_out_the_failed_case_fails_to_build_naming_it(
     with pytest.raises(ExtensionError, match=r"ONNX case\(s\) modelopt_source_2d failed in the recorder .* "
                                              r"add the topic\(s\) int8 to an onnx-case-table"):
         app.build()
+
+
+def test_the_readme_gives_the_command_that_records_each_failed_case():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(recorder.command_for(name) in readme for name in report.failed_cases())
