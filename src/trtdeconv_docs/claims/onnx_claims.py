@@ -157,3 +157,55 @@ def qdq_axis0_silently_wrong(evidence):
                    requirement(_difference(axis0) > 0, "axis 0 equals ONNX Runtime"),
                    requirement(_difference(axis1) == 0 and _difference(per_tensor) == 0,
                                "axis 1 or per tensor differs from ONNX Runtime"))
+
+
+TOO_LARGE = "output_shape_too_large_2d"
+
+
+@claim("onnx.output_shape_too_large_refused",
+       "An output_shape two rows beyond the full output: TensorRT's parser refuses the node (negative "
+       "pre-padding), and ONNX Runtime, run now on the same model, refuses it too. Control: output_shape_larger_2d "
+       "(one row beyond) builds and equals ONNX Runtime.")
+def output_shape_too_large_refused(evidence):
+    from ..onnx_path import onnx_runtime
+
+    summary = evidence.onnx(TOO_LARGE)
+    case = cases.BY_NAME[TOO_LARGE]
+    try:
+        onnx_runtime.run(cases.model_path(evidence.root.parent, case), cases.inputs(case, case.x_shape))
+        refusal = ""
+    except Exception as error:  # ONNX Runtime's refusal is the fact checked
+        refusal = str(error).strip().splitlines()[0]
+    control = evidence.onnx("output_shape_larger_2d")
+    return verdict({"parser": summary.messages[0] if summary.messages else "", "onnxruntime": refusal},
+                   _runs(TOO_LARGE, "output_shape_larger_2d"),
+                   requirement(summary.outcome == "parser" and "negative pre-padding" in " ".join(summary.messages),
+                               f"{TOO_LARGE}: {summary.outcome} {summary.messages[:1]}"),
+                   requirement(bool(refusal), "ONNX Runtime computed the model"),
+                   requirement(control.outcome == "built" and _difference(control) == 0,
+                               "output_shape_larger_2d did not build or differs from ONNX Runtime"))
+
+
+EXPLAINED = OUTPUT_SHAPE_ODD + ("auto_pad_same_upper_output_padding_2d", "qdq_per_channel_axis0_2d", "modelopt_int8_2d")
+"""The built cases whose output is not ONNX Runtime's, each explained by a claim above (modelopt's: measured only)."""
+
+
+@claim("onnx.differences_from_onnxruntime",
+       "Every built case and run equals ONNX Runtime exactly but those of EXPLAINED (output_shape with an odd "
+       "total padding, SAME_UPPER with output_padding, axis-0 Q/DQ, nvidia-modelopt's model).")
+def differences_from_onnxruntime(evidence):
+    equal, differing, names = 0, [], []
+    for case in cases.CASES:
+        for precision in case.precisions:
+            summary = evidence.onnx(case.name, precision)
+            if summary.outcome != "built":  # refused, or not recorded (a recorder failure, shown as such)
+                continue
+            names.append(case.name)
+            difference = _difference(summary)
+            if difference == 0:
+                equal += len(summary.onnxruntime)
+            else:
+                differing.append((case.name, difference))
+    return verdict({"equal_runs": equal, "differing": ", ".join(f"{n} ({d:.3g})" for n, d in differing)},
+                   _runs(*dict.fromkeys(names)),
+                   requirement(sorted(n for n, _ in differing) == sorted(EXPLAINED), f"differing: {differing}"))

@@ -86,7 +86,7 @@ def row(summary: report.Summary) -> List[str]:
 
 def not_recorded(summary: report.Summary) -> str:
     """The cell of a case this package's recorder failed on: not recorded, why, and the command that records it."""
-    return _("未录制：本包的读取代码处理 TensorRT 的输出时出错（``{error}``），已修复；重新录制："
+    return _("未录制：本包的读取代码处理 TensorRT 的输出时出错，已修复（{error}）；重新录制："
              "``{command}``").format(error=summary.messages[0], command=recorder.command_for(summary.case.name))
 
 
