@@ -21,7 +21,7 @@ def _session(path: str, _stamp: float):
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
-    options.log_severity_level = 3
+    options.log_severity_level = 4  # fatal only: a refusal is raised (and shown) anyway, not also printed
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
