@@ -63,3 +63,12 @@ def test_the_recording_note_names_each_tensorrt_version_once_with_every_gpu_that
     assert len(gpus) == 2 and len(versions) == 1, "the committed recordings no longer come from two GPUs of one version"
     assert repository.recorded_with(shown) == f"TensorRT {versions.pop()}（{'、'.join(gpus)}）"
     assert repository.recorded_with(shown[:1]).count("TensorRT") == 1
+
+
+def test_a_recording_in_a_subfolder_takes_the_provenance_of_its_recordings_folder():
+    """``recordings/onnx/cases/<case>.json``: the manifest is ``recordings/onnx``'s (issue 20), not the subfolder's."""
+    from trtdeconv_docs.cassette import store
+
+    provenance = store.provenance(store.root() / "onnx")
+    assert repository.recorded_with(["recordings/onnx/cases/base_2d.json"]) == \
+        f"TensorRT {provenance['tensorrt']}（{provenance['gpu']}）"

@@ -66,8 +66,10 @@ def _provenance(relative: str) -> Optional[Dict[str, str]]:
     path = _repository_root() / relative
     if path.suffix == ".json" and path.parent.name == "tensors":
         provenance = Recording.read(path).provenance
-    else:
-        provenance = store.provenance(path.parent if path.is_file() else path)
+    else:  # the manifest of the recordings folder it is in (recordings/onnx/cases/x.json -> recordings/onnx)
+        folder = store.root()
+        provenance = store.provenance(folder / path.relative_to(folder).parts[0] if folder in path.parents
+                                      else path.parent if path.is_file() else path)
     provenance = provenance.get("tensorrt", provenance) if isinstance(provenance.get("tensorrt"), dict) else provenance
     if "tensorrt" not in provenance:
         return None
