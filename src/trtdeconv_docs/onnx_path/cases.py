@@ -5,7 +5,7 @@ Each :class:`Case` is one small ONNX model (opset :data:`OPSET`, IR version
 ``torch.onnx.export`` gives a module ``up``), deterministic weights and inputs (multiples
 of 1/16, so every product and sum is exact in float32), and what TensorRT is asked:
 the precisions to build and, for dynamic inputs, the optimization profile. The models
-are built with :mod:`onnx.helper` and committed under ``onnx_models/``; ``tox`` checks that
+are built with ``onnx.helper`` and committed under ``onnx_models/``; ``tox`` checks that
 this module still writes them byte for byte::
 
     python -m trtdeconv_docs.onnx_path.cases onnx_models          # write every model
@@ -31,6 +31,7 @@ OPSET = 17
 IR_VERSION = 8
 """The ONNX IR version of every model (that of opset 17; written explicitly, not the installed onnx's)."""
 NODE_NAME = "/up/ConvTranspose"
+"""The ``ConvTranspose`` node's name in every model (what ``torch.onnx.export`` names a module ``up``'s)."""
 MODELS = "onnx_models"
 """The folder of the repository that holds the committed models."""
 Shape = Tuple[int, ...]
@@ -150,8 +151,11 @@ CASES: Tuple[Case, ...] = (
     _c("modelopt_int8_2d", "int8", (1, 4, 5, 5), 4, (3, 3), attributes={"strides": [2, 2]}, relu=True,
        quantized_by="nvidia-modelopt"),
 )
+"""Every case, in the order the recorder records them and the page's tables list them."""
 MODELOPT_SOURCE = "modelopt_source_2d"
+"""The float model that nvidia-modelopt quantizes into ``modelopt_int8_2d``."""
 BY_NAME: Dict[str, Case] = {case.name: case for case in CASES}
+"""Every case by its name."""
 X_SCALE = 1.0 / 64
 """The activation scale of the Q/DQ models (inputs are multiples of 1/16 within ±1.5: exact in int8)."""
 

@@ -194,7 +194,7 @@ def polygraphy(case: cases.Case) -> Dict[str, Any]:
 
 
 def pytorch(case: cases.Case) -> Dict[str, Any]:
-    """PyTorch's recorded peer of ``case``: ``not_expressible``, or ``runs`` (:class:`Run` objects), inputs checked."""
+    """PyTorch's recorded peer of ``case``: ``not_expressible``, or ``runs`` (:class:`~trtdeconv_docs.cassette.recording.Run` objects), inputs checked."""
     document = _read_json(PYTORCH_FOLDER, f"{case.name}.json")
     if "not_expressible" in document:
         return {"not_expressible": document["not_expressible"]}

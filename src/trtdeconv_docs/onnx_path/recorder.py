@@ -5,9 +5,9 @@ Usage, from the repository root of the GPU machine::
     PYTHONPATH=$PWD/src python-trt -m trtdeconv_docs.onnx_path.recorder --out OUTDIR [--time-budget 110]
         [--only CASE ...] [--polygraphy]
 
-For each case of :data:`~.cases.CASES` and each builder precision it asks for, the
+For each case of :data:`~trtdeconv_docs.onnx_path.cases.CASES` and each builder precision it asks for, the
 committed model (``onnx_models/<case>.onnx``) is parsed by ``trt.OnnxParser`` into a network
-of the project's builder (:class:`trtdeconv_docs.trt.engine.Builder`: TF32 cleared,
+of the project's builder (``trtdeconv_docs.trt.engine.Builder``: TF32 cleared,
 optimization level 0, DETAILED profiling); the recording holds the parser's errors
 verbatim, or the network as TensorRT describes it
 (:func:`trtdeconv_docs.trt.network_description.describe_network`, its weights encoded), then the builder's
@@ -84,7 +84,7 @@ class TensorRT:
 
 
 def real() -> TensorRT:
-    """The installed TensorRT with :mod:`trtdeconv_docs.trt.engine`'s builder and runner."""
+    """The installed TensorRT with ``trtdeconv_docs.trt.engine``'s builder and runner."""
     import tensorrt as trt
 
     from ..errors import EngineBuildError
