@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import numpy as np
 
 from ..cassette.recording import Run
-from ..layer.attributes import LAYER_ATTRIBUTES
+from ..layer.attributes import LAYER_ATTRIBUTES, resolve
 from . import cases, onnx_runtime, recorded
 
 SHOWN_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name not in ("num_output_maps", "kernel_size_nd",
@@ -57,13 +57,17 @@ class Summary:
     pytorch_not_expressible: Optional[str] = None
 
 
-def onnx_attributes(case: cases.Case) -> str:
-    """The node's attributes and the model's traits as one line of ``code`` spans."""
-    parts = [f"``{name}={value}``".replace("'", "") for name, value in case.attributes.items()]
-    traits = [("``B`` absent" if not case.bias else ""), ("``W`` graph input" if case.weights_as_input else ""),
-              (f"Q/DQ ``{case.qdq}``" if case.qdq else ""), (f"{case.quantized_by}" if case.quantized_by else ""),
-              ("dynamic " + ", ".join(f"``{v}``" for v in case.dynamic.values()) if case.dynamic else "")]
-    return " ".join(parts + [t for t in traits if t])
+def non_default(deconvolution: Dict[str, Any]) -> Dict[str, Any]:
+    """The read-back attributes whose value is not TensorRT's default for a layer of that rank
+    (:func:`trtdeconv_docs.layer.attributes.resolve` fills the defaults)."""
+    rank = len(deconvolution.get("stride_nd") or deconvolution.get("dilation_nd") or (0, 0))
+    defaults = resolve(num_output_maps=1, kernel_size_nd=(1,) * rank)
+    return {name: value for name, value in deconvolution.items()
+            if not hasattr(defaults, name) or _plain(getattr(defaults, name)) != _plain(value)}
+
+
+def _plain(value):
+    return list(value) if isinstance(value, (tuple, list)) else value
 
 
 def _layer(entry: Dict[str, Any]) -> str:

@@ -59,9 +59,27 @@ def _comparison(comparisons: List[report.Comparison]) -> str:
     return " ".join(parts)
 
 
+def onnx_cell(case) -> str:
+    """The node's attributes and the model's traits as one line of ``code`` spans, in the build's language."""
+    parts = [f"``{name}={value}``".replace("'", "") for name, value in case.attributes.items()]
+    traits = [_("无 ``B``") if not case.bias else "", _("``W`` 为图输入") if case.weights_as_input else "",
+              f"Q/DQ ``{case.qdq}``" if case.qdq else "", case.quantized_by or "",
+              _("动态 {dimensions}").format(dimensions=", ".join(f"``{v}``" for v in case.dynamic.values()))
+              if case.dynamic else ""]
+    return " ".join(parts + [t for t in traits if t])
+
+
+def deconvolution_cell(summary: report.Summary) -> str:
+    """The deconvolution layer's read-back attributes that differ from TensorRT's defaults ('' without one)."""
+    if not summary.deconvolution:
+        return ""
+    shown = report.non_default(summary.deconvolution)
+    return " ".join(f"``{k}={v}``".replace("'", "") for k, v in shown.items()) or _("全部为默认值")
+
+
 def headers():
     """The table's column headers, in the build's language."""
-    return (_("用例"), _("ONNX 属性"), _("TensorRT 的解析器建的层"), _("反卷积层的属性（TensorRT 读回）"),
+    return (_("用例"), _("ONNX 属性"), _("TensorRT 的解析器建的层"), _("反卷积层的属性（TensorRT 读回，默认值不列出）"),
             _("TensorRT 输出形状"), _("与 ONNX Runtime 的最大差"), _("与 PyTorch 的最大差"))
 
 
@@ -69,18 +87,18 @@ def row(summary: report.Summary) -> List[str]:
     """One table row of a :class:`~trtdeconv_docs.onnx_path.report.Summary`."""
     name = f"``{summary.case.name}``" + (f" ({summary.precision})" if len(summary.case.precisions) > 1 else "")
     if summary.outcome == report.RECORDER_FAILURE:
-        return [name, report.onnx_attributes(summary.case), not_recorded(summary), "", "", "", ""]
+        return [name, onnx_cell(summary.case), not_recorded(summary), "", "", "", ""]
     if summary.outcome == "parser":
-        return [name, report.onnx_attributes(summary.case), _("解析器拒绝"), "", "", "", ""]
+        return [name, onnx_cell(summary.case), _("解析器拒绝"), "", "", "", ""]
     layers = " → ".join(f"``{layer}``" for layer in summary.layers)
     if summary.outcome == "builder":
         layers += " " + _("（构建器拒绝）")
-    deconvolution = " ".join(f"``{k}={v}``".replace("'", "") for k, v in summary.deconvolution.items())
+    deconvolution = deconvolution_cell(summary)
     if summary.pytorch_not_expressible:
         pytorch = _("PyTorch 无对应参数")
     else:
         pytorch = _comparison(summary.pytorch)
-    return [name, report.onnx_attributes(summary.case), layers, deconvolution,
+    return [name, onnx_cell(summary.case), layers, deconvolution,
             _shapes(c.tensorrt_shape for c in summary.onnxruntime), _comparison(summary.onnxruntime), pytorch]
 
 
@@ -128,7 +146,7 @@ class OnnxCaseTable(_OnnxDirective):
             raise self.error(f"onnx-case-table in page {self.env.docname!r}: unknown topic(s) {', '.join(unknown)}")
         summaries = report.summaries(topics)
         shown_cases(self.env).setdefault(self.env.docname, set()).update(s.case.name for s in summaries)
-        table = table_node(headers(), [row(s) for s in summaries], widths=(3, 3, 3, 3, 2, 2, 2))
+        table = table_node(headers(), [row(s) for s in summaries], widths=(3, 4, 3, 4, 2, 2, 2))
         table["classes"].append("onnx-case-table")
         return [table, self.caption(provenance_text())]
 
