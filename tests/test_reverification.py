@@ -29,10 +29,12 @@ def fresh_tensors(tmp_path, edit):
     scratch = tmp_path / "scratch"
     shutil.copytree(RECORDINGS / "tensors", scratch)
     (scratch / recordings.MANIFEST).unlink()
-    documents = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in scratch.glob("*.json")}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in scratch.glob("*.json")}
+    documents = {name: json.loads(text) for name, text in texts.items()}
     edit(documents)
-    for name, document in documents.items():
-        (scratch / name).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for name, document in documents.items():  # edited ones only: the others keep their committed bytes (written by write_json too)
+        if document != json.loads(texts[name]):
+            (scratch / name).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     publish(scratch, tmp_path / "fresh" / "tensors", recordings.provenance(RECORDINGS / "tensors"), command="test")
     return tmp_path / "fresh"
 
