@@ -66,8 +66,8 @@ def layer_from_attributes(attributes: Dict[str, Any]):
 
 def by_digest(arrays: Iterable[np.ndarray]) -> Dict[str, np.ndarray]:
     """``{sha256: flat array}`` of ``arrays`` (arrays a recording kept by digest only, rebuilt by the caller)."""
-    return {hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest(): np.ascontiguousarray(a).reshape(-1)
-            for a in arrays}
+    contiguous = [np.ascontiguousarray(a) for a in arrays]
+    return {hashlib.sha256(a.tobytes()).hexdigest(): a.reshape(-1) for a in contiguous}
 
 
 def known_arrays(document: Dict[str, Any]) -> Dict[str, np.ndarray]:

@@ -23,9 +23,9 @@ SHOWN_ATTRIBUTES = tuple(name for name in LAYER_ATTRIBUTES if name not in ("num_
                                                                             "padding_nd"))
 """The deconvolution attributes a row shows (those an ONNX attribute can change)."""
 HIDDEN_LAYERS = ("CONSTANT",)
+"""Layer types left out of a row's layer list (the weights' and shapes' constants)."""
 RECORDER_FAILURE = "recorder_failure"
 """The outcome of a build this package's recorder failed on (a bug of ours, not TensorRT's answer)."""
-"""Layer types left out of a row's layer list (the weights' and shapes' constants)."""
 
 
 @dataclass

@@ -25,7 +25,11 @@ from .tables import table_node
 
 def reproduced_sentence() -> str:
     """When and where a GPU last reproduced the recordings, and how the runs compared; empty if never."""
-    last = reverification.latest()
+    return summary_sentence(reverification.latest())
+
+
+def summary_sentence(last: Optional[reverification.Reproduced]) -> str:
+    """:func:`reproduced_sentence` of an already read re-verification (``None``: never run, '')."""
     if last is None:
         return ""
     return _("{date}，TensorRT {tensorrt} 在 {gpu} 上把 {total} 次已记录的运行独立地再跑了一遍并与记录比较：{identical} 次逐位相同，"
@@ -63,13 +67,13 @@ def unlike_rows(unlike: List[Dict[str, Any]]) -> List[List[str]]:
              f"{entry['max_abs']:.3g}" if entry.get("max_abs") is not None else "", why_text(entry)] for entry in unlike]
 
 
-class Reproduced(Directive):
+class ReproducedTable(Directive):
     """``trt-reproduced``: the last re-verification's summary and its example runs that were not bit-identical."""
 
     def run(self):
         """The summary paragraph, then the table (none when every example run was identical)."""
         last = reverification.latest()
-        summary = nodes.paragraph("", _("这些记录还没有在 GPU 上重新验证过。") if last is None else reproduced_sentence())
+        summary = nodes.paragraph("", _("这些记录还没有在 GPU 上重新验证过。") if last is None else summary_sentence(last))
         summary["translatable"] = False  # generated: the extension's catalog translates it, the page's must not see it
         shown: List[nodes.Node] = [summary]
         if last is not None and last.unlike:
@@ -81,5 +85,5 @@ class Reproduced(Directive):
 def setup(app):
     """Register ``trt-reproduced``."""
     app.setup_extension(messages.__name__)
-    app.add_directive("trt-reproduced", Reproduced)
+    app.add_directive("trt-reproduced", ReproducedTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
